@@ -1,0 +1,36 @@
+# Momentum Lab: `make report` builds reports/index.html, `make test` runs every test.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CORES  ?= 4
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: report test venv browser benchmarks clean
+
+report: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+venv: $(STAMP)
+
+# The virtual environment, rebuilt whenever the pinned dependencies change.
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# The report's browser test drives Debian's chromium through Playwright.
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/optimizers.py
+	$(BIN)/python benchmarks/render.py
+
+clean:
+	rm -rf results reports/*/ reports/*.html reports/*.json reports/*.pptx logs .snakemake

@@ -1,0 +1,21 @@
+# Momentum Lab: datasets -> optimizer runs (numpy, TensorFlow) -> animations -> report.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+# `--configfile mine.yaml` replaces config.yaml instead of being merged into it.
+if not workflow.config_settings.configfiles:
+    configfile: "config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/dataset.smk"
+include: "rules/optimize.smk"
+include: "rules/render.smk"
+include: "rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        report_targets(),

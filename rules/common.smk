@@ -1,0 +1,66 @@
+# Validate the config once, then derive every target list from the typed config.
+import glob
+import os
+import sys
+
+from momentumlab.config import ConfigError, parse_config
+
+try:
+    CONFIG = parse_config(config)
+except ConfigError as error:
+    sys.stderr.write(f"{error}\n")
+    sys.exit(1)
+
+EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.experiments}
+FORMATS = CONFIG.animation.formats
+NAME = "[a-z0-9_]+"
+TEMPLATE_DIR = os.path.join(workflow.basedir, "templates")
+TEMPLATE_FILES = sorted(glob.glob(os.path.join(TEMPLATE_DIR, "*.j2")))
+
+
+wildcard_constraints:
+    experiment=NAME,
+    optimizer=NAME,
+    backend="numpy|tensorflow",
+
+
+def experiment_entry(wildcards):
+    """The validated config entry of one experiment (a param, so edits trigger reruns)."""
+    return CONFIG.data["experiments"][wildcards.experiment]
+
+
+def trajectory_files(wildcards):
+    """The trajectory archives of every backend of one experiment, keyed by backend."""
+    return experiment_files(wildcards.experiment)["trajectories"]
+
+
+def run_media():
+    """Every per-run animation and poster."""
+    return [
+        f"reports/{name}/{optimizer}-{backend}.{suffix}"
+        for name, experiment in EXPERIMENTS.items()
+        for optimizer, backend in experiment.runs
+        for suffix in (*FORMATS, "png")
+    ]
+
+
+def compare_media():
+    return [f"reports/{name}/compare.{suffix}" for name in EXPERIMENTS for suffix in (*FORMATS, "png")]
+
+
+def report_targets():
+    """What `rule all` asks for: the report and what it shows."""
+    return ["reports/index.html", "reports/summary.json"]
+
+
+def experiment_files(name):
+    """Where the data set, trajectories and timings of one experiment live."""
+    experiment = EXPERIMENTS[name]
+    return {
+        "dataset": f"results/{name}/dataset.npz",
+        "trajectories": {b: f"results/{name}/{b}.npz" for b in experiment.backends},
+        "timings": {b: f"logs/timings/{name}/{b}.json" for b in experiment.backends},
+    }
+
+
+LAYOUT = {name: experiment_files(name) for name in EXPERIMENTS}

@@ -1,0 +1,10 @@
+rule make_dataset:
+    output:
+        "results/{experiment}/dataset.npz",
+    params:
+        experiment=experiment_entry,
+    log:
+        "logs/make_dataset/{experiment}.log",
+    threads: 1
+    script:
+        "../scripts/make_dataset.py"

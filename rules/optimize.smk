@@ -1,0 +1,34 @@
+# One job per experiment and backend runs every optimizer of that experiment, so
+# TensorFlow is imported once per experiment rather than once per run.
+rule optimize_numpy:
+    input:
+        dataset="results/{experiment}/dataset.npz",
+    output:
+        trajectories="results/{experiment}/numpy.npz",
+        timings="logs/timings/{experiment}/numpy.json",
+    params:
+        experiment=experiment_entry,
+        backend="numpy",
+    log:
+        "logs/optimize_numpy/{experiment}.log",
+    threads: 1
+    script:
+        "../scripts/optimize.py"
+
+
+rule optimize_tensorflow:
+    input:
+        dataset="results/{experiment}/dataset.npz",
+    output:
+        trajectories="results/{experiment}/tensorflow.npz",
+        timings="logs/timings/{experiment}/tensorflow.json",
+    params:
+        experiment=experiment_entry,
+        backend="tensorflow",
+    log:
+        "logs/optimize_tensorflow/{experiment}.log",
+    threads: 1
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/optimize.py"

@@ -1,0 +1,21 @@
+"""Snakemake entry point: gather every run's numbers into reports/summary.json."""
+
+from momentumlab.config import parse_config
+from momentumlab.summary import experiment_summary, merge_sections, read_json, write_json
+from momentumlab.trajectory import load_trajectories
+from momentumlab.workflow import logging_to, problem_for
+
+with logging_to(snakemake.log[0]):
+    config = parse_config(snakemake.params.config)
+    sections = []
+    for experiment in config.experiments:
+        files = snakemake.params.layout[experiment.name]
+        runs, seconds = {}, {}
+        for backend in experiment.backends:
+            for optimizer, trajectory in load_trajectories(files["trajectories"][backend]).items():
+                runs[optimizer, backend] = trajectory
+            for optimizer, value in read_json(files["timings"][backend]).items():
+                seconds[optimizer, backend] = value
+        problem = problem_for(experiment, files["dataset"])
+        sections.append(experiment_summary(experiment, problem, runs, seconds))
+    write_json(snakemake.output[0], {"title": config.title, **merge_sections(sections)})

@@ -1,0 +1,101 @@
+"""The TensorFlow backend: Keras' ``SGD`` driven by ``tf.GradientTape`` in a ``tf.function``.
+
+Two precision traps of Keras 3 are avoided on purpose: its learning-rate variable
+is float32 unless ``floatx`` is float64, and a Python-float momentum is cast through
+float32 (0.9 becomes 0.899999976...). We set ``floatx`` to float64 and pass
+``np.float64`` hyperparameters, which makes Keras agree with the numpy backend to
+rounding error.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from momentumlab.problems import Problem
+from momentumlab.trajectory import Trajectory, truncate_at_divergence
+
+_configured_threads: int | None = None
+
+
+def configure(threads: int) -> Any:
+    """Import TensorFlow once, float64 by default, limited to ``threads`` threads."""
+    global _configured_threads
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    if _configured_threads is None:
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:  # the runtime was already initialised by the caller
+            pass
+        _configured_threads = threads
+    keras.config.set_floatx("float64")
+    return tf
+
+
+def make_keras_sgd(method: str, lr: float, momentum: float) -> Any:
+    """``keras.optimizers.SGD`` configured for ``method`` in full float64 precision."""
+    import keras
+
+    keras.config.set_floatx("float64")
+    mu = 0.0 if method == "sgd" else momentum
+    return keras.optimizers.SGD(
+        learning_rate=np.float64(lr), momentum=np.float64(mu), nesterov=method == "nesterov"
+    )
+
+
+def compile_loop(problem: Problem, optimizer: Any, variable: Any, steps: int, *, compiled: bool = True) -> Callable[[], Any]:
+    """The optimization loop; returns (params history, number of valid rows).
+
+    The loop stops early at the first non-finite or out-of-box parameter, which then
+    is the last row written.
+    """
+    tf = configure(1)
+    namespace = SimpleNamespace(mean=tf.reduce_mean)
+    box = tf.constant(problem.box, dtype=tf.float64)
+
+    def loop() -> Any:
+        history = tf.TensorArray(tf.float64, size=steps + 1, element_shape=variable.shape)
+        history = history.write(0, variable.read_value())
+        written = tf.constant(steps + 1)
+        for t in tf.range(1, steps + 1):
+            with tf.GradientTape() as tape:
+                loss = problem.value(variable, xp=namespace)
+            optimizer.apply_gradients([(tape.gradient(loss, variable), variable)])
+            current = variable.read_value()
+            history = history.write(t, current)
+            if not tf.reduce_all(tf.math.is_finite(current) & (tf.abs(current) <= box)):
+                written = t + 1
+                break
+        return history.stack(), written
+
+    return tf.function(loop, jit_compile=False) if compiled else loop
+
+
+def run(
+    problem: Problem,
+    method: str,
+    lr: float,
+    momentum: float,
+    start: Sequence[float],
+    steps: int,
+    threads: int = 1,
+) -> Trajectory:
+    """One run through Keras' SGD; the whole loop is one compiled ``tf.function``."""
+    tf = configure(threads)
+    variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
+    optimizer = make_keras_sgd(method, lr, momentum)
+    optimizer.build([variable])
+    history, written = compile_loop(problem, optimizer, variable, steps)()
+    params = history.numpy()[: int(written)]
+    with np.errstate(all="ignore"):
+        loss = problem.value(params)
+    return truncate_at_divergence(params, loss, steps, problem.box)
+

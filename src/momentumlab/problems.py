@@ -1,0 +1,304 @@
+"""Objective functions: value, analytic gradient, known optimum, plot window.
+
+Every problem works on batches: ``theta`` has shape (..., 2) and ``value`` returns
+shape (...). ``value`` is written with arithmetic operators plus ``xp.mean`` only, so
+the one loss definition serves numpy (``xp=numpy``) and TensorFlow autodiff
+(``xp=`` a namespace whose ``mean`` is ``tf.reduce_mean``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+
+Array = np.ndarray
+Window = tuple[tuple[float, float], tuple[float, float]]
+
+
+class Problem(ABC):
+    """A differentiable function of two parameters with known minima."""
+
+    kind: ClassVar[str]
+    labels: ClassVar[tuple[str, str]] = ("x", "y")
+    default_start: ClassVar[tuple[float, float]] = (0.0, 0.0)
+
+    @abstractmethod
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        """Loss at ``theta`` (..., 2) -> (...)."""
+
+    @abstractmethod
+    def gradient(self, theta: Array) -> Array:
+        """Analytic gradient at ``theta`` (..., 2) -> (..., 2)."""
+
+    @property
+    def minima(self) -> tuple[Array, ...]:
+        """Every global minimum; empty when the function has none."""
+        return ()
+
+    @property
+    def optimum(self) -> Array | None:
+        """The reference minimum (first of ``minima``), or None."""
+        return self.minima[0] if self.minima else None
+
+    @property
+    def window(self) -> Window:
+        """A plot window that shows the interesting part of the landscape."""
+        return ((-5.0, 5.0), (-5.0, 5.0))
+
+    @property
+    def box(self) -> float:
+        """Runs whose parameters leave [-box, box]^2 are diverged."""
+        (x0, x1), (y0, y1) = self.window
+        return 1e3 * max(abs(x0), abs(x1), abs(y0), abs(y1))
+
+    @property
+    def log_scale(self) -> bool:
+        """Whether contour levels are best spaced logarithmically."""
+        return True
+
+    def nearest_optimum(self, theta: Array) -> Array | None:
+        """The minimum closest to each row of ``theta`` (..., 2), or None."""
+        if not self.minima:
+            return None
+        theta = np.asarray(theta, dtype=float)
+        stacked = np.stack(self.minima)  # (M, 2)
+        distances = np.linalg.norm(theta[..., None, :] - stacked, axis=-1)
+        return stacked[np.argmin(distances, axis=-1)]
+
+    def distance_to_optimum(self, theta: Array) -> Array | None:
+        """Euclidean distance of each row of ``theta`` to its nearest minimum."""
+        nearest = self.nearest_optimum(theta)
+        if nearest is None:
+            return None
+        return np.linalg.norm(np.asarray(theta, dtype=float) - nearest, axis=-1)
+
+    def describe(self) -> str:
+        """A one-line formula for captions."""
+        return self.kind
+
+
+def _xy(theta: Any) -> tuple[Any, Any]:
+    return theta[..., 0], theta[..., 1]
+
+
+@dataclass(frozen=True)
+class Rosenbrock(Problem):
+    """f(x, y) = (a - x)^2 + b (y - x^2)^2, minimum at (a, a^2)."""
+
+    a: float = 1.0
+    b: float = 100.0
+    kind: ClassVar[str] = "rosenbrock"
+    default_start: ClassVar[tuple[float, float]] = (-1.5, 2.5)
+
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        x, y = _xy(theta)
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+
+    def gradient(self, theta: Array) -> Array:
+        x, y = _xy(theta)
+        inner = y - x * x
+        return np.stack([-2.0 * (self.a - x) - 4.0 * self.b * x * inner, 2.0 * self.b * inner], axis=-1)
+
+    @property
+    def minima(self) -> tuple[Array, ...]:
+        return (np.array([self.a, self.a**2]),)
+
+    @property
+    def window(self) -> Window:
+        return ((self.a - 3.0, self.a + 3.0), (self.a**2 - 2.0, self.a**2 + 2.0))
+
+    def describe(self) -> str:
+        return f"({self.a:g} − x)² + {self.b:g}(y − x²)²"
+
+
+@dataclass(frozen=True)
+class Quadratic(Problem):
+    """f(θ) = ½ θᵀ H θ with H = R diag(1, κ) Rᵀ (eigenvalues m = 1, L = κ)."""
+
+    kappa: float = 100.0
+    angle: float = 30.0
+    kind: ClassVar[str] = "quadratic"
+    default_start: ClassVar[tuple[float, float]] = (-4.0, 3.0)
+
+    @property
+    def hessian(self) -> Array:
+        """The constant Hessian H."""
+        phi = np.deg2rad(self.angle)
+        rotation = np.array([[np.cos(phi), -np.sin(phi)], [np.sin(phi), np.cos(phi)]])
+        return rotation @ np.diag([1.0, self.kappa]) @ rotation.T
+
+    @property
+    def eigenvalues(self) -> tuple[float, float]:
+        """(m, L): the smallest and largest curvature."""
+        return 1.0, float(self.kappa)
+
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        (h11, h12), (_, h22) = self.hessian
+        x, y = _xy(theta)
+        return 0.5 * (h11 * x * x + 2.0 * h12 * x * y + h22 * y * y)
+
+    def gradient(self, theta: Array) -> Array:
+        return np.asarray(theta) @ self.hessian.T
+
+    @property
+    def minima(self) -> tuple[Array, ...]:
+        return (np.zeros(2),)
+
+    def describe(self) -> str:
+        return f"½ θᵀHθ, κ = {self.kappa:g}, rotated {self.angle:g}°"
+
+
+@dataclass(frozen=True)
+class Beale(Problem):
+    """Beale's function, minimum at (3, 0.5)."""
+
+    kind: ClassVar[str] = "beale"
+    default_start: ClassVar[tuple[float, float]] = (1.0, 1.5)
+
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        x, y = _xy(theta)
+        return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+    def gradient(self, theta: Array) -> Array:
+        x, y = _xy(theta)
+        t1 = 1.5 - x + x * y
+        t2 = 2.25 - x + x * y**2
+        t3 = 2.625 - x + x * y**3
+        dx = 2.0 * (t1 * (y - 1.0) + t2 * (y**2 - 1.0) + t3 * (y**3 - 1.0))
+        dy = 2.0 * x * (t1 + 2.0 * t2 * y + 3.0 * t3 * y**2)
+        return np.stack([dx, dy], axis=-1)
+
+    @property
+    def minima(self) -> tuple[Array, ...]:
+        return (np.array([3.0, 0.5]),)
+
+    @property
+    def window(self) -> Window:
+        return ((-4.5, 4.5), (-4.5, 4.5))
+
+    def describe(self) -> str:
+        return "Beale: Σₖ (cₖ − x + x yᵏ)², c = (1.5, 2.25, 2.625)"
+
+
+@dataclass(frozen=True)
+class Himmelblau(Problem):
+    """f(x, y) = (x² + y − 11)² + (x + y² − 7)², four global minima."""
+
+    kind: ClassVar[str] = "himmelblau"
+    default_start: ClassVar[tuple[float, float]] = (0.0, 0.0)
+
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        x, y = _xy(theta)
+        return (x**2 + y - 11.0) ** 2 + (x + y**2 - 7.0) ** 2
+
+    def gradient(self, theta: Array) -> Array:
+        x, y = _xy(theta)
+        u = x * x + y - 11.0
+        w = x + y * y - 7.0
+        return np.stack([4.0 * x * u + 2.0 * w, 2.0 * u + 4.0 * y * w], axis=-1)
+
+    @property
+    def minima(self) -> tuple[Array, ...]:
+        return (
+            np.array([3.0, 2.0]),
+            np.array([-2.805118086952745, 3.131312518250573]),
+            np.array([-3.779310253377747, -3.283185991286170]),
+            np.array([3.584428340330492, -1.848126526964404]),
+        )
+
+    @property
+    def window(self) -> Window:
+        return ((-6.0, 6.0), (-6.0, 6.0))
+
+    def describe(self) -> str:
+        return "(x² + y − 11)² + (x + y² − 7)²"
+
+
+@dataclass(frozen=True)
+class Saddle(Problem):
+    """f(x, y) = x² − y²: a saddle point at 0 and no minimum."""
+
+    kind: ClassVar[str] = "saddle"
+    default_start: ClassVar[tuple[float, float]] = (-4.0, 0.01)
+
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        x, y = _xy(theta)
+        return x * x - y * y
+
+    def gradient(self, theta: Array) -> Array:
+        x, y = _xy(theta)
+        return np.stack([2.0 * x, -2.0 * y], axis=-1)
+
+    @property
+    def box(self) -> float:
+        return 1e3
+
+    @property
+    def log_scale(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return "x² − y²"
+
+
+@dataclass(frozen=True)
+class LinearRegression(Problem):
+    """L(a, b) = mean((a·x + b − y)²) over a data set; minimum = least squares."""
+
+    x: Array = field(repr=False, default_factory=lambda: np.zeros(0))
+    y: Array = field(repr=False, default_factory=lambda: np.zeros(0))
+    kind: ClassVar[str] = "linear_regression"
+    labels: ClassVar[tuple[str, str]] = ("a (slope)", "b (intercept)")
+    default_start: ClassVar[tuple[float, float]] = (-20.0, -20.0)
+
+    def __post_init__(self) -> None:
+        if len(self.x) < 2 or len(self.x) != len(self.y):
+            raise ValueError("linear_regression needs at least two (x, y) points of equal length")
+
+    def value(self, theta: Any, xp: Any = np) -> Any:
+        a = theta[..., 0:1]
+        b = theta[..., 1:2]
+        residual = a * self.x + b - self.y
+        return xp.mean(residual * residual, axis=-1)
+
+    def gradient(self, theta: Array) -> Array:
+        theta = np.asarray(theta)
+        residual = theta[..., 0:1] * self.x + theta[..., 1:2] - self.y
+        return np.stack([2.0 * np.mean(residual * self.x, axis=-1), 2.0 * np.mean(residual, axis=-1)], axis=-1)
+
+    @property
+    def minima(self) -> tuple[Array, ...]:
+        design = np.column_stack([self.x, np.ones_like(self.x)])
+        solution, *_ = np.linalg.lstsq(design, self.y, rcond=None)
+        return (solution,)
+
+    @property
+    def window(self) -> Window:
+        a, b = self.minima[0]
+        return ((a - 35.0, a + 35.0), (b - 35.0, b + 35.0))
+
+    def describe(self) -> str:
+        return f"mean((a·x + b − y)²) over {len(self.x)} points"
+
+
+PROBLEM_TYPES: Mapping[str, type[Problem]] = {
+    cls.kind: cls for cls in (LinearRegression, Rosenbrock, Quadratic, Beale, Himmelblau, Saddle)
+}
+
+
+def make_problem(kind: str, params: Mapping[str, float] | None = None, data: Mapping[str, Array] | None = None) -> Problem:
+    """Build a problem from its kind, its own parameters and (for regression) its data."""
+    try:
+        cls = PROBLEM_TYPES[kind]
+    except KeyError:
+        raise ValueError(f"unknown problem kind {kind!r}; known: {sorted(PROBLEM_TYPES)}") from None
+    if cls is LinearRegression:
+        if data is None:
+            raise ValueError("linear_regression needs a data set (x, y)")
+        return LinearRegression(x=np.asarray(data["x"], float), y=np.asarray(data["y"], float))
+    fields = getattr(cls, "__dataclass_fields__", {})
+    return cls(**{k: float(v) for k, v in (params or {}).items() if k in fields})
+

@@ -1,0 +1,77 @@
+"""Slide-ready look: Okabe–Ito colours, projector-sized fonts, fixed 16:9 layouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+DPI = 100
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
+# colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+RUN_COLORS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky_blue", "vermillion", "black"))
+PATH_COLOR = OKABE_ITO["vermillion"]
+FIT_COLOR = OKABE_ITO["blue"]
+DIVERGED_COLOR = "#C0392B"
+LANDSCAPE_CMAP = "viridis"
+
+# Sizes in points at 100 dpi on a 960×540 canvas: a projected slide shows 12 pt as
+# roughly the size of body text.
+BASE_RC: dict[str, Any] = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 12,
+    "xtick.labelsize": 10.5,
+    "ytick.labelsize": 10.5,
+    "legend.fontsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 1.0,
+    "lines.linewidth": 2.2,
+    "lines.solid_capstyle": "round",
+    "axes.prop_cycle": matplotlib.cycler(color=RUN_COLORS),
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "path.simplify": True,
+}
+
+
+def scaled_rc(width: int, height: int) -> dict[str, Any]:
+    """The rc settings with fonts scaled to the canvas (960×540 is 1.0)."""
+    scale = min(width / 960.0, height / 540.0)
+    scale = max(scale, 0.55)
+    rc = dict(BASE_RC)
+    for key in ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"):
+        rc[key] = BASE_RC[key] * scale
+    rc["lines.linewidth"] = BASE_RC["lines.linewidth"] * max(scale, 0.7)
+    return rc
+
+
+def new_figure(width: int, height: int) -> Figure:
+    """A figure whose Agg canvas is exactly ``width`` × ``height`` pixels."""
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def font_scale(figure: Figure) -> float:
+    """How much the fonts were scaled for this figure (1.0 at 960×540)."""
+    width, height = figure.canvas.get_width_height()
+    return max(min(width / 960.0, height / 540.0), 0.55)

@@ -1,0 +1,26 @@
+"""Run every optimizer of an experiment on one backend, timing each run."""
+
+from __future__ import annotations
+
+import time
+
+from momentumlab.backends import prepare, run
+from momentumlab.config import Experiment
+from momentumlab.problems import Problem
+from momentumlab.trajectory import Trajectory
+
+
+def optimize_experiment(
+    experiment: Experiment, problem: Problem, backend: str, threads: int = 1
+) -> tuple[dict[str, Trajectory], dict[str, float]]:
+    """Trajectories and wall seconds (compilation included) keyed by optimizer name."""
+    prepare(backend, threads)
+    trajectories: dict[str, Trajectory] = {}
+    seconds: dict[str, float] = {}
+    for spec in experiment.optimizers:
+        began = time.perf_counter()
+        trajectories[spec.name] = run(
+            backend, problem, spec.method, spec.lr, spec.momentum, experiment.start, experiment.steps, threads=threads
+        )
+        seconds[spec.name] = time.perf_counter() - began
+    return trajectories, seconds

@@ -1,0 +1,121 @@
+"""The record of one optimization run, its metrics and its reproducible .npz I/O."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+
+from momentumlab.problems import Problem
+
+Array = np.ndarray
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Parameters and loss at every step of one run.
+
+    ``params`` has shape (n, d) and ``loss`` shape (n,) for steps 0..n-1. A run that
+    finished has n = steps + 1; a diverged run stops before ``diverged_at``, the first
+    step whose parameters were NaN, infinite or outside the problem's box.
+    """
+
+    params: Array
+    loss: Array
+    steps: int
+    diverged_at: int | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run blew up before finishing."""
+        return self.diverged_at is not None
+
+    @property
+    def final_params(self) -> Array:
+        """The last valid parameters."""
+        return self.params[-1]
+
+    @property
+    def final_loss(self) -> float:
+        """The loss at the last valid parameters."""
+        return float(self.loss[-1])
+
+    def distance(self, problem: Problem) -> Array | None:
+        """Distance to the nearest optimum at every recorded step (None without one)."""
+        return problem.distance_to_optimum(self.params)
+
+    def steps_to_tolerance(self, problem: Problem, tolerance: float) -> int | None:
+        """The first step whose parameters are within ``tolerance`` of an optimum."""
+        distance = self.distance(problem)
+        if distance is None:
+            return None
+        hits = np.flatnonzero(distance <= tolerance)
+        return int(hits[0]) if hits.size else None
+
+
+def first_divergence(params: Array, box: float) -> int | None:
+    """The first row of ``params`` that is non-finite or outside [-box, box]^d."""
+    bad = ~np.all(np.isfinite(params) & (np.abs(params) <= box), axis=-1)
+    hits = np.flatnonzero(bad)
+    return int(hits[0]) if hits.size else None
+
+
+def truncate_at_divergence(params: Array, loss: Array, steps: int, box: float) -> Trajectory:
+    """A Trajectory from raw arrays, cut before the first diverged step."""
+    bad_loss = ~np.isfinite(loss)
+    diverged_at = first_divergence(params, box)
+    if bad_loss.any():
+        first_bad_loss = int(np.flatnonzero(bad_loss)[0])
+        diverged_at = first_bad_loss if diverged_at is None else min(diverged_at, first_bad_loss)
+    if diverged_at is not None:
+        keep = max(diverged_at, 1)
+        params, loss = params[:keep], loss[:keep]
+    return Trajectory(params=params, loss=loss, steps=steps, diverged_at=diverged_at)
+
+
+def write_npz(path: str | Path, arrays: Mapping[str, Array]) -> None:
+    """Write arrays to an .npz byte-for-byte reproducibly, atomically (temp + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.array(arrays[name], order="C"), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())
+    os.replace(tmp, path)
+
+
+def save_trajectories(path: str | Path, runs: Mapping[str, Trajectory]) -> None:
+    """Save named trajectories into one .npz (keys ``<name>/params`` ...)."""
+    arrays: dict[str, Array] = {}
+    for name, run in runs.items():
+        arrays[f"{name}/params"] = run.params
+        arrays[f"{name}/loss"] = run.loss
+        arrays[f"{name}/steps"] = np.array(run.steps)
+        arrays[f"{name}/diverged_at"] = np.array(-1 if run.diverged_at is None else run.diverged_at)
+    write_npz(path, arrays)
+
+
+def load_trajectories(path: str | Path) -> dict[str, Trajectory]:
+    """Load what ``save_trajectories`` wrote, in name order."""
+    with np.load(path, allow_pickle=False) as data:
+        names = sorted({key.split("/")[0] for key in data.files})
+        runs = {}
+        for name in names:
+            diverged_at = int(data[f"{name}/diverged_at"])
+            runs[name] = Trajectory(
+                params=data[f"{name}/params"],
+                loss=data[f"{name}/loss"],
+                steps=int(data[f"{name}/steps"]),
+                diverged_at=None if diverged_at < 0 else diverged_at,
+            )
+    return runs

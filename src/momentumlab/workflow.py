@@ -1,0 +1,40 @@
+"""Glue between the Snakemake scripts and the library: problems from files, logging."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from momentumlab.config import Config, Experiment, parse_config
+from momentumlab.datasets import load_dataset
+from momentumlab.problems import Problem, make_problem
+
+
+def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
+    """The experiment's problem, with its data set loaded from ``dataset_path``."""
+    return make_problem(experiment.problem, experiment.params, load_dataset(str(dataset_path)))
+
+
+def experiment_from(config: Mapping[str, Any], name: str) -> tuple[Config, Experiment]:
+    """The typed config and one of its experiments, from Snakemake's raw config."""
+    typed = parse_config(config)
+    return typed, typed.experiment(name)
+
+
+@contextlib.contextmanager
+def logging_to(path: str | Path | None) -> Iterator[None]:
+    """Send stdout and stderr (progress bars, warnings) to the rule's log file."""
+    if path is None:
+        yield
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as log:
+        with contextlib.redirect_stderr(log), contextlib.redirect_stdout(log):
+            try:
+                yield
+            except BaseException:  # keep the reason in the log, then fail the job
+                traceback.print_exc(file=sys.stderr)
+                raise
