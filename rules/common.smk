@@ -8,8 +8,7 @@ from momentumlab.config import ConfigError, parse_config
 try:
     CONFIG = parse_config(config)
 except ConfigError as error:
-    sys.stderr.write(f"{error}\n")
-    sys.exit(1)
+    sys.exit(str(error))
 
 EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.experiments}
 FORMATS = CONFIG.animation.formats

@@ -50,6 +50,7 @@ BASE_RC: dict[str, Any] = {
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "path.simplify": True,
+    "text.hinting_factor": 1,
 }
 
 

@@ -1,0 +1,83 @@
+"""Shared axis set-up: the landscape contour and the loss-versus-step axes."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import LogNorm, Normalize
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+
+from momentumlab.problems import Problem
+from momentumlab.render.landscape import Landscape
+from momentumlab.render.style import LANDSCAPE_CMAP
+
+Array = np.ndarray
+
+
+def draw_contour(ax: Axes, landscape: Landscape) -> None:
+    """Filled, lightened contours of the loss, levels log-spaced when the problem is."""
+    levels = landscape.levels()
+    norm = LogNorm(levels[0], levels[-1]) if landscape.log_scale else Normalize(levels[0], levels[-1])
+    values = np.clip(landscape.values, levels[0], levels[-1])
+    ax.contourf(landscape.x, landscape.y, values, levels=levels, norm=norm, cmap=LANDSCAPE_CMAP, alpha=0.45,
+                extend="neither", zorder=1)
+    ax.contour(landscape.x, landscape.y, values, levels=levels, norm=norm, colors="white", linewidths=0.6,
+               alpha=0.8, zorder=2)
+    (x0, x1), (y0, y1) = landscape.window
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(landscape.problem.labels[0], labelpad=1)
+    ax.set_ylabel(landscape.problem.labels[1], labelpad=1)
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+
+
+def draw_minima(ax: Axes, problem: Problem, size: float = 16.0) -> None:
+    """A star on every global minimum (nothing for problems without one)."""
+    for index, minimum in enumerate(problem.minima):
+        ax.plot([minimum[0]], [minimum[1]], linestyle="none", marker="*", markersize=size, markerfacecolor="white",
+                markeredgecolor="black", markeredgewidth=1.2, zorder=5, label="optimum" if index == 0 else None)
+
+
+def draw_start(ax: Axes, start: Array, size: float = 9.0) -> None:
+    """A hollow black circle at the start."""
+    ax.plot([start[0]], [start[1]], linestyle="none", marker="o", markersize=size, markerfacecolor="white",
+            markeredgecolor="black", markeredgewidth=1.6, zorder=5, label="start")
+
+
+def loss_scale(losses: Sequence[Array]) -> tuple[str, dict]:
+    """``("log", {})`` when every loss is positive, else a symlog scale around zero."""
+    finite = np.concatenate([np.asarray(loss, float)[np.isfinite(loss)] for loss in losses] or [np.zeros(0)])
+    if finite.size == 0 or np.all(finite > 0):
+        return "log", {}
+    magnitude = np.abs(finite[finite != 0])
+    start_scale = float(np.abs(losses[0][0])) if len(losses[0]) and losses[0][0] != 0 else 1.0
+    linthresh = 10.0 ** np.floor(np.log10(start_scale if magnitude.size else 1.0))
+    return "symlog", {"linthresh": linthresh, "linscale": 0.6}
+
+
+def configure_loss_axes(ax: Axes, losses: Sequence[Array], last_step: int) -> None:
+    """Loss against step: symlog step axis (so step 0 fits), log or symlog loss axis."""
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.4)
+    ax.set_xlim(0, max(last_step, 1) * 1.05)
+    scale, kwargs = loss_scale(losses)
+    ax.set_yscale(scale, **kwargs)
+    finite = np.concatenate([np.asarray(loss, float)[np.isfinite(loss)] for loss in losses] or [np.zeros(0)])
+    if scale == "log":
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 10.0)
+        if high <= low * 1.0001:
+            low, high = low / 2.0, high * 2.0
+        span = np.log10(high / low)
+        ax.set_ylim(low / 10 ** (0.06 * span), high * 10 ** (0.06 * span))
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+        pad = 0.05 * max(abs(low), abs(high), 1e-12)
+        ax.set_ylim(low - pad, high + pad)
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("step", labelpad=1)
+    ax.set_ylabel("loss", labelpad=1)
+    ax.grid(True, which="major", alpha=0.3, linewidth=0.8)

@@ -1,0 +1,118 @@
+"""Raw RGBA frames into one ffmpeg process that writes the GIF and the MP4 together.
+
+GIF: palettegen (stats_mode=diff, so the moving parts get their colours) and paletteuse
+(diff_mode=rectangle, no dithering for flat plot colours), loops forever. MP4: H.264,
+yuv420p, even dimensions, faststart. The final frame is held by ``tpad``. Every file is
+written under a temporary name and renamed only when all of them are complete.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+import imageio_ffmpeg
+import numpy as np
+
+FORMATS = ("gif", "mp4")
+
+
+class AtomicFiles:
+    """Temporary siblings of the final paths; ``commit`` renames them all, ``discard`` removes them."""
+
+    def __init__(self, finals: Mapping[str, str | Path]) -> None:
+        self.finals = {key: Path(path) for key, path in finals.items()}
+        self.temps = {}
+        for key, path in self.finals.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.temps[key] = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
+
+    def commit(self) -> None:
+        """Move every finished temporary file into place."""
+        for key, temp in self.temps.items():
+            os.replace(temp, self.finals[key])
+
+    def discard(self) -> None:
+        """Remove whatever temporary files exist."""
+        for temp in self.temps.values():
+            temp.unlink(missing_ok=True)
+
+
+def ffmpeg_command(width: int, height: int, fps: int, hold_frames: int, outputs: Mapping[str, Path],
+                   dither: str = "none") -> list[str]:
+    """One ffmpeg invocation reading raw RGBA on stdin and writing every requested format."""
+    unknown = set(outputs) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown animation format(s) {sorted(unknown)}; known: {list(FORMATS)}")
+    formats = [name for name in FORMATS if name in outputs]
+    head = f"[0:v]tpad=stop_mode=clone:stop={hold_frames}" if hold_frames > 0 else "[0:v]null"
+    branches = "".join(f"[{name}_in]" for name in formats)
+    graph = [f"{head},split={len(formats)}{branches}" if len(formats) > 1 else f"{head}[{formats[0]}_in]"]
+    if "gif" in outputs:
+        graph.append("[gif_in]split[gif_a][gif_b]")
+        graph.append("[gif_a]palettegen=stats_mode=diff[palette]")
+        graph.append(f"[gif_b][palette]paletteuse=dither={dither}:diff_mode=rectangle[gif]")
+    if "mp4" in outputs:
+        graph.append("[mp4_in]crop=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[mp4]")
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "rawvideo", "-pix_fmt", "rgba", "-video_size", f"{width}x{height}", "-framerate", str(fps),
+        "-i", "pipe:0", "-filter_complex", ";".join(graph),
+    ]
+    if "gif" in outputs:
+        command += ["-map", "[gif]", "-f", "gif", "-loop", "0", str(outputs["gif"])]
+    if "mp4" in outputs:
+        command += ["-map", "[mp4]", "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation", "-crf", "23",
+                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(outputs["mp4"])]
+    return command
+
+
+class FFmpegEncoder:
+    """A running ffmpeg fed frame by frame; ``close`` waits and raises on failure."""
+
+    def __init__(self, width: int, height: int, fps: int, hold_frames: int, outputs: Mapping[str, Path]) -> None:
+        self.frame_bytes = width * height * 4
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(ffmpeg_command(width, height, fps, hold_frames, outputs),
+                                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def write(self, frame: memoryview) -> None:
+        """Send one RGBA frame."""
+        if frame.nbytes != self.frame_bytes:
+            raise ValueError(f"frame has {frame.nbytes} bytes, expected {self.frame_bytes}")
+        try:
+            self.process.stdin.write(frame)
+        except BrokenPipeError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Finish encoding; raise RuntimeError with ffmpeg's message if it failed."""
+        if self.process.stdin and not self.process.stdin.closed:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        code = self.process.wait()
+        self.log.seek(0)
+        message = self.log.read().decode(errors="replace").strip()
+        self.log.close()
+        if code != 0:
+            raise RuntimeError(f"ffmpeg failed (exit {code}): {message[-2000:]}")
+
+    def abort(self) -> None:
+        """Stop ffmpeg without waiting for the output."""
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+
+def write_png(frame: memoryview, width: int, height: int, path: Path) -> None:
+    """Write one RGBA frame as an RGB PNG."""
+    from PIL import Image
+
+    pixels = np.frombuffer(frame, dtype=np.uint8).reshape(height, width, 4)[..., :3]
+    Image.fromarray(pixels).save(path, format="PNG", compress_level=6)

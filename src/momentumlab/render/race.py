@@ -1,0 +1,96 @@
+"""Views of the compare animation: every run of an experiment racing on one contour."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+
+from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_minima, draw_start
+from momentumlab.render.landscape import Landscape
+from momentumlab.render.paths import PathArtists, PathStyle, reached_divergence, visible_steps
+from momentumlab.render.style import RUN_COLORS
+from momentumlab.trajectory import Trajectory
+
+BACKEND_SUFFIXES = (" · numpy", " · tensorflow")
+
+
+def run_styles(labels: list[str]) -> dict[str, PathStyle]:
+    """One colour per optimizer; TensorFlow runs dashed with hollow heads, so overlaps stay visible."""
+    groups: dict[str, str] = {}
+    styles = {}
+    for label in labels:
+        group = label
+        for suffix in BACKEND_SUFFIXES:
+            if label.endswith(suffix):
+                group = label[: -len(suffix)]
+        color = groups.setdefault(group, RUN_COLORS[len(groups) % len(RUN_COLORS)])
+        if label.endswith(" · tensorflow"):
+            styles[label] = PathStyle(color=color, linestyle=(0, (3, 2.2)), linewidth=1.6, head_size=13.0,
+                                      hollow=True, label=label)
+        else:
+            styles[label] = PathStyle(color=color, linewidth=2.8, head_size=8.0, label=label)
+    return styles
+
+
+class RaceContourView:
+    """All runs on one contour map, with a shared start and optimum markers."""
+
+    projection = None
+
+    def __init__(self, landscape: Landscape, runs: Mapping[str, Trajectory], styles: Mapping[str, PathStyle]) -> None:
+        self.landscape = landscape
+        self.runs = runs
+        self.paths = [PathArtists(runs[label], styles[label]) for label in runs]
+
+    def draw_static(self, ax: Axes) -> None:
+        """Contours, every distinct start, the optimum, empty paths."""
+        draw_contour(ax, self.landscape)
+        starts = np.unique(np.array([run.params[0] for run in self.runs.values()]), axis=0)
+        for start in starts:
+            draw_start(ax, start)
+        draw_minima(ax, self.landscape.problem)
+        for path in self.paths:
+            path.draw_static(ax)
+
+    def update(self, step: int) -> list[Artist]:
+        """Every path up to ``step`` (finished runs stay at their end)."""
+        return [artist for path in self.paths for artist in path.update(step)]
+
+
+class RaceLossView:
+    """Loss against step for every run."""
+
+    projection = None
+
+    def __init__(self, runs: Mapping[str, Trajectory], styles: Mapping[str, PathStyle]) -> None:
+        self.runs = runs
+        self.styles = styles
+
+    def draw_static(self, ax: Axes) -> None:
+        """Shared axes sized to the longest run."""
+        last = max(run.steps for run in self.runs.values())
+        configure_loss_axes(ax, [run.loss for run in self.runs.values()], last)
+        self.lines = []
+        for label in self.runs:
+            style = self.styles[label]
+            (line,) = ax.plot([], [], color=style.color, linestyle=style.linestyle, linewidth=style.linewidth)
+            face = "none" if style.hollow else style.color
+            (head,) = ax.plot([], [], linestyle="none", marker="o", markersize=style.head_size - 1,
+                              markerfacecolor=face, markeredgecolor=style.color if style.hollow else "white",
+                              markeredgewidth=1.8 if style.hollow else 1.0)
+            self.lines.append((line, head))
+
+    def update(self, step: int) -> list[Artist]:
+        """Each loss curve up to ``step``."""
+        artists: list[Artist] = []
+        for run, (line, head) in zip(self.runs.values(), self.lines):
+            k = visible_steps(run, step)
+            steps = np.arange(k + 1)
+            line.set_data(steps, run.loss[: k + 1])
+            head.set_data(steps[-1:], run.loss[k : k + 1])
+            head.set_marker("X" if reached_divergence(run, step) else "o")
+            artists += [line, head]
+        return artists
