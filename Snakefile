@@ -21,7 +21,10 @@ include: "rules/common.smk"
 include: "rules/dataset.smk"
 include: "rules/optimize.smk"
 include: "rules/render.smk"
+include: "rules/scrubber.smk"
+include: "rules/sweep.smk"
 include: "rules/report.smk"
+include: "rules/slides.smk"
 
 
 rule all:

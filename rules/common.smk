@@ -48,8 +48,13 @@ def compare_media():
 
 
 def report_targets():
-    """What `rule all` asks for: the report and what it shows."""
-    return ["reports/index.html", "reports/summary.json"]
+    """The default targets: the report and what it shows."""
+    targets = ["reports/index.html", "reports/summary.json", *sweep_media()]
+    if CONFIG.slides.enabled and "gif" in FORMATS:
+        targets.append("reports/slides.pptx")
+    if CONFIG.report_single_file:
+        targets.append("reports/report-single.html")
+    return targets
 
 
 def experiment_files(name):

@@ -3,7 +3,19 @@ rule render_animation:
         dataset="results/{experiment}/dataset.npz",
         trajectories="results/{experiment}/{backend}.npz",
     output:
-        **{fmt: f"reports/{{experiment}}/{{optimizer}}-{{backend}}.{fmt}" for fmt in FORMATS},
+        **{
+            fmt: report(
+                path,
+                caption="../report/run_animation.rst",
+                category="{experiment}",
+                subcategory="Runs",
+                labels={"optimizer": "{optimizer}", "backend": "{backend}"},
+            )
+            if fmt == "gif"
+            else path
+            for fmt in FORMATS
+            for path in [f"reports/{{experiment}}/{{optimizer}}-{{backend}}.{fmt}"]
+        },
         poster="reports/{experiment}/{optimizer}-{backend}.png",
     params:
         experiment=experiment_entry,
@@ -20,9 +32,27 @@ rule render_compare:
         unpack(trajectory_files),
         dataset="results/{experiment}/dataset.npz",
     output:
-        **{fmt: f"reports/{{experiment}}/compare.{fmt}" for fmt in FORMATS},
+        **{
+            fmt: report(
+                path,
+                caption="../report/compare.rst",
+                category="{experiment}",
+                subcategory="All runs",
+                labels={"figure": "race"},
+            )
+            if fmt == "gif"
+            else path
+            for fmt in FORMATS
+            for path in [f"reports/{{experiment}}/compare.{fmt}"]
+        },
         poster="reports/{experiment}/compare.png",
-        loss="reports/{experiment}/loss.png",
+        loss=report(
+            "reports/{experiment}/loss.png",
+            caption="../report/loss.rst",
+            category="{experiment}",
+            subcategory="All runs",
+            labels={"figure": "loss per step"},
+        ),
     params:
         experiment=experiment_entry,
         animation=CONFIG.data["animation"],

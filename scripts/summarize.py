@@ -2,6 +2,7 @@
 
 from momentumlab.config import parse_config
 from momentumlab.summary import experiment_summary, merge_sections, read_json, write_json
+from momentumlab.sweep import summary_section
 from momentumlab.trajectory import load_trajectories
 from momentumlab.workflow import logging_to, problem_for
 
@@ -18,4 +19,11 @@ with logging_to(snakemake.log[0]):
                 seconds[optimizer, backend] = value
         problem = problem_for(experiment, files["dataset"])
         sections.append(experiment_summary(experiment, problem, runs, seconds))
+        sweep_files = snakemake.params.sweep_layout
+        if experiment.name in sweep_files["sweeps"]:
+            sections.append(summary_section(experiment, sweep_files["sweeps"][experiment.name],
+                                            sweep_files["spot_checks"][experiment.name],
+                                            sweep_files["sweep_timings"][experiment.name]))
+        if experiment.name in sweep_files["theory"]:
+            sections.append({"theory": read_json(sweep_files["theory"][experiment.name])})
     write_json(snakemake.output[0], {"title": config.title, **merge_sections(sections)})

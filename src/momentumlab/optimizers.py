@@ -36,6 +36,14 @@ class Optimizer:
         """One update; returns the new (params, state)."""
         raise NotImplementedError
 
+    def step_into(self, params: Array, grad: Array, state: Array) -> None:
+        """``step`` in place, bit for bit: updates ``params`` and ``state``, overwrites ``grad``.
+
+        The batched driver's allocation-free path; hyperparameters shaped like
+        ``params`` avoid a slow broadcast.
+        """
+        raise NotImplementedError
+
 
 class SGD(Optimizer):
     """Plain gradient descent: θ ← θ − η g (the state is unused)."""
@@ -44,6 +52,9 @@ class SGD(Optimizer):
 
     def step(self, params: Array, grad: Array, state: Array) -> tuple[Array, Array]:
         return params - grad * self.learning_rate, state
+
+    def step_into(self, params: Array, grad: Array, state: Array) -> None:
+        np.subtract(params, np.multiply(grad, self.learning_rate, out=grad), out=params)
 
 
 class Momentum(Optimizer):
@@ -55,6 +66,11 @@ class Momentum(Optimizer):
         velocity = state * self.momentum - grad * self.learning_rate
         return params + velocity, velocity
 
+    def step_into(self, params: Array, grad: Array, state: Array) -> None:
+        np.multiply(grad, self.learning_rate, out=grad)
+        np.subtract(np.multiply(state, self.momentum, out=state), grad, out=state)
+        np.add(params, state, out=params)
+
 
 class Nesterov(Optimizer):
     """Nesterov in Keras' form: v ← μ v − η g, θ ← θ + μ v − η g."""
@@ -64,6 +80,12 @@ class Nesterov(Optimizer):
     def step(self, params: Array, grad: Array, state: Array) -> tuple[Array, Array]:
         velocity = state * self.momentum - grad * self.learning_rate
         return params + (velocity * self.momentum - grad * self.learning_rate), velocity
+
+    def step_into(self, params: Array, grad: Array, state: Array) -> None:
+        np.multiply(grad, self.learning_rate, out=grad)
+        np.subtract(np.multiply(state, self.momentum, out=state), grad, out=state)
+        # p + (μv − ηg) = p − (ηg − μv) exactly: rounding is symmetric, so grad can hold the difference.
+        np.subtract(params, np.subtract(grad, state * self.momentum, out=grad), out=params)
 
 
 _TYPES: dict[str, type[Optimizer]] = {cls.method: cls for cls in (SGD, Momentum, Nesterov)}

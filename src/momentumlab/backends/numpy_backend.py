@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
 
-from momentumlab.optimizers import make_optimizer
+from momentumlab.optimizers import Optimizer, make_optimizer
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory, truncate_at_divergence
 
@@ -47,7 +47,6 @@ class BatchResult:
     steps_to_tolerance: Array  # (B,) int
 
 
-
 def run_batch(
     problem: Problem,
     method: str,
@@ -60,49 +59,104 @@ def run_batch(
 ) -> BatchResult:
     """B runs in one vectorised loop, one per (lr[i], momentum[i]) pair.
 
-    Steps are taken in chunks; after each chunk the recorded block is scanned for the
-    first diverged step and the first step within ``tolerance``, and diverged rows are
-    frozen at their last valid parameters (η = μ = 0), so no NaN is carried along.
+    The hot loop records nothing per step but each row's running max |θ| and (with an
+    optimum) its running min squared distance to the nearest minimum. After each chunk
+    of steps, the few rows that left the box, went non-finite or came near the optimum
+    are replayed from the chunk's start with every step recorded, which finds the exact
+    step as :func:`run` and :class:`Trajectory` would. Diverged rows are frozen at their
+    last valid parameters (η = μ = 0), so no NaN is carried along. The caller's ``lr``
+    and ``momentum`` are not modified.
     """
-    lr = np.asarray(lr, dtype=np.float64)
-    momentum = np.asarray(momentum, dtype=np.float64)
+    lr = np.array(lr, dtype=np.float64).reshape(-1)
+    momentum = np.array(momentum, dtype=np.float64).reshape(-1)
     batch = lr.shape[0]
-    optimizer = make_optimizer(method, lr, momentum)
-    params = np.tile(np.asarray(start, dtype=np.float64), (batch, 1))
+    start = np.asarray(start, dtype=np.float64)
+    # Fortran order: each coordinate is one contiguous column, which pointwise gradients like.
+    params = np.empty((batch, start.shape[0]), order="F")
+    params[:] = start
+    optimizer = _batched_optimizer(method, lr, momentum, params.shape)
     state = optimizer.init(params)
+    grad = np.empty_like(params)
     box = problem.box
+    minima = np.stack(problem.minima) if problem.minima else np.zeros((0, start.shape[0]))
     diverged_at = np.full(batch, -1)
     hit = np.full(batch, -1)
-    if problem.optimum is not None:
+    if len(minima):
         hit[problem.distance_to_optimum(params) <= tolerance] = 0
-    block = np.empty((chunk, batch, params.shape[1]))
-    last_params = params.copy()
+    # Squared distances are only a filter; the replay decides with distance_to_optimum.
+    near_enough = (tolerance * (1.0 + 1e-6)) ** 2 + 1e-300
+    peak = np.empty_like(params)
+    magnitude = np.empty_like(params)
+    closest = np.empty(batch)
+    gap = np.empty_like(params)
+    squared = np.empty(batch)
     with np.errstate(all="ignore"):
         for offset in range(0, steps, chunk):
             size = min(chunk, steps - offset)
-            for k in range(size):
-                params, state = optimizer.step(params, problem.gradient(params), state)
-                block[k] = params
-            recorded = block[:size]
-            bad = ~np.all(np.isfinite(recorded) & (np.abs(recorded) <= box), axis=-1)  # (size, B)
-            newly = bad.any(axis=0) & (diverged_at < 0)
-            if problem.optimum is not None:
+            chunk_params, chunk_state = params.copy(), state.copy()
+            watch = len(minima) > 0 and bool((hit < 0).any())
+            peak.fill(0.0)
+            closest.fill(np.inf)
+            for _ in range(size):
+                optimizer.step_into(params, problem.gradient_into(params, grad), state)
+                np.maximum(peak, np.abs(params, out=magnitude), out=peak)  # NaN propagates
+                if watch:
+                    for minimum in minima:
+                        np.square(np.subtract(params, minimum, out=gap), out=gap)
+                        np.add(gap[:, 0], gap[:, 1], out=squared)
+                        np.minimum(closest, squared, out=closest)
+            suspect = ~(peak.max(axis=1) <= box)
+            if watch:
+                suspect |= (closest <= near_enough) & (hit < 0)
+            rows = np.flatnonzero(suspect & (diverged_at < 0))
+            if rows.size == 0:
+                continue
+            recorded = _replay(
+                problem, method, optimizer.learning_rate[rows, 0], optimizer.momentum[rows, 0],
+                chunk_params[rows], chunk_state[rows], size,
+            )  # (size, r, d)
+            bad = ~np.all(np.isfinite(recorded) & (np.abs(recorded) <= box), axis=-1)  # (size, r)
+            if watch:
                 near = problem.distance_to_optimum(recorded) <= tolerance
                 near &= ~np.maximum.accumulate(bad, axis=0)
-                first_near = np.argmax(near, axis=0)
-                found = near.any(axis=0) & (hit < 0)
-                hit[found] = offset + 1 + first_near[found]
+                found = near.any(axis=0) & (hit[rows] < 0)
+                hit[rows[found]] = offset + 1 + np.argmax(near, axis=0)[found]
+            newly = bad.any(axis=0)
             if newly.any():
-                rows = np.flatnonzero(newly)
-                first_bad = np.argmax(bad, axis=0)[rows]
-                diverged_at[rows] = offset + 1 + first_bad
-                restored = last_params[rows]
+                first_bad = np.argmax(bad, axis=0)[newly]
+                gone = rows[newly]
+                diverged_at[gone] = offset + 1 + first_bad
+                restored = chunk_params[gone]
                 inside = first_bad > 0
-                restored[inside] = recorded[first_bad[inside] - 1, rows[inside]]
-                params[rows] = restored
-                state[rows] = 0.0
-                optimizer.learning_rate[rows] = 0.0
-                optimizer.momentum[rows] = 0.0
-            last_params = params.copy()
+                restored[inside] = recorded[first_bad[inside] - 1, np.flatnonzero(newly)[inside]]
+                params[gone] = restored
+                state[gone] = 0.0
+                optimizer.learning_rate[gone] = 0.0  # writable: _batched_optimizer copies
+                optimizer.momentum[gone] = 0.0
         final_loss = problem.value(params)
-    return BatchResult(final_params=params, final_loss=final_loss, diverged_at=diverged_at, steps_to_tolerance=hit)
+    return BatchResult(
+        final_params=np.ascontiguousarray(params), final_loss=final_loss, diverged_at=diverged_at, steps_to_tolerance=hit
+    )
+
+
+def _batched_optimizer(method: str, lr: Array, momentum: Array, shape: tuple[int, int]) -> Optimizer:
+    """``make_optimizer`` with writable hyperparameters spread to ``shape`` in Fortran order."""
+    optimizer = make_optimizer(method, lr, momentum)
+    return replace(
+        optimizer,
+        learning_rate=np.array(np.broadcast_to(optimizer.learning_rate, shape), order="F"),
+        momentum=np.array(np.broadcast_to(optimizer.momentum, shape), order="F"),
+    )
+
+
+def _replay(problem: Problem, method: str, lr: Array, momentum: Array, params: Array, state: Array, steps: int) -> Array:
+    """The (steps, r, d) parameters of r rows restarted from (params, state), bit for bit as in the batch."""
+    params = np.asfortranarray(params)
+    state = np.asfortranarray(state)
+    optimizer = _batched_optimizer(method, lr, momentum, params.shape)
+    grad = np.empty_like(params)
+    history = np.empty((steps,) + params.shape)
+    for k in range(steps):
+        optimizer.step_into(params, problem.gradient_into(params, grad), state)
+        history[k] = params
+    return history

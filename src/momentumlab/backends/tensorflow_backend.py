@@ -21,20 +21,27 @@ _configured_threads: int | None = None
 
 
 def configure(threads: int) -> Any:
-    """Import TensorFlow once, float64 by default, limited to ``threads`` threads."""
+    """Import TensorFlow once, float64 by default, intra- and inter-op pools of ``threads`` threads.
+
+    The pools can only be sized before TensorFlow's runtime starts, so the first call
+    wins (a rule's ``threads`` reach it first through ``backends.prepare``); later calls
+    keep that size.
+    """
     global _configured_threads
     import os
+    import warnings
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
     import tensorflow as tf
 
     if _configured_threads is None:
+        threads = max(1, int(threads))  # 0 would let TensorFlow take every core
         try:
             tf.config.threading.set_intra_op_parallelism_threads(threads)
             tf.config.threading.set_inter_op_parallelism_threads(threads)
         except RuntimeError:  # the runtime was already initialised by the caller
-            pass
+            warnings.warn(f"TensorFlow was started before configure({threads}); its thread pools keep their size")
         _configured_threads = threads
     keras.config.set_floatx("float64")
     return tf

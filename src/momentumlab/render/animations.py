@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 
-from momentumlab.config import Animation
 from momentumlab.problems import Problem
 from momentumlab.render.axes import configure_loss_axes
 from momentumlab.render.engine import rc_context, render_scene
@@ -17,8 +16,11 @@ from momentumlab.render.scenes import compare_scene, run_scene
 from momentumlab.render.style import DPI, new_figure, scaled_rc
 from momentumlab.trajectory import Trajectory
 
+if TYPE_CHECKING:
+    from momentumlab.config import Animation
 
-def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: Animation,
+
+def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "Animation",
                outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
     """Animate one run in the seed's 2×2 panels into ``outputs`` (format → path) and ``poster``."""
     with rc_context(settings.width, settings.height):
@@ -26,7 +28,7 @@ def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: A
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
 
 
-def render_compare(problem: Problem, runs: Mapping[str, Trajectory], title: str, settings: Animation,
+def render_compare(problem: Problem, runs: Mapping[str, Trajectory], title: str, settings: "Animation",
                    outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
     """Animate every run of an experiment racing on one contour (labels ending in
     " · numpy" / " · tensorflow" share a colour and differ in line style)."""

@@ -1,9 +1,9 @@
 """Raw RGBA frames into one ffmpeg process that writes the GIF and the MP4 together.
 
-GIF: palettegen (stats_mode=diff, so the moving parts get their colours) and paletteuse
-(diff_mode=rectangle, no dithering for flat plot colours), loops forever. MP4: H.264,
-yuv420p, even dimensions, faststart. The final frame is held by ``tpad``. Every file is
-written under a temporary name and renamed only when all of them are complete.
+GIF: a palette computed up front (see ``gif_palette``) and paletteuse (diff_mode=rectangle,
+no dithering for flat plot colours), loops forever, last frame held by ``final_delay``.
+MP4: H.264, yuv420p, even dimensions, faststart, last frame held by ``tpad``. Every file
+is written under a temporary name and renamed only when all of them are complete.
 """
 
 from __future__ import annotations
@@ -41,31 +41,64 @@ class AtomicFiles:
             temp.unlink(missing_ok=True)
 
 
-def ffmpeg_command(width: int, height: int, fps: int, hold_frames: int, outputs: Mapping[str, Path],
-                   dither: str = "none") -> list[str]:
-    """One ffmpeg invocation reading raw RGBA on stdin and writing every requested format."""
+def gif_palette(frames: list[np.ndarray]) -> bytes:
+    """A 16×16 RGBA palette for ``paletteuse``: 255 colours quantised from ``frames`` plus one
+    transparent entry, which lets the GIF encoder leave unchanged pixels out of each frame.
+
+    The first and last frames hold every colour the animation uses (the path only grows), so
+    the palette is known before encoding starts and ffmpeg can stream instead of buffering
+    every frame for ``palettegen``.
+    """
+    from PIL import Image
+
+    stack = np.concatenate([frame[..., :3] for frame in frames], axis=0)
+    quantized = Image.fromarray(stack).quantize(colors=255, method=Image.Quantize.FASTOCTREE,
+                                                dither=Image.Dither.NONE)
+    colors = np.array(quantized.getpalette()[: 255 * 3], dtype=np.uint8).reshape(-1, 3)
+    palette = np.zeros((256, 4), dtype=np.uint8)
+    palette[: len(colors), :3] = colors
+    palette[: len(colors), 3] = 255
+    palette[len(colors) : 255] = palette[max(len(colors) - 1, 0)]
+    palette[255] = (0, 255, 0, 0)
+    return palette.tobytes()
+
+
+def ffmpeg_command(width: int, height: int, fps: int, hold_seconds: float, outputs: Mapping[str, Path],
+                   palette: Path | None = None, dither: str = "none") -> list[str]:
+    """One ffmpeg invocation reading raw RGBA on stdin and writing every requested format.
+
+    GIF frames are mapped onto ``palette`` (a raw 16×16 RGBA file) and the last one is held
+    by the muxer's ``final_delay``; the MP4 holds it with ``tpad`` clones.
+    """
     unknown = set(outputs) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown animation format(s) {sorted(unknown)}; known: {list(FORMATS)}")
+    if "gif" in outputs and palette is None:
+        raise ValueError("a GIF needs a palette")
     formats = [name for name in FORMATS if name in outputs]
-    head = f"[0:v]tpad=stop_mode=clone:stop={hold_frames}" if hold_frames > 0 else "[0:v]null"
+    hold_frames = int(round(hold_seconds * fps))
     branches = "".join(f"[{name}_in]" for name in formats)
-    graph = [f"{head},split={len(formats)}{branches}" if len(formats) > 1 else f"{head}[{formats[0]}_in]"]
+    graph = [f"[0:v]split={len(formats)}{branches}" if len(formats) > 1 else f"[0:v]null[{formats[0]}_in]"]
     if "gif" in outputs:
-        graph.append("[gif_in]split[gif_a][gif_b]")
-        graph.append("[gif_a]palettegen=stats_mode=diff[palette]")
-        graph.append(f"[gif_b][palette]paletteuse=dither={dither}:diff_mode=rectangle[gif]")
+        graph.append(f"[gif_in][1:v]paletteuse=dither={dither}:diff_mode=rectangle[gif]")
     if "mp4" in outputs:
-        graph.append("[mp4_in]crop=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[mp4]")
+        hold = f",tpad=stop_mode=clone:stop={hold_frames}" if hold_frames > 0 else ""
+        graph.append(f"[mp4_in]crop=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p{hold}[mp4]")
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
         "-f", "rawvideo", "-pix_fmt", "rgba", "-video_size", f"{width}x{height}", "-framerate", str(fps),
-        "-i", "pipe:0", "-filter_complex", ";".join(graph),
+        "-i", "pipe:0",
     ]
     if "gif" in outputs:
-        command += ["-map", "[gif]", "-f", "gif", "-loop", "0", str(outputs["gif"])]
+        command += ["-f", "rawvideo", "-pix_fmt", "rgba", "-video_size", "16x16", "-i", str(palette)]
+    command += ["-filter_complex", ";".join(graph)]
+    if "gif" in outputs:
+        command += ["-map", "[gif]", "-f", "gif", "-loop", "0"]
+        if hold_seconds > 0:
+            command += ["-final_delay", str(max(int(round(hold_seconds * 100)), 1))]
+        command.append(str(outputs["gif"]))
     if "mp4" in outputs:
-        command += ["-map", "[mp4]", "-c:v", "libx264", "-preset", "veryfast", "-tune", "animation", "-crf", "23",
+        command += ["-map", "[mp4]", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "animation", "-crf", "23",
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(outputs["mp4"])]
     return command
 
@@ -73,10 +106,11 @@ def ffmpeg_command(width: int, height: int, fps: int, hold_frames: int, outputs:
 class FFmpegEncoder:
     """A running ffmpeg fed frame by frame; ``close`` waits and raises on failure."""
 
-    def __init__(self, width: int, height: int, fps: int, hold_frames: int, outputs: Mapping[str, Path]) -> None:
+    def __init__(self, width: int, height: int, fps: int, hold_seconds: float, outputs: Mapping[str, Path],
+                 palette: Path | None = None) -> None:
         self.frame_bytes = width * height * 4
         self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(ffmpeg_command(width, height, fps, hold_frames, outputs),
+        self.process = subprocess.Popen(ffmpeg_command(width, height, fps, hold_seconds, outputs, palette),
                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def write(self, frame: memoryview) -> None:
@@ -110,7 +144,7 @@ class FFmpegEncoder:
         self.log.close()
 
 
-def write_png(frame: memoryview, width: int, height: int, path: Path) -> None:
+def write_png(frame: memoryview | np.ndarray, width: int, height: int, path: Path) -> None:
     """Write one RGBA frame as an RGB PNG."""
     from PIL import Image
 

@@ -4,35 +4,43 @@ it, draw only the moving artists and hand the canvas buffer to the encoder."""
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping
 
+import matplotlib
+import numpy as np
 from tqdm import tqdm
 
-from momentumlab.config import Animation
-from momentumlab.render.encode import AtomicFiles, FFmpegEncoder, write_png
+from momentumlab.render.encode import AtomicFiles, FFmpegEncoder, gif_palette, write_png
 from momentumlab.render.frames import frames_for_steps
 from momentumlab.render.scenes import Scene
 from momentumlab.render.style import scaled_rc
 
-import matplotlib
+if TYPE_CHECKING:
+    from momentumlab.config import Animation
 
 
-def blit_frames(scene: Scene, steps: Sequence[int]) -> Iterator[memoryview]:
-    """The RGBA buffer of every frame; valid only until the next one is drawn."""
-    canvas = scene.figure.canvas
-    for artist in scene.update(int(steps[0])):
-        artist.set_animated(True)
-    canvas.draw()
-    background = canvas.copy_from_bbox(scene.figure.bbox)
-    for step in steps:
-        canvas.restore_region(background)
-        for artist in scene.update(int(step)):
-            scene.figure.draw_artist(artist)
-        yield canvas.buffer_rgba()
+class Blitter:
+    """Draws a scene's static parts once; ``frame(step)`` then costs only the moving artists."""
+
+    def __init__(self, scene: Scene, first_step: int) -> None:
+        self.scene = scene
+        self.canvas = scene.figure.canvas
+        for artist in scene.update(first_step):
+            artist.set_animated(True)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(scene.figure.bbox)
+
+    def frame(self, step: int) -> memoryview:
+        """The RGBA buffer showing ``step``; valid until the next call."""
+        self.canvas.restore_region(self.background)
+        for artist in self.scene.update(int(step)):
+            self.scene.figure.draw_artist(artist)
+        return self.canvas.buffer_rgba()
 
 
-def render_scene(scene: Scene, settings: Animation, outputs: Mapping[str, str | Path], poster: str | Path,
+def render_scene(scene: Scene, settings: "Animation", outputs: Mapping[str, str | Path], poster: str | Path,
                  progress: bool, description: str) -> None:
     """Encode ``scene`` into every output plus a poster PNG of its last frame, atomically."""
     unknown = set(outputs) - set(settings.formats)
@@ -40,25 +48,28 @@ def render_scene(scene: Scene, settings: Animation, outputs: Mapping[str, str | 
         raise ValueError(f"output format(s) {sorted(unknown)} not in settings.formats {list(settings.formats)}")
     width, height = scene.figure.canvas.get_width_height()
     steps = frames_for_steps(scene.last_step, settings.frames)
-    hold_frames = int(round(settings.hold_seconds * settings.fps))
     files = AtomicFiles({**outputs, "poster": poster})
     encoder = None
     try:
-        if outputs:
-            encoder = FFmpegEncoder(width, height, settings.fps, hold_frames,
-                                    {key: files.temps[key] for key in outputs})
-        frame = None
-        bar = tqdm(total=len(steps), desc=description, unit="frame", file=sys.stderr, disable=not progress,
-                   leave=True, dynamic_ncols=False, ncols=90)
-        with bar:
-            for frame in blit_frames(scene, steps):
-                if encoder is not None:
-                    encoder.write(frame)
-                bar.update()
-        write_png(frame, width, height, files.temps["poster"])
-        if encoder is not None:
-            finished, encoder = encoder, None
-            finished.close()
+        with tempfile.TemporaryDirectory(prefix="momentumlab-render-") as scratch:
+            blitter = Blitter(scene, int(steps[0]))
+            last = np.array(blitter.frame(int(steps[-1])), copy=True)
+            write_png(last, width, height, files.temps["poster"])
+            if outputs:
+                palette = None
+                if "gif" in outputs:
+                    first = np.asarray(blitter.frame(int(steps[0])))
+                    palette = Path(scratch) / "palette.rgba"
+                    palette.write_bytes(gif_palette([first.reshape(height, width, 4), last.reshape(height, width, 4)]))
+                encoder = FFmpegEncoder(width, height, settings.fps, settings.hold_seconds,
+                                        {key: files.temps[key] for key in outputs}, palette)
+                with tqdm(total=len(steps), desc=description, unit="frame", file=sys.stderr, disable=not progress,
+                          ncols=90, mininterval=0.5) as bar:
+                    for step in steps:
+                        encoder.write(blitter.frame(int(step)))
+                        bar.update()
+                finished, encoder = encoder, None
+                finished.close()
         files.commit()
     except BaseException:
         if encoder is not None:

@@ -7,6 +7,7 @@ from typing import Mapping
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgb
 
 from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_minima, draw_start
 from momentumlab.render.landscape import Landscape
@@ -15,6 +16,12 @@ from momentumlab.render.style import RUN_COLORS
 from momentumlab.trajectory import Trajectory
 
 BACKEND_SUFFIXES = (" · numpy", " · tensorflow")
+
+
+def _darker(color: str, amount: float = 0.45) -> str:
+    """``color`` mixed with black, so a dashed TensorFlow line shows on top of its numpy twin."""
+    rgb = np.array(to_rgb(color)) * (1.0 - amount)
+    return to_hex(rgb)
 
 
 def run_styles(labels: list[str]) -> dict[str, PathStyle]:
@@ -28,8 +35,8 @@ def run_styles(labels: list[str]) -> dict[str, PathStyle]:
                 group = label[: -len(suffix)]
         color = groups.setdefault(group, RUN_COLORS[len(groups) % len(RUN_COLORS)])
         if label.endswith(" · tensorflow"):
-            styles[label] = PathStyle(color=color, linestyle=(0, (3, 2.2)), linewidth=1.6, head_size=13.0,
-                                      hollow=True, label=label)
+            styles[label] = PathStyle(color=_darker(color), linestyle=(0, (2.5, 1.8)), linewidth=1.5,
+                                      head_size=13.0, hollow=True, label=label)
         else:
             styles[label] = PathStyle(color=color, linewidth=2.8, head_size=8.0, label=label)
     return styles

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from momentumlab.problems import LinearRegression, Problem
+from momentumlab.render.fasttext import GlyphText
 from momentumlab.render.landscape import Landscape, plot_window
 from momentumlab.render.paths import reached_divergence, visible_steps
 from momentumlab.render.race import RaceContourView, RaceLossView, run_styles
@@ -45,9 +46,9 @@ class Header:
     def draw_static(self, figure: Figure) -> None:
         """Title on the left, an empty status on the right of the top band."""
         scale = font_scale(figure)
-        figure.text(0.012, 0.985, self.title, ha="left", va="top", fontsize=16 * scale, fontweight="bold")
-        self.status = figure.text(0.988, 0.985, "", ha="right", va="top", fontsize=14 * scale,
-                                  fontfamily="DejaVu Sans Mono")
+        size = 16 * scale * min(1.0, 44 / max(len(self.title), 1))
+        figure.text(0.012, 0.985, self.title, ha="left", va="top", fontsize=size, fontweight="bold")
+        self.status = GlyphText(figure, 0.988, 0.975, size=14 * scale, ha="right")
 
     def update(self, step: int) -> list[Artist]:
         """``step k / T`` (and the loss for a single run)."""
@@ -55,10 +56,10 @@ class Header:
         text = f"step {shown:>{len(f'{self.total:,}')},} / {self.total:,}"
         if self.show_loss:
             run = self.runs[0]
-            text += f"   loss {run.loss[visible_steps(run, step)]:.3e}"
+            text += f"  loss {run.loss[visible_steps(run, step)]:.3g}"
         self.status.set_text(text)
         diverged = any(reached_divergence(run, step) for run in self.runs) and self.show_loss
-        self.status.set_color(DIVERGED_COLOR if diverged else "black")
+        self.status.set_facecolor(DIVERGED_COLOR if diverged else "black")
         return [self.status]
 
 
@@ -78,6 +79,10 @@ class Scene:
 def _place(figure: Figure, views: Sequence[View], grid) -> None:
     for view, cell in zip(views, grid):
         ax = figure.add_subplot(cell, projection=view.projection)
+        if view.projection == "3d":
+            # A 3-D axes draws well inside its box; let it use the margins around its cell.
+            box = ax.get_position()
+            ax.set_position((box.x0 - 0.06, box.y0 - 0.07, box.width + 0.08, box.height + 0.1))
         view.draw_static(ax)
 
 
@@ -89,7 +94,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
     contour = Landscape.build(problem, window, CONTOUR_RESOLUTION)
     third: View = FitView(problem, trajectory) if isinstance(problem, LinearRegression) else DistanceView(problem, trajectory)
     views: list[View] = [SurfaceView(surface, trajectory), ContourView(contour, trajectory), third, LossView(trajectory)]
-    grid = figure.add_gridspec(2, 2, left=0.075, right=0.985, top=0.875, bottom=0.095, wspace=0.2, hspace=0.42)
+    grid = figure.add_gridspec(2, 2, left=0.075, right=0.965, top=0.875, bottom=0.095, wspace=0.2, hspace=0.42)
     cells = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
     _place(figure, views, cells)
     header = Header(title, [trajectory], show_loss=True)
@@ -109,7 +114,7 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     columns = min(len(runs), 4)
     rows = -(-len(runs) // columns)
     bottom = 0.11 + 0.055 * rows
-    grid = figure.add_gridspec(1, 2, left=0.075, right=0.985, top=0.895, bottom=bottom, wspace=0.22,
+    grid = figure.add_gridspec(1, 2, left=0.075, right=0.965, top=0.895, bottom=bottom, wspace=0.22,
                                width_ratios=[1.15, 1.0])
     _place(figure, views, [grid[0, 0], grid[0, 1]])
     handles = [

@@ -50,7 +50,6 @@ BASE_RC: dict[str, Any] = {
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "path.simplify": True,
-    "text.hinting_factor": 1,
 }
 
 

@@ -49,14 +49,17 @@ class SurfaceView:
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_zlim(float(np.nanmin(z)), float(np.nanmax(z)))
-        ax.view_init(elev=38, azim=-125)
-        ax.set_xlabel(land.problem.labels[0].split(" ")[0], labelpad=-6)
-        ax.set_ylabel(land.problem.labels[1].split(" ")[0], labelpad=-6)
-        ax.set_zlabel(land.height_label, labelpad=-4)
-        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_major_locator(MaxNLocator(4))
-        ax.tick_params(axis="both", which="major", pad=-3, labelsize="small")
-        ax.set_box_aspect(None, zoom=1.05)
+        ax.view_init(elev=32, azim=-125)
+        ax.set_xlabel(land.problem.labels[0].split(" ")[0], labelpad=-7)
+        ax.set_ylabel(land.problem.labels[1].split(" ")[0], labelpad=-7)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MaxNLocator(3))
+        ax.zaxis.set_major_locator(MaxNLocator(3))
+        ax.set_zticklabels([])
+        ax.tick_params(axis="both", which="major", pad=-4, labelsize="small")
+        ax.set_box_aspect((1.0, 1.0, 0.6), zoom=1.25)
+        ax.text2D(0.02, 0.98, f"height: {land.height_label}", transform=ax.transAxes, ha="left", va="top",
+                  fontsize="small", color="#333333")
         (self.line,) = ax.plot([], [], [], color=PATH_COLOR, linewidth=2.2, zorder=10)
         (self.head,) = ax.plot([], [], [], linestyle="none", marker="o", markersize=7, color=PATH_COLOR,
                                markeredgecolor="white", zorder=11)
@@ -147,7 +150,6 @@ class DistanceView:
 
     def draw_static(self, ax: Axes) -> None:
         """Log axes sized to the whole run."""
-        ax.set_xlabel("step", labelpad=1)
         ax.set_ylabel("distance to optimum", labelpad=1)
         if self.distance is None or not np.any(np.isfinite(self.distance)):
             ax.set_xticks([])

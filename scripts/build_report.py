@@ -1,0 +1,26 @@
+"""Snakemake entry point: render reports/index.html (and, if asked, the single-file copy)."""
+
+from pathlib import Path
+
+from momentumlab.config import parse_config
+from momentumlab.report import inline_assets, labelled_runs, render_report, report_context, scrubber_data, write_page
+from momentumlab.summary import read_json
+from momentumlab.workflow import logging_to
+
+with logging_to(snakemake.log[0]):
+    config = parse_config(snakemake.params.config)
+    media = snakemake.params.media
+    scrubbers = {
+        experiment.name: scrubber_data(
+            labelled_runs(experiment, media[experiment.name]["trajectories"]),
+            experiment.steps,
+            read_json(media[experiment.name]["extent"]),
+        )
+        for experiment in config.experiments
+    }
+    out_dir = Path(snakemake.output.html).parent
+    context = report_context(read_json(snakemake.input.summary), config.data, media, out_dir, scrubbers)
+    page = render_report(snakemake.params.templates, context)
+    write_page(snakemake.output.html, page)
+    if "single" in snakemake.output.keys():
+        write_page(snakemake.output.single, inline_assets(page, out_dir))

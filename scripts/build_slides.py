@@ -1,0 +1,22 @@
+"""Snakemake entry point: the 16:9 slide deck with the compare GIFs, tables and notes."""
+
+import datetime
+from pathlib import Path
+
+from momentumlab.slides import DeckInputs, build_deck
+from momentumlab.summary import read_json
+from momentumlab.workflow import logging_to
+
+with logging_to(snakemake.log[0]):
+    labels = snakemake.params.labels
+    gifs = {name: Path(path) for name, path in zip(labels, snakemake.input.gifs)}
+    inputs = DeckInputs(
+        title=snakemake.params.slides["title"],
+        author=snakemake.params.slides["author"],
+        config_title=snakemake.params.title,
+        summary=read_json(snakemake.input.summary),
+        compare_gifs=gifs,
+        experiment_labels=labels,
+        date=datetime.date.today(),
+    )
+    build_deck(inputs, snakemake.output[0])

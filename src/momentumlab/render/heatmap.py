@@ -1,0 +1,216 @@
+"""Sweep heatmaps: outcome over (learning rate, momentum), diverged cells hatched grey.
+
+One PNG, two panels side by side. With an optimum: final distance to it (log colour
+scale) and steps to tolerance. Without one (the saddle): final loss and the step at
+which the run left the problem's box (its escape). Markers show the best pair, the
+configured optimizers and any theory points; every special colour has a legend entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap, LogNorm, Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from momentumlab.render.style import OKABE_ITO, new_figure, scaled_rc
+from momentumlab.sweep import SweepResult
+
+Array = np.ndarray
+DIVERGED_FACE = "#9E9E9E"
+DIVERGED_HATCH = "#4D4D4D"
+UNREACHED_FACE = "#EBEBEB"
+MARKER_COLORS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["purple"], OKABE_ITO["yellow"])
+CONFIGURED_SHAPES = ("o", "s", "D", "h")
+DYNAMIC_RANGE = 1e-16  # colours of distances below max·1e-16 are clipped (float64 resolution)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A labelled (lr, momentum) marker."""
+
+    label: str
+    lr: float
+    momentum: float
+    marker: str
+    color: str
+    size: float = 11.0
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One heatmap: values, which cells are blank and how the colours map."""
+
+    title: str
+    values: Array  # (Q, P); NaN where blank
+    colorbar_label: str
+    log_scale: bool
+    cmap: str
+    blank_label: str | None = None  # legend text of non-diverged blank cells
+    counts: bool = False  # integer values (steps): plain tick labels at 1, 2, 5 × 10^k
+
+
+def _edges(centres: Array, log: bool) -> Array:
+    """Cell edges half-way between centres (in log space for a log axis)."""
+    values = np.log(centres) if log else np.asarray(centres, dtype=float)
+    if len(values) == 1:
+        mids = np.array([values[0] - 0.5, values[0] + 0.5])
+    else:
+        inner = (values[1:] + values[:-1]) / 2.0
+        mids = np.concatenate([[2 * values[0] - inner[0]], inner, [2 * values[-1] - inner[-1]]])
+    return np.exp(mids) if log else mids
+
+
+def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
+    """The two panels that suit the result's problem."""
+    diverged = result.diverged
+    if result.has_optimum:
+        steps = np.where(result.steps_to_tolerance >= 0, result.steps_to_tolerance, np.nan).astype(float)
+        steps[diverged] = np.nan
+        return (
+            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {result.steps} steps",
+                  log_scale=True, cmap="viridis"),
+            Panel(f"Steps to within {result.tolerance:g} of the optimum", steps, "steps (log scale)", log_scale=True,
+                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {result.steps} steps", counts=True),
+        )
+    loss = np.where(diverged, np.nan, result.final_loss)
+    escape = np.where(diverged, result.diverged_at, np.nan).astype(float)
+    return (
+        Panel("Final loss (no minimum)", loss, f"loss after {result.steps} steps", log_scale=False, cmap="viridis"),
+        Panel("Step at which the run left the box", escape, "step (log scale)", log_scale=True, cmap="cividis",
+              blank_label=f"stayed in the box for {result.steps} steps", counts=True),
+    )
+
+
+def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
+    finite = values[np.isfinite(values)]
+    if not log:
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        return Normalize(low, high if high > low else low + 1.0), "neither"
+    positive = finite[finite > 0]
+    high = float(positive.max()) if positive.size else 1.0
+    low = float(positive.min()) if positive.size else high / 10.0
+    extend = "neither"
+    if low < high * DYNAMIC_RANGE:
+        low, extend = high * DYNAMIC_RANGE, "min"
+    return LogNorm(low, high if high > low else low * 10.0), extend
+
+
+def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> None:
+    """Hatched grey background (diverged), blank cells, coloured cells and a colour bar."""
+    x_edges, y_edges = _edges(result.lr, log=True), _edges(result.momentum, log=False)
+    ax.add_patch(Rectangle((x_edges[0], y_edges[0]), x_edges[-1] - x_edges[0], y_edges[-1] - y_edges[0],
+                           facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///", linewidth=0, zorder=0))
+    blank = ~result.diverged & ~np.isfinite(panel.values)
+    if blank.any():
+        ax.pcolormesh(x_edges, y_edges, np.ma.masked_where(~blank, np.zeros(blank.shape)),
+                      cmap=ListedColormap([UNREACHED_FACE]), vmin=0, vmax=1, zorder=1)
+    norm, extend = _norm(panel.values, panel.log_scale)
+    values = np.ma.masked_invalid(panel.values)
+    if panel.log_scale:
+        values = np.ma.masked_less_equal(values, 0)
+    mesh = ax.pcolormesh(x_edges, y_edges, values, cmap=panel.cmap, norm=norm, zorder=2, rasterized=True)
+    bar = figure.colorbar(mesh, ax=ax, extend=extend, pad=0.02, fraction=0.06)
+    bar.set_label(panel.colorbar_label)
+    if panel.counts and panel.log_scale:
+        bar.ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        bar.ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xscale("log")
+    ax.set_xlim(x_edges[0], x_edges[-1])
+    ax.set_ylim(y_edges[0], y_edges[-1])
+    ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("learning rate η (log scale)")
+    ax.set_ylabel("momentum μ")
+    ax.set_title(panel.title)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+
+
+def draw_points(ax: Axes, points: Sequence[Point]) -> None:
+    """Markers with a black edge, legible on every colour of viridis and cividis."""
+    for point in points:
+        ax.plot([point.lr], [point.momentum], linestyle="none", marker=point.marker, markersize=point.size,
+                markerfacecolor=point.color, markeredgecolor="black", markeredgewidth=1.3, zorder=5,
+                clip_on=False)
+
+
+def best_point(result: SweepResult) -> Point | None:
+    """The star on the best pair, labelled with its numbers."""
+    best = result.best()
+    if best is None:
+        return None
+    lr, momentum = float(result.lr[best[1]]), float(result.momentum[best[0]])
+    steps = int(result.steps_to_tolerance[best])
+    detail = f", {steps} steps" if result.has_optimum and steps >= 0 else ""
+    name = "best in grid" if result.has_optimum else "lowest final loss in the box"
+    return Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
+
+
+def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Point]:
+    """One marker shape and colour per configured optimizer."""
+    return [
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum,
+              CONFIGURED_SHAPES[i % len(CONFIGURED_SHAPES)], MARKER_COLORS[i % len(MARKER_COLORS)])
+        for i, (name, lr, momentum) in enumerate(configured)
+    ]
+
+
+def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
+    """Theory-optimal pairs: vermillion plus and triangle markers."""
+    shapes = ("P", "^")
+    return [
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"], 12.0)
+        for i, (name, lr, momentum) in enumerate(theory)
+    ]
+
+
+def render_sweep_heatmap(
+    result: SweepResult,
+    path: str | Path,
+    title: str,
+    configured: Sequence[tuple[str, float, float]] = (),
+    theory: Sequence[tuple[str, float, float]] = (),
+    width: int = 1280,
+    height: int = 560,
+) -> None:
+    """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ))."""
+    with matplotlib.rc_context(scaled_rc(width, height)):
+        figure = new_figure(width, height)
+        figure.set_layout_engine("constrained", h_pad=0.04, w_pad=0.06)
+        axes = figure.subplots(1, 2)
+        panels = panels_for(result)
+        best = best_point(result)
+        points = ([best] if best else []) + configured_points(configured) + theory_points(theory)
+        for ax, panel in zip(axes, panels):
+            draw_panel(ax, figure, result, panel)
+            draw_points(ax, points)
+        handles: list[Patch | Line2D] = [
+            Patch(facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///",
+                  label="diverged" if result.has_optimum else "left the box (diverged)"),
+        ]
+        blank_label = panels[1].blank_label
+        if blank_label and (~result.diverged & ~np.isfinite(panels[1].values)).any():
+            handles.append(Patch(facecolor=UNREACHED_FACE, edgecolor="#BBBBBB", label=blank_label))
+        handles += [
+            Line2D([], [], linestyle="none", marker=p.marker, markersize=p.size * 0.85, markerfacecolor=p.color,
+                   markeredgecolor="black", markeredgewidth=1.2, label=p.label)
+            for p in points
+        ]
+        figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False,
+                      handletextpad=0.4, columnspacing=1.4)
+        figure.suptitle(title, fontweight="bold")
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp.png")
+        figure.savefig(tmp, dpi=figure.dpi, metadata={"Software": None})
+        tmp.replace(path)

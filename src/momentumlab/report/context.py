@@ -1,0 +1,167 @@
+"""The report's template context: ``summary.json`` numbers, media paths and provenance."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+# Distribution names tried in order for each package shown in the report.
+PACKAGES = {
+    "python": (),
+    "numpy": ("numpy",),
+    "tensorflow": ("tensorflow", "tensorflow-cpu"),
+    "keras": ("keras",),
+    "matplotlib": ("matplotlib",),
+    "snakemake": ("snakemake",),
+}
+REPRODUCE = ("make report", "snakemake --cores 4")
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that produced the numbers (no heavy imports)."""
+    versions = {}
+    for name, distributions in PACKAGES.items():
+        if not distributions:
+            versions[name] = platform.python_version()
+            continue
+        versions[name] = "not installed"
+        for distribution in distributions:
+            try:
+                versions[name] = metadata.version(distribution)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+    return versions
+
+
+def _rank(run: Mapping[str, Any]) -> tuple:
+    """Sort key of a run: finished before diverged, then first to tolerance, then closest."""
+    reached = run.get("steps_to_tolerance")
+    error = run.get("distance_to_optimum")
+    if error is None:
+        error = run.get("final_loss")
+    return (
+        bool(run.get("diverged")),
+        reached is None,
+        reached if reached is not None else 0,
+        error if error is not None and math.isfinite(error) else math.inf,
+    )
+
+
+def best_run(runs: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The run that reached the tolerance first, else the one that ended closest."""
+    return min(runs, key=_rank, default=None)
+
+
+def _relative(path: str | None, out_dir: Path) -> str | None:
+    """``path`` relative to the report's folder, with forward slashes (None if missing)."""
+    if path is None:
+        return None
+    return Path(os.path.relpath(Path(path).resolve(), out_dir.resolve())).as_posix()
+
+
+def _existing(path: str | None, out_dir: Path) -> str | None:
+    """Like ``_relative`` but None when the file was not written."""
+    return _relative(path, out_dir) if path is not None and Path(path).is_file() else None
+
+
+def _by_experiment(section: Any) -> dict[str, Any]:
+    """A summary section (a list of rows with ``experiment`` or a mapping) keyed by experiment."""
+    if isinstance(section, Mapping):
+        return dict(section)
+    grouped: dict[str, Any] = {}
+    for row in section or ():
+        grouped.setdefault(row.get("experiment"), []).append(row)
+    return grouped
+
+
+def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:
+    """The sweep record of one experiment (the section may be a list or a mapping)."""
+    found = _by_experiment(sweeps).get(name)
+    if isinstance(found, list):
+        return found[0] if found else None
+    return found
+
+
+def experiment_context(
+    name: str,
+    summary: Mapping[str, Any],
+    media: Mapping[str, Any],
+    out_dir: Path,
+    scrubber: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Everything one experiment's section shows."""
+    runs = [run for run in summary["runs"] if run["experiment"] == name]
+    first = runs[0] if runs else {}
+    run_media = []
+    for run in runs:
+        files = media["runs"].get(run["optimizer"], {}).get(run["backend"], {})
+        run_media.append({"run": run, "files": {fmt: _existing(path, out_dir) for fmt, path in files.items()}})
+    context = {
+        "name": name,
+        "label": first.get("label", name),
+        "problem": first.get("problem"),
+        "problem_params": first.get("problem_params", {}),
+        "start": first.get("start"),
+        "steps": first.get("steps"),
+        "tolerance": first.get("tolerance"),
+        "runs": runs,
+        "run_media": run_media,
+        "best": best_run(runs),
+        "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
+        "compare": {fmt: _existing(path, out_dir) for fmt, path in media["compare"].items()},
+        "loss_plot": _existing(media.get("loss"), out_dir),
+        "contour": _existing(media.get("contour"), out_dir),
+        "scrubber": scrubber,
+        "sweep": None,
+        "theory": None,
+    }
+    if "sweeps" in summary:
+        sweep = _sweep_for(summary["sweeps"], name)
+        if sweep is not None:
+            context["sweep"] = {"record": sweep, "image": _existing(media.get("sweep"), out_dir)}
+    if "theory" in summary:
+        context["theory"] = _by_experiment(summary["theory"]).get(name) or None
+    return context
+
+
+def report_context(
+    summary: Mapping[str, Any],
+    config: Mapping[str, Any],
+    media: Mapping[str, Mapping[str, Any]],
+    out_dir: str | Path,
+    scrubbers: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The whole template context; media paths become relative to ``out_dir``."""
+    out_dir = Path(out_dir)
+    names = list(dict.fromkeys(run["experiment"] for run in summary["runs"]))
+    experiments = [experiment_context(n, summary, media[n], out_dir, (scrubbers or {}).get(n)) for n in names]
+    runs = summary["runs"]
+    return {
+        "title": summary.get("title") or config.get("title") or "Momentum Lab",
+        "experiments": experiments,
+        "optimizers": sorted({(run["optimizer_label"], run["method"]) for run in runs}),
+        "backends": list(dict.fromkeys(run["backend"] for run in runs)),
+        "total_steps": sum(run["steps"] for run in runs),
+        "has_sweeps": any(e["sweep"] for e in experiments),
+        "has_theory": any(e["theory"] for e in experiments),
+        "animation": config["animation"],
+        "config_yaml": yaml.safe_dump(_plain(config), sort_keys=False, allow_unicode=True),
+        "versions": package_versions(),
+        "reproduce": REPRODUCE,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and sequences as plain dicts and lists, so YAML needs no tags."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

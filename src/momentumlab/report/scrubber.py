@@ -1,0 +1,83 @@
+"""Data for the report's step scrubber: every run downsampled to shared steps, as JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Mapping
+
+import numpy as np
+from markupsafe import Markup
+
+from momentumlab.render.frames import frames_for_steps
+from momentumlab.render.race import run_styles
+from momentumlab.config import Experiment
+from momentumlab.trajectory import Trajectory, load_trajectories
+
+MAX_POINTS = 1000
+_SIGNIFICANT = 7
+
+
+def _round(value: float) -> float | None:
+    """A compact, JSON-safe float (None for NaN and infinities)."""
+    value = float(value)
+    return float(f"{value:.{_SIGNIFICANT}g}") if math.isfinite(value) else None
+
+
+def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str]) -> dict[str, Trajectory]:
+    """Every run of ``experiment``, labelled "<optimizer label> · <backend>" as in the compare animation."""
+    runs = {}
+    for backend in experiment.backends:
+        trajectories = load_trajectories(trajectory_files[backend])
+        for spec in experiment.optimizers:
+            runs[f"{spec.label} · {backend}"] = trajectories[spec.name]
+    return runs
+
+
+def run_samples(trajectory: Trajectory, steps: np.ndarray) -> dict[str, Any]:
+    """The run at the shared ``steps`` it reached, plus its last valid step if it diverged."""
+    last = len(trajectory.params) - 1
+    index = steps[steps <= last]
+    if trajectory.diverged and (index.size == 0 or index[-1] != last):
+        index = np.append(index, last)
+    params, loss = trajectory.params[index], trajectory.loss[index]
+    return {
+        "x": [_round(v) for v in params[:, 0]],
+        "y": [_round(v) for v in params[:, 1]],
+        "loss": [_round(v) for v in loss],
+        "last_step": int(last),
+        "diverged_at": trajectory.diverged_at,
+    }
+
+
+def scrubber_data(
+    runs: Mapping[str, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS
+) -> dict[str, Any]:
+    """Shared steps (at most ``max_points``, dense early), the contour extent and each run's path.
+
+    ``runs`` is keyed by the compare animation's labels ("<optimizer> · <backend>"), so
+    the colours and dash styles match it.
+    """
+    shared = frames_for_steps(int(steps), max_points)
+    styles = run_styles(list(runs))
+    return {
+        "extent": dict(extent),
+        "steps": [int(s) for s in shared],
+        "runs": [
+            {
+                "label": label,
+                "color": styles[label].color,
+                "dashed": styles[label].hollow,
+                **run_samples(trajectory, shared),
+            }
+            for label, trajectory in runs.items()
+        ],
+    }
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON that is safe inside ``<script type="application/json">``: <, > and & escaped."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)

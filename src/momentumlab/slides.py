@@ -1,0 +1,283 @@
+"""A ready 16:9 slide deck: title, one racing GIF per experiment, tables, sweeps, theory.
+
+Everything on a slide is native PowerPoint (text, tables) except the animated GIFs,
+which are embedded byte for byte from ``reports/`` so they play in PowerPoint, Keynote
+and LibreOffice Impress. Every slide carries speaker notes with the hyperparameters
+and the key numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+SLIDE_WIDTH = Inches(13.333)
+SLIDE_HEIGHT = Inches(7.5)
+MARGIN = Inches(0.5)
+CONTENT_TOP = Inches(1.35)
+CAPTION_TOP = Inches(6.75)
+ROWS_PER_TABLE = 12
+MAX_HEATMAP_CELLS = 16
+
+INK = RGBColor(0x1B, 0x1F, 0x2A)
+MUTED = RGBColor(0x55, 0x5B, 0x66)
+HIGHLIGHT = RGBColor(0x00, 0x9E, 0x73)  # Okabe–Ito bluish green
+HEADER = RGBColor(0x00, 0x72, 0xB2)  # Okabe–Ito blue
+DIVERGED = RGBColor(0xBB, 0xBB, 0xBB)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+@dataclass(frozen=True)
+class DeckInputs:
+    """What the deck is made of; all read from files earlier stages wrote."""
+
+    title: str
+    author: str
+    config_title: str
+    summary: Mapping[str, Any]
+    compare_gifs: Mapping[str, Path]  # experiment name -> reports/<exp>/compare.gif
+    experiment_labels: Mapping[str, str]
+    date: _dt.date
+
+
+def format_number(value: Any) -> str:
+    """Table text for a summary value: 4 significant digits, integers as they are."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def _text(slide: Any, left: int, top: int, width: int, height: int, text: str, size: int, *, bold: bool = False,
+          color: RGBColor = INK, align: Any = PP_ALIGN.LEFT) -> Any:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = align
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+    return box
+
+
+def _titled_slide(deck: Any, title: str, notes: str) -> Any:
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank layout
+    _text(slide, MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.9), title, 34, bold=True)
+    slide.notes_slide.notes_text_frame.text = notes
+    return slide
+
+
+def _caption(slide: Any, text: str) -> None:
+    _text(slide, MARGIN, CAPTION_TOP, SLIDE_WIDTH - 2 * MARGIN, Inches(0.55), text, 18, color=MUTED, align=PP_ALIGN.CENTER)
+
+
+def _style_cell(cell: Any, text: str, size: int, *, bold: bool = False, fill: RGBColor | None = None,
+                color: RGBColor = INK) -> None:
+    cell.text = text
+    paragraph = cell.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.CENTER
+    for run in paragraph.runs:
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = color
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+    cell.margin_left = cell.margin_right = Inches(0.05)
+
+
+def _table(slide: Any, header: Sequence[str], rows: Sequence[Sequence[str]], highlighted: Iterable[int], size: int = 16) -> Any:
+    height = Inches(0.45) * (len(rows) + 1)
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, height)
+    table = shape.table
+    marked = set(highlighted)
+    for column, name in enumerate(header):
+        _style_cell(table.cell(0, column), name, size, bold=True, fill=HEADER, color=WHITE)
+    for row_index, row in enumerate(rows, start=1):
+        best = row_index - 1 in marked
+        for column, text in enumerate(row):
+            _style_cell(table.cell(row_index, column), text, size, bold=best, fill=HIGHLIGHT if best else None,
+                        color=WHITE if best else INK)
+    return table
+
+
+def _describe_runs(summary: Mapping[str, Any]) -> str:
+    experiments = list(dict.fromkeys(run["label"] for run in summary["runs"]))
+    optimizers = list(dict.fromkeys(run["method"] for run in summary["runs"]))
+    backends = list(dict.fromkeys(run["backend"] for run in summary["runs"]))
+    return (f"{len(experiments)} experiments ({', '.join(experiments)}) · optimizers: {', '.join(optimizers)}"
+            f" · backends: {', '.join(backends)}")
+
+
+def add_title_slide(deck: Any, inputs: DeckInputs) -> None:
+    """The opening slide: title, what was run, date and author."""
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _text(slide, MARGIN, Inches(2.0), SLIDE_WIDTH - 2 * MARGIN, Inches(1.4), inputs.title, 44, bold=True, align=PP_ALIGN.CENTER)
+    _text(slide, MARGIN, Inches(3.6), SLIDE_WIDTH - 2 * MARGIN, Inches(1.2), _describe_runs(inputs.summary), 20,
+          color=MUTED, align=PP_ALIGN.CENTER)
+    byline = " · ".join(part for part in (inputs.author, inputs.config_title, inputs.date.isoformat()) if part)
+    _text(slide, MARGIN, Inches(5.2), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), byline, 20, color=MUTED, align=PP_ALIGN.CENTER)
+    slide.notes_slide.notes_text_frame.text = (
+        f"{inputs.title}. {_describe_runs(inputs.summary)}. Generated {inputs.date.isoformat()} by Momentum Lab "
+        "from the configuration shown in the report's appendix."
+    )
+
+
+def _runs_of(summary: Mapping[str, Any], experiment: str, backend: str | None = None) -> list[Mapping[str, Any]]:
+    return [r for r in summary["runs"] if r["experiment"] == experiment and (backend is None or r["backend"] == backend)]
+
+
+def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
+    lines = []
+    for run in runs:
+        outcome = (f"diverged at step {run['diverged_at']}" if run["diverged"]
+                   else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
+                        f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
+        lines.append(f"{run['optimizer_label']} ({run['method']}, lr {format_number(run['lr'])}, "
+                     f"momentum {format_number(run['momentum'])}, {run['backend']}): {outcome}.")
+    return "\n".join(lines)
+
+
+def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
+    """One experiment: its compare GIF filling the content area and a one-line caption."""
+    runs = _runs_of(inputs.summary, experiment)
+    label = inputs.experiment_labels.get(experiment, experiment)
+    steps = runs[0]["steps"] if runs else 0
+    start = runs[0]["start"] if runs else []
+    slide = _titled_slide(deck, label, f"{label}: {steps} steps from {start}.\n" + _run_notes(runs))
+    height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
+    width = Emu(int(height * 16 / 9))
+    slide.shapes.add_picture(str(inputs.compare_gifs[experiment]), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, height)
+    finished = [r for r in runs if r["backend"] == "numpy" and not r["diverged"] and r["distance_to_optimum"] is not None]
+    best = min(finished, key=lambda r: r["distance_to_optimum"], default=None)
+    caption = f"Every optimizer races from {start} for {steps} steps (solid: numpy, dashed: TensorFlow)."
+    if best is not None:
+        caption = f"{best['optimizer_label']} gets closest: {format_number(best['distance_to_optimum'])} from the optimum after {steps} steps."
+    _caption(slide, caption)
+
+
+def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
+    """Header, text rows, indices of each experiment's best row, and the source records (numpy runs)."""
+    header = ["Experiment", "Optimizer", "lr", "μ", "Final loss", "Distance", "Steps to tol."]
+    records = [r for r in summary["runs"] if r["backend"] == "numpy"] or list(summary["runs"])
+    rows, best = [], []
+    for experiment in dict.fromkeys(r["experiment"] for r in records):
+        group = [i for i, r in enumerate(records) if r["experiment"] == experiment]
+        scored = [i for i in group if not records[i]["diverged"] and records[i]["distance_to_optimum"] is not None]
+        if scored:
+            best.append(min(scored, key=lambda i: (records[i]["distance_to_optimum"], records[i]["steps_to_tolerance"] or math.inf)))
+    for record in records:
+        steps = f"diverged at {record['diverged_at']}" if record["diverged"] else format_number(record["steps_to_tolerance"])
+        rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), format_number(record["momentum"]),
+                     format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
+    return header, rows, best, records
+
+
+def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
+    """The final-error table as real table cells, best value per experiment highlighted."""
+    header, rows, best, records = error_table_rows(inputs.summary)
+    pages = max(1, math.ceil(len(rows) / ROWS_PER_TABLE))
+    for page in range(pages):
+        window = range(page * ROWS_PER_TABLE, min(len(rows), (page + 1) * ROWS_PER_TABLE))
+        suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
+        agreement = inputs.summary.get("agreement", [])
+        worst = max((a["max_abs_diff"] for a in agreement if a["max_abs_diff"] is not None), default=None)
+        notes = ("Final errors of the numpy runs; highlighted: the best optimizer of each experiment. "
+                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {worst:.1e}. " if worst is not None else "")
+                 + _run_notes([records[i] for i in window]))
+        slide = _titled_slide(deck, "Final errors" + suffix, notes)
+        _table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window])
+        _caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
+
+
+def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
+    from matplotlib import colormaps
+
+    if value is None:
+        return DIVERGED
+    fraction = 0.0 if high <= low else (math.log10(max(value, 1e-300)) - low) / (high - low)
+    red, green, blue, _ = colormaps["viridis"](min(max(fraction, 0.0), 1.0))
+    return RGBColor(int(red * 255), int(green * 255), int(blue * 255))
+
+
+def _thin(count: int, limit: int) -> list[int]:
+    if count <= limit:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
+
+
+def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> None:
+    """A learning rate × momentum heatmap drawn as coloured table cells (no picture)."""
+    lrs, mus, grid = sweep["lr"], sweep["momentum"], sweep["final_distance"]
+    columns, rows = _thin(len(lrs), MAX_HEATMAP_CELLS), _thin(len(mus), MAX_HEATMAP_CELLS)
+    finite = [math.log10(max(v, 1e-300)) for row in grid for v in row if v is not None]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    label = inputs.experiment_labels.get(sweep["experiment"], sweep["experiment"])
+    best = sweep.get("best") or {}
+    notes = (f"{label}: {sweep.get('method', 'momentum')} swept over {len(lrs)} learning rates "
+             f"({format_number(lrs[0])} … {format_number(lrs[-1])}, log-spaced) × {len(mus)} momenta "
+             f"({format_number(mus[0])} … {format_number(mus[-1])}). Best pair: lr {format_number(best.get('lr'))}, "
+             f"momentum {format_number(best.get('momentum'))}. Grey cells diverged.")
+    slide = _titled_slide(deck, f"{label}: where momentum works", notes)
+    shape = slide.shapes.add_table(len(rows) + 1, len(columns) + 1, Inches(1.2), CONTENT_TOP,
+                                   SLIDE_WIDTH - Inches(2.4), CAPTION_TOP - CONTENT_TOP - Inches(0.15))
+    table = shape.table
+    _style_cell(table.cell(0, 0), "μ \\ lr", 10, bold=True)
+    for j, column in enumerate(columns, start=1):
+        _style_cell(table.cell(0, j), f"{lrs[column]:.1e}", 9, bold=True)
+    best_cell = (best.get("momentum"), best.get("lr"))
+    for i, row in enumerate(reversed(rows), start=1):
+        _style_cell(table.cell(i, 0), f"{mus[row]:.2f}", 10, bold=True)
+        for j, column in enumerate(columns, start=1):
+            value = grid[row][column]
+            mark = "★" if (mus[row], lrs[column]) == best_cell else ("×" if value is None else "")
+            _style_cell(table.cell(i, j), mark, 10, bold=True, fill=_heatmap_fill(value, low, high),
+                        color=INK if value is None else WHITE)
+    _caption(slide, "Colour: log final distance (dark = close, yellow = far) · grey × = diverged · ★ = best pair")
+
+
+def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Predicted (Polyak) vs measured linear rates for the quadratic experiments."""
+    header = ["Experiment", "Method", "lr", "μ", "Predicted rate", "Measured rate"]
+    text_rows = [[inputs.experiment_labels.get(r["experiment"], r["experiment"]), r["method"], format_number(r.get("lr")),
+                  format_number(r.get("momentum")), format_number(r["predicted_rate"]), format_number(r["measured_rate"])]
+                 for r in rows]
+    notes = ("Heavy ball at Polyak's parameters η* = 4/(√L + √m)², μ* = ((√κ − 1)/(√κ + 1))² contracts by (√κ − 1)/(√κ + 1) "
+             "per step; gradient descent at its best step 2/(L + m) only by (κ − 1)/(κ + 1). " + " ".join(
+                 f"{r['method']}: predicted {format_number(r['predicted_rate'])}, measured {format_number(r['measured_rate'])}."
+                 for r in rows))
+    slide = _titled_slide(deck, "Theory: why momentum is faster", notes)
+    _table(slide, header, text_rows, [], size=18)
+    _caption(slide, "Rate = factor by which the distance to the optimum shrinks per step (Polyak 1964; Goh 2017).")
+
+
+def build_deck(inputs: DeckInputs, path: str | Path) -> None:
+    """Write the whole deck to ``path`` (atomically)."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    add_title_slide(deck, inputs)
+    for experiment in inputs.compare_gifs:
+        add_experiment_slide(deck, inputs, experiment)
+    add_error_table_slides(deck, inputs)
+    for sweep in inputs.summary.get("sweeps", []):
+        add_sweep_slide(deck, inputs, sweep)
+    if inputs.summary.get("theory"):
+        add_theory_slide(deck, inputs, inputs.summary["theory"])
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    deck.save(str(tmp))
+    tmp.replace(path)

@@ -1,0 +1,317 @@
+"""Learning-rate × momentum sweeps: the grid, its deterministic chunks, gathering, best pair.
+
+A sweep runs one method over a grid of learning rates (log-spaced, ``lr_points``) ×
+momenta (linear from 0 to ``momentum_max``, ``momentum_points``). Every array is
+indexed ``[momentum][lr]``; the flattened grid is row-major (``k = q·P + p``), and
+chunk ``i`` of ``n`` is the contiguous slice ``[i·N // n, (i+1)·N // n)`` of it, so
+any chunk can be computed by any job, in any order, with the same result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from momentumlab.backends import numpy_backend
+from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.problems import Problem
+from momentumlab.trajectory import write_npz
+
+Array = np.ndarray
+_RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "steps_to_tolerance")
+
+
+@dataclass(frozen=True)
+class SweepGrid:
+    """The hyperparameters of one sweep: ``lr`` (P,) × ``momentum`` (Q,) for ``method``."""
+
+    method: str
+    lr: Array
+    momentum: Array
+    start: tuple[float, float]
+    steps: int
+    tolerance: float
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(Q, P): momentum rows × learning-rate columns."""
+        return len(self.momentum), len(self.lr)
+
+    @property
+    def size(self) -> int:
+        """The number of runs in the grid."""
+        return len(self.momentum) * len(self.lr)
+
+    def flat(self) -> tuple[Array, Array]:
+        """Per-run (lr, momentum) of the flattened grid, row-major over [momentum][lr]."""
+        lr, momentum = np.meshgrid(self.lr, self.momentum)
+        return lr.ravel(), momentum.ravel()
+
+
+def sweep_grid(experiment: Experiment) -> SweepGrid:
+    """The grid of ``experiment``'s (already defaulted) sweep settings."""
+    spec = experiment.sweep
+    return SweepGrid(
+        method=spec.method,
+        lr=np.geomspace(spec.lr_min, spec.lr_max, spec.lr_points),
+        momentum=np.linspace(0.0, spec.momentum_max, spec.momentum_points),
+        start=experiment.start,
+        steps=spec.steps,
+        tolerance=experiment.tolerance,
+    )
+
+
+def chunk_slice(size: int, index: int, chunks: int) -> slice:
+    """The flattened-grid slice of chunk ``index`` of ``chunks`` (sizes differ by at most 1)."""
+    if not 0 <= index < chunks:
+        raise ValueError(f"chunk index {index} is outside 0..{chunks - 1}")
+    return slice(index * size // chunks, (index + 1) * size // chunks)
+
+
+def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dict[str, Array]:
+    """Every run of one chunk in a single vectorised ``run_batch`` call."""
+    part = chunk_slice(grid.size, index, chunks)
+    lr, momentum = (values[part] for values in grid.flat())
+    arrays: dict[str, Array] = {"index": np.arange(grid.size)[part], "lr": lr, "momentum": momentum}
+    if lr.size == 0:
+        arrays.update(
+            final_params=np.zeros((0, len(grid.start))), final_loss=np.zeros(0),
+            diverged_at=np.zeros(0, dtype=np.int64), steps_to_tolerance=np.zeros(0, dtype=np.int64),
+        )
+        return arrays
+    # Copies: run_batch zeroes the hyperparameters of diverged rows in place.
+    result = numpy_backend.run_batch(
+        problem, grid.method, lr.copy(), momentum.copy(), grid.start, grid.steps, grid.tolerance
+    )
+    arrays.update(
+        final_params=result.final_params,
+        final_loss=result.final_loss,
+        diverged_at=np.asarray(result.diverged_at, dtype=np.int64),
+        steps_to_tolerance=np.asarray(result.steps_to_tolerance, dtype=np.int64),
+    )
+    return arrays
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A gathered sweep: outcome grids indexed [momentum][lr]; -1 means "never" in step grids."""
+
+    method: str
+    steps: int
+    tolerance: float
+    lr: Array  # (P,)
+    momentum: Array  # (Q,)
+    final_params: Array  # (Q, P, d), last valid parameters
+    final_loss: Array  # (Q, P)
+    final_distance: Array  # (Q, P), NaN where diverged or without an optimum
+    diverged_at: Array  # (Q, P) int
+    steps_to_tolerance: Array  # (Q, P) int
+    has_optimum: bool = True  # False for problems without a minimum (the saddle)
+
+    @property
+    def diverged(self) -> Array:
+        """Mask of the runs that blew up (or left the problem's box)."""
+        return self.diverged_at >= 0
+
+    def best(self) -> tuple[int, int] | None:
+        """[momentum, lr] indices of the best run that did not diverge, or None.
+
+        With an optimum: fewest steps to tolerance, ties (and runs that never reach it)
+        ordered by final distance. Without one: lowest final loss.
+        """
+        ok = ~self.diverged & np.isfinite(self.final_loss)
+        if not ok.any():
+            return None
+        if self.has_optimum:
+            steps = np.where(self.steps_to_tolerance >= 0, self.steps_to_tolerance, np.iinfo(np.int64).max)
+            distance = np.where(np.isfinite(self.final_distance), self.final_distance, np.inf)
+            order = np.lexsort((distance[ok], steps[ok]))
+        else:
+            order = np.argsort(self.final_loss[ok], kind="stable")
+        flat = np.flatnonzero(ok.ravel())[order[0]]
+        q, p = np.unravel_index(flat, self.diverged.shape)
+        return int(q), int(p)
+
+
+def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, Array]]) -> SweepResult:
+    """Assemble chunk outputs (any order) into one result; checks they cover the grid exactly once."""
+    lr_flat, momentum_flat = grid.flat()
+    seen = np.zeros(grid.size, dtype=bool)
+    d = len(grid.start)
+    out = {
+        "final_params": np.full((grid.size, d), np.nan),
+        "final_loss": np.full(grid.size, np.nan),
+        "diverged_at": np.full(grid.size, -1, dtype=np.int64),
+        "steps_to_tolerance": np.full(grid.size, -1, dtype=np.int64),
+    }
+    for chunk in chunks:
+        index = np.asarray(chunk["index"], dtype=np.int64)
+        if seen[index].any() or not (
+            np.array_equal(chunk["lr"], lr_flat[index]) and np.array_equal(chunk["momentum"], momentum_flat[index])
+        ):
+            raise ValueError("sweep chunks overlap or were computed for a different grid")
+        seen[index] = True
+        for name in _RESULT_ARRAYS:
+            out[name][index] = chunk[name]
+    if not seen.all():
+        raise ValueError(f"sweep chunks cover {int(seen.sum())} of {grid.size} grid points")
+    shape = grid.shape
+    diverged = out["diverged_at"] >= 0
+    distance = problem.distance_to_optimum(out["final_params"])
+    distance = np.full(grid.size, np.nan) if distance is None else np.where(diverged, np.nan, distance)
+    return SweepResult(
+        method=grid.method, steps=grid.steps, tolerance=grid.tolerance, lr=grid.lr, momentum=grid.momentum,
+        final_params=out["final_params"].reshape(*shape, d),
+        final_loss=out["final_loss"].reshape(shape),
+        final_distance=distance.reshape(shape),
+        diverged_at=out["diverged_at"].reshape(shape),
+        steps_to_tolerance=out["steps_to_tolerance"].reshape(shape),
+        has_optimum=problem.optimum is not None,
+    )
+
+
+def save_chunk(path: str | Path, arrays: Mapping[str, Array]) -> None:
+    """Write one chunk reproducibly."""
+    write_npz(path, arrays)
+
+
+def load_arrays(path: str | Path) -> dict[str, Array]:
+    """Every array of an .npz written by ``write_npz``."""
+    with np.load(path, allow_pickle=False) as data:
+        return {key: data[key] for key in data.files}
+
+
+def save_result(path: str | Path, result: SweepResult) -> None:
+    """Write a gathered sweep reproducibly."""
+    arrays: dict[str, Any] = {
+        name: getattr(result, name)
+        for name in ("lr", "momentum", "final_params", "final_loss", "final_distance", "diverged_at", "steps_to_tolerance")
+    }
+    arrays.update(
+        method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),
+        has_optimum=np.array(result.has_optimum),
+    )
+    write_npz(path, arrays)
+
+
+def load_result(path: str | Path) -> SweepResult:
+    """Read what ``save_result`` wrote."""
+    data = load_arrays(path)
+    return SweepResult(
+        method=str(data.pop("method")), steps=int(data.pop("steps")), tolerance=float(data.pop("tolerance")),
+        has_optimum=bool(data.pop("has_optimum")), **data,
+    )
+
+
+def marked_optimizers(experiment: Experiment) -> list[OptimizerSpec]:
+    """The configured optimizers that are points of the sweep's plane.
+
+    Those with the sweep's method, plus plain ``sgd`` ones: with μ = 0 heavy ball and
+    Nesterov are gradient descent, so (η, 0) is exactly their run.
+    """
+    return [spec for spec in experiment.optimizers if spec.method in (experiment.sweep.method, "sgd")]
+
+
+def spot_check_points(result: SweepResult, count: int = 3) -> list[tuple[int, int]]:
+    """Grid cells to re-run on TensorFlow: the best, the latest divergence (or the largest
+    stable learning rate), and the centre of the grid; distinct, at most ``count``."""
+    q_size, p_size = result.diverged.shape
+    points: list[tuple[int, int]] = []
+    best = result.best()
+    if best is not None:
+        points.append(best)
+    if result.diverged.any():
+        latest = np.where(result.diverged, result.diverged_at, -1)
+        points.append(tuple(int(i) for i in np.unravel_index(int(np.argmax(latest)), latest.shape)))
+    else:
+        points.append((q_size - 1, p_size - 1))
+    points.append((q_size // 2, p_size // 2))
+    unique: list[tuple[int, int]] = []
+    for point in points:
+        if point not in unique:
+            unique.append(point)
+    return unique[:count]
+
+
+def _number(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def spot_check(problem: Problem, result: SweepResult, start: tuple[float, float], threads: int = 1) -> list[dict[str, Any]]:
+    """Re-run a few grid cells with the TensorFlow backend; max |Δ final θ| against the sweep."""
+    from momentumlab.backends import prepare, run
+
+    prepare("tensorflow", threads)
+    rows = []
+    for q, p in spot_check_points(result):
+        lr, momentum = float(result.lr[p]), float(result.momentum[q])
+        trajectory = run("tensorflow", problem, result.method, lr, momentum, start, result.steps, threads=threads)
+        numpy_final = result.final_params[q, p]
+        numpy_diverged = int(result.diverged_at[q, p])
+        difference = float(np.max(np.abs(trajectory.final_params - numpy_final)))
+        rows.append(
+            {
+                "lr": lr,
+                "momentum": momentum,
+                "numpy_final_params": [_number(v) for v in numpy_final],
+                "tensorflow_final_params": [_number(v) for v in trajectory.final_params],
+                "max_abs_diff": _number(difference),
+                "max_rel_diff": _number(difference / max(1.0, float(np.max(np.abs(numpy_final))))),
+                "numpy_diverged_at": None if numpy_diverged < 0 else numpy_diverged,
+                "tensorflow_diverged_at": trajectory.diverged_at,
+            }
+        )
+    return rows
+
+
+def _grid_rows(values: Array, valid: Array) -> list[list[Any]]:
+    return [[(v.item() if ok else None) for v, ok in zip(row, ok_row)] for row, ok_row in zip(values, valid)]
+
+
+def summary_row(
+    experiment: Experiment, result: SweepResult, tf_spot_check: list[dict[str, Any]], seconds: float | None
+) -> dict[str, Any]:
+    """The ``sweeps`` row of ``summary.json``: grids [momentum][lr], null where diverged/never."""
+    ok = ~result.diverged
+    best = result.best()
+    return {
+        "experiment": experiment.name,
+        "method": result.method,
+        "steps": result.steps,
+        "tolerance": result.tolerance,
+        "lr": result.lr.tolist(),
+        "momentum": result.momentum.tolist(),
+        "final_distance": _grid_rows(result.final_distance, ok & np.isfinite(result.final_distance)),
+        "final_loss": _grid_rows(result.final_loss, ok & np.isfinite(result.final_loss)),
+        "steps_to_tolerance": _grid_rows(result.steps_to_tolerance, ok & (result.steps_to_tolerance >= 0)),
+        "has_optimum": result.has_optimum,
+        "diverged_fraction": float(result.diverged.mean()),
+        "best": None if best is None else {
+            "lr": float(result.lr[best[1]]),
+            "momentum": float(result.momentum[best[0]]),
+            "final_distance": _number(result.final_distance[best]),
+            "steps_to_tolerance": int(result.steps_to_tolerance[best]) if result.steps_to_tolerance[best] >= 0 else None,
+        },
+        "configured": [
+            {"optimizer": spec.name, "method": spec.method, "lr": spec.lr, "momentum": spec.momentum}
+            for spec in marked_optimizers(experiment)
+        ],
+        "tf_spot_check": tf_spot_check,
+        "compute_seconds": None if seconds is None else round(float(seconds), 6),
+    }
+
+
+def summary_section(
+    experiment: Experiment, sweep_path: str | Path, spot_check_path: str | Path, timing_paths: list[str]
+) -> dict[str, list[Any]]:
+    """The ``sweeps`` section of one experiment, from the files its sweep jobs wrote."""
+    from momentumlab.summary import read_json
+
+    seconds = sum(float(read_json(path)["seconds"]) for path in timing_paths) if timing_paths else None
+    row = summary_row(experiment, load_result(sweep_path), read_json(spot_check_path), seconds)
+    return {"sweeps": [row]}

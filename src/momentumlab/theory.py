@@ -1,0 +1,147 @@
+"""Convergence theory on a quadratic: Polyak's heavy ball versus gradient descent.
+
+For f(θ) = ½ θᵀHθ with curvatures m ≤ λ ≤ L and κ = L/m (Polyak 1964; Goh, "Why
+Momentum Really Works", Distill 2017):
+
+- gradient descent at its best step η = 2/(L + m) contracts by (κ − 1)/(κ + 1) per step;
+- heavy ball at η* = 4/(√L + √m)², μ* = ((√κ − 1)/(√κ + 1))² by √μ* = (√κ − 1)/(√κ + 1).
+
+At Polyak's parameters each eigen-mode's 2×2 iteration matrix has a *repeated*
+eigenvalue (both extreme curvatures sit exactly on the critical-damping boundary), so
+the distance decays like (a + b·t)·r^t rather than r^t. The measured rate is therefore
+fitted with a polynomial prefactor: log‖θ_t − θ*‖ ≈ c + k·log t + t·log r (least
+squares, k free; k ≈ 0 for gradient descent, ≈ 1 for heavy ball).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from momentumlab.backends import run
+from momentumlab.problems import Problem, Quadratic
+
+Array = np.ndarray
+
+# Steady window of the fit, as fractions of the starting distance d₀: it opens once the
+# run is 100× closer (the start-up transient is over) and closes at 10⁻¹² d₀, well
+# above float64 rounding (~10⁻¹⁶ relative) for problems whose optimum is not at 0.
+TRANSIENT_RATIO = 1e-2
+FLOOR_RATIO = 1e-12
+MIN_WINDOW = 20
+
+
+def polyak_parameters(m: float, L: float) -> tuple[float, float]:
+    """Heavy ball's optimal (η*, μ*) = (4/(√L + √m)², ((√κ − 1)/(√κ + 1))²)."""
+    root_kappa = math.sqrt(L / m)
+    return 4.0 / (math.sqrt(L) + math.sqrt(m)) ** 2, ((root_kappa - 1.0) / (root_kappa + 1.0)) ** 2
+
+
+def heavy_ball_rate(m: float, L: float) -> float:
+    """Predicted contraction per step at Polyak's parameters: (√κ − 1)/(√κ + 1)."""
+    root_kappa = math.sqrt(L / m)
+    return (root_kappa - 1.0) / (root_kappa + 1.0)
+
+
+def gradient_descent_step(m: float, L: float) -> float:
+    """Gradient descent's best constant step 2/(L + m)."""
+    return 2.0 / (L + m)
+
+
+def gradient_descent_rate(m: float, L: float) -> float:
+    """Predicted contraction per step at the best step: (κ − 1)/(κ + 1)."""
+    kappa = L / m
+    return (kappa - 1.0) / (kappa + 1.0)
+
+
+def fit_window(distance: Array) -> slice:
+    """The steady part of a distance curve: from d ≤ 10⁻² d₀ to just before d ≤ 10⁻¹² d₀."""
+    distance = np.asarray(distance, dtype=float)
+    start = distance[0]
+    opened = np.flatnonzero(distance <= TRANSIENT_RATIO * start)
+    closed = np.flatnonzero(distance <= FLOOR_RATIO * start)
+    first = int(opened[0]) if opened.size else len(distance)
+    last = int(closed[0]) if closed.size else len(distance)
+    if last - first < MIN_WINDOW:
+        raise ValueError(f"only {max(last - first, 0)} steady steps to fit a rate (need {MIN_WINDOW}); run longer")
+    return slice(max(first, 1), last)
+
+
+def fit_rate(distance: Array) -> tuple[float, float, slice]:
+    """(rate r, prefactor power k, window) from log d_t ≈ c + k·log t + t·log r."""
+    window = fit_window(distance)
+    t = np.arange(len(distance), dtype=float)[window]
+    design = np.column_stack([np.ones_like(t), np.log(t), t])
+    (_, power, log_rate), *_ = np.linalg.lstsq(design, np.log(np.asarray(distance, dtype=float)[window]), rcond=None)
+    return float(math.exp(log_rate)), float(power), window
+
+
+def steps_for_rate(rate: float) -> int:
+    """Steps to fall 10⁻¹⁶ at ``rate``: past the fit window's floor even with a t·r^t prefactor."""
+    return max(100, int(math.ceil(math.log(1e-16) / math.log(rate))))
+
+
+@dataclass(frozen=True)
+class RateCheck:
+    """Predicted against measured linear convergence rate of one method."""
+
+    method: str
+    lr: float
+    momentum: float
+    predicted_rate: float
+    measured_rate: float
+    prefactor_power: float
+    steps: int
+    window: tuple[int, int]
+
+    @property
+    def log_ratio_error(self) -> float:
+        """|log(measured)/log(predicted) − 1|: the relative error of the decay exponent."""
+        return abs(math.log(self.measured_rate) / math.log(self.predicted_rate) - 1.0)
+
+
+def check_rates(problem: Quadratic, start: tuple[float, float]) -> list[RateCheck]:
+    """Run heavy ball at Polyak's parameters and gradient descent at its best step (numpy)."""
+    m, L = problem.eigenvalues
+    polyak_lr, polyak_momentum = polyak_parameters(m, L)
+    settings = [
+        ("momentum", polyak_lr, polyak_momentum, heavy_ball_rate(m, L)),
+        ("sgd", gradient_descent_step(m, L), 0.0, gradient_descent_rate(m, L)),
+    ]
+    checks = []
+    for method, lr, momentum, predicted in settings:
+        steps = steps_for_rate(predicted)
+        trajectory = run("numpy", problem, method, lr, momentum, start, steps)
+        rate, power, window = fit_rate(trajectory.distance(problem))
+        checks.append(RateCheck(method, lr, momentum, predicted, rate, power, steps, (window.start, window.stop)))
+    return checks
+
+
+def theory_rows(experiment: str, checks: list[RateCheck]) -> list[dict[str, Any]]:
+    """The ``theory`` rows of ``summary.json`` for one quadratic experiment."""
+    return [
+        {
+            "experiment": experiment,
+            "method": check.method,
+            "lr": check.lr,
+            "momentum": check.momentum,
+            "predicted_rate": check.predicted_rate,
+            "measured_rate": check.measured_rate,
+            "log_ratio_error": check.log_ratio_error,
+            "prefactor_power": check.prefactor_power,
+            "steps": check.steps,
+            "fit_window": list(check.window),
+        }
+        for check in checks
+    ]
+
+
+def theory_points(problem: Problem) -> list[tuple[str, float, float]]:
+    """(label, η, μ) of the theory-optimal pairs to mark on a sweep; none off quadratics."""
+    if not isinstance(problem, Quadratic):
+        return []
+    m, L = problem.eigenvalues
+    return [("Polyak optimum", *polyak_parameters(m, L)), ("GD best step", gradient_descent_step(m, L), 0.0)]

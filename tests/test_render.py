@@ -1,0 +1,184 @@
+"""The animation engine: frame selection, encoded files, edge cases, atomic writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+from momentumlab.backends.numpy_backend import run
+from momentumlab.config import Animation
+from momentumlab.datasets import make_line_data
+from momentumlab.problems import make_problem
+from momentumlab.render import frames_for_steps, loss_overlay_png, render_compare, render_run
+from momentumlab.trajectory import Trajectory
+
+SMALL = Animation(width=320, height=180, fps=12, frames=12, hold_seconds=0.5, formats=("gif", "mp4"))
+
+
+@pytest.mark.parametrize("steps, frames", [(5000, 120), (1000, 12), (130, 120), (119, 120), (0, 120), (7, 3), (2, 2)])
+def test_frames_for_steps_are_unique_increasing_and_span_the_run(steps, frames):
+    chosen = frames_for_steps(steps, frames)
+    assert len(chosen) == min(frames, steps + 1)
+    assert chosen[0] == 0 and chosen[-1] == steps
+    assert np.all(np.diff(chosen) > 0)
+    assert chosen.dtype.kind == "i"
+
+
+def test_frames_for_steps_show_the_fast_start_and_the_slow_end():
+    chosen = frames_for_steps(5000, 120)
+    assert np.array_equal(chosen[:6], np.arange(6))  # every early step gets a frame
+    assert np.sum(chosen > 2500) >= 20  # the second half of the run is not skipped
+    assert np.max(np.diff(chosen)) < 200
+
+
+def test_frames_for_steps_rejects_nonsense():
+    with pytest.raises(ValueError):
+        frames_for_steps(-1, 10)
+    with pytest.raises(ValueError):
+        frames_for_steps(10, 0)
+
+
+def _rosenbrock(steps=400):
+    problem = make_problem("rosenbrock")
+    return problem, run(problem, "momentum", 1.5e-5, 0.9, (-5.0, -5.0), steps)
+
+
+def _gif_facts(path):
+    with Image.open(path) as image:
+        durations = []
+        for index in range(image.n_frames):
+            image.seek(index)
+            durations.append(image.info["duration"])
+        return image.n_frames, image.size, image.info.get("loop"), durations
+
+
+def _ffmpeg_video_line(path):
+    result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                            capture_output=True, text=True)
+    return next(line for line in result.stderr.splitlines() if "Video:" in line)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("render")
+    problem, trajectory = _rosenbrock()
+    outputs = {"gif": folder / "run.gif", "mp4": folder / "run.mp4"}
+    render_run(problem, trajectory, "rosenbrock · momentum", SMALL, outputs, folder / "run.png", progress=False)
+    return folder
+
+
+def test_gif_has_the_frames_loops_forever_and_holds_the_last_frame(rendered):
+    frames, size, loop, durations = _gif_facts(rendered / "run.gif")
+    assert frames == SMALL.frames
+    assert size == (SMALL.width, SMALL.height)
+    assert loop == 0
+    assert durations[-1] == pytest.approx(SMALL.hold_seconds * 1000, abs=10)
+    assert durations[0] == pytest.approx(1000 / SMALL.fps, abs=10)
+
+
+def test_mp4_is_h264_yuv420p_with_the_hold(rendered):
+    line = _ffmpeg_video_line(rendered / "run.mp4")
+    assert "h264" in line and "yuv420p" in line
+    assert f"{SMALL.width}x{SMALL.height}" in line
+    result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(rendered / "run.mp4")],
+                            capture_output=True, text=True)
+    hours, minutes, seconds = re.search(r"Duration: (\d+):(\d+):([\d.]+)", result.stderr).groups()
+    expected = SMALL.frames / SMALL.fps + SMALL.hold_seconds
+    assert float(seconds) + 60 * int(minutes) == pytest.approx(expected, abs=0.15)
+
+
+def test_mp4_moov_atom_comes_first(rendered):
+    head = (rendered / "run.mp4").read_bytes()[:4096]
+    assert 0 <= head.find(b"moov") < head.find(b"mdat") or head.find(b"mdat") == -1
+
+
+def test_poster_is_the_last_frame(rendered):
+    with Image.open(rendered / "run.png") as poster:
+        assert poster.size == (SMALL.width, SMALL.height)
+        pixels = np.asarray(poster.convert("RGB")).astype(int)
+    with Image.open(rendered / "run.gif") as gif:
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB")).astype(int)
+    assert np.mean(np.abs(pixels - last)) < 4.0
+    assert pixels.std() > 10  # not a blank image
+
+
+def test_no_temporary_files_are_left(rendered):
+    assert sorted(path.name for path in rendered.iterdir()) == ["run.gif", "run.mp4", "run.png"]
+
+
+def test_diverged_saddle_without_optimum_renders(tmp_path):
+    problem = make_problem("saddle")
+    trajectory = run(problem, "momentum", 0.01, 0.9, (-4.0, 0.01), 1000)
+    assert trajectory.diverged and problem.optimum is None and np.any(trajectory.loss <= 0)
+    render_run(problem, trajectory, "saddle", SMALL, {"gif": tmp_path / "s.gif"}, tmp_path / "s.png", progress=False)
+    frames, _, loop, _ = _gif_facts(tmp_path / "s.gif")
+    assert frames == SMALL.frames and loop == 0
+    with Image.open(tmp_path / "s.png") as poster:
+        red = np.asarray(poster.convert("RGB")).astype(int)
+    # the "diverged at step k" note and the status line are drawn in red
+    assert np.sum((red[..., 0] > 150) & (red[..., 1] < 90) & (red[..., 2] < 90)) > 50
+
+
+def test_single_point_trajectory_and_regression_render(tmp_path):
+    problem = make_problem("linear_regression", data=make_line_data(0))
+    trajectory = Trajectory(params=np.array([[-20.0, -20.0]]), loss=problem.value(np.array([[-20.0, -20.0]])), steps=0)
+    render_run(problem, trajectory, "one step", SMALL, {"gif": tmp_path / "one.gif", "mp4": tmp_path / "one.mp4"},
+               tmp_path / "one.png", progress=False)
+    frames, _, _, _ = _gif_facts(tmp_path / "one.gif")
+    assert frames == 1
+    assert "h264" in _ffmpeg_video_line(tmp_path / "one.mp4")
+
+
+def test_trajectory_far_outside_the_window_renders(tmp_path):
+    problem = make_problem("quadratic")
+    trajectory = run(problem, "momentum", 0.01, 0.9, (40.0, -30.0), 200)
+    render_run(problem, trajectory, "far start", SMALL, {"gif": tmp_path / "far.gif"}, tmp_path / "far.png",
+               progress=False)
+    assert (tmp_path / "far.png").stat().st_size > 0
+
+
+def test_compare_renders_every_run_and_overlay_png(tmp_path):
+    problem, momentum = _rosenbrock(300)
+    sgd = run(problem, "sgd", 1.5e-5, 0.0, (-5.0, -5.0), 300)
+    runs = {"sgd · numpy": sgd, "sgd · tensorflow": sgd, "momentum · numpy": momentum,
+            "momentum · tensorflow": momentum}
+    outputs = {"gif": tmp_path / "compare.gif", "mp4": tmp_path / "compare.mp4"}
+    render_compare(problem, runs, "race", SMALL, outputs, tmp_path / "compare.png", progress=False)
+    assert _gif_facts(tmp_path / "compare.gif")[0] == SMALL.frames
+    loss_overlay_png(runs, "loss", tmp_path / "loss.png", width=480, height=270)
+    with Image.open(tmp_path / "loss.png") as image:
+        assert image.size == (480, 270)
+
+
+def test_failed_render_leaves_no_output(tmp_path, monkeypatch):
+    problem, trajectory = _rosenbrock(100)
+    from momentumlab.render import engine
+
+    calls = {"count": 0}
+    original = engine.Blitter.frame
+
+    def failing_frame(self, step):
+        calls["count"] += 1
+        if calls["count"] > 5:
+            raise RuntimeError("killed mid-render")
+        return original(self, step)
+
+    monkeypatch.setattr(engine.Blitter, "frame", failing_frame)
+    outputs = {"gif": tmp_path / "a.gif", "mp4": tmp_path / "a.mp4"}
+    with pytest.raises(RuntimeError, match="killed mid-render"):
+        render_run(problem, trajectory, "t", SMALL, outputs, tmp_path / "a.png", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_formats_outside_the_settings_are_refused(tmp_path):
+    problem, trajectory = _rosenbrock(50)
+    gif_only = Animation(width=320, height=180, fps=12, frames=12, hold_seconds=0.5, formats=("gif",))
+    with pytest.raises(ValueError):
+        render_run(problem, trajectory, "t", gif_only, {"mp4": tmp_path / "a.mp4"}, tmp_path / "a.png", progress=False)
+    assert list(tmp_path.iterdir()) == []

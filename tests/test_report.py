@@ -1,0 +1,225 @@
+"""The HTML report: escaping, outline, alt text, optional sections, assets, contour mapping."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from momentumlab.config import parse_config
+from momentumlab.problems import make_problem
+from momentumlab.render.contour_image import contour_png
+from momentumlab.report import best_run, inline_assets, json_for_script, render_report, report_context, scrubber_data
+from momentumlab.trajectory import Trajectory
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+EVIL = "<script>alert(1)</script>"
+CONFIG = {
+    "title": "Report test",
+    "experiments": {
+        "bowl": {
+            "label": EVIL,
+            "problem": "quadratic",
+            "steps": 20,
+            "optimizers": {
+                "sgd": {"method": "sgd", "lr": 0.01, "label": EVIL},
+                "heavy": {"method": "momentum", "lr": 0.01},
+            },
+        }
+    },
+}
+
+
+def run(optimizer: str, backend: str, **values: object) -> dict:
+    record = {
+        "experiment": "bowl", "label": EVIL, "problem": "quadratic", "problem_params": {"kappa": 10},
+        "start": [-4.0, 3.0], "optimizer": optimizer, "optimizer_label": EVIL if optimizer == "sgd" else optimizer,
+        "method": "sgd" if optimizer == "sgd" else "momentum", "backend": backend, "lr": 0.01,
+        "momentum": 0.0 if optimizer == "sgd" else 0.9, "steps": 20, "final_params": [0.1, -0.2],
+        "final_loss": 0.05, "optimum": [0.0, 0.0], "distance_to_optimum": 0.22, "tolerance": 1e-3,
+        "steps_to_tolerance": None, "diverged": False, "diverged_at": None, "seconds": 0.01,
+    }
+    record.update(values)
+    return record
+
+
+def write_image(path: Path, size: tuple[int, int] = (8, 6)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (40, 90, 160)).save(path)
+
+
+def synthetic(tmp_path: Path, extra: dict | None = None) -> tuple[dict, str]:
+    """A summary, media written under tmp_path/reports, the context and the rendered page."""
+    reports = tmp_path / "reports"
+    media = {
+        "compare": {fmt: str(reports / "bowl" / f"compare.{fmt}") for fmt in ("gif", "png")},
+        "runs": {
+            name: {"numpy": {fmt: str(reports / "bowl" / f"{name}-numpy.{fmt}") for fmt in ("gif", "png")}}
+            for name in ("sgd", "heavy")
+        },
+        "loss": str(reports / "bowl" / "loss.png"),
+        "contour": str(reports / "bowl" / "contour.png"),
+        "sweep": str(reports / "bowl" / "sweep.png"),
+    }
+    for path in [media["loss"], media["contour"], media["sweep"], *media["compare"].values()]:
+        write_image(Path(path))
+    for backends in media["runs"].values():
+        for path in backends["numpy"].values():
+            write_image(Path(path))
+    summary = {
+        "title": "Report test",
+        "runs": [run("sgd", "numpy"), run("heavy", "numpy", steps_to_tolerance=12, distance_to_optimum=1e-4)],
+        "agreement": [],
+        **(extra or {}),
+    }
+    trajectory = Trajectory(params=np.linspace([-4.0, 3.0], [0.0, 0.0], 21), loss=np.linspace(10, 0, 21), steps=20)
+    extent = {"x": [-5.0, 5.0], "y": [-5.0, 5.0], "width": 8, "height": 6}
+    scrubbers = {"bowl": scrubber_data({f"{EVIL} · numpy": trajectory, "heavy · numpy": trajectory}, 20, extent)}
+    context = report_context(summary, parse_config(CONFIG).data, {"bowl": media}, reports, scrubbers)
+    return context, render_report(TEMPLATES, context)
+
+
+class Outline(HTMLParser):
+    """Headings, images (with their attributes) and every src/href on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.images: list[dict] = []
+        self.references: list[str] = []
+        self.script_types: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "img":
+            self.images.append(attributes)
+        if tag == "script":
+            self.script_types.append(attributes.get("type"))
+        for key in ("src", "href", "poster"):
+            if attributes.get(key):
+                self.references.append(attributes[key])
+
+
+def parse(page: str) -> Outline:
+    outline = Outline()
+    outline.feed(page)
+    return outline
+
+
+def test_labels_with_markup_render_as_text(tmp_path: Path) -> None:
+    _, page = synthetic(tmp_path)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert EVIL not in page
+    assert "alert(1)</script>" not in page
+    # Two scripts: the scrubber's JSON and the page's own code; nothing injected.
+    assert parse(page).script_types == ["application/json", None]
+
+
+def test_json_for_script_escapes_markup_characters() -> None:
+    text = str(json_for_script({"label": "</script><b>&"}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"label": "</script><b>&"}
+
+
+def test_headings_form_an_outline_and_images_have_alt_text(tmp_path: Path) -> None:
+    outline = parse(synthetic(tmp_path)[1])
+    assert outline.headings[0] == 1 and outline.headings.count(1) == 1
+    for before, after in zip(outline.headings, outline.headings[1:]):
+        assert after <= before + 1, outline.headings
+    assert len(outline.images) >= 5
+    assert all(image.get("alt", "").strip() for image in outline.images)
+
+
+def test_media_paths_are_relative_and_exist(tmp_path: Path) -> None:
+    _, page = synthetic(tmp_path)
+    local = [ref for ref in parse(page).references if not ref.startswith("#")]
+    assert local
+    for reference in local:
+        assert not re.match(r"^[a-z]+:", reference) and not reference.startswith("/"), reference
+        assert (tmp_path / "reports" / reference).is_file(), reference
+
+
+def test_sweep_and_theory_sections_only_when_present(tmp_path: Path) -> None:
+    _, page = synthetic(tmp_path / "plain")
+    assert "Learning rate × momentum sweep" not in page and "sweep.png" not in page
+    assert "Theory vs measurement" not in page
+    extra = {
+        "sweeps": [{"experiment": "bowl", "lr": [0.01, 0.1], "momentum": [0.0, 0.9],
+                    "final_distance": [[1, 2], [3, 4]], "steps_to_tolerance": [[None, 3], [4, 5]],
+                    "best": {"lr": 0.1, "momentum": 0.9}}],
+        "theory": [{"experiment": "bowl", "method": "momentum", "predicted_rate": 0.8, "measured_rate": 0.81}],
+    }
+    _, page = synthetic(tmp_path / "full", extra)
+    assert "Learning rate × momentum sweep" in page and 'src="bowl/sweep.png"' in page
+    assert "Theory vs measurement" in page and "0.81" in page
+
+
+def test_best_run_prefers_reaching_tolerance_then_closeness() -> None:
+    runs = [
+        run("a", "numpy", distance_to_optimum=1e-5),
+        run("b", "numpy", steps_to_tolerance=50, distance_to_optimum=1e-3),
+        run("c", "numpy", steps_to_tolerance=10, diverged=True, diverged_at=11),
+    ]
+    assert best_run(runs)["optimizer"] == "b"
+    assert best_run(runs[:1] + [run("d", "numpy", distance_to_optimum=1e-2)])["optimizer"] == "a"
+
+
+def test_scrubber_downsamples_and_keeps_the_last_valid_step() -> None:
+    steps = 5000
+    finished = Trajectory(params=np.zeros((steps + 1, 2)), loss=np.ones(steps + 1), steps=steps)
+    diverged = Trajectory(params=np.ones((1234, 2)), loss=np.ones(1234), steps=steps, diverged_at=1234)
+    data = scrubber_data({"a · numpy": finished, "a · tensorflow": diverged}, steps, {"x": [0, 1], "y": [0, 1]})
+    assert len(data["steps"]) == 1000 and data["steps"][0] == 0 and data["steps"][-1] == steps
+    first, second = data["runs"]
+    assert len(first["x"]) == 1000 and first["color"] == second["color"] and second["dashed"]
+    assert second["last_step"] == 1233 and second["diverged_at"] == 1234
+    assert len(second["x"]) == sum(s <= 1233 for s in data["steps"]) + (1233 not in data["steps"])
+
+
+def test_inline_assets_embeds_every_local_file(tmp_path: Path) -> None:
+    _, page = synthetic(tmp_path)
+    single = inline_assets(page, tmp_path / "reports")
+    references = parse(single).references
+    assert references and all(ref.startswith(("data:", "#")) for ref in references)
+    assert 'src="data:image/png;base64,' in single
+
+
+def test_contour_png_maps_pixels_to_parameters_exactly(tmp_path: Path) -> None:
+    problem = make_problem("rosenbrock", {"a": 1, "b": 100})
+    window = ((-2.0, 4.0), (-1.0, 3.0))
+    extent = contour_png(problem, tmp_path / "contour.png", width=600, height=400, window=window)
+    assert extent == {"x": [-2.0, 4.0], "y": [-1.0, 3.0], "width": 600, "height": 400}
+    image = np.asarray(Image.open(tmp_path / "contour.png").convert("RGB")).astype(int)
+    assert image.shape == (400, 600, 3)
+    # The optimum (1, 1) is drawn as a white star: its centre pixel must be white.
+    u = round((1.0 - (-2.0)) / 6.0 * 600)
+    v = round((3.0 - 1.0) / 4.0 * 400)
+    assert image[v, u].min() >= 245
+    assert image[v + 40, u + 40].min() < 245
+    # No margins: the image edges are contour colours, not the figure's white.
+    assert image[0, :].min() < 245 and image[-1, :].min() < 245
+
+
+def test_workflow_report_is_offline_and_snakemake_report_builds(tiny_workflow: Path) -> None:
+    page = (tiny_workflow / "reports" / "index.html").read_text(encoding="utf-8")
+    for reference in parse(page).references:
+        if not reference.startswith("#"):
+            assert (tiny_workflow / "reports" / reference).is_file(), reference
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    snakemake = Path(__import__("sys").executable).with_name("snakemake")
+    result = subprocess.run(
+        [str(snakemake), "-s", str(ROOT / "Snakefile"), "--report", "reports/snakemake-report.html",
+         "--configfile", str(ROOT / "tests" / "tiny.yaml")],
+        cwd=tiny_workflow, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tiny_workflow / "reports" / "snakemake-report.html").stat().st_size > 10_000

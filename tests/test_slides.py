@@ -1,0 +1,104 @@
+"""The slide deck, reopened with python-pptx: slides, GIFs, table values, notes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from momentumlab.config import load_config
+from momentumlab.slides import error_table_rows, format_number
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def deck_and_summary(tiny_workflow):
+    deck = Presentation(str(tiny_workflow / "reports" / "slides.pptx"))
+    summary = json.loads((tiny_workflow / "reports" / "summary.json").read_text())
+    return deck, summary, tiny_workflow
+
+
+def pictures(deck):
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.shape_type == 13:  # MSO_SHAPE_TYPE.PICTURE
+                yield shape
+
+
+def tables(deck):
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                yield slide, shape.table
+
+
+def test_deck_is_16_by_9_and_slide_count_follows_config(deck_and_summary):
+    deck, summary, _ = deck_and_summary
+    config = load_config(ROOT / "tests" / "tiny.yaml")
+    assert deck.slide_width * 9 == deck.slide_height * 16
+    experiments = len(config.experiments)
+    table_slides = 1  # the tiny config has fewer runs than one table page holds
+    expected = 1 + experiments + table_slides + len(summary.get("sweeps", [])) + (1 if summary.get("theory") else 0)
+    assert len(deck.slides) == expected
+
+
+def test_every_picture_is_an_animated_gif_identical_to_the_report_file(deck_and_summary, tmp_path):
+    deck, _, workdir = deck_and_summary
+    compare_gifs = {p.read_bytes() for p in (workdir / "reports").glob("*/compare.gif")}
+    shapes = list(pictures(deck))
+    assert len(shapes) == len(compare_gifs) > 0
+    for shape in shapes:
+        assert shape.image.content_type == "image/gif"
+        blob = shape.image.blob
+        assert blob in compare_gifs
+        sample = tmp_path / "picture.gif"
+        sample.write_bytes(blob)
+        with Image.open(sample) as image:
+            assert image.n_frames > 1
+
+
+def test_error_table_cells_equal_the_summary(deck_and_summary):
+    deck, summary, _ = deck_and_summary
+    header, rows, _, records = error_table_rows(summary)
+    found = [table for slide, table in tables(deck) if table.cell(0, 0).text == header[0]]
+    assert found, "no final-error table"
+    cells = [[found[0].cell(r, c).text for c in range(len(header))] for r in range(1, len(found[0].rows))]
+    assert cells == rows
+    for row, record in zip(cells, records):
+        assert row[0] == record["label"] and row[1] == record["optimizer_label"]
+        if record["final_loss"] is not None:
+            assert float(row[4]) == pytest.approx(record["final_loss"], rel=1e-3)
+        if record["distance_to_optimum"] is not None:
+            assert float(row[5]) == pytest.approx(record["distance_to_optimum"], rel=1e-3, abs=1e-300)
+
+
+def test_best_run_per_experiment_is_highlighted(deck_and_summary):
+    deck, summary, _ = deck_and_summary
+    header, rows, best, records = error_table_rows(summary)
+    table = next(table for slide, table in tables(deck) if table.cell(0, 0).text == header[0])
+    for index in range(len(rows)):
+        bold = table.cell(index + 1, 0).text_frame.paragraphs[0].runs[0].font.bold
+        assert bool(bold) == (index in best)
+    for index in best:
+        group = [r for r in records if r["experiment"] == records[index]["experiment"] and r["distance_to_optimum"] is not None]
+        assert records[index]["distance_to_optimum"] == min(r["distance_to_optimum"] for r in group)
+
+
+def test_every_slide_has_notes_with_numbers(deck_and_summary):
+    deck, _, _ = deck_and_summary
+    for slide in deck.slides:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert len(notes) > 20
+    experiment_notes = [s.notes_slide.notes_text_frame.text for s in list(deck.slides)[1:3]]
+    assert all("lr" in note and "momentum" in note for note in experiment_notes)
+
+
+def test_format_number_is_short_and_faithful():
+    assert format_number(None) == "—"
+    assert format_number(12) == "12"
+    assert format_number(0.000123456) == "0.0001235"
+    assert float(format_number(3.14159e-9)) == pytest.approx(3.14159e-9, rel=1e-3)

@@ -1,0 +1,219 @@
+"""Sweeps: grid, deterministic chunks, gathering, best pair, summary rows, heatmap, workflow."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from PIL import Image
+
+from momentumlab.backends import numpy_backend
+from momentumlab.backends import run as run_backend
+from momentumlab.config import parse_config
+from momentumlab.problems import Quadratic, Saddle
+from momentumlab.render.heatmap import render_sweep_heatmap
+from momentumlab.sweep import (
+    SweepResult,
+    chunk_slice,
+    gather_chunks,
+    load_result,
+    marked_optimizers,
+    run_chunk,
+    save_result,
+    spot_check,
+    summary_row,
+    sweep_grid,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def experiment(problem: str = "quadratic", method: str = "momentum", **sweep: object):
+    """A one-experiment config with a small (global) sweep of ``method``."""
+    raw = {
+        "experiments": {
+            "exp": {
+                "problem": problem,
+                "params": {"kappa": 10} if problem == "quadratic" else {},
+                "sweep": {"method": method},
+                "optimizers": {
+                    "sgd": {"method": "sgd", "lr": 0.05},
+                    "momentum": {"method": "momentum", "lr": 0.05, "momentum": 0.9},
+                    "nesterov": {"method": "nesterov", "lr": 0.05, "momentum": 0.9},
+                },
+            }
+        },
+        "sweep": {"lr_points": 7, "momentum_points": 5, "steps": 150, **sweep},
+    }
+    return parse_config(raw).experiments[0]
+
+
+@pytest.fixture(scope="module")
+def quadratic_result() -> SweepResult:
+    spec = experiment()
+    grid = sweep_grid(spec)
+    return gather_chunks(Quadratic(kappa=10), grid, [run_chunk(Quadratic(kappa=10), grid, 0, 1)])
+
+
+def test_grid_is_log_spaced_in_lr_and_linear_in_momentum() -> None:
+    grid = sweep_grid(experiment(momentum_max=0.95))
+    assert grid.shape == (5, 7)
+    assert np.allclose(np.diff(np.log(grid.lr)), np.log(grid.lr[1] / grid.lr[0]))
+    assert grid.lr[0] == pytest.approx(0.05 / 100) and grid.lr[-1] == pytest.approx(0.05 * 30)
+    assert grid.momentum[0] == 0.0 and grid.momentum[-1] == pytest.approx(0.95)
+    lr, momentum = grid.flat()
+    assert lr[8] == grid.lr[1] and momentum[8] == grid.momentum[1]  # row-major over [momentum][lr]
+
+
+@pytest.mark.parametrize("size,chunks", [(35, 1), (35, 4), (35, 35), (3, 5), (1000 * 1000, 100)])
+def test_chunks_cover_the_flattened_grid_exactly_once(size: int, chunks: int) -> None:
+    covered = np.zeros(size, dtype=int) if size < 10_000 else None
+    lengths = []
+    for index in range(chunks):
+        part = chunk_slice(size, index, chunks)
+        lengths.append(part.stop - part.start)
+        if covered is not None:
+            covered[part] += 1
+    assert sum(lengths) == size and max(lengths) - min(lengths) <= 1
+    if covered is not None:
+        assert (covered == 1).all()
+    with pytest.raises(ValueError):
+        chunk_slice(size, chunks, chunks)
+
+
+def test_each_chunk_is_one_batched_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = numpy_backend.run_batch
+
+    def counting(*args, **kwargs):
+        calls.append(len(args[2]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(numpy_backend, "run_batch", counting)
+    grid = sweep_grid(experiment())
+    for index in range(3):
+        run_chunk(Quadratic(kappa=10), grid, index, 3)
+    assert calls == [11, 12, 12]
+
+
+def test_gathering_is_independent_of_chunking_and_order(quadratic_result: SweepResult) -> None:
+    problem, grid = Quadratic(kappa=10), sweep_grid(experiment())
+    chunks = [run_chunk(problem, grid, index, 4) for index in range(4)]
+    gathered = gather_chunks(problem, grid, chunks[::-1])
+    for name in ("final_params", "final_loss", "final_distance", "diverged_at", "steps_to_tolerance"):
+        assert np.array_equal(getattr(gathered, name), getattr(quadratic_result, name), equal_nan=True), name
+    with pytest.raises(ValueError, match="cover"):
+        gather_chunks(problem, grid, chunks[:3])
+    with pytest.raises(ValueError, match="overlap"):
+        gather_chunks(problem, grid, chunks + chunks[:1])
+
+
+def test_grid_cells_match_single_numpy_runs(quadratic_result: SweepResult) -> None:
+    problem = Quadratic(kappa=10)
+    assert quadratic_result.diverged.any() and (~quadratic_result.diverged).any()
+    for q, p in [(0, 0), (2, 3), (4, 6), (1, 5)]:
+        single = run_backend("numpy", problem, "momentum", quadratic_result.lr[p], quadratic_result.momentum[q],
+                             (-4.0, 3.0), quadratic_result.steps)
+        assert (single.diverged_at or -1) == quadratic_result.diverged_at[q, p]
+        assert np.allclose(single.final_params, quadratic_result.final_params[q, p], rtol=1e-12, atol=1e-300)
+        reached = single.steps_to_tolerance(problem, quadratic_result.tolerance)
+        assert (reached if reached is not None else -1) == quadratic_result.steps_to_tolerance[q, p]
+
+
+def test_best_is_fastest_to_tolerance_and_never_diverged(quadratic_result: SweepResult) -> None:
+    q, p = quadratic_result.best()
+    assert not quadratic_result.diverged[q, p]
+    reached = quadratic_result.steps_to_tolerance[~quadratic_result.diverged]
+    assert quadratic_result.steps_to_tolerance[q, p] == reached[reached >= 0].min()
+
+
+def test_best_without_an_optimum_is_lowest_final_loss() -> None:
+    spec = experiment("saddle")
+    result = gather_chunks(Saddle(), sweep_grid(spec), [run_chunk(Saddle(), sweep_grid(spec), 0, 1)])
+    assert not result.has_optimum and np.isnan(result.final_distance).all()
+    q, p = result.best()
+    inside = result.final_loss[~result.diverged]
+    assert result.final_loss[q, p] == inside.min()
+
+
+def test_summary_row_uses_null_for_diverged_and_never(quadratic_result: SweepResult) -> None:
+    spec = experiment()
+    row = summary_row(spec, quadratic_result, [], 0.5)
+    json.dumps(row, allow_nan=False)
+    assert len(row["final_distance"]) == 5 and len(row["final_distance"][0]) == 7  # [momentum][lr]
+    for q in range(5):
+        for p in range(7):
+            diverged = bool(quadratic_result.diverged[q, p])
+            assert (row["final_distance"][q][p] is None) == diverged
+            never = diverged or quadratic_result.steps_to_tolerance[q, p] < 0
+            assert (row["steps_to_tolerance"][q][p] is None) == never
+    q, p = quadratic_result.best()
+    assert row["best"]["lr"] == quadratic_result.lr[p] and row["best"]["momentum"] == quadratic_result.momentum[q]
+    assert [c["optimizer"] for c in row["configured"]] == ["sgd", "momentum"]
+
+
+def test_marked_optimizers_follow_the_sweep_method() -> None:
+    assert [s.name for s in marked_optimizers(experiment(method="nesterov"))] == ["sgd", "nesterov"]
+
+
+def test_result_files_are_byte_reproducible(tmp_path: Path, quadratic_result: SweepResult) -> None:
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    save_result(first, quadratic_result)
+    save_result(second, load_result(first))
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize("problem", ["quadratic", "saddle"])
+def test_heatmap_png_is_16_to_7(tmp_path: Path, problem: str) -> None:
+    spec = experiment(problem)
+    instance = Quadratic(kappa=10) if problem == "quadratic" else Saddle()
+    grid = sweep_grid(spec)
+    result = gather_chunks(instance, grid, [run_chunk(instance, grid, 0, 1)])
+    path = tmp_path / "sweep.png"
+    render_sweep_heatmap(result, path, "test", [("momentum", 0.05, 0.9)], [("Polyak optimum", 0.1, 0.3)])
+    with Image.open(path) as image:
+        assert image.size == (1280, 560)
+        pixels = np.asarray(image.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50  # actually drawn, not blank
+
+
+def test_tensorflow_spot_check_agrees_and_includes_a_diverged_point(quadratic_result: SweepResult) -> None:
+    rows = spot_check(Quadratic(kappa=10), quadratic_result, (-4.0, 3.0))
+    assert len(rows) == 3
+    assert any(row["numpy_diverged_at"] is not None for row in rows)
+    for row in rows:
+        assert row["numpy_diverged_at"] == row["tensorflow_diverged_at"]
+        assert row["max_rel_diff"] <= 1e-10
+
+
+def test_workflow_scatters_chunks_and_gathers(tmp_path: Path) -> None:
+    config = yaml.safe_load((REPO / "tests" / "tiny.yaml").read_text())
+    config["sweep"]["chunks"] = 3
+    (tmp_path / "chunked.yaml").write_text(yaml.safe_dump(config))
+    snakemake = Path(sys.executable).with_name("snakemake")
+    command = [str(snakemake), "-s", str(REPO / "Snakefile"), "--cores", "2", "results/line/sweep.npz",
+               "--configfile", "chunked.yaml"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    chunks = sorted((tmp_path / "results/line/sweep").glob("chunk-*-of-3.npz"))
+    assert len(chunks) == 3
+    gathered = load_result(tmp_path / "results/line/sweep.npz")
+    assert gathered.final_loss.shape == (5, 6)
+    timings = sorted((tmp_path / "logs/timings/line/sweep").glob("*.json"))
+    assert len(timings) == 3 and not list((tmp_path / "results").rglob("*.json"))
+
+
+def test_tiny_workflow_reports_a_sweep_per_experiment(tiny_workflow: Path) -> None:
+    summary = json.loads((tiny_workflow / "reports/summary.json").read_text())
+    rows = {row["experiment"]: row for row in summary["sweeps"]}
+    assert sorted(rows) == ["line", "valley"]
+    for name, row in rows.items():
+        assert len(row["momentum"]) == 5 and len(row["lr"]) == 6
+        assert len(row["steps_to_tolerance"]) == 5 and row["tf_spot_check"]
+        with Image.open(tiny_workflow / f"reports/{name}/sweep.png") as image:
+            assert image.size == (1280, 560)
