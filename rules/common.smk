@@ -3,7 +3,12 @@ import glob
 import os
 import sys
 
-from momentumlab.config import ConfigError, parse_config
+from snakemake.utils import update_config
+
+from momentumlab.config import ConfigError, parse_command_line_values, parse_config
+
+# `--config a.b=1` arrives partly as text ("1", "true"); read it as YAML, then validate.
+update_config(config, parse_command_line_values(workflow.config_settings.overwrite_config or {}))
 
 try:
     CONFIG = parse_config(config)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from momentumlab.config import ConfigError, load_config, load_yaml, parse_config
+from momentumlab.config import ConfigError, load_config, load_yaml, parse_command_line_values, parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,3 +102,16 @@ def test_yaml_syntax_error_is_one_line_with_position(tmp_path):
         load_yaml(broken)
     assert "\n" not in str(caught.value)
     assert "line" in str(caught.value) and "config.yaml" in str(caught.value)
+
+
+def test_command_line_values_are_read_as_yaml_scalars():
+    values = parse_command_line_values({"report_single_file": "true", "sweep": {"lr_points": "1000", "momentum_max": "0.9"}})
+    assert values == {"report_single_file": True, "sweep": {"lr_points": 1000, "momentum_max": 0.9}}
+    config = parse_config({**MINIMAL, **values})
+    assert config.report_single_file is True
+    assert config.experiment("valley").sweep.lr_points == 1000
+
+
+def test_text_in_a_file_is_not_coerced():
+    with pytest.raises(ConfigError, match="lr"):
+        parse_config(with_change(["experiments", "valley", "optimizers", "heavy", "lr"], "0.01"))

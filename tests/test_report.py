@@ -15,6 +15,7 @@ from PIL import Image
 from momentumlab.config import parse_config
 from momentumlab.problems import make_problem
 from momentumlab.render.contour_image import contour_png
+from momentumlab.render.race import run_styles
 from momentumlab.report import best_run, inline_assets, json_for_script, render_report, report_context, scrubber_data
 from momentumlab.trajectory import Trajectory
 
@@ -180,7 +181,9 @@ def test_scrubber_downsamples_and_keeps_the_last_valid_step() -> None:
     data = scrubber_data({"a · numpy": finished, "a · tensorflow": diverged}, steps, {"x": [0, 1], "y": [0, 1]})
     assert len(data["steps"]) == 1000 and data["steps"][0] == 0 and data["steps"][-1] == steps
     first, second = data["runs"]
-    assert len(first["x"]) == 1000 and first["color"] == second["color"] and second["dashed"]
+    styles = run_styles(["a · numpy", "a · tensorflow"])
+    assert len(first["x"]) == 1000 and not first["dashed"] and second["dashed"]
+    assert [first["color"], second["color"]] == [styles["a · numpy"].color, styles["a · tensorflow"].color]
     assert second["last_step"] == 1233 and second["diverged_at"] == 1234
     assert len(second["x"]) == sum(s <= 1233 for s in data["steps"]) + (1233 not in data["steps"])
 

@@ -92,6 +92,26 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def parse_command_line_values(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Values from ``--config key=value`` read as YAML scalars (Snakemake leaves some as text).
+
+    Only command-line values are converted, so a quoted ``lr: "0.01"`` in a file stays an error.
+    """
+    def convert(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {key: convert(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        if isinstance(value, str):
+            try:
+                return yaml.safe_load(value) if value.strip() else value
+            except yaml.YAMLError:
+                return value
+        return value
+
+    return convert(dict(overrides))
+
+
 def load_yaml(path: str | Path) -> dict[str, Any]:
     """Read a YAML file, turning syntax errors into a one-line ConfigError."""
     try:

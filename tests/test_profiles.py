@@ -1,0 +1,131 @@
+"""Scale-out profiles: SLURM (as far as a machine without SLURM can check) and a local stand-in cluster."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = REPO / "tests" / "tiny.yaml"
+SLURM = REPO / "profiles" / "slurm"
+LOCAL_CLUSTER = REPO / "profiles" / "local-cluster"
+SUBMIT = LOCAL_CLUSTER / "submit.py"
+
+
+def job_resources(output: str, rule: str) -> str:
+    """The ``resources:`` line Snakemake printed for the first job of ``rule``."""
+    match = re.search(rf"^(?:local)?rule {rule}:\n(?:\s{{4}}.*\n)*?\s{{4}}resources: (.*)$", output, re.MULTILINE)
+    assert match, f"no job of rule {rule} in the output"
+    return match.group(1)
+
+
+def test_slurm_profile_dry_run_resolves_resources(tmp_path, snakemake_in):
+    result = snakemake_in(tmp_path, "-n", "--profile", SLURM, "reports/summary.json", "--configfile", TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert f"Using profile {SLURM}" in output
+    dataset = job_resources(output, "make_dataset")
+    assert "slurm_partition=CHANGE_ME" in dataset and "runtime=30" in dataset and "mem_mb=2000" in dataset
+    assert "mem_mb=4000" in job_resources(output, "optimize_tensorflow")
+
+
+def test_slurm_profile_builds_the_sbatch_call(tmp_path, snakemake_in, monkeypatch):
+    """A fake sbatch records the call the plugin makes, then refuses it (no SLURM here)."""
+    bin_dir, calls = tmp_path / "bin", tmp_path / "sbatch-calls.txt"
+    bin_dir.mkdir()
+    for command in ("sbatch", "sinfo", "squeue", "sacct", "scontrol", "sacctmgr"):
+        fake = bin_dir / command
+        fake.write_text(f'#!/bin/sh\necho "{command} $*" >> {shlex.quote(str(calls))}\nexit 1\n', encoding="utf-8")
+        fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    result = snakemake_in(workdir, "--profile", SLURM, "--retries", "0", "results/line/dataset.npz", "--configfile", TINY)
+    assert result.returncode != 0  # the fake sbatch refused the job
+    sbatch = [line for line in calls.read_text(encoding="utf-8").splitlines() if line.startswith("sbatch ")]
+    assert len(sbatch) == 1, sbatch
+    for flag in ("-p CHANGE_ME", "-t 30", "--mem 2000", "--cpus-per-task=1", "--target-jobs 'make_dataset:experiment=line'"):
+        assert flag in sbatch[0], flag
+    assert not (workdir / "results").exists()
+
+
+def write_jobscript(path: Path, markers: Path, jobid: int, inputs: list[str], outputs: list[str], command: str) -> None:
+    """A jobscript shaped like the ones snakemake-executor-plugin-cluster-generic writes."""
+    properties = {"type": "single", "rule": "probe", "input": inputs, "output": outputs, "log": [], "jobid": jobid}
+    finished, failed = markers / f"{jobid}.jobfinished", markers / f"{jobid}.jobfailed"
+    path.write_text(
+        "#!/bin/sh\n"
+        f"# properties = {json.dumps(properties)}\n"
+        f"cd {shlex.quote(str(path.parent))} && {command} && touch '{finished}' || (touch '{failed}'; exit 1)\n",
+        encoding="utf-8",
+    )
+
+
+def submit_and_wait(workdir: Path, jobscript: Path, markers: Path, jobid: int) -> str:
+    """Submit through the stand-in; 'finished' or 'failed' once its marker appears."""
+    submitted = subprocess.run([sys.executable, SUBMIT, jobscript], cwd=workdir, capture_output=True, text=True, check=True)
+    assert submitted.stdout.strip().isdigit()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for state in ("finished", "failed"):
+            if (markers / f"{jobid}.job{state}").exists():
+                return state
+        time.sleep(0.05)
+    raise AssertionError("the job never finished")
+
+
+def test_stand_in_runs_jobs_with_only_their_declared_inputs(tmp_path):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "declared.txt").write_text("declared\n", encoding="utf-8")
+    (tmp_path / "data" / "undeclared.txt").write_text("undeclared\n", encoding="utf-8")
+    copy = "mkdir -p out && cat data/{name}.txt > out/{name}.txt"
+
+    write_jobscript(tmp_path / "ok.sh", markers, 1, ["data/declared.txt"], ["out/declared.txt"], copy.format(name="declared"))
+    assert submit_and_wait(tmp_path, tmp_path / "ok.sh", markers, 1) == "finished"
+    assert (tmp_path / "out" / "declared.txt").read_text(encoding="utf-8") == "declared\n"
+
+    write_jobscript(tmp_path / "sneaky.sh", markers, 2, ["data/declared.txt"], ["out/undeclared.txt"], copy.format(name="undeclared"))
+    assert submit_and_wait(tmp_path, tmp_path / "sneaky.sh", markers, 2) == "failed"
+    assert not (tmp_path / "out" / "undeclared.txt").exists()
+
+    jobs = [line.split("\t") for line in (tmp_path / "logs" / "cluster" / "jobs.tsv").read_text().splitlines()]
+    assert [rule for rule, _, _ in jobs] == ["probe", "probe"]
+    assert len({pid for _, pid, _ in jobs}) == 2
+
+
+@pytest.fixture(scope="module")
+def cluster_run(tmp_path_factory, snakemake_in):
+    """The tiny workflow's default target, every job submitted through profiles/local-cluster."""
+    workdir = tmp_path_factory.mktemp("local_cluster")
+    result = snakemake_in(workdir, "--profile", LOCAL_CLUSTER, "--configfile", TINY, timeout=1500)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return workdir, result.stdout + result.stderr
+
+
+def test_local_cluster_runs_every_job_in_its_own_process(cluster_run):
+    workdir, output = cluster_run
+    assert (workdir / "reports" / "index.html").is_file()
+    submitted = re.findall(r"^Submitted job (\d+) with external jobid '(\d+)'", output, re.MULTILINE)
+    jobs = [line.split("\t") for line in (workdir / "logs" / "cluster" / "jobs.tsv").read_text().splitlines()]
+    assert submitted and len(jobs) == len(submitted)
+    assert sorted(jobid for _, _, jobid in jobs) == sorted(jobid for jobid, _ in submitted)
+    assert len({pid for _, pid, _ in jobs}) == len(jobs), "two jobs shared a process"
+    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_animation", "summarize"} <= {r for r, _, _ in jobs}
+
+
+def test_local_cluster_run_reproduces_the_local_run(cluster_run, tiny_workflow, file_digests, summary_numbers, snakemake_in):
+    """Two clean runs (local and stand-in cluster): identical results/ bytes, same numbers."""
+    workdir, _ = cluster_run
+    assert file_digests(workdir / "results") == file_digests(tiny_workflow / "results")
+    assert summary_numbers(workdir / "reports" / "summary.json") == summary_numbers(tiny_workflow / "reports" / "summary.json")
+    again = snakemake_in(workdir, "-n", "--configfile", TINY)
+    assert "Nothing to be done" in again.stdout + again.stderr  # job metadata was recorded by the main process
