@@ -17,6 +17,7 @@ except ConfigError as error:
 
 EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.experiments}
 FORMATS = CONFIG.animation.formats
+SLIDES_ENABLED = CONFIG.slides.enabled and "gif" in FORMATS
 NAME = "[a-z0-9_]+"
 TEMPLATE_DIR = os.path.join(workflow.basedir, "templates")
 TEMPLATE_FILES = sorted(glob.glob(os.path.join(TEMPLATE_DIR, "*.j2")))
@@ -55,7 +56,7 @@ def compare_media():
 def report_targets():
     """The default targets: the report and what it shows."""
     targets = ["reports/index.html", "reports/summary.json", *sweep_media()]
-    if CONFIG.slides.enabled and "gif" in FORMATS:
+    if SLIDES_ENABLED:
         targets.append("reports/slides.pptx")
     if CONFIG.report_single_file:
         targets.append("reports/report-single.html")
@@ -73,3 +74,60 @@ def experiment_files(name):
 
 
 LAYOUT = {name: experiment_files(name) for name in EXPERIMENTS}
+
+
+SWEPT = [name for name, experiment in EXPERIMENTS.items() if experiment.sweep.enabled]
+QUADRATIC = [name for name, experiment in EXPERIMENTS.items() if experiment.problem == "quadratic"]
+
+
+def sweep_chunk_files(wildcards):
+    """Every chunk of one experiment's sweep, as its config splits it."""
+    chunks = EXPERIMENTS[wildcards.experiment].sweep.chunks
+    return [f"results/{wildcards.experiment}/sweep/chunk-{i}-of-{chunks}.npz" for i in range(chunks)]
+
+
+def sweep_timing_files(name):
+    """The wall-time records of one experiment's chunk jobs (kept out of results/)."""
+    chunks = EXPERIMENTS[name].sweep.chunks
+    return [f"logs/timings/{name}/sweep/chunk-{i}-of-{chunks}.json" for i in range(chunks)]
+
+
+def sweep_media():
+    """One heatmap PNG per swept experiment."""
+    return [f"reports/{name}/sweep.png" for name in SWEPT]
+
+
+def sweep_summary_inputs():
+    """What `summarize` reads for the `sweeps` and `theory` sections, keyed by experiment."""
+    return {
+        "sweeps": {name: f"results/{name}/sweep.npz" for name in SWEPT},
+        "spot_checks": {name: f"results/{name}/sweep/tf_spot_check.json" for name in SWEPT},
+        "sweep_timings": {name: sweep_timing_files(name) for name in SWEPT},
+        "theory": {name: f"results/{name}/theory.json" for name in QUADRATIC},
+    }
+
+
+SWEEP_LAYOUT = sweep_summary_inputs()
+
+
+def report_media(name):
+    """Where every file the report shows for experiment ``name`` lives."""
+    experiment = EXPERIMENTS[name]
+    return {
+        "compare": {suffix: f"reports/{name}/compare.{suffix}" for suffix in (*FORMATS, "png")},
+        "runs": {
+            optimizer: {
+                backend: {suffix: f"reports/{name}/{optimizer}-{backend}.{suffix}" for suffix in (*FORMATS, "png")}
+                for backend in experiment.backends
+            }
+            for optimizer in (spec.name for spec in experiment.optimizers)
+        },
+        "loss": f"reports/{name}/loss.png",
+        "contour": f"reports/{name}/contour.png",
+        "extent": f"reports/{name}/contour.json",
+        "sweep": f"reports/{name}/sweep.png",
+        "trajectories": experiment_files(name)["trajectories"],
+    }
+
+
+REPORT_MEDIA = {name: report_media(name) for name in EXPERIMENTS}

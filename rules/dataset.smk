@@ -6,5 +6,7 @@ rule make_dataset:
     log:
         "logs/make_dataset/{experiment}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/make_dataset.py"

@@ -12,6 +12,8 @@ rule optimize_numpy:
     log:
         "logs/optimize_numpy/{experiment}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/optimize.py"
 
@@ -30,5 +32,7 @@ rule optimize_tensorflow:
     threads: 1
     resources:
         mem_mb=2000,
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/optimize.py"

@@ -23,6 +23,8 @@ rule render_animation:
     log:
         "logs/render_animation/{experiment}/{optimizer}-{backend}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/render_run.py"
 
@@ -59,5 +61,7 @@ rule render_compare:
     log:
         "logs/render_compare/{experiment}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/render_compare.py"

@@ -16,6 +16,8 @@ rule summarize:
     log:
         "logs/summarize.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/summarize.py"
 
@@ -29,15 +31,18 @@ rule build_report:
         sweeps=sweep_media(),
         trajectories=[f"results/{n}/{b}.npz" for n, e in EXPERIMENTS.items() for b in e.backends],
         templates=TEMPLATE_FILES,
+        **({"slides": "reports/slides.pptx"} if SLIDES_ENABLED else {}),
     output:
         html="reports/index.html",
         **({"single": "reports/report-single.html"} if CONFIG.report_single_file else {}),
     params:
         config=CONFIG.data,
-        templates=TEMPLATE_DIR,
+        templates=lambda wildcards, input: os.path.dirname(input.templates[0]),
         media=REPORT_MEDIA,
     log:
         "logs/build_report.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/build_report.py"

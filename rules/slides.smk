@@ -11,5 +11,7 @@ rule build_slides:
     log:
         "logs/build_slides.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/build_slides.py"

@@ -1,43 +1,12 @@
 # Learning-rate × momentum sweeps (scatter/gather) and the heavy-ball theory check.
 # Each sweep is split into `sweep.chunks` jobs over the flattened grid, so a big grid
 # spreads over a cluster through an executor plugin (see docs/sweeps.md).
-SWEPT = [name for name, experiment in EXPERIMENTS.items() if experiment.sweep.enabled]
-QUADRATIC = [name for name, experiment in EXPERIMENTS.items() if experiment.problem == "quadratic"]
+# The target lists (SWEPT, sweep_media, SWEEP_LAYOUT, ...) are in common.smk.
 
 
 wildcard_constraints:
     index="[0-9]+",
     chunks="[0-9]+",
-
-
-def sweep_chunk_files(wildcards):
-    """Every chunk of one experiment's sweep, as its config splits it."""
-    chunks = EXPERIMENTS[wildcards.experiment].sweep.chunks
-    return [f"results/{wildcards.experiment}/sweep/chunk-{i}-of-{chunks}.npz" for i in range(chunks)]
-
-
-def sweep_timing_files(name):
-    """The wall-time records of one experiment's chunk jobs (kept out of results/)."""
-    chunks = EXPERIMENTS[name].sweep.chunks
-    return [f"logs/timings/{name}/sweep/chunk-{i}-of-{chunks}.json" for i in range(chunks)]
-
-
-def sweep_media():
-    """One heatmap PNG per swept experiment."""
-    return [f"reports/{name}/sweep.png" for name in SWEPT]
-
-
-def sweep_summary_inputs():
-    """What `summarize` reads for the `sweeps` and `theory` sections, keyed by experiment."""
-    return {
-        "sweeps": {name: f"results/{name}/sweep.npz" for name in SWEPT},
-        "spot_checks": {name: f"results/{name}/sweep/tf_spot_check.json" for name in SWEPT},
-        "sweep_timings": {name: sweep_timing_files(name) for name in SWEPT},
-        "theory": {name: f"results/{name}/theory.json" for name in QUADRATIC},
-    }
-
-
-SWEEP_LAYOUT = sweep_summary_inputs()
 
 
 rule sweep_chunk:
@@ -53,6 +22,8 @@ rule sweep_chunk:
     threads: 1
     resources:
         mem_mb=1000,
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/sweep_chunk.py"
 
@@ -68,6 +39,8 @@ rule sweep_gather:
     log:
         "logs/sweep_gather/{experiment}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/sweep_gather.py"
 
@@ -86,6 +59,8 @@ rule sweep_spot_check:
     threads: 1
     resources:
         mem_mb=2000,
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/sweep_spot_check.py"
 
@@ -101,6 +76,8 @@ rule render_sweep:
     log:
         "logs/render_sweep/{experiment}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/render_sweep.py"
 
@@ -115,5 +92,7 @@ rule theory:
     log:
         "logs/theory/{experiment}.log",
     threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
     script:
         "../scripts/theory.py"

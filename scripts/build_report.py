@@ -19,7 +19,8 @@ with logging_to(snakemake.log[0]):
         for experiment in config.experiments
     }
     out_dir = Path(snakemake.output.html).parent
-    context = report_context(read_json(snakemake.input.summary), config.data, media, out_dir, scrubbers)
+    slides = snakemake.input.slides if "slides" in snakemake.input.keys() else None
+    context = report_context(read_json(snakemake.input.summary), config.data, media, out_dir, scrubbers, slides)
     page = render_report(snakemake.params.templates, context)
     write_page(snakemake.output.html, page)
     if "single" in snakemake.output.keys():

@@ -47,7 +47,8 @@ def test_slurm_profile_builds_the_sbatch_call(tmp_path, snakemake_in, monkeypatc
     monkeypatch.setenv("PATH", f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin")
     workdir = tmp_path / "work"
     workdir.mkdir()
-    result = snakemake_in(workdir, "--profile", SLURM, "--retries", "0", "results/line/dataset.npz", "--configfile", TINY)
+    quick = ["--retries", "0", "--slurm-init-seconds-before-status-checks", "1"]  # fail fast, no 40 s wait
+    result = snakemake_in(workdir, "--profile", SLURM, *quick, "results/line/dataset.npz", "--configfile", TINY)
     assert result.returncode != 0  # the fake sbatch refused the job
     sbatch = [line for line in calls.read_text(encoding="utf-8").splitlines() if line.startswith("sbatch ")]
     assert len(sbatch) == 1, sbatch
@@ -129,3 +130,11 @@ def test_local_cluster_run_reproduces_the_local_run(cluster_run, tiny_workflow, 
     assert summary_numbers(workdir / "reports" / "summary.json") == summary_numbers(tiny_workflow / "reports" / "summary.json")
     again = snakemake_in(workdir, "-n", "--configfile", TINY)
     assert "Nothing to be done" in again.stdout + again.stderr  # job metadata was recorded by the main process
+
+
+def test_local_cluster_jobs_read_the_workdirs_config_yaml(tmp_path, snakemake_in):
+    """Without --configfile the Snakefile reads ./config.yaml, which jobs are not passed explicitly."""
+    (tmp_path / "config.yaml").write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
+    result = snakemake_in(tmp_path, "--profile", LOCAL_CLUSTER, "results/line/dataset.npz")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (tmp_path / "results" / "line" / "dataset.npz").is_file()

@@ -4,7 +4,8 @@
 snakemake-executor-plugin-cluster-generic calls ``submit.py JOBSCRIPT`` from the working
 directory and reads a job id from the first line we print. The job then runs in a
 separate process, in a fresh private directory that holds nothing but symlinks to the
-job's declared inputs (the workflow sources are read from the absolute Snakefile path),
+job's declared inputs and the workdir's config.yaml (the workflow sources are read from
+the absolute Snakefile path),
 so a rule that reads an undeclared file fails here as it would on a cluster node that
 never received it. Declared outputs and logs are moved back into the working directory
 (rename within the directory: atomic) before the plugin's ``jobfinished`` marker is
@@ -72,8 +73,13 @@ def submit(jobscript: str) -> None:
 
 
 def stage_inputs(properties: dict[str, Any], workdir: Path, private: Path) -> None:
-    """Symlink every declared input (relative paths only) into the private directory."""
-    for name in properties.get("input", []):
+    """Symlink every declared input (relative paths only) into the private directory.
+
+    ``config.yaml`` comes along when present: without ``--configfile`` the Snakefile reads
+    it from the working directory, and Snakemake does not pass it on to the job.
+    """
+    workflow_config = ["config.yaml"] if (workdir / "config.yaml").is_file() else []
+    for name in dict.fromkeys([*properties.get("input", []), *workflow_config]):
         if os.path.isabs(name):
             continue
         link = private / name

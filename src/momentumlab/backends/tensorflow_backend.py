@@ -29,6 +29,7 @@ def configure(threads: int) -> Any:
     """
     global _configured_threads
     import os
+    import sys
     import warnings
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -43,6 +44,9 @@ def configure(threads: int) -> Any:
         except RuntimeError:  # the runtime was already initialised by the caller
             warnings.warn(f"TensorFlow was started before configure({threads}); its thread pools keep their size")
         _configured_threads = threads
+        intra = tf.config.threading.get_intra_op_parallelism_threads()
+        inter = tf.config.threading.get_inter_op_parallelism_threads()
+        print(f"tensorflow threads: intra-op {intra}, inter-op {inter}", file=sys.stderr)  # lands in the rule's log
     keras.config.set_floatx("float64")
     return tf
 
@@ -68,22 +72,27 @@ def compile_loop(problem: Problem, optimizer: Any, variable: Any, steps: int, *,
     namespace = SimpleNamespace(mean=tf.reduce_mean)
     box = tf.constant(problem.box, dtype=tf.float64)
 
+    def step(t: Any, history: Any, inside: Any) -> tuple[Any, Any, Any]:
+        with tf.GradientTape() as tape:
+            loss = problem.value(variable, xp=namespace)
+        optimizer.apply_gradients([(tape.gradient(loss, variable), variable)])
+        current = variable.read_value()
+        inside = tf.reduce_all(tf.math.is_finite(current) & (tf.abs(current) <= box))
+        return t + 1, history.write(t, current), inside
+
     def loop() -> Any:
         history = tf.TensorArray(tf.float64, size=steps + 1, element_shape=variable.shape)
         history = history.write(0, variable.read_value())
-        written = tf.constant(steps + 1)
-        for t in tf.range(1, steps + 1):
-            with tf.GradientTape() as tape:
-                loss = problem.value(variable, xp=namespace)
-            optimizer.apply_gradients([(tape.gradient(loss, variable), variable)])
-            current = variable.read_value()
-            history = history.write(t, current)
-            if not tf.reduce_all(tf.math.is_finite(current) & (tf.abs(current) <= box)):
-                written = t + 1
-                break
-        return history.stack(), written
+        # An explicit while_loop (no AutoGraph source rewriting); it ends after `steps`
+        # steps or right after writing the first diverged row.
+        written, history, _ = tf.while_loop(
+            lambda t, history, inside: (t <= steps) & inside,
+            step,
+            (tf.constant(1), history, tf.constant(True)),
+        )
+        return history.gather(tf.range(written)), written
 
-    return tf.function(loop, jit_compile=False) if compiled else loop
+    return tf.function(loop, autograph=False, jit_compile=False) if compiled else loop
 
 
 def run(

@@ -11,6 +11,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.report.slide_media import slide_media_rows
+
 # Distribution names tried in order for each package shown in the report.
 PACKAGES = {
     "python": (),
@@ -137,6 +139,7 @@ def report_context(
     media: Mapping[str, Mapping[str, Any]],
     out_dir: str | Path,
     scrubbers: Mapping[str, Mapping[str, Any]] | None = None,
+    slides: str | None = None,
 ) -> dict[str, Any]:
     """The whole template context; media paths become relative to ``out_dir``."""
     out_dir = Path(out_dir)
@@ -155,6 +158,8 @@ def report_context(
         "config_yaml": yaml.safe_dump(_plain(config), sort_keys=False, allow_unicode=True),
         "versions": package_versions(),
         "reproduce": REPRODUCE,
+        "slide_media": slide_media_rows(experiments, out_dir),
+        "slides_deck": _existing(slides, out_dir),
     }
 
 

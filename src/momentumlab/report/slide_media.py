@@ -1,0 +1,44 @@
+"""The report's "Media for slides" table: every animation with its size, length and a caption."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from momentumlab.media_info import media_info
+
+
+def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> str:
+    if run is None:
+        return (f"{experiment['label']}: every optimizer racing from {tuple(experiment['start'])} "
+                f"for {experiment['steps']} steps.")
+    momentum = f", μ = {run['momentum']:g}" if run["method"] != "sgd" else ""
+    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {run['lr']:g}{momentum}) "
+            f"on {run['backend']}, {run['steps']} steps.")
+
+
+def _row(path: str | None, out_dir: Path, experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if path is None or Path(path).suffix not in (".gif", ".mp4"):
+        return None
+    info = media_info(out_dir / path)
+    return {
+        "path": path,
+        "kind": info.kind.upper(),
+        "size": f"{info.width}×{info.height}",
+        "seconds": info.seconds,
+        "frames": info.frames,
+        "megabytes": info.megabytes,
+        "loops": info.loops_forever,
+        "caption": _caption(experiment, run),
+    }
+
+
+def slide_media_rows(experiments: Iterable[Mapping[str, Any]], out_dir: str | Path) -> list[dict[str, Any]]:
+    """One row per GIF and MP4 of every experiment (compare first), paths relative to ``out_dir``."""
+    out_dir = Path(out_dir)
+    rows = []
+    for experiment in experiments:
+        candidates = [(path, None) for path in experiment["compare"].values()]
+        candidates += [(path, item["run"]) for item in experiment["run_media"] for path in item["files"].values()]
+        rows += [row for path, run in candidates if (row := _row(path, out_dir, experiment, run)) is not None]
+    return rows

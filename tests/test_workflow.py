@@ -1,0 +1,76 @@
+"""The workflow as a whole: lint-clean, every rule declares threads and a log, TensorFlow obeys threads."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = REPO / "tests" / "tiny.yaml"
+RULE = re.compile(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", re.MULTILINE)
+
+
+def rule_bodies() -> dict[str, str]:
+    """Every rule's text block in the Snakefile and rules/*.smk, keyed by rule name."""
+    bodies = {}
+    for path in [REPO / "Snakefile", *sorted((REPO / "rules").glob("*.smk"))]:
+        for name, body in RULE.findall(path.read_text(encoding="utf-8")):
+            bodies[name] = body
+    return bodies
+
+
+def test_snakemake_lint_has_no_findings(tmp_path, snakemake_in):
+    result = snakemake_in(tmp_path, "--lint", "--configfile", TINY)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Lints for" not in output and "Congratulations, your workflow is in a good condition!" in output
+
+
+def test_every_job_rule_declares_threads_log_and_software():
+    bodies = {name: body for name, body in rule_bodies().items() if name != "all"}
+    assert len(bodies) >= 10
+    for name, body in bodies.items():
+        assert re.search(r"^\s+threads: \d+", body, re.MULTILINE), f"rule {name} declares no threads"
+        assert re.search(r'^\s+log:\n\s+(\w+=)?"logs/', body, re.MULTILINE), f"rule {name} logs outside logs/"
+        assert '"../envs/momentumlab.yaml"' in body, f"rule {name} names no conda environment"
+
+
+def test_conda_environment_pins_the_runtime_dependencies():
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    environment = yaml.safe_load((REPO / "envs" / "momentumlab.yaml").read_text(encoding="utf-8"))
+    pip = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    assert sorted(pip) == sorted(pyproject["project"]["dependencies"])
+    assert "python=3.11" in environment["dependencies"]
+
+
+def test_every_job_wrote_its_log_under_logs(tiny_workflow):
+    ran = set()
+    for log in (tiny_workflow / ".snakemake" / "log").glob("*.snakemake.log"):
+        ran |= set(re.findall(r"^(?:local)?rule (\w+):", log.read_text(encoding="utf-8"), re.MULTILINE))
+    ran.discard("all")
+    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_animation", "build_report"} <= ran
+    bodies = rule_bodies()
+    for name in ran:
+        directory = re.search(r'^\s+log:\n\s+(?:\w+=)?"logs/([^/"{]+)', bodies[name], re.MULTILINE).group(1)
+        assert list((tiny_workflow / "logs").glob(f"{directory}*")), f"no log of rule {name}"
+    stray = [p for p in tiny_workflow.rglob("*.log") if ".snakemake" not in p.parts and "logs" not in p.parts]
+    assert not stray
+
+
+def test_second_run_has_nothing_to_do(tiny_workflow, snakemake_in):
+    result = snakemake_in(tiny_workflow, "-n", "--configfile", TINY)
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_tensorflow_uses_the_rules_threads(tiny_workflow, tmp_path, snakemake_in):
+    """The job log shows TensorFlow's pools sized to the job's threads: rule default 1, capped by --cores."""
+    log = "logs/optimize_tensorflow/valley.log"
+    assert "tensorflow threads: intra-op 1, inter-op 1" in (tiny_workflow / log).read_text(encoding="utf-8")
+    target = "results/valley/tensorflow.npz"
+    result = snakemake_in(tmp_path, target, "--cores", "2", "--set-threads", "optimize_tensorflow=8", "--configfile", TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "tensorflow threads: intra-op 2, inter-op 2" in (tmp_path / log).read_text(encoding="utf-8")
