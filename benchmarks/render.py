@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from matplotlib.animation import FuncAnimation, PillowWriter
+from matplotlib.artist import Artist
 
 from momentumlab.backends.numpy_backend import run
 from momentumlab.config import Animation
@@ -23,15 +24,36 @@ from momentumlab.render.scenes import run_scene
 TITLE = "rosenbrock · momentum · numpy"
 
 
+class MovingParts(Artist):
+    """The scene's moving sprites as one figure artist, so a full figure draw includes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list = []
+
+    def draw(self, renderer) -> None:
+        for part in self.parts:
+            part.draw(renderer)
+
+
 def baseline(problem, trajectory, settings: Animation, path: Path) -> float:
     """FuncAnimation + PillowWriter on the same figure and frames; returns seconds."""
     start = time.perf_counter()
     with rc_context(settings.width, settings.height):
         scene = run_scene(problem, trajectory, TITLE, settings.width, settings.height)
-        steps = frames_for_steps(scene.last_step, settings.frames)
-        animation = FuncAnimation(scene.figure, lambda index: scene.update(int(steps[index])), frames=len(steps),
-                                  blit=False, repeat=False)
-        animation.save(path, writer=PillowWriter(fps=settings.fps))
+        moving = scene.figure.add_artist(MovingParts())
+        try:
+            steps = frames_for_steps(scene.last_step, settings.frames)
+
+            def update(index: int) -> list:
+                moving.parts = scene.update(int(steps[index]))
+                return [moving]
+
+            animation = FuncAnimation(scene.figure, update, frames=len(steps), blit=False, repeat=False)
+            animation.save(path, writer=PillowWriter(fps=settings.fps))
+        finally:
+            moving.remove()
+            scene.close()
     return time.perf_counter() - start
 
 

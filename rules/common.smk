@@ -8,7 +8,8 @@ from snakemake.utils import update_config
 from momentumlab.config import ConfigError, parse_command_line_values, parse_config
 
 # `--config a.b=1` arrives partly as text ("1", "true"); read it as YAML, then validate.
-update_config(config, parse_command_line_values(workflow.config_settings.overwrite_config or {}))
+# Only the --config values: overwrite_config also holds --configfile's, where "0.01" must stay text.
+update_config(config, parse_command_line_values(workflow.config_settings.config or {}))
 
 try:
     CONFIG = parse_config(config)

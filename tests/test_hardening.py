@@ -48,7 +48,8 @@ def with_escape_experiment() -> dict:
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Bytes and mtime (ns) of every file under ``folder``."""
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    files = (path for path in folder.rglob("*") if path.is_file())
+    return {str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns) for path in files}
 
 
 def existing_reports(workdir: Path) -> dict[str, tuple[bytes, int]]:
@@ -69,11 +70,13 @@ def assert_nothing_ran(workdir: Path, result: subprocess.CompletedProcess, befor
     assert snapshot(workdir / "reports") == before
 
 
-BAD_CONFIGS = {
-    "negative_lr": (changed(["experiments", "line", "optimizers", "sgd", "lr"], -0.01), "experiments.line.optimizers.sgd.lr"),
-    "lr_as_text": (changed(["experiments", "line", "optimizers", "sgd", "lr"], "0.01"), "experiments.line.optimizers.sgd.lr"),
-    "unknown_method": (changed(["experiments", "line", "optimizers", "sgd", "method"], "adam"), "experiments.line.optimizers.sgd.method"),
-    "momentum_one": (changed(["experiments", "valley", "optimizers", "momentum", "momentum"], 1.0), "experiments.valley.optimizers.momentum.momentum"),
+SGD = ["experiments", "line", "optimizers", "sgd"]
+HEAVY_BALL = ["experiments", "valley", "optimizers", "momentum"]
+BAD_CONFIGS = {  # case: (config, the key path the error must name)
+    "negative_lr": (changed([*SGD, "lr"], -0.01), ".".join([*SGD, "lr"])),
+    "lr_as_text": (changed([*SGD, "lr"], "0.01"), ".".join([*SGD, "lr"])),
+    "unknown_method": (changed([*SGD, "method"], "adam"), ".".join([*SGD, "method"])),
+    "momentum_one": (changed([*HEAVY_BALL, "momentum"], 1.0), ".".join([*HEAVY_BALL, "momentum"])),
     "escape_name": (with_escape_experiment(), "experiments"),
 }
 

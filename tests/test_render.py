@@ -182,3 +182,73 @@ def test_formats_outside_the_settings_are_refused(tmp_path):
     with pytest.raises(ValueError):
         render_run(problem, trajectory, "t", gif_only, {"mp4": tmp_path / "a.mp4"}, tmp_path / "a.png", progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def _pixels(path):
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+@pytest.mark.parametrize("kind", ["linear_regression", "rosenbrock"])
+def test_a_cached_backdrop_does_not_leak_one_run_into_the_next(tmp_path, kind):
+    from momentumlab.render import scenes
+
+    if kind == "linear_regression":
+        problem = make_problem(kind, data=make_line_data(0))
+        start, lr, steps = (-20.0, -20.0), 0.01, 150
+    else:
+        problem = make_problem(kind)
+        start, lr, steps = (-1.5, 2.5), 1e-3, 300
+    first = run(problem, "momentum", lr, 0.9, start, steps)
+    second = run(problem, "sgd", lr, 0.0, start, steps)
+
+    def render(trajectory, title, name):
+        render_run(problem, trajectory, title, SMALL, {"gif": tmp_path / f"{name}.gif"}, tmp_path / f"{name}.png",
+                   progress=False)
+        return _pixels(tmp_path / f"{name}.png"), (tmp_path / f"{name}.gif").read_bytes()
+
+    scenes.clear_cache()
+    first_poster, _ = render(first, f"{kind}: momentum (numpy)", "first")
+    warm_poster, warm_gif = render(second, f"{kind}: sgd (numpy)", "warm")
+    assert len(scenes._backdrops) == 1  # the second render reused the first one's figure
+    scenes.clear_cache()
+    cold_poster, cold_gif = render(second, f"{kind}: sgd (numpy)", "cold")
+    assert not np.array_equal(first_poster, cold_poster)
+    assert np.array_equal(warm_poster, cold_poster)
+    assert warm_gif == cold_gif
+
+
+def test_a_different_problem_object_gets_its_own_backdrop(tmp_path):
+    from momentumlab.render import scenes
+
+    scenes.clear_cache()
+    for seed in (0, 1):
+        problem = make_problem("linear_regression", data=make_line_data(seed))
+        trajectory = run(problem, "momentum", 0.01, 0.9, (-20.0, -20.0), 50)
+        render_run(problem, trajectory, "t", SMALL, {}, tmp_path / f"{seed}.png", progress=False)
+    assert not np.array_equal(_pixels(tmp_path / "0.png"), _pixels(tmp_path / "1.png"))
+    assert len(scenes._backdrops) == 2
+
+
+@pytest.mark.parametrize("width, height", [(960, 540), (320, 180)])
+def test_a_long_title_stays_clear_of_the_status_line(width, height):
+    from momentumlab.render.engine import rc_context
+    from momentumlab.render.scenes import run_scene
+
+    problem = make_problem("linear_regression", data=make_line_data(0))
+    trajectory = run(problem, "momentum", 0.01, 0.9, (-20.0, -20.0), 1000)
+    title = "Linear regression (50 points): momentum (tensorflow)"
+    with rc_context(width, height):
+        scene = run_scene(problem, trajectory, title, width, height)
+        try:
+            header = scene.updaters[-1]
+            renderer = scene.figure.canvas.get_renderer()
+            title_box = scene.layers[-1].get_window_extent(renderer)
+            for step in (0, 1, 10, 1000):
+                header.update(step)
+                status_box = header.status.get_path().get_extents(header.status.get_transform())
+                assert title_box.x1 < status_box.x0
+            assert title_box.x0 >= 0 and status_box.x1 <= width
+            assert scene.layers[-1].get_text().startswith("Linear regression")
+        finally:
+            scene.close()

@@ -106,6 +106,7 @@ def run(job: dict[str, Any]) -> int:
     """Run the job's command in a private directory, then hand its outputs back."""
     properties, workdir = job["properties"], Path(job["workdir"])
     private = Path(tempfile.mkdtemp(prefix=f"momentumlab-{properties['rule']}-{properties['jobid']}-"))
+    status = 1
     try:
         stage_inputs(properties, workdir, private)
         process = subprocess.Popen(["/bin/sh", "-c", job["command"]], cwd=private)
@@ -118,9 +119,9 @@ def run(job: dict[str, Any]) -> int:
             if missing:
                 print(f"submit.py: declared outputs not written: {missing}", file=sys.stderr)
                 status = 1
-    finally:
+    finally:  # whatever happened, tell the plugin (it waits for one of the two markers)
         shutil.rmtree(private, ignore_errors=True)
-    Path(job["finished"] if status == 0 else job["failed"]).touch()
+        Path(job["finished"] if status == 0 else job["failed"]).touch()
     return status
 
 

@@ -98,7 +98,9 @@ def ffmpeg_command(width: int, height: int, fps: int, hold_seconds: float, outpu
             command += ["-final_delay", str(max(int(round(hold_seconds * 100)), 1))]
         command.append(str(outputs["gif"]))
     if "mp4" in outputs:
-        command += ["-map", "[mp4]", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "animation", "-crf", "23",
+        # One x264 thread: renders run side by side, so frame threads only add contention.
+        command += ["-map", "[mp4]", "-c:v", "libx264", "-threads", "1", "-preset", "ultrafast", "-tune", "animation",
+                    "-crf", "23",
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(outputs["mp4"])]
     return command
 

@@ -22,21 +22,20 @@ if TYPE_CHECKING:
 
 
 class Blitter:
-    """Draws a scene's static parts once; ``frame(step)`` then costs only the moving artists."""
+    """Paints a scene's static parts once; ``frame(step)`` then costs only the moving sprites."""
 
-    def __init__(self, scene: Scene, first_step: int) -> None:
+    def __init__(self, scene: Scene) -> None:
         self.scene = scene
         self.canvas = scene.figure.canvas
-        for artist in scene.update(first_step):
-            artist.set_animated(True)
-        self.canvas.draw()
+        self.renderer = self.canvas.get_renderer()
+        scene.background()
         self.background = self.canvas.copy_from_bbox(scene.figure.bbox)
 
     def frame(self, step: int) -> memoryview:
         """The RGBA buffer showing ``step``; valid until the next call."""
         self.canvas.restore_region(self.background)
         for artist in self.scene.update(int(step)):
-            self.scene.figure.draw_artist(artist)
+            artist.draw(self.renderer)
         return self.canvas.buffer_rgba()
 
 
@@ -52,7 +51,7 @@ def render_scene(scene: Scene, settings: "Animation", outputs: Mapping[str, str 
     encoder = None
     try:
         with tempfile.TemporaryDirectory(prefix="momentumlab-render-") as scratch:
-            blitter = Blitter(scene, int(steps[0]))
+            blitter = Blitter(scene)
             last = np.array(blitter.frame(int(steps[-1])), copy=True)
             write_png(last, width, height, files.temps["poster"])
             if outputs:
@@ -76,6 +75,8 @@ def render_scene(scene: Scene, settings: "Animation", outputs: Mapping[str, str 
             encoder.abort()
         files.discard()
         raise
+    finally:
+        scene.close()
 
 
 def rc_context(width: int, height: int):

@@ -44,8 +44,12 @@ class GlyphText(PathPatch):
         self.text = ""
         self.cap = float(_glyph("0", self.size).vertices[:, 1].max())
         self.set_transform(Affine2D())
-        figure.patches.append(self)
+        # Drawn only by the blitter (``figure.draw_artist``), never by a full figure draw.
         self.set_figure(figure)
+
+    def width_for(self, characters: int) -> float:
+        """The width in pixels of a string of ``characters`` characters."""
+        return characters * _advance(self.size) * self.figure_.dpi / 72.0
 
     def set_text(self, text: str) -> None:
         """Replace the string (only the glyph outlines are concatenated; nothing is laid out)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
+from momentumlab.render.sprites import Look, Sprite, display_points
 from momentumlab.render.style import DIVERGED_COLOR
 from momentumlab.trajectory import Trajectory
 
@@ -19,11 +19,27 @@ class PathStyle:
     """How one run looks: numpy runs solid and filled, TensorFlow runs dashed and hollow."""
 
     color: str
-    linestyle: str = "-"
+    linestyle: str | tuple = "-"
     linewidth: float = 2.2
     head_size: float = 9.0
     hollow: bool = False
     label: str | None = None
+
+    @property
+    def dashes(self) -> tuple[float, ...] | None:
+        """The on/off dash lengths (in line widths), None for a solid line."""
+        return None if self.linestyle == "-" else tuple(self.linestyle[1])
+
+    def line(self) -> Look:
+        """The path's line."""
+        return Look(color=self.color, linewidth=self.linewidth, dashes=self.dashes)
+
+    def head(self, size_offset: float = 0.0, hollow_edge: float = 2.0, solid_edge: float = 1.2) -> Look:
+        """The moving head: filled with a white edge, or hollow with a thick coloured edge."""
+        return Look(color=self.color, marker="o", markersize=self.head_size + size_offset,
+                    markerfacecolor="none" if self.hollow else self.color,
+                    markeredgecolor=self.color if self.hollow else "white",
+                    markeredgewidth=hollow_edge if self.hollow else solid_edge)
 
 
 def visible_steps(trajectory: Trajectory, step: int) -> int:
@@ -42,29 +58,24 @@ class PathArtists:
     def __init__(self, trajectory: Trajectory, style: PathStyle) -> None:
         self.trajectory = trajectory
         self.style = style
-        self.line: Artist | None = None
 
-    def draw_static(self, ax: Axes) -> None:
-        """Create the (initially empty) artists."""
-        style = self.style
-        (self.line,) = ax.plot([], [], color=style.color, linestyle=style.linestyle, linewidth=style.linewidth,
-                               label=style.label, zorder=4)
-        face = "none" if style.hollow else style.color
-        (self.head,) = ax.plot([], [], linestyle="none", marker="o", markersize=style.head_size,
-                               markerfacecolor=face, markeredgecolor=style.color if style.hollow else "white",
-                               markeredgewidth=2.0 if style.hollow else 1.2, zorder=6)
-        (self.cross,) = ax.plot([], [], linestyle="none", marker="X", markersize=style.head_size + 6,
-                                color=DIVERGED_COLOR, markeredgecolor="white", markeredgewidth=1.0, zorder=7)
-        self.cross.set_visible(False)
+    def attach(self, ax: Axes) -> None:
+        """Create this run's sprites on ``ax`` (whose layout is final)."""
+        clip = ax.bbox
+        self.line = Sprite(self.style.line(), clip)
+        self.head = Sprite(self.style.head(), clip)
+        cross = Look(color=DIVERGED_COLOR, marker="X", markersize=self.style.head_size + 6, markeredgecolor="white",
+                     markeredgewidth=1.0)
+        self.cross = Sprite(cross, clip)
+        self.points = display_points(ax, self.trajectory.params)
 
-    def update(self, step: int) -> list[Artist]:
+    def update(self, step: int) -> list[Sprite]:
         """Show the path up to ``step``."""
         k = visible_steps(self.trajectory, step)
-        points = self.trajectory.params[: k + 1]
-        self.line.set_data(points[:, 0], points[:, 1])
-        self.head.set_data(points[-1:, 0], points[-1:, 1])
+        self.line.set_vertices(self.points[: k + 1])
+        self.head.set_vertices(self.points[k : k + 1])
         diverged = reached_divergence(self.trajectory, step)
-        self.cross.set_data(points[-1:, 0], points[-1:, 1])
+        self.cross.set_vertices(self.points[k : k + 1])
         self.cross.set_visible(diverged)
         self.head.set_visible(not diverged)
         return [self.line, self.head, self.cross]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex, to_rgb
 
 from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_minima, draw_start
 from momentumlab.render.landscape import Landscape
 from momentumlab.render.paths import PathArtists, PathStyle, reached_divergence, visible_steps
+from momentumlab.render.sprites import Sprite, display_points
 from momentumlab.render.style import RUN_COLORS
 from momentumlab.trajectory import Trajectory
 
@@ -46,6 +46,7 @@ class RaceContourView:
     """All runs on one contour map, with a shared start and optimum markers."""
 
     projection = None
+    shared = True
 
     def __init__(self, landscape: Landscape, runs: Mapping[str, Trajectory], styles: Mapping[str, PathStyle]) -> None:
         self.landscape = landscape
@@ -53,16 +54,19 @@ class RaceContourView:
         self.paths = [PathArtists(runs[label], styles[label]) for label in runs]
 
     def draw_static(self, ax: Axes) -> None:
-        """Contours, every distinct start, the optimum, empty paths."""
+        """Contours, every distinct start, the optimum."""
         draw_contour(ax, self.landscape)
         starts = np.unique(np.array([run.params[0] for run in self.runs.values()]), axis=0)
         for start in starts:
             draw_start(ax, start)
         draw_minima(ax, self.landscape.problem)
-        for path in self.paths:
-            path.draw_static(ax)
 
-    def update(self, step: int) -> list[Artist]:
+    def attach(self, ax: Axes) -> None:
+        """One path's sprites per run."""
+        for path in self.paths:
+            path.attach(ax)
+
+    def update(self, step: int) -> list[Sprite]:
         """Every path up to ``step`` (finished runs stay at their end)."""
         return [artist for path in self.paths for artist in path.update(step)]
 
@@ -71,6 +75,7 @@ class RaceLossView:
     """Loss against step for every run."""
 
     projection = None
+    shared = True
 
     def __init__(self, runs: Mapping[str, Trajectory], styles: Mapping[str, PathStyle]) -> None:
         self.runs = runs
@@ -80,24 +85,23 @@ class RaceLossView:
         """Shared axes sized to the longest run."""
         last = max(run.steps for run in self.runs.values())
         configure_loss_axes(ax, [run.loss for run in self.runs.values()], last)
-        self.lines = []
-        for label in self.runs:
-            style = self.styles[label]
-            (line,) = ax.plot([], [], color=style.color, linestyle=style.linestyle, linewidth=style.linewidth)
-            face = "none" if style.hollow else style.color
-            (head,) = ax.plot([], [], linestyle="none", marker="o", markersize=style.head_size - 1,
-                              markerfacecolor=face, markeredgecolor=style.color if style.hollow else "white",
-                              markeredgewidth=1.8 if style.hollow else 1.0)
-            self.lines.append((line, head))
 
-    def update(self, step: int) -> list[Artist]:
+    def attach(self, ax: Axes) -> None:
+        """Each run's curve in display coordinates."""
+        self.curves = []
+        for label, run in self.runs.items():
+            style = self.styles[label]
+            points = display_points(ax, np.column_stack([np.arange(len(run.loss)), run.loss]))
+            head = style.head(size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)
+            self.curves.append((run, points, Sprite(style.line(), ax.bbox), Sprite(head, ax.bbox)))
+
+    def update(self, step: int) -> list[Sprite]:
         """Each loss curve up to ``step``."""
-        artists: list[Artist] = []
-        for run, (line, head) in zip(self.runs.values(), self.lines):
+        sprites: list[Sprite] = []
+        for run, points, line, head in self.curves:
             k = visible_steps(run, step)
-            steps = np.arange(k + 1)
-            line.set_data(steps, run.loss[: k + 1])
-            head.set_data(steps[-1:], run.loss[k : k + 1])
+            line.set_vertices(points[: k + 1])
+            head.set_vertices(points[k : k + 1])
             head.set_marker("X" if reached_divergence(run, step) else "o")
-            artists += [line, head]
-        return artists
+            sprites += [line, head]
+        return sprites

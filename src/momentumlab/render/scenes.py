@@ -1,19 +1,29 @@
-"""Figures built from views: the 2×2 run figure and the compare (race) figure."""
+"""Figures built from views: the 2×2 run figure and the compare (race) figure.
+
+A figure's shared panels (surface, contour, data) depend only on the problem, the plot
+window and the start, which every run of an experiment has in common. They are drawn once
+into a ``Backdrop`` whose pixels are kept; each run then draws only its own panels (loss,
+distance) and title over a copy of those pixels. A scene built from a cached backdrop is
+therefore pixel-identical to one built from a fresh figure.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Hashable, Mapping, Protocol, Sequence
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.gridspec import SubplotSpec
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.fasttext import GlyphText
-from momentumlab.render.landscape import Landscape, plot_window
+from momentumlab.render.landscape import cached_landscape, plot_window
 from momentumlab.render.paths import reached_divergence, visible_steps
 from momentumlab.render.race import RaceContourView, RaceLossView, run_styles
 from momentumlab.render.style import DIVERGED_COLOR, font_scale, new_figure
@@ -24,18 +34,28 @@ SURFACE_RESOLUTION = 60
 CONTOUR_RESOLUTION = 160
 
 
+BACKDROPS_KEPT = 4
+
+
 class View(Protocol):
-    """A panel: drawn once, then asked each frame for the artists that moved."""
+    """A panel: static parts drawn once, moving sprites attached per run, updated per frame."""
 
     projection: str | None
+    shared: bool
 
     def draw_static(self, ax: Axes) -> None: ...
 
-    def update(self, step: int) -> list[Artist]: ...
+    def attach(self, ax: Axes) -> None: ...
+
+    def update(self, step: int) -> list: ...
 
 
 class Header:
-    """The figure's title (static) and a status line with the current step (moving)."""
+    """The figure's title (static) and a status line with the current step (moving).
+
+    The title's font shrinks until it fits left of the widest status the run will show
+    (down to 60 %; beyond that it is cut with an ellipsis), so the two never overlap.
+    """
 
     def __init__(self, title: str, runs: Sequence[Trajectory], show_loss: bool) -> None:
         self.title = title
@@ -43,63 +63,160 @@ class Header:
         self.show_loss = show_loss
         self.total = max(run.steps for run in runs)
 
-    def draw_static(self, figure: Figure) -> None:
-        """Title on the left, an empty status on the right of the top band."""
+    def _status(self, shown: int, loss: float | None) -> str:
+        text = f"step {shown:>{len(f'{self.total:,}')},} / {self.total:,}"
+        return text if loss is None else f"{text}  loss {loss:.3g}"
+
+    def draw_static(self, figure: Figure) -> Text:
+        """Title on the left, sized to the room the status leaves; returns the title artist."""
         scale = font_scale(figure)
-        size = 16 * scale * min(1.0, 44 / max(len(self.title), 1))
-        figure.text(0.012, 0.985, self.title, ha="left", va="top", fontsize=size, fontweight="bold")
         self.status = GlyphText(figure, 0.988, 0.975, size=14 * scale, ha="right")
+        widest = len(self._status(self.total, None))
+        if self.show_loss:
+            widest += len("  loss ") + max(len(f"{value:.3g}") for value in self.runs[0].loss)
+        width = figure.bbox.width
+        room = (0.988 - 0.012) * width - self.status.width_for(widest + 2)
+        size = 16 * scale
+        title = figure.text(0.012, 0.985, self.title, ha="left", va="top", fontsize=size, fontweight="bold")
+        renderer = figure.canvas.get_renderer()
+        for _ in range(4):
+            extent = title.get_window_extent(renderer).width
+            if extent <= room or size <= 9.6 * scale:
+                break
+            size = max(size * room / extent * 0.98, 9.6 * scale)
+            title.set_fontsize(size)
+        text = self.title
+        while title.get_window_extent(renderer).width > room and len(text) > 1:
+            text = text[:-1]
+            title.set_text(text.rstrip() + "…")
+        return title
 
     def update(self, step: int) -> list[Artist]:
         """``step k / T`` (and the loss for a single run)."""
         shown = max(visible_steps(run, step) for run in self.runs)
-        text = f"step {shown:>{len(f'{self.total:,}')},} / {self.total:,}"
-        if self.show_loss:
-            run = self.runs[0]
-            text += f"  loss {run.loss[visible_steps(run, step)]:.3g}"
-        self.status.set_text(text)
+        loss = self.runs[0].loss[visible_steps(self.runs[0], step)] if self.show_loss else None
+        self.status.set_text(self._status(shown, loss))
         diverged = any(reached_divergence(run, step) for run in self.runs) and self.show_loss
         self.status.set_facecolor(DIVERGED_COLOR if diverged else "black")
         return [self.status]
 
 
 @dataclass
+class Backdrop:
+    """A figure with its shared panels drawn, and the pixels of that drawing."""
+
+    problem: Problem
+    figure: Figure
+    axes: list[Axes | None]
+    cells: list[SubplotSpec]
+    pixels: Any = None
+
+    @classmethod
+    def draw(cls, problem: Problem, figure: Figure, views: Sequence[View], cells: Sequence[SubplotSpec]) -> "Backdrop":
+        """Place and draw every shared view; per-run views only get their cell."""
+        axes: list[Axes | None] = []
+        for view, cell in zip(views, cells):
+            if not view.shared:
+                axes.append(None)
+                continue
+            ax = figure.add_subplot(cell, projection=view.projection)
+            if view.projection == "3d":
+                # A 3-D axes draws well inside its box; let it use the margins around its cell.
+                box = ax.get_position()
+                ax.set_position((box.x0 - 0.06, box.y0 - 0.07, box.width + 0.08, box.height + 0.1))
+            view.draw_static(ax)
+            axes.append(ax)
+        figure.canvas.draw()
+        return cls(problem, figure, axes, list(cells), figure.canvas.copy_from_bbox(figure.bbox))
+
+
+_backdrops: OrderedDict[Hashable, Backdrop] = OrderedDict()
+
+
+def clear_cache() -> None:
+    """Forget every kept backdrop (and landscape)."""
+    from momentumlab.render.landscape import clear_landscapes
+
+    _backdrops.clear()
+    clear_landscapes()
+
+
+def _cached_backdrop(key: Hashable, problem: Problem, build) -> Backdrop:
+    """The backdrop kept under ``key`` for this very ``problem`` object, else a new one."""
+    backdrop = _backdrops.get(key)
+    if backdrop is None or backdrop.problem is not problem:
+        backdrop = build()
+        _backdrops[key] = backdrop
+        while len(_backdrops) > BACKDROPS_KEPT:
+            _backdrops.popitem(last=False)
+    _backdrops.move_to_end(key)
+    return backdrop
+
+
+@dataclass
 class Scene:
-    """A figure whose moving artists come from ``updaters`` (views and the header)."""
+    """A backdrop plus one render's own static ``layers`` and moving ``updaters``."""
 
     figure: Figure
     updaters: list
     last_step: int
+    backdrop: Backdrop
+    layers: list[Artist] = field(default_factory=list)
 
-    def update(self, step: int) -> list[Artist]:
-        """Every moving artist, positioned for ``step``."""
+    def update(self, step: int) -> list:
+        """Every moving artist or sprite, positioned for ``step``."""
         return [artist for updater in self.updaters for artist in updater.update(step)]
 
+    def background(self) -> None:
+        """Paint the backdrop and this render's static layers onto the canvas."""
+        self.figure.canvas.restore_region(self.backdrop.pixels)
+        for artist in self.layers:
+            self.figure.draw_artist(artist)
 
-def _place(figure: Figure, views: Sequence[View], grid) -> None:
-    for view, cell in zip(views, grid):
-        ax = figure.add_subplot(cell, projection=view.projection)
-        if view.projection == "3d":
-            # A 3-D axes draws well inside its box; let it use the margins around its cell.
-            box = ax.get_position()
-            ax.set_position((box.x0 - 0.06, box.y0 - 0.07, box.width + 0.08, box.height + 0.1))
-        view.draw_static(ax)
+    def close(self) -> None:
+        """Take this render's layers off the (possibly cached) figure."""
+        for artist in self.layers:
+            artist.remove()
+        self.layers = []
+
+
+def _scene(backdrop: Backdrop, views: Sequence[View], header: Header, last_step: int) -> Scene:
+    """Add the per-run panels and the title to ``backdrop`` and attach every view's sprites."""
+    figure = backdrop.figure
+    scene = Scene(figure=figure, updaters=[*views, header], last_step=last_step, backdrop=backdrop)
+    try:
+        for view, ax, cell in zip(views, backdrop.axes, backdrop.cells):
+            if ax is None:
+                ax = figure.add_subplot(cell, projection=view.projection)
+                scene.layers.append(ax)
+                view.draw_static(ax)
+            view.attach(ax)
+        scene.layers.append(header.draw_static(figure))
+    except BaseException:
+        scene.close()
+        raise
+    return scene
 
 
 def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int) -> Scene:
     """The seed's 2×2 figure: surface, contour, fit or distance, loss."""
-    figure = new_figure(width, height)
     window = plot_window(problem, trajectory.params[:1])
-    surface = Landscape.build(problem, window, SURFACE_RESOLUTION)
-    contour = Landscape.build(problem, window, CONTOUR_RESOLUTION)
-    third: View = FitView(problem, trajectory) if isinstance(problem, LinearRegression) else DistanceView(problem, trajectory)
+    surface = cached_landscape(problem, window, SURFACE_RESOLUTION)
+    contour = cached_landscape(problem, window, CONTOUR_RESOLUTION)
+    regression = isinstance(problem, LinearRegression)
+    third: View = FitView(problem, trajectory) if regression else DistanceView(problem, trajectory)
     views: list[View] = [SurfaceView(surface, trajectory), ContourView(contour, trajectory), third, LossView(trajectory)]
-    grid = figure.add_gridspec(2, 2, left=0.075, right=0.965, top=0.875, bottom=0.095, wspace=0.2, hspace=0.42)
-    cells = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
-    _place(figure, views, cells)
+
+    def build() -> Backdrop:
+        figure = new_figure(width, height)
+        grid = figure.add_gridspec(2, 2, left=0.075, right=0.965, top=0.875, bottom=0.095, wspace=0.2, hspace=0.42)
+        return Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
+
+    start = tuple(float(v) for v in trajectory.params[0])
+    key = ("run", id(problem), window, start, regression, width, height)
+    backdrop = _cached_backdrop(key, problem, build)
     header = Header(title, [trajectory], show_loss=True)
-    header.draw_static(figure)
-    return Scene(figure=figure, updaters=[*views, header], last_step=len(trajectory.params) - 1)
+    return _scene(backdrop, views, header, last_step=len(trajectory.params) - 1)
 
 
 def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, width: int, height: int) -> Scene:
@@ -108,7 +225,7 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
         raise ValueError("render_compare needs at least one run")
     figure = new_figure(width, height)
     starts = np.array([run.params[0] for run in runs.values()])
-    contour = Landscape.build(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
+    contour = cached_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
     styles = run_styles(list(runs))
     views: list[View] = [RaceContourView(contour, runs, styles), RaceLossView(runs, styles)]
     columns = min(len(runs), 4)
@@ -116,7 +233,6 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     bottom = 0.11 + 0.055 * rows
     grid = figure.add_gridspec(1, 2, left=0.075, right=0.965, top=0.895, bottom=bottom, wspace=0.22,
                                width_ratios=[1.15, 1.0])
-    _place(figure, views, [grid[0, 0], grid[0, 1]])
     handles = [
         Line2D([], [], color=s.color, linestyle=s.linestyle, linewidth=s.linewidth, marker="o",
                markersize=s.head_size * 0.8, markerfacecolor="none" if s.hollow else s.color,
@@ -125,7 +241,7 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     ]
     figure.legend(handles, list(styles), loc="lower center", ncols=columns, frameon=False,
                   bbox_to_anchor=(0.5, 0.0), handlelength=2.6, columnspacing=1.6)
+    backdrop = Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1]])
     header = Header(title, list(runs.values()), show_loss=False)
-    header.draw_static(figure)
     last = max(len(run.params) for run in runs.values()) - 1
-    return Scene(figure=figure, updaters=[*views, header], last_step=last)
+    return _scene(backdrop, views, header, last_step=last)

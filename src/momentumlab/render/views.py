@@ -1,38 +1,48 @@
-"""The panels of a run animation, each a small class: ``draw_static(ax)`` + ``update(step)``.
+"""The panels of a run animation, each a small class: ``draw_static(ax)``, ``attach(ax)``
+and ``update(step)``.
 
-``update`` receives the optimizer step a frame shows and returns the artists that move;
-everything else is drawn once and blitted.
+``draw_static`` draws what never moves; for a ``shared`` panel that depends only on the
+problem, the plot window and the start, so one drawing serves every run of an experiment.
+``attach`` creates one run's moving sprites on the finished axes, and ``update`` receives
+the optimizer step a frame shows and returns what moved; everything else is blitted.
 """
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from mpl_toolkits.mplot3d import proj3d
 
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_minima, draw_start
 from momentumlab.render.landscape import Landscape
 from momentumlab.render.paths import PathArtists, PathStyle, reached_divergence, visible_steps
+from momentumlab.render.sprites import Look, Sprite, display_points
 from momentumlab.render.style import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
 
 
+def _curve_look() -> tuple[Look, Look]:
+    """A loss-style curve (rc line width, scaled with the canvas) and its moving head."""
+    return (Look(color=PATH_COLOR, linewidth=float(matplotlib.rcParams["lines.linewidth"])),
+            Look(color=PATH_COLOR, marker="o", markersize=8, markeredgecolor="white"))
+
+
 class SurfaceView:
     """3-D loss surface (log height for log-scaled problems) with the path so far."""
 
     projection = "3d"
+    shared = True
 
     def __init__(self, landscape: Landscape, trajectory: Trajectory) -> None:
         self.landscape = landscape
         self.trajectory = trajectory
-        points = trajectory.params
-        self.heights = landscape.height(trajectory.loss)
-        # 3-D lines are not clipped to the axes box: hide the parts outside the window.
-        self.points = np.where(landscape.inside(points)[:, None], points, np.nan)
 
     def draw_static(self, ax: Axes) -> None:
         """Surface, optimum and axis labels."""
@@ -60,16 +70,24 @@ class SurfaceView:
         ax.set_box_aspect((1.0, 1.0, 0.6), zoom=1.25)
         ax.text2D(0.02, 0.98, f"height: {land.height_label}", transform=ax.transAxes, ha="left", va="top",
                   fontsize="small", color="#333333")
-        (self.line,) = ax.plot([], [], [], color=PATH_COLOR, linewidth=2.2, zorder=10)
-        (self.head,) = ax.plot([], [], [], linestyle="none", marker="o", markersize=7, color=PATH_COLOR,
-                               markeredgecolor="white", zorder=11)
 
-    def update(self, step: int) -> list[Artist]:
+    def attach(self, ax: Axes) -> None:
+        """Project the whole path once with the drawn axes' camera (``ax.M``)."""
+        land = self.landscape
+        points = self.trajectory.params
+        # 3-D lines are not clipped to the axes box: hide the parts outside the window.
+        points = np.where(land.inside(points)[:, None], points, np.nan)
+        heights = land.height(self.trajectory.loss)
+        xs, ys, _ = proj3d.proj_transform(points[:, 0], points[:, 1], heights, ax.M)
+        self.points = display_points(ax, np.column_stack([xs, ys]))
+        self.line = Sprite(Look(color=PATH_COLOR, linewidth=2.2), ax.bbox)
+        self.head = Sprite(Look(color=PATH_COLOR, marker="o", markersize=7, markeredgecolor="white"), ax.bbox)
+
+    def update(self, step: int) -> list[Sprite]:
         """The path up to ``step`` lifted onto the surface."""
         k = visible_steps(self.trajectory, step)
-        xs, ys, zs = self.points[: k + 1, 0], self.points[: k + 1, 1], self.heights[: k + 1]
-        self.line.set_data_3d(xs, ys, zs)
-        self.head.set_data_3d(xs[-1:], ys[-1:], zs[-1:])
+        self.line.set_vertices(self.points[: k + 1])
+        self.head.set_vertices(self.points[k : k + 1])
         self.head.set_marker("X" if reached_divergence(self.trajectory, step) else "o")
         return [self.line, self.head]
 
@@ -78,6 +96,7 @@ class ContourView:
     """Contour map with the path so far, the start and the optimum."""
 
     projection = None
+    shared = True
 
     def __init__(self, landscape: Landscape, trajectory: Trajectory) -> None:
         self.landscape = landscape
@@ -89,13 +108,17 @@ class ContourView:
         draw_contour(ax, self.landscape)
         draw_start(ax, self.trajectory.params[0])
         draw_minima(ax, self.landscape.problem)
-        self.path.draw_static(ax)
-        self.note = ax.text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", color=DIVERGED_COLOR,
-                            fontweight="bold", zorder=8,
-                            bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": DIVERGED_COLOR})
+
+    def attach(self, ax: Axes) -> None:
+        """The path sprites and the (hidden) divergence note."""
+        self.path.attach(ax)
+        self.note = Text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", color=DIVERGED_COLOR,
+                         fontweight="bold", zorder=8,
+                         bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": DIVERGED_COLOR})
+        self.note.set_figure(ax.figure)
         self.note.set_visible(False)
 
-    def update(self, step: int) -> list[Artist]:
+    def update(self, step: int) -> list[Artist | Sprite]:
         """Path to ``step``; a red note once a diverged run reaches its end."""
         artists = self.path.update(step)
         diverged = reached_divergence(self.trajectory, step)
@@ -109,32 +132,42 @@ class FitView:
     """Linear regression: the data, the least-squares line and the current fit y = a·x + b."""
 
     projection = None
+    shared = True
 
     def __init__(self, problem: LinearRegression, trajectory: Trajectory) -> None:
         self.problem = problem
         self.trajectory = trajectory
+        x = problem.x
+        pad_x = 0.05 * (x.max() - x.min())
+        self.xs = np.array([x.min() - pad_x, x.max() + pad_x])
+        self.look = Look(color=FIT_COLOR, linewidth=2.6)
 
     def draw_static(self, ax: Axes) -> None:
         """Data points and the least-squares line."""
         x, y = self.problem.x, self.problem.y
-        pad_x = 0.05 * (x.max() - x.min())
         pad_y = 0.12 * (y.max() - y.min())
-        self.xs = np.array([x.min() - pad_x, x.max() + pad_x])
-        ax.scatter(x, y, s=18, color="#555555", alpha=0.8, linewidths=0, label="data", zorder=2)
+        data = ax.scatter(x, y, s=18, color="#555555", alpha=0.8, linewidths=0, label="data", zorder=2)
         slope, intercept = self.problem.optimum
-        ax.plot(self.xs, slope * self.xs + intercept, color="black", linestyle=(0, (4, 3)), linewidth=1.5,
-                label="least squares", zorder=3)
-        (self.line,) = ax.plot([], [], color=FIT_COLOR, linewidth=2.6, label="current fit", zorder=4)
+        (least,) = ax.plot(self.xs, slope * self.xs + intercept, color="black", linestyle=(0, (4, 3)), linewidth=1.5,
+                           label="least squares", zorder=3)
         ax.set_xlim(*self.xs)
         ax.set_ylim(y.min() - pad_y, y.max() + pad_y)
         ax.set_xlabel("x", labelpad=1)
         ax.set_ylabel("y", labelpad=1)
-        ax.legend(loc="upper left", frameon=True, framealpha=0.9, handlelength=1.6, borderaxespad=0.3)
+        ax.legend(handles=[data, least, self.look.legend_handle("current fit")], loc="upper left", frameon=True,
+                  framealpha=0.9, handlelength=1.6, borderaxespad=0.3)
 
-    def update(self, step: int) -> list[Artist]:
+    def attach(self, ax: Axes) -> None:
+        """Every frame's fitted line, in display coordinates."""
+        slopes, intercepts = self.trajectory.params[:, 0], self.trajectory.params[:, 1]
+        ends = slopes[:, None] * self.xs[None, :] + intercepts[:, None]
+        self.lines = display_points(ax, np.stack([np.broadcast_to(self.xs, ends.shape), ends], axis=-1).reshape(-1, 2))
+        self.line = Sprite(self.look, ax.bbox)
+
+    def update(self, step: int) -> list[Sprite]:
         """The line for the parameters at ``step``."""
-        slope, intercept = self.trajectory.params[visible_steps(self.trajectory, step)]
-        self.line.set_data(self.xs, slope * self.xs + intercept)
+        k = visible_steps(self.trajectory, step)
+        self.line.set_vertices(self.lines[2 * k : 2 * k + 2])
         return [self.line]
 
 
@@ -142,36 +175,42 @@ class DistanceView:
     """Distance to the nearest optimum on a log axis ("no minimum" when there is none)."""
 
     projection = None
+    shared = False
 
     def __init__(self, problem: Problem, trajectory: Trajectory) -> None:
         self.trajectory = trajectory
         distance = trajectory.distance(problem)
         self.distance = None if distance is None else np.where(distance > 0, distance, np.nan)
+        self.curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
 
     def draw_static(self, ax: Axes) -> None:
         """Log axes sized to the whole run."""
         ax.set_ylabel("distance to optimum", labelpad=1)
-        if self.distance is None or not np.any(np.isfinite(self.distance)):
+        if not self.curve:
             ax.set_xticks([])
             ax.set_yticks([])
             ax.text(0.5, 0.5, "no minimum", transform=ax.transAxes, ha="center", va="center", color="#444444",
                     fontsize="large")
-            self.line = self.head = None
             return
         configure_loss_axes(ax, [self.distance], self.trajectory.steps)
         ax.set_ylabel("distance to optimum", labelpad=1)
-        (self.line,) = ax.plot([], [], color=PATH_COLOR)
-        (self.head,) = ax.plot([], [], linestyle="none", marker="o", markersize=8, color=PATH_COLOR,
-                               markeredgecolor="white")
 
-    def update(self, step: int) -> list[Artist]:
+    def attach(self, ax: Axes) -> None:
+        """The curve in display coordinates."""
+        if not self.curve:
+            return
+        steps = np.arange(len(self.distance))
+        self.points = display_points(ax, np.column_stack([steps, self.distance]))
+        line, head = _curve_look()
+        self.line, self.head = Sprite(line, ax.bbox), Sprite(head, ax.bbox)
+
+    def update(self, step: int) -> list[Sprite]:
         """Distance curve up to ``step``."""
-        if self.line is None:
+        if not self.curve:
             return []
         k = visible_steps(self.trajectory, step)
-        steps = np.arange(k + 1)
-        self.line.set_data(steps, self.distance[: k + 1])
-        self.head.set_data(steps[-1:], self.distance[k : k + 1])
+        self.line.set_vertices(self.points[: k + 1])
+        self.head.set_vertices(self.points[k : k + 1])
         return [self.line, self.head]
 
 
@@ -179,6 +218,7 @@ class LossView:
     """Loss against step (log axes, symlog when a loss is ≤ 0) with a moving marker."""
 
     projection = None
+    shared = False
 
     def __init__(self, trajectory: Trajectory) -> None:
         self.trajectory = trajectory
@@ -186,15 +226,18 @@ class LossView:
     def draw_static(self, ax: Axes) -> None:
         """Axes sized to the whole run."""
         configure_loss_axes(ax, [self.trajectory.loss], self.trajectory.steps)
-        (self.line,) = ax.plot([], [], color=PATH_COLOR)
-        (self.head,) = ax.plot([], [], linestyle="none", marker="o", markersize=8, color=PATH_COLOR,
-                               markeredgecolor="white")
 
-    def update(self, step: int) -> list[Artist]:
+    def attach(self, ax: Axes) -> None:
+        """The curve in display coordinates."""
+        steps = np.arange(len(self.trajectory.loss))
+        self.points = display_points(ax, np.column_stack([steps, self.trajectory.loss]))
+        line, head = _curve_look()
+        self.line, self.head = Sprite(line, ax.bbox), Sprite(head, ax.bbox)
+
+    def update(self, step: int) -> list[Sprite]:
         """Loss curve up to ``step``."""
         k = visible_steps(self.trajectory, step)
-        steps = np.arange(k + 1)
-        self.line.set_data(steps, self.trajectory.loss[: k + 1])
-        self.head.set_data(steps[-1:], self.trajectory.loss[k : k + 1])
+        self.line.set_vertices(self.points[: k + 1])
+        self.head.set_vertices(self.points[k : k + 1])
         self.head.set_marker("X" if reached_divergence(self.trajectory, step) else "o")
         return [self.line, self.head]
