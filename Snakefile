@@ -17,11 +17,13 @@ if not workflow.config_settings.configfiles:
     configfile: "config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/dataset.smk"
 include: "rules/optimize.smk"
 include: "rules/render.smk"
-include: "rules/scrubber.smk"
 include: "rules/sweep.smk"
 include: "rules/report.smk"
 include: "rules/slides.smk"

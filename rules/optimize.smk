@@ -30,6 +30,7 @@ rule optimize_tensorflow:
     log:
         "logs/optimize_tensorflow/{experiment}.log",
     threads: 1
+    priority: 20  # the longest jobs start first: the renders wait for them
     resources:
         mem_mb=2000,
     conda:

@@ -45,17 +45,18 @@ rule sweep_gather:
         "../scripts/sweep_gather.py"
 
 
-# TensorFlow re-runs a few grid points; its own job, so gathering stays numpy-only.
+# TensorFlow re-runs a few grid points of every sweep, in one job so that TensorFlow
+# is imported once; gathering stays numpy-only.
 rule sweep_spot_check:
     input:
-        dataset="results/{experiment}/dataset.npz",
-        sweep="results/{experiment}/sweep.npz",
+        datasets=[LAYOUT[name]["dataset"] for name in SWEPT],
+        sweeps=[f"results/{name}/sweep.npz" for name in SWEPT],
     output:
-        "results/{experiment}/sweep/tf_spot_check.json",
+        [SWEEP_LAYOUT["spot_checks"][name] for name in SWEPT],
     params:
-        experiment=experiment_entry,
+        experiments={name: CONFIG.data["experiments"][name] for name in SWEPT},
     log:
-        "logs/sweep_spot_check/{experiment}.log",
+        "logs/sweep_spot_check.log",
     threads: 1
     resources:
         mem_mb=2000,
@@ -63,23 +64,6 @@ rule sweep_spot_check:
         "../envs/momentumlab.yaml"
     script:
         "../scripts/sweep_spot_check.py"
-
-
-rule render_sweep:
-    input:
-        dataset="results/{experiment}/dataset.npz",
-        sweep="results/{experiment}/sweep.npz",
-    output:
-        "reports/{experiment}/sweep.png",
-    params:
-        experiment=experiment_entry,
-    log:
-        "logs/render_sweep/{experiment}.log",
-    threads: 1
-    conda:
-        "../envs/momentumlab.yaml"
-    script:
-        "../scripts/render_sweep.py"
 
 
 rule theory:

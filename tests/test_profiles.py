@@ -120,7 +120,7 @@ def test_local_cluster_runs_every_job_in_its_own_process(cluster_run):
     assert submitted and len(jobs) == len(submitted)
     assert sorted(jobid for _, _, jobid in jobs) == sorted(jobid for jobid, _ in submitted)
     assert len({pid for _, pid, _ in jobs}) == len(jobs), "two jobs shared a process"
-    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_animation", "summarize"} <= {r for r, _, _ in jobs}
+    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_valley", "summarize"} <= {r for r, _, _ in jobs}
 
 
 def test_local_cluster_run_reproduces_the_local_run(cluster_run, tiny_workflow, file_digests, summary_numbers, snakemake_in):

@@ -51,7 +51,7 @@ def test_every_job_wrote_its_log_under_logs(tiny_workflow):
     for log in (tiny_workflow / ".snakemake" / "log").glob("*.snakemake.log"):
         ran |= set(re.findall(r"^(?:local)?rule (\w+):", log.read_text(encoding="utf-8"), re.MULTILINE))
     ran.discard("all")
-    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_animation", "build_report"} <= ran
+    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_valley", "build_report"} <= ran
     bodies = rule_bodies()
     for name in ran:
         directory = re.search(r'^\s+log:\n\s+(?:\w+=)?"logs/([^/"{]+)', bodies[name], re.MULTILINE).group(1)

@@ -7,7 +7,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -29,32 +28,70 @@ class MediaInfo:
         return self.bytes / 1e6
 
 
+def _skip_sub_blocks(data: bytes, at: int) -> int:
+    while data[at]:
+        at += data[at] + 1
+    return at + 1
+
+
+def _gif_structure(data: bytes) -> tuple[int, int, int, int | None]:
+    """(frames, total delay in 1/100 s, width, NETSCAPE loop count) by walking the GIF's
+    blocks without decoding any image data."""
+    if data[:6] not in (b"GIF87a", b"GIF89a"):
+        raise ValueError("not a GIF file")
+    width = int.from_bytes(data[6:8], "little")
+    flags = data[10]
+    at = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    frames = delay = 0
+    loop = None
+    while at < len(data) and data[at] != 0x3B:
+        if data[at] == 0x21:  # extension: graphic control (delay) or application (loop)
+            label = data[at + 1]
+            if label == 0xF9:
+                delay += int.from_bytes(data[at + 4 : at + 6], "little")
+            elif label == 0xFF and data[at + 3 : at + 14] == b"NETSCAPE2.0":
+                loop = int.from_bytes(data[at + 16 : at + 18], "little")
+            at = _skip_sub_blocks(data, at + 2)
+        elif data[at] == 0x2C:  # image descriptor, optional local colour table, LZW data
+            frames += 1
+            local = data[at + 9]
+            at += 10 + (3 * 2 ** ((local & 7) + 1) if local & 0x80 else 0)
+            at = _skip_sub_blocks(data, at + 1)
+        else:
+            raise ValueError(f"unexpected GIF block 0x{data[at]:02x} at byte {at}")
+    return frames, delay, width, loop
+
+
 def gif_info(path: str | Path) -> MediaInfo:
-    """Read a GIF's size, frame count, total duration and loop flag."""
+    """Read a GIF's size, frame count, total duration and loop flag from its block structure."""
     path = Path(path)
-    with Image.open(path) as image:
-        frames = getattr(image, "n_frames", 1)
-        milliseconds = 0
-        for index in range(frames):
-            image.seek(index)
-            milliseconds += image.info.get("duration", 0)
-        loops_forever = image.info.get("loop") == 0
-        width, height = image.size
-    return MediaInfo(path, "gif", width, height, frames, milliseconds / 1000.0, path.stat().st_size, loops_forever)
+    data = path.read_bytes()
+    frames, delay, width, loop = _gif_structure(data)
+    height = int.from_bytes(data[8:10], "little")
+    return MediaInfo(path, "gif", width, height, frames, delay / 100.0, len(data), loop == 0)
 
 
 def mp4_info(path: str | Path) -> MediaInfo:
-    """Read an MP4's size, frame count and duration with the ffmpeg that imageio-ffmpeg ships."""
+    """Read an MP4's size, frame rate and duration from its header (ffmpeg ships with imageio-ffmpeg).
+
+    Only the container header is read, so this is fast; the frame count is duration × fps,
+    exact for the constant frame rate the encoder writes.
+    """
     import imageio_ffmpeg
 
     path = Path(path)
-    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     probe = subprocess.run(
         [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
     )
-    match = re.search(r"Video: .*?(\d{2,5})x(\d{2,5})", probe.stderr)
-    width, height = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-    return MediaInfo(path, "mp4", width, height, int(frames), float(seconds), path.stat().st_size, False)
+    size = re.search(r"Video: .*?(\d{2,5})x(\d{2,5})", probe.stderr)
+    duration = re.search(r"Duration: (\d+):(\d+):([\d.]+)", probe.stderr)
+    rate = re.search(r"([\d.]+) fps", probe.stderr)
+    if not (size and duration and rate):
+        raise ValueError(f"cannot read the video header of {path}")
+    hours, minutes, seconds = duration.groups()
+    total = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    frames = int(round(total * float(rate.group(1))))
+    return MediaInfo(path, "mp4", int(size.group(1)), int(size.group(2)), frames, total, path.stat().st_size, False)
 
 
 def media_info(path: str | Path) -> MediaInfo:

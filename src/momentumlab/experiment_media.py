@@ -1,0 +1,70 @@
+"""Everything one experiment shows, rendered in one process: animations, plots, heatmap.
+
+Rendering per experiment rather than per file pays the matplotlib import and the
+landscape evaluation once, which is most of a small render's cost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from momentumlab.config import Animation, Experiment
+from momentumlab.problems import Problem
+from momentumlab.summary import write_json
+from momentumlab.trajectory import Trajectory
+
+CONTOUR_SIZE = {"width": 960, "height": 600}
+
+
+def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]:
+    return {fmt: paths[fmt] for fmt in formats}
+
+
+def run_label(experiment: Experiment, optimizer: str, backend: str) -> str:
+    """How a run is named in the compare legend: ``<optimizer label> · <backend>``."""
+    return f"{experiment.optimizer(optimizer).label} · {backend}"
+
+
+def render_experiment_media(
+    experiment: Experiment,
+    problem: Problem,
+    runs: Mapping[tuple[str, str], Trajectory],
+    settings: Animation,
+    media: Mapping[str, Any],
+    sweep: Any | None = None,
+) -> None:
+    """Write every run animation, the compare race, the loss overlay, the scrubber's contour
+    (with its extent as JSON) and, when ``sweep`` is given, the sweep heatmap, to the paths
+    in ``media`` (the layout the workflow declares)."""
+    from momentumlab.render import loss_overlay_png, render_compare, render_run
+    from momentumlab.render.contour_image import contour_png
+    from momentumlab.render.landscape import plot_window
+
+    for optimizer, backend in experiment.runs:
+        paths = media["runs"][optimizer][backend]
+        title = f"{experiment.label}: {experiment.optimizer(optimizer).label} ({backend})"
+        render_run(problem, runs[optimizer, backend], title, settings, _files(paths, settings.formats), paths["png"])
+    labelled = {run_label(experiment, optimizer, backend): runs[optimizer, backend] for optimizer, backend in experiment.runs}
+    compare = media["compare"]
+    render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
+    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media["loss"])
+    window = plot_window(problem, [experiment.start])
+    write_json(media["extent"], contour_png(problem, media["contour"], window=window, **CONTOUR_SIZE))
+    if sweep is not None:
+        render_sweep_media(experiment, problem, sweep, media["sweep"])
+
+
+def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
+    """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
+    from momentumlab.render.heatmap import render_sweep_heatmap
+    from momentumlab.sweep import marked_optimizers
+    from momentumlab.theory import theory_points
+
+    render_sweep_heatmap(
+        sweep,
+        path,
+        title=f"{experiment.label}: {sweep.method} sweep, {sweep.steps} steps per run",
+        configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
+        theory=theory_points(problem),
+    )
