@@ -11,15 +11,25 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "tiny.yaml"
 RULE = re.compile(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", re.MULTILINE)
+# Rules made in a loop (one per experiment): `rule:` then `name: f"render_{_name}"`.
+LOOP_RULE = re.compile(r'^[ \t]+rule:\n[ \t]+name:\n[ \t]+f"(\w+)_\{\w+\}"\n((?:[ \t]+.*\n|\n)*)', re.MULTILINE)
 
 
 def rule_bodies() -> dict[str, str]:
     """Every rule's text block in the Snakefile and rules/*.smk, keyed by rule name."""
     bodies = {}
     for path in [REPO / "Snakefile", *sorted((REPO / "rules").glob("*.smk"))]:
-        for name, body in RULE.findall(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for name, body in RULE.findall(text):
             bodies[name] = body
+        for prefix, body in LOOP_RULE.findall(text):
+            bodies[f"{prefix}_*"] = body
     return bodies
+
+
+def body_of(bodies: dict[str, str], name: str) -> str:
+    """A rule's text; loop-made rules are found by their name's prefix."""
+    return bodies.get(name) or next(body for key, body in bodies.items() if key.endswith("_*") and name.startswith(key[:-1]))
 
 
 def test_snakemake_lint_has_no_findings(tmp_path, snakemake_in):
@@ -34,7 +44,7 @@ def test_every_job_rule_declares_threads_log_and_software():
     assert len(bodies) >= 10
     for name, body in bodies.items():
         assert re.search(r"^\s+threads: \d+", body, re.MULTILINE), f"rule {name} declares no threads"
-        assert re.search(r'^\s+log:\n\s+(\w+=)?"logs/', body, re.MULTILINE), f"rule {name} logs outside logs/"
+        assert re.search(r'^\s+log:\n\s+(\w+=)?f?"logs/', body, re.MULTILINE), f"rule {name} logs outside logs/"
         assert '"../envs/momentumlab.yaml"' in body, f"rule {name} names no conda environment"
 
 
@@ -54,7 +64,7 @@ def test_every_job_wrote_its_log_under_logs(tiny_workflow):
     assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_valley", "build_report"} <= ran
     bodies = rule_bodies()
     for name in ran:
-        directory = re.search(r'^\s+log:\n\s+(?:\w+=)?"logs/([^/"{]+)', bodies[name], re.MULTILINE).group(1)
+        directory = re.search(r'^\s+log:\n\s+(?:\w+=)?f?"logs/([^/"{]+)', body_of(bodies, name), re.MULTILINE).group(1)
         assert list((tiny_workflow / "logs").glob(f"{directory}*")), f"no log of rule {name}"
     stray = [p for p in tiny_workflow.rglob("*.log") if ".snakemake" not in p.parts and "logs" not in p.parts]
     assert not stray

@@ -19,8 +19,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-SLIDE_WIDTH = Inches(13.333)
-SLIDE_HEIGHT = Inches(7.5)
+SLIDE_WIDTH = Emu(12192000)  # exactly 16:9 (13.333 × 7.5 in), PowerPoint's widescreen size
+SLIDE_HEIGHT = Emu(6858000)
 MARGIN = Inches(0.5)
 CONTENT_TOP = Inches(1.35)
 CAPTION_TOP = Inches(6.75)
