@@ -102,3 +102,11 @@ def test_format_number_is_short_and_faithful():
     assert format_number(12) == "12"
     assert format_number(0.000123456) == "0.0001235"
     assert float(format_number(3.14159e-9)) == pytest.approx(3.14159e-9, rel=1e-3)
+
+
+def test_thinning_keeps_the_best_index_and_the_ends():
+    from momentumlab.slides import _thin
+
+    assert _thin(5, 16) == [0, 1, 2, 3, 4]
+    thinned = _thin(1000, 12, keep=517)
+    assert len(thinned) == 12 and 517 in thinned and thinned[0] == 0 and thinned[-1] == 999

@@ -24,8 +24,10 @@ SLIDE_HEIGHT = Emu(6858000)
 MARGIN = Inches(0.5)
 CONTENT_TOP = Inches(1.35)
 CAPTION_TOP = Inches(6.75)
-ROWS_PER_TABLE = 12
-MAX_HEATMAP_CELLS = 16
+ROWS_PER_TABLE = 8
+MAX_HEATMAP_COLUMNS = 16
+MAX_HEATMAP_ROWS = 12
+ERROR_COLUMN_INCHES = (3.7, 1.6, 1.0, 0.7, 1.5, 1.5, 2.33)
 
 INK = RGBColor(0x1B, 0x1F, 0x2A)
 MUTED = RGBColor(0x55, 0x5B, 0x66)
@@ -76,7 +78,8 @@ def _text(slide: Any, left: int, top: int, width: int, height: int, text: str, s
 
 def _titled_slide(deck: Any, title: str, notes: str) -> Any:
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank layout
-    _text(slide, MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.9), title, 34, bold=True)
+    size = 34 if len(title) <= 40 else 28 if len(title) <= 48 else 24  # one line, above the content
+    _text(slide, MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.9), title, size, bold=True)
     slide.notes_slide.notes_text_frame.text = notes
     return slide
 
@@ -98,12 +101,16 @@ def _style_cell(cell: Any, text: str, size: int, *, bold: bool = False, fill: RG
         cell.fill.solid()
         cell.fill.fore_color.rgb = fill
     cell.margin_left = cell.margin_right = Inches(0.05)
+    cell.margin_top = cell.margin_bottom = Inches(0.02)
 
 
-def _table(slide: Any, header: Sequence[str], rows: Sequence[Sequence[str]], highlighted: Iterable[int], size: int = 16) -> Any:
+def _table(slide: Any, header: Sequence[str], rows: Sequence[Sequence[str]], highlighted: Iterable[int], size: int = 16,
+           widths: Sequence[float] | None = None) -> Any:
     height = Inches(0.45) * (len(rows) + 1)
     shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, height)
     table = shape.table
+    for column, inches in enumerate(widths or ()):
+        table.columns[column].width = Inches(inches)
     marked = set(highlighted)
     for column, name in enumerate(header):
         _style_cell(table.cell(0, column), name, size, bold=True, fill=HEADER, color=WHITE)
@@ -200,7 +207,8 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
                  + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {worst:.1e}. " if worst is not None else "")
                  + _run_notes([records[i] for i in window]))
         slide = _titled_slide(deck, "Final errors" + suffix, notes)
-        _table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window])
+        _table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window],
+               widths=ERROR_COLUMN_INCHES)
         _caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
 
 
@@ -214,28 +222,38 @@ def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
     return RGBColor(int(red * 255), int(green * 255), int(blue * 255))
 
 
-def _thin(count: int, limit: int) -> list[int]:
+def _thin(count: int, limit: int, keep: int | None = None) -> list[int]:
+    """At most ``limit`` evenly spread indices of ``count`` (always including ``keep``)."""
     if count <= limit:
         return list(range(count))
-    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
+    chosen = {round(i * (count - 1) / (limit - 1)) for i in range(limit)}
+    if keep is not None and keep not in chosen:
+        chosen.remove(min(chosen, key=lambda index: abs(index - keep)))
+        chosen.add(keep)
+    return sorted(chosen)
 
 
 def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> None:
     """A learning rate × momentum heatmap drawn as coloured table cells (no picture)."""
     lrs, mus, grid = sweep["lr"], sweep["momentum"], sweep["final_distance"]
-    columns, rows = _thin(len(lrs), MAX_HEATMAP_CELLS), _thin(len(mus), MAX_HEATMAP_CELLS)
+    best = sweep.get("best") or {}
+    best_lr = lrs.index(best["lr"]) if best.get("lr") in lrs else None
+    best_mu = mus.index(best["momentum"]) if best.get("momentum") in mus else None
+    columns, rows = _thin(len(lrs), MAX_HEATMAP_COLUMNS, best_lr), _thin(len(mus), MAX_HEATMAP_ROWS, best_mu)
     finite = [math.log10(max(v, 1e-300)) for row in grid for v in row if v is not None]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     label = inputs.experiment_labels.get(sweep["experiment"], sweep["experiment"])
-    best = sweep.get("best") or {}
     notes = (f"{label}: {sweep.get('method', 'momentum')} swept over {len(lrs)} learning rates "
              f"({format_number(lrs[0])} … {format_number(lrs[-1])}, log-spaced) × {len(mus)} momenta "
              f"({format_number(mus[0])} … {format_number(mus[-1])}). Best pair: lr {format_number(best.get('lr'))}, "
              f"momentum {format_number(best.get('momentum'))}. Grey cells diverged.")
-    slide = _titled_slide(deck, f"{label}: where momentum works", notes)
+    slide = _titled_slide(deck, f"Where momentum works: {label}", notes)
     shape = slide.shapes.add_table(len(rows) + 1, len(columns) + 1, Inches(1.2), CONTENT_TOP,
                                    SLIDE_WIDTH - Inches(2.4), CAPTION_TOP - CONTENT_TOP - Inches(0.15))
     table = shape.table
+    row_height = int((CAPTION_TOP - CONTENT_TOP - Inches(0.15)) / (len(rows) + 1))
+    for row in table.rows:
+        row.height = row_height
     _style_cell(table.cell(0, 0), "μ \\ lr", 10, bold=True)
     for j, column in enumerate(columns, start=1):
         _style_cell(table.cell(0, j), f"{lrs[column]:.1e}", 9, bold=True)
