@@ -79,6 +79,13 @@ LAYOUT = {name: experiment_files(name) for name in EXPERIMENTS}
 
 SWEPT = [name for name, experiment in EXPERIMENTS.items() if experiment.sweep.enabled]
 QUADRATIC = [name for name, experiment in EXPERIMENTS.items() if experiment.problem == "quadratic"]
+CHUNKED = [name for name in SWEPT if EXPERIMENTS[name].sweep.chunks > 1]
+UNCHUNKED = [name for name in SWEPT if EXPERIMENTS[name].sweep.chunks == 1]
+
+
+def names_pattern(names):
+    """A wildcard constraint matching exactly ``names`` (nothing when the list is empty)."""
+    return "|".join(names) if names else "(?!)"
 
 
 def sweep_chunk_files(wildcards):

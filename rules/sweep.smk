@@ -10,6 +10,8 @@ wildcard_constraints:
 
 
 rule sweep_chunk:
+    wildcard_constraints:
+        experiment=names_pattern(CHUNKED),
     input:
         dataset="results/{experiment}/dataset.npz",
     output:
@@ -28,7 +30,31 @@ rule sweep_chunk:
         "../scripts/sweep_chunk.py"
 
 
+# With one chunk (the default) there is nothing to gather: one job runs the whole grid.
+rule sweep_whole:
+    wildcard_constraints:
+        experiment=names_pattern(UNCHUNKED),
+    input:
+        dataset="results/{experiment}/dataset.npz",
+    output:
+        sweep="results/{experiment}/sweep.npz",
+        timing="logs/timings/{experiment}/sweep/chunk-0-of-1.json",
+    params:
+        experiment=experiment_entry,
+    log:
+        "logs/sweep_whole/{experiment}.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+    conda:
+        "../envs/momentumlab.yaml"
+    script:
+        "../scripts/sweep_whole.py"
+
+
 rule sweep_gather:
+    wildcard_constraints:
+        experiment=names_pattern(CHUNKED),
     input:
         dataset="results/{experiment}/dataset.npz",
         chunks=sweep_chunk_files,

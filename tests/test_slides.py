@@ -110,3 +110,13 @@ def test_thinning_keeps_the_best_index_and_the_ends():
     assert _thin(5, 16) == [0, 1, 2, 3, 4]
     thinned = _thin(1000, 12, keep=517)
     assert len(thinned) == 12 and 517 in thinned and thinned[0] == 0 and thinned[-1] == 999
+
+
+def test_viridis_matches_matplotlib():
+    from matplotlib import colormaps
+
+    from momentumlab.slides import viridis
+
+    for fraction in (0.0, 0.3, 0.5, 0.77, 1.0):
+        expected = [round(255 * c) for c in colormaps["viridis"](fraction)[:3]]
+        assert all(abs(a - b) <= 6 for a, b in zip(viridis(fraction), expected)), fraction

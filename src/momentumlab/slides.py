@@ -212,14 +212,24 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
         _caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
 
 
-def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
-    from matplotlib import colormaps
+# viridis at nine evenly spaced points (matplotlib's colour map, so the deck matches the PNGs)
+VIRIDIS = ((0x44, 0x01, 0x54), (0x47, 0x2D, 0x7B), (0x3B, 0x52, 0x8B), (0x2C, 0x72, 0x8E), (0x21, 0x91, 0x8C),
+           (0x28, 0xAE, 0x80), (0x5E, 0xC9, 0x62), (0xAD, 0xDC, 0x30), (0xFD, 0xE7, 0x25))
 
+
+def viridis(fraction: float) -> RGBColor:
+    """The viridis colour at ``fraction`` in [0, 1], interpolated between nine anchors."""
+    position = min(max(fraction, 0.0), 1.0) * (len(VIRIDIS) - 1)
+    low = min(int(position), len(VIRIDIS) - 2)
+    weight = position - low
+    return RGBColor(*(round(a + (b - a) * weight) for a, b in zip(VIRIDIS[low], VIRIDIS[low + 1])))
+
+
+def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
     if value is None:
         return DIVERGED
     fraction = 0.0 if high <= low else (math.log10(max(value, 1e-300)) - low) / (high - low)
-    red, green, blue, _ = colormaps["viridis"](min(max(fraction, 0.0), 1.0))
-    return RGBColor(int(red * 255), int(green * 255), int(blue * 255))
+    return viridis(fraction)
 
 
 def _thin(count: int, limit: int, keep: int | None = None) -> list[int]:
