@@ -35,11 +35,6 @@ def experiment_entry(wildcards):
     return CONFIG.data["experiments"][wildcards.experiment]
 
 
-def trajectory_files(wildcards):
-    """The trajectory archives of every backend of one experiment, keyed by backend."""
-    return experiment_files(wildcards.experiment)["trajectories"]
-
-
 def run_media():
     """Every per-run animation and poster."""
     return [

@@ -6,9 +6,9 @@ import contextlib
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Iterator
 
-from momentumlab.config import Config, Experiment, parse_config
+from momentumlab.config import Experiment
 from momentumlab.datasets import load_dataset
 from momentumlab.problems import Problem, make_problem
 
@@ -16,12 +16,6 @@ from momentumlab.problems import Problem, make_problem
 def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
     """The experiment's problem, with its data set loaded from ``dataset_path``."""
     return make_problem(experiment.problem, experiment.params, load_dataset(str(dataset_path)))
-
-
-def experiment_from(config: Mapping[str, Any], name: str) -> tuple[Config, Experiment]:
-    """The typed config and one of its experiments, from Snakemake's raw config."""
-    typed = parse_config(config)
-    return typed, typed.experiment(name)
 
 
 @contextlib.contextmanager
