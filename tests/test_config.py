@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import pytest
+import yaml
 
 from momentumlab.config import ConfigError, load_config, load_yaml, parse_command_line_values, parse_config
 
@@ -13,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 MINIMAL = {
     "experiments": {
-        "valley": {"problem": "rosenbrock", "optimizers": {"heavy": {"method": "momentum", "lr": 1e-3}}},
+        "valley": {"problem": "rosenbrock", "optimizers": {"heavy": {"method": "momentum", "lr": 1e-3, "momentum": 0.9}}},
     }
 }
 
@@ -44,12 +46,11 @@ def test_defaults_come_from_the_schema():
     experiment = config.experiment("valley")
     assert experiment.steps == 1000
     assert experiment.start == (-1.5, 2.5)
-    assert experiment.optimizer("heavy").momentum == 0.9
     assert config.animation.width == 960 and config.animation.height == 540
     assert config.animation.formats == ("gif", "mp4")
 
 
-def test_sgd_ignores_momentum():
+def test_sgd_runs_without_momentum():
     config = parse_config(with_change(["experiments", "valley", "optimizers", "plain"], {"method": "sgd", "lr": 0.1}))
     assert config.experiment("valley").optimizer("plain").momentum == 0.0
 
@@ -61,9 +62,10 @@ def test_normalized_config_validates_again():
 
 
 def test_seed_is_derived_per_experiment_and_reproducible():
-    first = parse_config(MINIMAL).experiment("valley").seed
-    assert parse_config(MINIMAL).experiment("valley").seed == first
-    assert parse_config({**MINIMAL, "seed": 1}).experiment("valley").seed != first
+    line = with_change(["experiments", "valley", "problem"], "linear_regression")
+    first = parse_config(line).experiment("valley").seed
+    assert parse_config(line).experiment("valley").seed == first
+    assert parse_config({**line, "seed": 1}).experiment("valley").seed != first
 
 
 @pytest.mark.parametrize(
@@ -118,3 +120,87 @@ def test_command_line_values_are_read_as_yaml_scalars():
 def test_text_in_a_file_is_not_coerced():
     with pytest.raises(ConfigError, match="lr"):
         parse_config(with_change(["experiments", "valley", "optimizers", "heavy", "lr"], "0.01"))
+
+
+# Issue 12: settings the schema used to accept that then crashed a job, drew the wrong
+# picture or did nothing. Each is refused in one line naming the key.
+HEAVY = ["experiments", "valley", "optimizers", "heavy"]
+REFUSED = [  # (path, value, key named, words in the message)
+    ([*HEAVY, "lr"], float("nan"), ".".join([*HEAVY, "lr"]), "finite"),
+    ([*HEAVY, "lr"], float("inf"), ".".join([*HEAVY, "lr"]), "finite"),
+    ([*HEAVY, "lr"], float("-inf"), ".".join([*HEAVY, "lr"]), "finite"),
+    (["experiments", "valley", "start"], [float("nan"), 1.0], "experiments.valley.start.0", "finite"),
+    (["tolerance"], float("inf"), "tolerance", "finite"),
+    (["animation", "hold_seconds"], float("nan"), "animation.hold_seconds", "finite"),
+    ([*HEAVY, "lr"], "1.0e12", ".".join([*HEAVY, "lr"]), "write 1.0e+12"),
+    ([*HEAVY, "lr"], "1e-3", ".".join([*HEAVY, "lr"]), "write 1.0e-3"),
+    ([*HEAVY, "lr"], 5e-324, ".".join([*HEAVY, "lr"]), "less than the minimum"),
+    ([*HEAVY, "lr"], 1e300, ".".join([*HEAVY, "lr"]), "greater than the maximum"),
+    (["experiments", "valley", "params"], {"kappa": 3}, "experiments.valley.params.kappa", "not a parameter of rosenbrock"),
+    (["experiments", "valley", "params"], {"n_points": 30}, "experiments.valley.params.n_points", "takes a, b"),
+    (["experiments", "valley", "params"], {"kappa": 1e13}, "experiments.valley.params.kappa", "maximum"),
+    (["experiments", "valley", "seed"], 3, "experiments.valley.seed", "no random data"),
+    ([*HEAVY, "momentum"], None, ".".join([*HEAVY, "momentum"]), "required for method momentum"),
+    (["experiments", "valley", "optimizers", "plain"], {"method": "sgd", "lr": 0.1, "momentum": 0.9},
+     "experiments.valley.optimizers.plain.momentum", "sgd has no momentum"),
+    (["experiments", "valley", "sweep"], {"lr_min": 1.0}, "experiments.valley.sweep.lr_min", "must be below"),
+    (["experiments", "valley", "sweep"], {"lr_max": 1e-9}, "experiments.valley.sweep.lr_max", "must be below"),
+    (["experiments", "valley", "sweep"], {"steps": 10**8}, "experiments.valley.sweep.steps", "maximum"),
+    (["experiments", "valley", "start"], [1e5, 0], "experiments.valley.start.0", "maximum"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "key", "words"), REFUSED, ids=lambda v: str(v)[:40])
+def test_accepted_by_type_but_meaningless_is_refused(path, value, key, words):
+    config = with_change(path, value)
+    if value is None:
+        node = config
+        for part in path[:-1]:
+            node = node[part]
+        del node[path[-1]]
+    with pytest.raises(ConfigError) as caught:
+        parse_config(config)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"config error at {key}: "), message
+    assert words in message, message
+
+
+def test_tolerance_on_a_problem_without_minimum_is_refused():
+    config = with_change(["experiments", "valley", "problem"], "saddle")
+    config["experiments"]["valley"]["tolerance"] = 0.1
+    with pytest.raises(ConfigError, match=r"^config error at experiments\.valley\.tolerance: saddle has no minimum"):
+        parse_config(config)
+
+
+def test_schema_parameter_table_matches_the_problems():
+    from momentumlab.datasets import REGRESSION_DEFAULTS
+    from momentumlab.problems import PROBLEM_TYPES
+
+    table = yaml.safe_load((ROOT / "src/momentumlab/schemas/config.schema.yaml").read_text())["$defs"]["problem_parameters"]
+    assert set(table) - {"description"} == set(PROBLEM_TYPES)
+    for kind, cls in PROBLEM_TYPES.items():
+        fields = {field.name for field in dataclasses.fields(cls)} - {"x", "y"}
+        expected = set(REGRESSION_DEFAULTS) if cls.has_data else fields
+        assert set(table[kind]) == expected, kind
+
+
+def test_reordered_keys_and_integral_floats_give_identical_data():
+    plain = parse_config(MINIMAL).data
+    entry = MINIMAL["experiments"]["valley"]
+    reordered = {"experiments": {"valley": {"optimizers": entry["optimizers"], "steps": 1000.0, "problem": "rosenbrock"}}}
+    again = parse_config(reordered).data
+    assert repr(again) == repr(plain)  # Snakemake compares params by repr
+    assert type(again["experiments"]["valley"]["steps"]) is int
+
+
+def test_experiment_and_optimizer_order_is_kept():
+    config = with_change(["experiments", "valley", "optimizers", "alpha"], {"method": "sgd", "lr": 0.1})
+    config["experiments"]["basin"] = config["experiments"]["valley"]
+    parsed = parse_config(config)
+    assert list(parsed.data["experiments"]) == ["valley", "basin"]
+    assert [spec.name for spec in parsed.experiment("valley").optimizers] == ["heavy", "alpha"]
+
+
+def test_command_line_number_text_is_a_number():
+    assert parse_command_line_values({"tolerance": "1e-3", "seed": "3"}) == {"tolerance": 1e-3, "seed": 3}

@@ -31,7 +31,7 @@ CONFIG = {
             "steps": 20,
             "optimizers": {
                 "sgd": {"method": "sgd", "lr": 0.01, "label": EVIL},
-                "heavy": {"method": "momentum", "lr": 0.01},
+                "heavy": {"method": "momentum", "lr": 0.01, "momentum": 0.9},
             },
         }
     },

@@ -8,6 +8,8 @@ e.g. ``config error at experiments.rosenbrock.optimizers.sgd.lr: -1 is not > 0``
 from __future__ import annotations
 
 import copy
+import math
+import re
 import zlib
 from dataclasses import dataclass
 from importlib import resources
@@ -51,16 +53,102 @@ def _key_path(error: Any) -> str:
     return ".".join(parts) if parts else "(top level)"
 
 
+def _joined(path: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in path) if path else "(top level)"
+
+
+# PyYAML (YAML 1.1) reads 1e-3 and 1.0e12 as text: a float needs a dot and a signed exponent.
+_NUMBER_LIKE_TEXT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def _error_message(error: Any) -> str:
+    """One line for a schema error, with a hint where the raw message would puzzle."""
+    path = list(error.absolute_path)
+    message = error.message
+    if error.validator == "type" and isinstance(error.instance, str) and _NUMBER_LIKE_TEXT.match(error.instance.strip()):
+        mantissa, _, exponent = error.instance.strip().lower().partition("e")
+        mantissa = mantissa if "." in mantissa else mantissa + ".0"
+        exponent = f"e{'+' if exponent[:1] not in '+-' else ''}{exponent}" if exponent else ""
+        message += f" (YAML reads it as text: write {mantissa}{exponent})"
+    elif error.validator == "required" and error.validator_value == ["momentum"]:
+        path.append("momentum")
+        message = f"required for method {error.instance.get('method')} (e.g. momentum: 0.9); there is no silent default"
+    elif error.validator == "not" and error.validator_value == {"required": ["momentum"]}:
+        path.append("momentum")
+        message = "method sgd has no momentum; use method momentum or nesterov, or drop the key"
+    return f"config error at {_joined(path)}: {message}"
+
+
+def _first_non_finite(value: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], float] | None:
+    """The key path and value of the first NaN or infinity in a nested config, if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value
+    if isinstance(value, Mapping):
+        items: Any = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _first_non_finite(item, (*path, key))
+        if found:
+            return found
+    return None
+
+
 def validate(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of ``raw`` checked against the schema, defaults filled in."""
     if not isinstance(raw, Mapping):
         raise ConfigError("config error: the configuration must be a mapping of keys to values")
+    non_finite = _first_non_finite(raw)
+    if non_finite:
+        path, value = non_finite
+        raise ConfigError(f"config error at {_joined(path)}: {value} is not a finite number")
     instance = copy.deepcopy(dict(raw))
     errors = sorted(_Validator(_schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
     if errors:
-        error = errors[0]
-        raise ConfigError(f"config error at {_key_path(error)}: {error.message}")
-    return normalize(instance)
+        raise ConfigError(_error_message(errors[0]))
+    _check_problem_keys(instance)
+    return canonical(normalize(instance))
+
+
+def _check_problem_keys(config: Mapping[str, Any]) -> None:
+    """Refuse settings that a problem would ignore: another problem's params, a seed without data."""
+    table = _schema()["$defs"]["problem_parameters"]
+    for name, experiment in config["experiments"].items():
+        problem = experiment["problem"]
+        allowed = table[problem]
+        for key in experiment.get("params", {}):
+            if key not in allowed:
+                takes = f"it takes {', '.join(allowed)}" if allowed else "it takes none"
+                raise ConfigError(
+                    f"config error at experiments.{name}.params.{key}: not a parameter of {problem} ({takes})"
+                )
+        if "seed" in experiment and not PROBLEM_TYPES[problem].has_data:
+            raise ConfigError(f"config error at experiments.{name}.seed: {problem} draws no random data, so a seed does nothing")
+        if "tolerance" in experiment and not PROBLEM_TYPES[problem].has_minimum:
+            raise ConfigError(f"config error at experiments.{name}.tolerance: {problem} has no minimum to reach")
+
+
+# Collections whose order is what the user shows (report order, race order): kept as written.
+_ORDERED = ({"experiments"}, {"optimizers"})
+
+
+def canonical(value: Any, parent: str | None = None) -> Any:
+    """``value`` with sorted mapping keys and integral floats as ints, so equal configs are equal.
+
+    Snakemake compares a rule's params by ``repr``: without this, reordering keys in
+    the YAML or writing ``1.0`` for ``1`` would rerun jobs whose inputs did not change.
+    The experiments and each experiment's optimizers keep their order, which the report shows.
+    """
+    if isinstance(value, Mapping):
+        keys = list(value) if parent in ("experiments", "optimizers") else sorted(value)
+        return {key: canonical(value[key], key) for key in keys}
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def _experiment_seed(root_seed: int, name: str) -> int:
@@ -73,22 +161,26 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
         problem = PROBLEM_TYPES[experiment["problem"]]
         experiment.setdefault("label", name)
         experiment.setdefault("start", list(problem.default_start))
-        experiment.setdefault("tolerance", config["tolerance"])
-        experiment.setdefault("seed", _experiment_seed(config["seed"], name))
+        if problem.has_minimum:  # no key that does nothing: the re-validated config passes again
+            experiment.setdefault("tolerance", config["tolerance"])
+        if problem.has_data:
+            experiment.setdefault("seed", _experiment_seed(config["seed"], name))
         for optimizer_name, optimizer in experiment["optimizers"].items():
-            default_momentum = 0.0 if optimizer["method"] == "sgd" else 0.9
-            optimizer.setdefault("momentum", default_momentum)
-            if optimizer["method"] == "sgd":
-                optimizer["momentum"] = 0.0
+            optimizer.setdefault("momentum", 0.0)  # sgd only: the schema requires it elsewhere
             optimizer.setdefault("label", optimizer_name)
         rates = [optimizer["lr"] for optimizer in experiment["optimizers"].values()]
         sweep = experiment["sweep"]
         for key, value in config["sweep"].items():
             sweep.setdefault(key, value)
+        given = [key for key in ("lr_min", "lr_max") if key in sweep]
         sweep.setdefault("lr_min", min(rates) / 100.0)
         sweep.setdefault("lr_max", max(rates) * 30.0)
         if sweep["lr_min"] >= sweep["lr_max"]:
-            raise ConfigError(f"config error at experiments.{name}.sweep: lr_min must be below lr_max")
+            key = given[0] if len(given) == 1 else "lr_min"
+            raise ConfigError(
+                f"config error at experiments.{name}.sweep.{key}: lr_min ({sweep['lr_min']:g}) must be below "
+                f"lr_max ({sweep['lr_max']:g})"
+            )
     return config
 
 
@@ -103,6 +195,8 @@ def parse_command_line_values(overrides: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, list):
             return [convert(item) for item in value]
         if isinstance(value, str):
+            if _NUMBER_LIKE_TEXT.match(value.strip()):
+                return float(value) if any(c in value for c in ".eE") else int(value)
             try:
                 return yaml.safe_load(value) if value.strip() else value
             except yaml.YAMLError:
@@ -180,8 +274,8 @@ class Experiment:
             params=dict(entry["params"]),
             start=(float(entry["start"][0]), float(entry["start"][1])),
             steps=int(entry["steps"]),
-            tolerance=float(entry["tolerance"]),
-            seed=int(entry["seed"]),
+            tolerance=float(entry.get("tolerance", 0.0)),  # absent where there is no minimum
+            seed=int(entry.get("seed", 0)),  # absent where no random data is drawn
             backends=tuple(entry["backends"]),
             optimizers=tuple(
                 OptimizerSpec(name=key, label=o["label"], method=o["method"], lr=float(o["lr"]), momentum=float(o["momentum"]))

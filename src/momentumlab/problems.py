@@ -25,6 +25,8 @@ class Problem(ABC):
     kind: ClassVar[str]
     labels: ClassVar[tuple[str, str]] = ("x", "y")
     default_start: ClassVar[tuple[float, float]] = (0.0, 0.0)
+    has_data: ClassVar[bool] = False  # built from a seeded data set
+    has_minimum: ClassVar[bool] = True  # has at least one global minimum
 
     @abstractmethod
     def value(self, theta: Any, xp: Any = np) -> Any:
@@ -256,6 +258,7 @@ class Saddle(PointwiseProblem):
     """f(x, y) = x² − y²: a saddle point at 0 and no minimum."""
 
     kind: ClassVar[str] = "saddle"
+    has_minimum: ClassVar[bool] = False
     default_start: ClassVar[tuple[float, float]] = (-4.0, 0.01)
 
     def value(self, theta: Any, xp: Any = np) -> Any:
@@ -284,6 +287,7 @@ class LinearRegression(Problem):
     x: Array = field(repr=False, default_factory=lambda: np.zeros(0))
     y: Array = field(repr=False, default_factory=lambda: np.zeros(0))
     kind: ClassVar[str] = "linear_regression"
+    has_data: ClassVar[bool] = True
     labels: ClassVar[tuple[str, str]] = ("a (slope)", "b (intercept)")
     default_start: ClassVar[tuple[float, float]] = (-20.0, -20.0)
 
