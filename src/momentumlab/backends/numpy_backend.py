@@ -14,23 +14,39 @@ from momentumlab.trajectory import Trajectory, truncate_at_divergence
 Array = np.ndarray
 
 
+# Steps between divergence checks of a single run; the first bad step is still found exactly.
+_CHECK_EVERY = 256
+
+
 def run(
     problem: Problem, method: str, lr: float, momentum: float, start: Sequence[float], steps: int
 ) -> Trajectory:
-    """One run, every step recorded; stops at the first diverged step."""
-    optimizer = make_optimizer(method, lr, momentum)
-    params = np.asarray(start, dtype=np.float64).reshape(1, -1)
+    """One run, every step recorded; stops at the first diverged step.
+
+    The loop updates in place (no allocation per step) and checks for divergence once
+    per block of steps, then cuts the record right after the first bad row, exactly
+    where a per-step check would have stopped.
+    """
+    start = np.asarray(start, dtype=np.float64).reshape(-1)
+    params = np.empty((1, start.shape[0]), order="F")
+    params[0] = start
+    optimizer = _batched_optimizer(method, np.array([lr]), np.array([momentum]), params.shape)
     state = optimizer.init(params)
+    grad = np.empty_like(params)
     history = np.empty((steps + 1, params.shape[1]))
-    history[0] = params[0]
+    history[0] = start
     box = problem.box
     recorded = steps + 1
     with np.errstate(all="ignore"):
-        for t in range(1, steps + 1):
-            params, state = optimizer.step(params, problem.gradient(params), state)
-            history[t] = params[0]
-            if not (np.isfinite(params).all() and np.abs(params).max() <= box):
-                recorded = t + 1
+        for offset in range(0, steps, _CHECK_EVERY):
+            last = min(offset + _CHECK_EVERY, steps)
+            for t in range(offset + 1, last + 1):
+                optimizer.step_into(params, problem.gradient_into(params, grad), state)
+                history[t] = params[0]
+            block = history[offset + 1 : last + 1]
+            bad = ~(np.isfinite(block).all(axis=1) & (np.abs(block).max(axis=1) <= box))
+            if bad.any():
+                recorded = offset + 2 + int(np.argmax(bad))
                 break
         history = history[:recorded]
         loss = problem.value(history)
