@@ -2,10 +2,10 @@
 
 from momentumlab.config import Experiment
 from momentumlab.summary import write_json
-from momentumlab.theory import check_rates, theory_rows
+from momentumlab.theory import check_rates, step_budget, theory_rows
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.wildcards.experiment, snakemake.params.experiment)
     problem = problem_for(experiment, snakemake.input.dataset)
-    write_json(snakemake.output[0], theory_rows(experiment.name, check_rates(problem, experiment.start)))
+    write_json(snakemake.output[0], theory_rows(experiment.name, check_rates(problem, experiment.start, step_budget(experiment.steps))))

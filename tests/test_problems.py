@@ -137,3 +137,39 @@ def test_make_problem_rejects_unknown_kinds_and_missing_data() -> None:
         make_problem("banana")
     with pytest.raises(ValueError, match="data"):
         make_problem("linear_regression")
+
+
+def test_regression_costs_bounded_memory_at_the_largest_data_size() -> None:
+    """n_points at the schema maximum: grid, batch gradient and recorded losses stay small (issue 12)."""
+    import tracemalloc
+
+    from momentumlab.datasets import make_line_data
+    from momentumlab.render.landscape import Landscape
+
+    problem = make_problem("linear_regression", {}, make_line_data(3, n_points=1_000_000))
+    data_bytes = problem.x.nbytes + problem.y.nbytes
+    tracemalloc.start()
+    try:
+        landscape = Landscape.build(problem, problem.window, 60)
+        batch = np.random.default_rng(0).normal(size=(480, 2))
+        gradient = problem.gradient_into(batch, np.empty_like(batch))
+        losses = problem.value(np.zeros((300, 2)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 64e6 + data_bytes, peak
+    np.testing.assert_allclose(gradient, problem.gradient(batch), rtol=0, atol=0)
+    exact = np.mean((0.3 * problem.x - 2.0 - problem.y) ** 2)
+    assert landscape.values.shape == (60, 60)
+    assert problem.surface(np.array([0.3, -2.0])) == pytest.approx(exact, rel=1e-9)
+    assert losses[0] == pytest.approx(np.mean(problem.y**2), rel=1e-12)
+
+
+def test_regression_gradient_from_moments_matches_the_data_sum() -> None:
+    from momentumlab.datasets import make_line_data
+
+    problem = make_problem("linear_regression", {}, make_line_data(1, n_points=500))
+    theta = np.array([[3.0, -1.5], [12.0, 4.0]])
+    residual = theta[:, :1] * problem.x + theta[:, 1:] - problem.y
+    direct = np.stack([2 * np.mean(residual * problem.x, axis=1), 2 * np.mean(residual, axis=1)], axis=1)
+    np.testing.assert_allclose(problem.gradient(theta), direct, rtol=1e-10, atol=1e-10)

@@ -13,6 +13,7 @@ from momentumlab.config import load_config
 from momentumlab.problems import Quadratic, Rosenbrock, make_problem
 from momentumlab.theory import (
     check_rates,
+    step_budget,
     fit_rate,
     gradient_descent_rate,
     gradient_descent_step,
@@ -83,3 +84,32 @@ def test_the_measurement_can_tell_a_wrong_momentum() -> None:
 def test_theory_points_only_on_quadratics() -> None:
     assert [label for label, *_ in theory_points(Quadratic(kappa=100.0))] == ["Polyak optimum", "GD best step"]
     assert theory_points(Rosenbrock()) == []
+
+
+@pytest.mark.parametrize("kappa", [1.0, 1.0 + 1e-9, 2.0, 1e6, 1e8, 1e12])
+def test_theory_finishes_within_its_budget_on_every_valid_kappa(kappa: float) -> None:
+    """κ = 1 converges in one step, huge κ needs more steps than allowed: reported, never raised."""
+    budget = step_budget(100)
+    checks = check_rates(Quadratic(kappa=kappa), (-4.0, 3.0), budget)
+    assert [check.method for check in checks] == ["momentum", "sgd"]
+    for check in checks:
+        assert check.steps <= budget
+        if check.measured_rate is None:
+            assert check.note and check.log_ratio_error is None
+        else:
+            assert 0.0 < check.measured_rate < 1.0 and check.log_ratio_error <= 0.1
+    rows = theory_rows("bowl", checks)
+    assert all(row["measured_rate"] is None or row["note"] == "" for row in rows)
+
+
+def test_theory_says_why_a_rate_is_not_measured() -> None:
+    one = {check.method: check for check in check_rates(Quadratic(kappa=1.0), (-4.0, 3.0))}
+    assert "converges in 1 step" in one["sgd"].note
+    huge = {check.method: check for check in check_rates(Quadratic(kappa=1e12), (-4.0, 3.0), step_budget(100))}
+    assert "budget is 100,000" in huge["sgd"].note
+    at_optimum = check_rates(Quadratic(kappa=10.0), (0.0, 0.0))
+    assert all("starts at the optimum" in check.note for check in at_optimum)
+
+
+def test_step_budget_follows_the_configured_steps() -> None:
+    assert step_budget(100) == 100_000 and step_budget(50_000) == 500_000

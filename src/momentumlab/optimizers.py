@@ -33,7 +33,9 @@ from momentumlab.schedules import CONSTANT, Schedule
 
 Array = np.ndarray
 State = Any  # an array, or a tuple of arrays shaped like the parameters
-METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "adamw")
+SGD_FAMILY = ("sgd", "momentum", "nesterov")
+ADAPTIVE = ("adagrad", "rmsprop", "adam", "nadam", "adamw")
+METHODS = SGD_FAMILY + ADAPTIVE
 MOMENTUM_FORMS = ("keras", "pytorch")
 # The hyperparameter that plays momentum's part (a sweep's second axis); None: the method has none.
 MOMENTUM_KEY: dict[str, str | None] = {

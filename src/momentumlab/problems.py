@@ -36,6 +36,10 @@ class Problem(ABC):
     def gradient(self, theta: Array) -> Array:
         """Analytic gradient at ``theta`` (..., 2) -> (..., 2)."""
 
+    def surface(self, theta: Array) -> Array:
+        """The loss for plotting a grid of ``theta`` (..., 2): ``value`` unless a cheaper exact form exists."""
+        return self.value(np.asarray(theta, dtype=float))
+
     def gradient_into(self, theta: Array, out: Array) -> Array:
         """Write the gradient at ``theta`` (B, 2) into ``out`` (B, 2): the batched driver's path.
 
@@ -280,9 +284,19 @@ class Saddle(PointwiseProblem):
         return "x² − y²"
 
 
+# Rows of theta evaluated together against the data: bounds a temporary to about 8 MB.
+_ELEMENTS_PER_CHUNK = 2**20
+
+
 @dataclass(frozen=True)
 class LinearRegression(Problem):
-    """L(a, b) = mean((a·x + b − y)²) over a data set; minimum = least squares."""
+    """L(a, b) = mean((a·x + b − y)²) over a data set; minimum = least squares.
+
+    The loss of a line depends on the data only through five moments, so the numpy
+    gradient and the plotted surface cost O(1) per point whatever the data size;
+    recorded losses are evaluated exactly over the data, a bounded number of rows at
+    a time. TensorFlow differentiates the same ``value`` over the data.
+    """
 
     x: Array = field(repr=False, default_factory=lambda: np.zeros(0))
     y: Array = field(repr=False, default_factory=lambda: np.zeros(0))
@@ -295,17 +309,46 @@ class LinearRegression(Problem):
         if len(self.x) < 2 or len(self.x) != len(self.y):
             raise ValueError("linear_regression needs at least two (x, y) points of equal length")
 
+    @cached_property
+    def moments(self) -> tuple[float, float, float, float, float]:
+        """(mean x², mean x, mean x·y, mean y, mean y²) of the data."""
+        x, y = self.x, self.y
+        return tuple(float(np.mean(v)) for v in (x * x, x, x * y, y, y * y))  # type: ignore[return-value]
+
     def value(self, theta: Any, xp: Any = np) -> Any:
-        a = theta[..., 0:1]
-        b = theta[..., 1:2]
-        residual = a * self.x + b - self.y
+        if xp is not np:
+            return self._residual_mean_square(theta, xp)
+        theta = np.asarray(theta, dtype=float)
+        rows = theta.reshape(-1, 2)
+        out = np.empty(len(rows))
+        step = max(1, _ELEMENTS_PER_CHUNK // len(self.x))
+        for first in range(0, len(rows), step):
+            out[first : first + step] = self._residual_mean_square(rows[first : first + step], np)
+        return out.reshape(theta.shape[:-1])
+
+    def _residual_mean_square(self, theta: Any, xp: Any) -> Any:
+        residual = theta[..., 0:1] * self.x + theta[..., 1:2] - self.y
         return xp.mean(residual * residual, axis=-1)
 
     def gradient(self, theta: Array) -> Array:
-        # C order keeps each row's mean a contiguous pairwise sum, whatever the caller's layout.
-        theta = np.ascontiguousarray(theta)
-        residual = theta[..., 0:1] * self.x + theta[..., 1:2] - self.y
-        return np.stack([2.0 * np.mean(residual * self.x, axis=-1), 2.0 * np.mean(residual, axis=-1)], axis=-1)
+        """2·(a·E[x²] + b·E[x] − E[xy], a·E[x] + b − E[y]) from the data's moments."""
+        xx, mx, xy, my, _ = self.moments
+        a, b = _xy(np.asarray(theta, dtype=float))
+        return np.stack([2.0 * (a * xx + b * mx - xy), 2.0 * (a * mx + b - my)], axis=-1)
+
+    def gradient_into(self, theta: Array, out: Array) -> Array:
+        xx, mx, xy, my, _ = self.moments
+        a, b = theta[:, 0], theta[:, 1]
+        out[:, 0] = 2.0 * (a * xx + b * mx - xy)
+        out[:, 1] = 2.0 * (a * mx + b - my)
+        return out
+
+    def surface(self, theta: Array) -> Array:
+        """The loss from the moments (O(1) per point), for plotting; clipped at 0 against rounding."""
+        xx, mx, xy, my, yy = self.moments
+        a, b = _xy(np.asarray(theta, dtype=float))
+        value = a * a * xx + 2.0 * a * b * mx + b * b - 2.0 * a * xy - 2.0 * b * my + yy
+        return np.maximum(value, 0.0)
 
     @cached_property
     def minima(self) -> tuple[Array, ...]:

@@ -81,30 +81,51 @@ def fit_rate(distance: Array) -> tuple[float, float, slice]:
 
 def steps_for_rate(rate: float) -> int:
     """Steps to fall 10⁻¹⁶ at ``rate``: past the fit window's floor even with a t·r^t prefactor."""
+    if rate <= 0.0:
+        return 1  # κ = 1: one step lands on the optimum
+    if rate >= 1.0:
+        return math.inf  # type: ignore[return-value]
     return max(100, int(math.ceil(math.log(1e-16) / math.log(rate))))
+
+
+def step_budget(configured_steps: int) -> int:
+    """The most iterations one fitted run may take: max(10 × the experiment's steps, 100 000)."""
+    return max(10 * int(configured_steps), 100_000)
 
 
 @dataclass(frozen=True)
 class RateCheck:
-    """Predicted against measured linear convergence rate of one method."""
+    """Predicted against measured linear convergence rate of one method.
+
+    ``measured_rate`` is None when no rate can be measured within the step budget;
+    ``note`` then says why (e.g. κ = 1 converges in one step, or a huge κ needs more
+    steps than the budget allows).
+    """
 
     method: str
     lr: float
     momentum: float
     predicted_rate: float
-    measured_rate: float
-    prefactor_power: float
+    measured_rate: float | None
+    prefactor_power: float | None
     steps: int
-    window: tuple[int, int]
+    window: tuple[int, int] | None
+    note: str = ""
 
     @property
-    def log_ratio_error(self) -> float:
-        """|log(measured)/log(predicted) − 1|: the relative error of the decay exponent."""
+    def log_ratio_error(self) -> float | None:
+        """|log(measured)/log(predicted) − 1|: the relative error of the decay exponent (None if unmeasured)."""
+        if self.measured_rate is None or not 0.0 < self.predicted_rate < 1.0 or not 0.0 < self.measured_rate < 1.0:
+            return None
         return abs(math.log(self.measured_rate) / math.log(self.predicted_rate) - 1.0)
 
 
-def check_rates(problem: Quadratic, start: tuple[float, float]) -> list[RateCheck]:
-    """Run heavy ball at Polyak's parameters and gradient descent at its best step (numpy)."""
+def check_rates(problem: Quadratic, start: tuple[float, float], budget: int = 100_000) -> list[RateCheck]:
+    """Run heavy ball at Polyak's parameters and gradient descent at its best step (numpy).
+
+    Each run takes at most ``budget`` steps; a rate that cannot be fitted within them is
+    reported as unmeasured with the reason, never as a failure.
+    """
     m, L = problem.eigenvalues
     polyak_lr, polyak_momentum = polyak_parameters(m, L)
     settings = [
@@ -113,11 +134,36 @@ def check_rates(problem: Quadratic, start: tuple[float, float]) -> list[RateChec
     ]
     checks = []
     for method, lr, momentum, predicted in settings:
-        steps = steps_for_rate(predicted)
+        needed = steps_for_rate(predicted)
+        opens = needed * math.log(TRANSIENT_RATIO) / math.log(1e-16)  # where the fit window opens
+        if opens + MIN_WINDOW > budget:  # hopeless within the budget: do not spend it
+            checks.append(RateCheck(method, lr, momentum, predicted, None, None, 0, None,
+                                    f"needs about {needed:.3g} steps to show its rate; the budget is {budget:,}"))
+            continue
+        steps = int(min(needed, budget))
         trajectory = run("numpy", problem, method, lr, momentum, start, steps)
-        rate, power, window = fit_rate(trajectory.distance(problem))
+        distance = trajectory.distance(problem)
+        try:
+            rate, power, window = fit_rate(distance)
+        except ValueError:
+            reason = (f"left the divergence box at step {trajectory.diverged_at} (transient growth)"
+                      if trajectory.diverged else _unmeasured_reason(distance, needed, budget))
+            checks.append(RateCheck(method, lr, momentum, predicted, None, None, steps, None, reason))
+            continue
         checks.append(RateCheck(method, lr, momentum, predicted, rate, power, steps, (window.start, window.stop)))
     return checks
+
+
+def _unmeasured_reason(distance: Array, needed: float, budget: int) -> str:
+    """Why a distance curve has no steady window to fit."""
+    reached = np.flatnonzero(distance <= FLOOR_RATIO * distance[0])
+    if distance[0] == 0.0:
+        return "the run starts at the optimum: there is nothing to contract"
+    if reached.size and reached[0] < MIN_WINDOW:
+        return f"converges in {int(reached[0])} step{'s' if reached[0] != 1 else ''}: no steady rate to fit"
+    if needed > budget:
+        return f"needs about {needed:.3g} steps to show its rate; the budget is {budget:,}"
+    return f"fewer than {MIN_WINDOW} steady steps within {len(distance) - 1:,} steps"
 
 
 def theory_rows(experiment: str, checks: list[RateCheck]) -> list[dict[str, Any]]:
@@ -133,7 +179,8 @@ def theory_rows(experiment: str, checks: list[RateCheck]) -> list[dict[str, Any]
             "log_ratio_error": check.log_ratio_error,
             "prefactor_power": check.prefactor_power,
             "steps": check.steps,
-            "fit_window": list(check.window),
+            "fit_window": list(check.window) if check.window else None,
+            "note": check.note,
         }
         for check in checks
     ]

@@ -15,6 +15,10 @@ from momentumlab.trajectory import Trajectory, truncate_at_divergence
 Array = np.ndarray
 
 
+# Steps between divergence checks of a single run; the first bad step is still found exactly.
+_CHECK_EVERY = 256
+
+
 def run(
     problem: Problem,
     method: str,
@@ -30,20 +34,33 @@ def run(
 
     ``momentum`` is the method's momentum-axis value (μ, or β₁ for the Adam family; None:
     Keras' default); ``options`` its other hyperparameters (``optimizers.DEFAULTS``).
+    The loop updates in place (no allocation per step) and checks for divergence once
+    per block of steps, then cuts the record right after the first bad row, exactly
+    where a per-step check would have stopped.
     """
-    optimizer = make_optimizer(method, lr, momentum, schedule=schedule, **dict(options or {}))
-    params = np.asarray(start, dtype=np.float64).reshape(1, -1)
+    start = np.asarray(start, dtype=np.float64).reshape(-1)
+    params = np.empty((1, start.shape[0]), order="F")
+    params[0] = start
+    optimizer = _batched_optimizer(
+        method, np.array([lr]), None if momentum is None else np.array([momentum]), params.shape,
+        schedule, dict(options or {}),
+    )
     state = optimizer.init(params)
+    grad = np.empty_like(params)
     history = np.empty((steps + 1, params.shape[1]))
-    history[0] = params[0]
+    history[0] = start
     box = problem.box
     recorded = steps + 1
     with np.errstate(all="ignore"):
-        for t in range(1, steps + 1):
-            params, state = optimizer.step(params, problem.gradient(params), state, t - 1)
-            history[t] = params[0]
-            if not (np.isfinite(params).all() and np.abs(params).max() <= box):
-                recorded = t + 1
+        for offset in range(0, steps, _CHECK_EVERY):
+            last = min(offset + _CHECK_EVERY, steps)
+            for t in range(offset + 1, last + 1):
+                optimizer.step_into(params, problem.gradient_into(params, grad), state, t - 1)
+                history[t] = params[0]
+            block = history[offset + 1 : last + 1]
+            bad = ~(np.isfinite(block).all(axis=1) & (np.abs(block).max(axis=1) <= box))
+            if bad.any():
+                recorded = offset + 2 + int(np.argmax(bad))
                 break
         history = history[:recorded]
         loss = problem.value(history)
@@ -64,7 +81,7 @@ def run_batch(
     problem: Problem,
     method: str,
     lr: Array,
-    momentum: Array,
+    momentum: Array | None,
     start: Sequence[float],
     steps: int,
     tolerance: float,
@@ -85,7 +102,7 @@ def run_batch(
     """
     options = dict(options or {})
     lr = np.array(lr, dtype=np.float64).reshape(-1)
-    momentum = np.array(momentum, dtype=np.float64).reshape(-1)
+    momentum = None if momentum is None else np.array(momentum, dtype=np.float64).reshape(-1)
     batch = lr.shape[0]
     start = np.asarray(start, dtype=np.float64)
     # Fortran order: each coordinate is one contiguous column, which pointwise gradients like.

@@ -48,7 +48,7 @@ class Landscape:
         """Evaluate the problem on a ``resolution`` × ``resolution`` grid."""
         (x0, x1), (y0, y1) = window
         x, y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-        values = np.asarray(problem.value(np.stack([x, y], axis=-1)), dtype=float)
+        values = np.asarray(problem.surface(np.stack([x, y], axis=-1)), dtype=float)
         positive = values[values > 0]
         top = float(positive.max()) if positive.size else 1.0
         floor = max(float(positive.min()) if positive.size else 1e-12, top * 1e-10)

@@ -128,6 +128,14 @@ class ContourView:
         return [*artists, self.note]
 
 
+MAX_SHOWN_POINTS = 2000
+
+
+def shown_points(count: int, limit: int = MAX_SHOWN_POINTS) -> Array:
+    """Indices of at most ``limit`` evenly spread data points: a legible, fast scatter of any data size."""
+    return np.unique(np.linspace(0, count - 1, min(count, limit)).astype(int))
+
+
 class FitView:
     """Linear regression: the data, the least-squares line and the current fit y = a·x + b."""
 
@@ -146,7 +154,9 @@ class FitView:
         """Data points and the least-squares line."""
         x, y = self.problem.x, self.problem.y
         pad_y = 0.12 * (y.max() - y.min())
-        data = ax.scatter(x, y, s=18, color="#555555", alpha=0.8, linewidths=0, label="data", zorder=2)
+        shown = shown_points(len(x))
+        label = "data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,})"
+        data = ax.scatter(x[shown], y[shown], s=18, color="#555555", alpha=0.8, linewidths=0, label=label, zorder=2)
         slope, intercept = self.problem.optimum
         (least,) = ax.plot(self.xs, slope * self.xs + intercept, color="black", linestyle=(0, (4, 3)), linewidth=1.5,
                            label="least squares", zorder=3)
