@@ -4,6 +4,7 @@ from momentumlab.config import parse_config
 from momentumlab.summary import experiment_summary, merge_sections, read_json, write_json
 from momentumlab.sweep import summary_section
 from momentumlab.trajectory import load_trajectories
+from momentumlab.tuning import resolve
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
@@ -18,6 +19,7 @@ with logging_to(snakemake.log[0]):
             for optimizer, value in read_json(files["timings"][backend]).items():
                 seconds[optimizer, backend] = value
         problem = problem_for(experiment, files["dataset"])
+        experiment = resolve(experiment, problem)
         sections.append(experiment_summary(experiment, problem, runs, seconds))
         sweep_files = snakemake.params.sweep_layout
         if experiment.name in sweep_files["sweeps"]:
