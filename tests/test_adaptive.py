@@ -140,3 +140,46 @@ def test_run_batch_matches_single_runs_with_a_schedule(problems: dict, method: s
         assert result.diverged_at[i] == (-1 if single.diverged_at is None else single.diverged_at)
         reached = single.steps_to_tolerance(problem, 0.05)
         assert result.steps_to_tolerance[i] == (-1 if reached is None else reached)
+
+
+def keras_run(problem: Problem, optimizer, start, steps: int) -> np.ndarray:  # noqa: ANN001
+    """The parameters of a run with a hand-built Keras optimizer (to show the traps we avoid)."""
+    tf = tensorflow_backend.configure(1)
+    variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
+    optimizer.build([variable])
+    history, written = tensorflow_backend.compile_loop(problem, optimizer, variable, steps)()
+    return history.numpy()[: int(written)]
+
+
+def test_float32_traps_of_schedules_and_hyperparameters(problems: dict) -> None:
+    """A Python-float schedule computes in float32 even with floatx float64; a Python-float β₁ is
+    cast through float32. Each moves the run far beyond the 1e-12 bound; ours avoid both."""
+    import keras
+
+    tf = tensorflow_backend.configure(1)
+    problem, start = problems["quadratic"], START["quadratic"]
+    exponential = Schedule.from_mapping({"kind": "exponential", "decay_steps": 200, "decay_rate": 0.5})
+    python_schedule = keras.optimizers.schedules.ExponentialDecay(0.02, 200, 0.5)
+    assert python_schedule(tf.constant(3, tf.int64)).dtype == tf.float32
+    reference = numpy_backend.run(problem, "adam", 0.02, None, start, STEPS, schedule=exponential).params
+    float32_rate = keras_run(problem, keras.optimizers.Adam(learning_rate=python_schedule, beta_1=np.float64(0.9),
+                                                            beta_2=np.float64(0.999), epsilon=np.float64(1e-7)), start, STEPS)
+    float32_beta = keras_run(problem, keras.optimizers.Adam(learning_rate=np.float64(0.02), beta_1=0.9,
+                                                            beta_2=np.float64(0.999), epsilon=np.float64(1e-7)), start, STEPS)
+    plain = numpy_backend.run(problem, "adam", 0.02, None, start, STEPS).params
+    schedule_trap, beta_trap = np.abs(float32_rate - reference).max(), np.abs(float32_beta - plain).max()
+    print(f"trap python_float_schedule: {schedule_trap:.2e}  python_float_beta_1: {beta_trap:.2e}")
+    assert schedule_trap > 1e-9 and beta_trap > 1e-9
+
+
+def test_nadam_needs_keras_float32_rounding_of_0_96(problems: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras' ``ops.cast(0.96, float64)`` is 0.959999978...; numpy with the exact 0.96 misses Keras."""
+    from momentumlab import optimizers
+
+    problem, start, lr = problems["rosenbrock"], START["rosenbrock"], ADAPTIVE_LR["rosenbrock"]
+    keras_params = backends.run("tensorflow", problem, "nadam", lr, None, start, STEPS).params
+    ours = numpy_backend.run(problem, "nadam", lr, None, start, STEPS).params
+    monkeypatch.setattr(optimizers, "NADAM_DECAY_STEP", np.float64(0.96))
+    exact = numpy_backend.run(problem, "nadam", lr, None, start, STEPS).params
+    print(f"trap nadam_exact_0.96: {np.abs(exact - keras_params).max():.2e}  ours: {np.abs(ours - keras_params).max():.2e}")
+    assert np.abs(ours - keras_params).max() <= BOUND < 1e-9 < np.abs(exact - keras_params).max()
