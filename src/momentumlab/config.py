@@ -342,6 +342,7 @@ class Experiment:
     backends: tuple[str, ...]
     optimizers: tuple[OptimizerSpec, ...]
     sweep: SweepSpec
+    caption: str = ""
 
     @classmethod
     def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "Experiment":
@@ -359,6 +360,7 @@ class Experiment:
             backends=tuple(entry["backends"]),
             optimizers=tuple(OptimizerSpec.from_mapping(key, o) for key, o in entry["optimizers"].items()),
             sweep=SweepSpec(**{k: sweep[k] for k in SweepSpec.__dataclass_fields__}),
+            caption=entry.get("caption", ""),
         )
 
     def optimizer(self, name: str) -> OptimizerSpec:
