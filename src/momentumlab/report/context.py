@@ -91,6 +91,11 @@ def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:
     return found
 
 
+def caption_of(summary: Mapping[str, Any], name: str) -> str:
+    """The experiment's configured caption, if any (``summary.json``'s ``captions``)."""
+    return str(summary.get("captions", {}).get(name, ""))
+
+
 def experiment_context(
     name: str,
     summary: Mapping[str, Any],
@@ -123,6 +128,8 @@ def experiment_context(
         "scrubber": scrubber,
         "sweep": None,
         "theory": None,
+        "caption": caption_of(summary, name),
+        "momentum_effect": [row for row in summary.get("momentum_effect", []) if row["experiment"] == name],
     }
     if "sweeps" in summary:
         sweep = _sweep_for(summary["sweeps"], name)
