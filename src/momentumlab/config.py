@@ -19,6 +19,7 @@ from typing import Any, Iterator, Mapping
 import yaml
 from jsonschema import Draft202012Validator, validators
 
+from momentumlab.budget import budget_violation
 from momentumlab.problems import PROBLEM_TYPES
 
 
@@ -319,6 +320,14 @@ class Slides:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The most one job may cost (estimated up front by ``momentumlab.budget``)."""
+
+    max_job_memory_mb: float
+    max_job_minutes: float
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -328,6 +337,7 @@ class Config:
     experiments: tuple[Experiment, ...]
     animation: Animation
     slides: Slides
+    budget: Budget
     data: Mapping[str, Any]
 
     def experiment(self, name: str) -> Experiment:
@@ -343,7 +353,7 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
     data = validate(raw)
     animation = dict(data["animation"])
     animation["formats"] = tuple(animation["formats"])
-    return Config(
+    config = Config(
         title=data["title"],
         seed=data["seed"],
         report_single_file=data["report_single_file"],
@@ -352,8 +362,13 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
         ),
         animation=Animation(**animation),
         slides=Slides(**data["slides"]),
+        budget=Budget(**data["budget"]),
         data=data,
     )
+    refusal = budget_violation(config)
+    if refusal:
+        raise ConfigError(refusal)
+    return config
 
 
 def load_config(path: str | Path) -> Config:
