@@ -252,3 +252,84 @@ def test_a_long_title_stays_clear_of_the_status_line(width, height):
             assert scene.layers[-1].get_text().startswith("Linear regression")
         finally:
             scene.close()
+
+
+def _sweep_result(final_distance, final_loss=None, diverged_at=None, steps_to_tolerance=None, has_optimum=True):
+    from momentumlab.sweep import SweepResult
+
+    shape = np.shape(final_distance)
+    lr, momentum = np.geomspace(1e-4, 1e-1, shape[1]), np.linspace(0.0, 0.9, shape[0])
+    return SweepResult(
+        method="momentum", steps=50, tolerance=1e-3, lr=lr, momentum=momentum,
+        final_params=np.zeros((*shape, 2)),
+        final_loss=np.zeros(shape) if final_loss is None else np.asarray(final_loss, float),
+        final_distance=np.asarray(final_distance, float),
+        diverged_at=np.full(shape, -1) if diverged_at is None else np.asarray(diverged_at),
+        steps_to_tolerance=np.zeros(shape, int) if steps_to_tolerance is None else np.asarray(steps_to_tolerance),
+        has_optimum=has_optimum,
+    )
+
+
+def _hatched_pixels(path):
+    """Pixels of the diverged cells' grey face (the legend's sample adds a few hundred)."""
+    from matplotlib.colors import to_rgb
+
+    from momentumlab.render.heatmap import DIVERGED_FACE
+
+    rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    face = np.array([round(255 * c) for c in to_rgb(DIVERGED_FACE)])
+    return int(np.sum(np.all(np.abs(rgb - face) <= 2, axis=-1)))
+
+
+def test_a_sweep_that_ends_at_distance_zero_is_coloured_not_hatched(tmp_path):
+    from momentumlab.render.heatmap import panels_for, render_sweep_heatmap
+
+    # Rosenbrock from (1, 1): every run stays on the optimum, distance and steps exactly 0.
+    zeros = _sweep_result(np.zeros((4, 5)))
+    render_sweep_heatmap(zeros, tmp_path / "zeros.png", "from the optimum")
+    # Himmelblau: one cell lands exactly on a minimum, the others nearby; one cell diverged.
+    distance = np.geomspace(1e-6, 1.0, 20).reshape(4, 5)
+    distance[1, 2] = 0.0
+    diverged = np.full((4, 5), -1)
+    diverged[3, 4], distance[3, 4] = 7, np.nan
+    mixed = _sweep_result(distance, diverged_at=diverged, steps_to_tolerance=np.full((4, 5), 9))
+    render_sweep_heatmap(mixed, tmp_path / "mixed.png", "one exact zero")
+    render_sweep_heatmap(_sweep_result(np.ones((4, 5))), tmp_path / "ones.png", "nowhere near")
+    # only the legend's "diverged" sample is grey: no cell is drawn as diverged
+    assert _hatched_pixels(tmp_path / "zeros.png") == pytest.approx(_hatched_pixels(tmp_path / "ones.png"), abs=50)
+    one_cell = _hatched_pixels(tmp_path / "mixed.png") - _hatched_pixels(tmp_path / "ones.png")
+    assert 4000 < one_cell < 25_000  # the diverged cell on both panels (2 × about 95 × 100 px, less the hatching)
+    assert all(panel.zeros().all() for panel in panels_for(zeros))
+    assert panels_for(mixed)[0].zeros().sum() == 1 and mixed.best() == (1, 2)
+
+
+def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from momentumlab.render import heatmap
+
+    labels = []
+    original = Figure.legend
+
+    def spy(self, *args, **kwargs):
+        labels.append([handle.get_label() for handle in kwargs["handles"]])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "legend", spy)
+    heatmap.render_sweep_heatmap(_sweep_result(np.zeros((3, 3))), tmp_path / "a.png", "zero")
+    heatmap.render_sweep_heatmap(_sweep_result(np.ones((3, 3)), steps_to_tolerance=np.full((3, 3), 5)),
+                                 tmp_path / "b.png", "one")
+    assert any("exactly 0" in label for label in labels[0])
+    assert not any("exactly 0" in label or "0 steps" in label for label in labels[1])
+
+
+def test_a_run_that_starts_on_the_optimum_draws_its_distance_curve(tmp_path):
+    from momentumlab.render.views import DistanceView
+
+    problem = make_problem("rosenbrock")
+    trajectory = run(problem, "momentum", 1e-3, 0.9, (1.0, 1.0), 20)
+    assert np.all(trajectory.distance(problem) == 0)
+    view = DistanceView(problem, trajectory)
+    assert view.curve
+    render_run(problem, trajectory, "on the optimum", SMALL, {}, tmp_path / "zero.png", progress=False)
+    assert not DistanceView(make_problem("saddle"), trajectory).curve

@@ -19,7 +19,7 @@ from matplotlib.colors import ListedColormap, LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from momentumlab.render.style import OKABE_ITO, new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
@@ -56,6 +56,11 @@ class Panel:
     cmap: str
     blank_label: str | None = None  # legend text of non-diverged blank cells
     counts: bool = False  # integer values (steps): plain tick labels at 1, 2, 5 × 10^k
+    zero_label: str | None = None  # legend text of exact zeros on a log scale (drawn in the lowest colour)
+
+    def zeros(self) -> Array:
+        """Cells whose value is exactly 0 (or below), which a log colour scale cannot place."""
+        return self.log_scale & np.isfinite(self.values) & (np.nan_to_num(self.values, nan=1.0) <= 0)
 
 
 def _edges(centres: Array, log: bool) -> Array:
@@ -77,9 +82,10 @@ def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
         steps[diverged] = np.nan
         return (
             Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {result.steps} steps",
-                  log_scale=True, cmap="viridis"),
+                  log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)"),
             Panel(f"Steps to within {result.tolerance:g} of the optimum", steps, "steps (log scale)", log_scale=True,
-                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {result.steps} steps", counts=True),
+                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {result.steps} steps", counts=True,
+                  zero_label="within tolerance at the start: 0 steps (lowest colour)"),
         )
     loss = np.where(diverged, np.nan, result.final_loss)
     escape = np.where(diverged, result.diverged_at, np.nan).astype(float)
@@ -91,6 +97,7 @@ def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
 
 
 def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
+    """The colour scale; on a log scale values ≤ 0 are clipped to its lowest colour (``extend="min"``)."""
     finite = values[np.isfinite(values)]
     if not log:
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -98,7 +105,7 @@ def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
     positive = finite[finite > 0]
     high = float(positive.max()) if positive.size else 1.0
     low = float(positive.min()) if positive.size else high / 10.0
-    extend = "neither"
+    extend = "min" if (finite <= 0).any() else "neither"
     if low < high * DYNAMIC_RANGE:
         low, extend = high * DYNAMIC_RANGE, "min"
     return LogNorm(low, high if high > low else low * 10.0), extend
@@ -116,11 +123,15 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> N
     norm, extend = _norm(panel.values, panel.log_scale)
     values = np.ma.masked_invalid(panel.values)
     if panel.log_scale:
-        values = np.ma.masked_less_equal(values, 0)
+        # a log scale has no place for 0 (a run that started at the optimum): give it the lowest colour
+        values = np.ma.where(values <= 0, norm.vmin, values)
     mesh = ax.pcolormesh(x_edges, y_edges, values, cmap=panel.cmap, norm=norm, zorder=2, rasterized=True)
     bar = figure.colorbar(mesh, ax=ax, extend=extend, pad=0.02, fraction=0.06)
     bar.set_label(panel.colorbar_label)
-    if panel.counts and panel.log_scale:
+    if panel.zeros().any() and not (np.nan_to_num(panel.values) > 0).any():
+        bar.set_ticks([norm.vmin], labels=["0"])  # every value is 0: a range of powers of ten would mean nothing
+        bar.ax.yaxis.set_minor_locator(NullLocator())
+    elif panel.counts and panel.log_scale:
         bar.ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
@@ -201,6 +212,10 @@ def render_sweep_heatmap(
         blank_label = panels[1].blank_label
         if blank_label and (~result.diverged & ~np.isfinite(panels[1].values)).any():
             handles.append(Patch(facecolor=UNREACHED_FACE, edgecolor="#BBBBBB", label=blank_label))
+        for panel in panels:
+            if panel.zero_label and panel.zeros().any():
+                lowest = matplotlib.colormaps[panel.cmap](0.0)
+                handles.append(Patch(facecolor=lowest, edgecolor="#BBBBBB", label=panel.zero_label))
         handles += [
             Line2D([], [], linestyle="none", marker=p.marker, markersize=p.size * 0.85, markerfacecolor=p.color,
                    markeredgecolor="black", markeredgewidth=1.2, label=p.label)

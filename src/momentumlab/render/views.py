@@ -172,7 +172,8 @@ class FitView:
 
 
 class DistanceView:
-    """Distance to the nearest optimum on a log axis ("no minimum" when there is none)."""
+    """Distance to the nearest optimum on a log axis (symlog when it reaches 0; "no minimum"
+    only when the problem has none)."""
 
     projection = None
     shared = False
@@ -180,7 +181,7 @@ class DistanceView:
     def __init__(self, problem: Problem, trajectory: Trajectory) -> None:
         self.trajectory = trajectory
         distance = trajectory.distance(problem)
-        self.distance = None if distance is None else np.where(distance > 0, distance, np.nan)
+        self.distance = None if distance is None else np.where(np.isfinite(distance), distance, np.nan)
         self.curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
 
     def draw_static(self, ax: Axes) -> None:
@@ -189,7 +190,8 @@ class DistanceView:
         if not self.curve:
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.text(0.5, 0.5, "no minimum", transform=ax.transAxes, ha="center", va="center", color="#444444",
+            text = "no minimum" if self.distance is None else "no finite distance"
+            ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#444444",
                     fontsize="large")
             return
         configure_loss_axes(ax, [self.distance], self.trajectory.steps)
