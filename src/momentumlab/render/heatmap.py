@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLoca
 
 from momentumlab.render.style import OKABE_ITO, new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
+from momentumlab.wording import counted
 
 Array = np.ndarray
 DIVERGED_FACE = "#9E9E9E"
@@ -81,18 +82,18 @@ def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
         steps = np.where(result.steps_to_tolerance >= 0, result.steps_to_tolerance, np.nan).astype(float)
         steps[diverged] = np.nan
         return (
-            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {result.steps} steps",
+            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {counted(result.steps, 'step')}",
                   log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)"),
             Panel(f"Steps to within {result.tolerance:g} of the optimum", steps, "steps (log scale)", log_scale=True,
-                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {result.steps} steps", counts=True,
+                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {counted(result.steps, 'step')}", counts=True,
                   zero_label="within tolerance at the start: 0 steps (lowest colour)"),
         )
     loss = np.where(diverged, np.nan, result.final_loss)
     escape = np.where(diverged, result.diverged_at, np.nan).astype(float)
     return (
-        Panel("Final loss (no minimum)", loss, f"loss after {result.steps} steps", log_scale=False, cmap="viridis"),
+        Panel("Final loss (no minimum)", loss, f"loss after {counted(result.steps, 'step')}", log_scale=False, cmap="viridis"),
         Panel("Step at which the run left the box", escape, "step (log scale)", log_scale=True, cmap="cividis",
-              blank_label=f"stayed in the box for {result.steps} steps", counts=True),
+              blank_label=f"stayed in the box for {counted(result.steps, 'step')}", counts=True),
     )
 
 
@@ -162,7 +163,7 @@ def best_point(result: SweepResult) -> Point | None:
         return None
     lr, momentum = float(result.lr[best[1]]), float(result.momentum[best[0]])
     steps = int(result.steps_to_tolerance[best])
-    detail = f", {steps} steps" if result.has_optimum and steps >= 0 else ""
+    detail = f", {counted(steps, 'step')}" if result.has_optimum and steps >= 0 else ""
     name = "best in grid" if result.has_optimum else "lowest final loss in the box"
     return Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
 

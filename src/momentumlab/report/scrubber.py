@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 from markupsafe import Markup
 
+from momentumlab.render.axes import loss_scale
 from momentumlab.render.frames import frames_for_steps
 from momentumlab.render.race import run_styles
 from momentumlab.config import Experiment
@@ -53,7 +54,8 @@ def run_samples(trajectory: Trajectory, steps: np.ndarray) -> dict[str, Any]:
 def scrubber_data(
     runs: Mapping[str, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS
 ) -> dict[str, Any]:
-    """Shared steps (at most ``max_points``, dense early), the contour extent and each run's path.
+    """Shared steps (at most ``max_points``, dense early), the contour extent, the loss plot's
+    y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path.
 
     ``runs`` is keyed by the compare animation's labels ("<optimizer> · <backend>"), so
     the colours and dash styles match it.
@@ -62,6 +64,7 @@ def scrubber_data(
     styles = run_styles(list(runs))
     return {
         "extent": dict(extent),
+        "loss_scale": loss_scale([trajectory.loss for trajectory in runs.values()])[0] if runs else "log",
         "steps": [int(s) for s in shared],
         "runs": [
             {
