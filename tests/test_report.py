@@ -279,3 +279,13 @@ def test_counts_are_pluralised(tmp_path: Path) -> None:
     text = visible_text(render_report(TEMPLATES, context))
     assert "1 step," in text and "1 steps" not in text
     assert "1 experiment," in text and "1 experiments" not in text
+
+
+@pytest.mark.parametrize("formats", [["gif", "mp4"], ["mp4"], ["gif"]])
+def test_the_slide_media_text_matches_the_formats(tmp_path: Path, formats: list) -> None:
+    context, _ = synthetic(tmp_path)
+    assert context["slide_media"], "the synthetic report has GIFs for slides"
+    context["animation"] = {**context["animation"], "formats": formats}
+    text = visible_text(render_report(TEMPLATES, context)).split("Media for slides", 2)[-1]
+    assert ("GIFs loop forever" in text) == ("gif" in formats)
+    assert ("MP4s (H.264) play once" in text) == ("mp4" in formats)

@@ -136,7 +136,7 @@ def _deck(tmp_path, summary):
 
     from momentumlab.slides import DeckInputs, build_deck
 
-    inputs = DeckInputs(title="Deck", author="", config_title="", summary=summary, compare_gifs={},
+    inputs = DeckInputs(title="Deck", author="", config_title="", summary=summary, compare_media={},
                         experiment_labels={}, date=datetime.date(2026, 1, 1))
     build_deck(inputs, tmp_path / "deck.pptx")
     return Presentation(str(tmp_path / "deck.pptx"))
@@ -198,3 +198,33 @@ def test_sweep_slide_colours_an_exact_zero_distance(tmp_path):
     assert fills[0][2] == viridis(1.0) and fills[1][1] == DIVERGED
     assert [cell.text for row in cells for cell in row].count("×") == 1
     assert "0 = darkest" in _texts(slide)[-1]
+
+
+def test_without_gifs_the_race_is_an_mp4_movie_with_its_poster(tmp_path):
+    poster = tmp_path / "compare.png"
+    Image.new("RGB", (32, 18), (200, 30, 30)).save(poster)
+    movie = tmp_path / "compare.mp4"
+    movie.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    import datetime
+
+    from momentumlab.slides import DeckInputs, build_deck
+
+    inputs = DeckInputs(title="Deck", author="", config_title="", summary={"runs": [_record()]},
+                        compare_media={"bowl": movie}, posters={"bowl": poster}, experiment_labels={},
+                        date=datetime.date(2026, 1, 1))
+    build_deck(inputs, tmp_path / "deck.pptx")
+    deck = Presentation(str(tmp_path / "deck.pptx"))
+    race = deck.slides[1]
+    movies = [shape for shape in race.shapes if shape.shape_type == 16]  # MSO_SHAPE_TYPE.MEDIA
+    assert len(movies) == 1 and not list(pictures(deck))
+    parts = {rel.target_part.partname: rel.target_part.blob for rel in race.part.rels.values() if not rel.is_external}
+    assert movie.read_bytes() in parts.values() and poster.read_bytes() in parts.values()
+
+
+def test_an_mp4_only_config_still_builds_the_deck(tmp_path, snakemake_in):
+    config = tmp_path / "mp4.yaml"
+    config.write_text((ROOT / "tests" / "tiny.yaml").read_text().replace("formats: [gif, mp4]", "formats: [mp4]"))
+    assert "formats: [mp4]" in config.read_text()
+    result = snakemake_in(tmp_path, "-n", "--quiet", "rules", "--configfile", config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "build_slides" in result.stdout + result.stderr

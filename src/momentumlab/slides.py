@@ -1,16 +1,17 @@
-"""A ready 16:9 slide deck: title, one racing GIF per experiment, tables, sweeps, theory.
+"""A ready 16:9 slide deck: title, one race per experiment, tables, sweeps, theory.
 
-Everything on a slide is native PowerPoint (text, tables) except the animated GIFs,
-which are embedded byte for byte from ``reports/`` so they play in PowerPoint, Keynote
-and LibreOffice Impress. Every slide carries speaker notes with the hyperparameters
-and the key numbers.
+Everything on a slide is native PowerPoint (text, tables) except the races: the animated
+GIF when the config renders GIFs (embedded byte for byte from ``reports/``, so it plays in
+PowerPoint, Keynote and LibreOffice Impress), else the MP4 as a movie that shows the
+race's PNG poster until it is played. Every slide carries speaker notes with the
+hyperparameters and the key numbers.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -47,9 +48,10 @@ class DeckInputs:
     author: str
     config_title: str
     summary: Mapping[str, Any]
-    compare_gifs: Mapping[str, Path]  # experiment name -> reports/<exp>/compare.gif
+    compare_media: Mapping[str, Path]  # experiment name -> reports/<exp>/compare.gif (or .mp4 without GIFs)
     experiment_labels: Mapping[str, str]
     date: _dt.date
+    posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
 
 
 def format_number(value: Any) -> str:
@@ -163,7 +165,7 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
 
 
 def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
-    """One experiment: its compare GIF filling the content area and a one-line caption."""
+    """One experiment: its race (GIF, or MP4 with its poster) filling the content area, and a caption."""
     runs = _runs_of(inputs.summary, experiment)
     label = inputs.experiment_labels.get(experiment, experiment)
     steps = runs[0]["steps"] if runs else 0
@@ -171,7 +173,13 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     slide = _titled_slide(deck, label, f"{label}: {counted(steps, 'step')} from {start}.\n" + _run_notes(runs))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
-    slide.shapes.add_picture(str(inputs.compare_gifs[experiment]), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, height)
+    media, left = inputs.compare_media[experiment], int((SLIDE_WIDTH - width) / 2)
+    if media.suffix == ".mp4":
+        poster = inputs.posters.get(experiment)
+        slide.shapes.add_movie(str(media), left, CONTENT_TOP, width, height,
+                               poster_frame_image=str(poster) if poster else None, mime_type="video/mp4")
+    else:
+        slide.shapes.add_picture(str(media), left, CONTENT_TOP, width, height)
     finished = [r for r in runs if r["backend"] == "numpy" and not r["diverged"] and r["distance_to_optimum"] is not None]
     best = min(finished, key=lambda r: r["distance_to_optimum"], default=None)
     caption = f"Every optimizer races from {start} for {counted(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
@@ -325,7 +333,7 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     add_title_slide(deck, inputs)
-    for experiment in inputs.compare_gifs:
+    for experiment in inputs.compare_media:
         add_experiment_slide(deck, inputs, experiment)
     add_error_table_slides(deck, inputs)
     for sweep in inputs.summary.get("sweeps", []):
