@@ -45,6 +45,32 @@ LOSS_PLOT_SIZE = (640, 480)
 LOSS_TEXT_SCALE = 1.9
 
 
+def _fit_legend_and_title(figure: Figure, ax, title: str) -> None:
+    """Legend below the axes, one column per backend (a run's twins side by side) if it fits,
+    and the title shrunk (down to 80 %, then cut with an ellipsis) to the figure's width."""
+    handles, labels = ax.get_legend_handles_labels()
+    backends = list(dict.fromkeys(label.rpartition(" · ")[2] for label in labels))
+    columns = len(backends) if len(backends) > 1 else min(2, len(labels))
+    if len(backends) > 1:  # matplotlib fills legends column by column
+        order = sorted(range(len(labels)), key=lambda i: backends.index(labels[i].rpartition(" · ")[2]))
+        handles, labels = [handles[i] for i in order], [labels[i] for i in order]
+    renderer = figure.canvas.get_renderer()
+    for ncols in (columns, 1):
+        legend = figure.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False,
+                               handlelength=1.8, columnspacing=1.2)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= 0.98 * figure.bbox.width:
+            break
+        legend.remove()
+    size = matplotlib.rcParams["axes.titlesize"]
+    text = figure.suptitle(title, x=0.02, ha="left", fontsize=size, fontweight="bold")
+    room = 0.96 * figure.bbox.width
+    while text.get_window_extent(renderer).width > room and text.get_fontsize() > 0.8 * size:
+        text.set_fontsize(text.get_fontsize() * 0.95)
+    while text.get_window_extent(renderer).width > room and len(title) > 1:
+        title = title[:-1]
+        text.set_text(title.rstrip() + "…")
+
+
 def loss_overlay_figure(runs: Mapping[str, Trajectory], title: str, width: int = LOSS_PLOT_SIZE[0],
                         height: int = LOSS_PLOT_SIZE[1]) -> Figure:
     """Loss against step, one line per run, the legend below the axes (call inside its rc context)."""
@@ -60,10 +86,7 @@ def loss_overlay_figure(runs: Mapping[str, Trajectory], title: str, width: int =
         if run.diverged:
             ax.plot(steps[-1:], run.loss[-1:], linestyle="none", marker="X", markersize=11, color=style.color,
                     markeredgecolor="white")
-    columns = 1 if len(runs) > 4 or max(len(label) for label in runs) > 22 else 2
-    figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=min(columns, len(runs)),
-                  frameon=False, handlelength=1.8, columnspacing=1.2)
-    figure.suptitle(title, x=0.02, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"], fontweight="bold")
+    _fit_legend_and_title(figure, ax, title)
     return figure
 
 
