@@ -279,6 +279,9 @@ def test_counts_are_pluralised(tmp_path: Path) -> None:
     text = visible_text(render_report(TEMPLATES, context))
     assert "1 step," in text and "1 steps" not in text
     assert "1 experiment," in text and "1 experiments" not in text
+    assert "0 of 2 runs" in text
+    text = visible_text(synthetic(tmp_path / "one", runs=[run("heavy", "numpy")])[1])
+    assert "0 of 1 run" in text and "1 runs" not in text
 
 
 @pytest.mark.parametrize("formats", [["gif", "mp4"], ["mp4"], ["gif"]])
