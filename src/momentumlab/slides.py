@@ -305,8 +305,8 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
             _style_cell(table.cell(i, j), mark, 10, bold=True, fill=_heatmap_fill(value, low, high),
                         color=INK if value is None else WHITE)
     if log_scale:
-        zero = " (0 = darkest)" if clipped else ""
-        legend = f"Colour: log final distance{zero} (dark = close, yellow = far) · grey × = diverged · ★ = best pair"
+        zero = "; 0 = darkest" if clipped else ""
+        legend = f"Colour: log final distance (dark = close, yellow = far{zero}) · grey × = diverged · ★ = best pair"
     else:
         legend = ("Colour: final loss, no minimum (dark = low, yellow = high) · grey × = left the box (diverged)"
                   " · ★ = lowest final loss")
