@@ -292,3 +292,16 @@ def test_the_slide_media_text_matches_the_formats(tmp_path: Path, formats: list)
     text = visible_text(render_report(TEMPLATES, context)).split("Media for slides", 2)[-1]
     assert ("GIFs loop forever" in text) == ("gif" in formats)
     assert ("MP4s (H.264) play once" in text) == ("mp4" in formats)
+
+
+def test_scrubber_draws_slow_runs_on_top_as_the_race_does() -> None:
+    from momentumlab.backends.numpy_backend import run as run_optimizer
+
+    problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race: sgd shares nesterov's path
+    runs = {f"{method} · numpy": run_optimizer(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
+            for method in ("sgd", "momentum", "nesterov")}
+    data = scrubber_data(runs, 400, {"x": [-5, 5], "y": [-5, 5]})
+    order = [item["label"] for item in data["runs"]]
+    assert order == ["nesterov · numpy", "momentum · numpy", "sgd · numpy"]  # lowest final loss at the bottom
+    widths = [item["width"] for item in data["runs"]]
+    assert widths == sorted(widths, reverse=True) and data["runs"][0]["halo"] == 0 < data["runs"][-1]["halo"]
