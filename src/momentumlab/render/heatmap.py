@@ -78,22 +78,23 @@ def _edges(centres: Array, log: bool) -> Array:
 def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
     """The two panels that suit the result's problem."""
     diverged = result.diverged
+    steps_run = counted(result.steps, "step")
     if result.has_optimum:
         steps = np.where(result.steps_to_tolerance >= 0, result.steps_to_tolerance, np.nan).astype(float)
         steps[diverged] = np.nan
         return (
-            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {counted(result.steps, 'step')}",
+            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {steps_run}",
                   log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)"),
             Panel(f"Steps to within {result.tolerance:g} of the optimum", steps, "steps (log scale)", log_scale=True,
-                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {counted(result.steps, 'step')}", counts=True,
+                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {steps_run}", counts=True,
                   zero_label="within tolerance at the start: 0 steps (lowest colour)"),
         )
     loss = np.where(diverged, np.nan, result.final_loss)
     escape = np.where(diverged, result.diverged_at, np.nan).astype(float)
     return (
-        Panel("Final loss (no minimum)", loss, f"loss after {counted(result.steps, 'step')}", log_scale=False, cmap="viridis"),
+        Panel("Final loss (no minimum)", loss, f"loss after {steps_run}", log_scale=False, cmap="viridis"),
         Panel("Step at which the run left the box", escape, "step (log scale)", log_scale=True, cmap="cividis",
-              blank_label=f"stayed in the box for {counted(result.steps, 'step')}", counts=True),
+              blank_label=f"stayed in the box for {steps_run}", counts=True),
     )
 
 

@@ -254,8 +254,8 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
     # small canvases need a little more than the scaled margin for tick labels such as "−0.8"
-    grid = figure.add_gridspec(1, 2, left=0.075 * k + 0.02 * (k - 1), right=1 - 0.035 * k, top=1 - 0.105 * k, bottom=bottom,
-                               wspace=0.22 * k, width_ratios=[1.15, 1.0])
+    grid = figure.add_gridspec(1, 2, left=0.075 * k + 0.02 * (k - 1), right=1 - 0.035 * k, top=1 - 0.105 * k,
+                               bottom=bottom, wspace=0.22 * k, width_ratios=[1.15, 1.0])
     backdrop = Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1]])
     header = Header(title, list(runs.values()), show_loss=False)
     last = max(len(run.params) for run in runs.values()) - 1

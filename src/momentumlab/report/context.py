@@ -93,7 +93,8 @@ def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:
 
 LOSS_AXES = {
     "log": {"caption": "log axes", "alt": "both axes logarithmic"},
-    "symlog": {"caption": "log step axis; the loss axis is symmetric-log (linear near 0, where a loss reaches 0 or below)",
+    "symlog": {"caption": "log step axis; the loss axis is symmetric-log "
+                          "(linear near 0, where a loss reaches 0 or below)",
                "alt": "logarithmic step axis and symmetric-logarithmic loss axis"},
 }
 
@@ -105,7 +106,8 @@ def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool) -> list[tuple[str, 
         return []
     pairs = [("learning rate", best.get("lr")), ("momentum", best.get("momentum"))]
     if has_optimum:
-        pairs += [("final distance", best.get("final_distance")), ("steps to tolerance", best.get("steps_to_tolerance"))]
+        pairs += [("final distance", best.get("final_distance")),
+                  ("steps to tolerance", best.get("steps_to_tolerance"))]
     else:
         lrs, momenta, losses = sweep.get("lr") or [], sweep.get("momentum") or [], sweep.get("final_loss")
         if losses and best.get("lr") in lrs and best.get("momentum") in momenta:

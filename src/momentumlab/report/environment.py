@@ -63,5 +63,6 @@ def make_environment(template_dir: str | Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(num=number, counted=count_of, vector=vector, sortval=sort_value, json_script=json_for_script)
+    environment.filters.update(num=number, counted=count_of, vector=vector, sortval=sort_value,
+                               json_script=json_for_script)
     return environment
