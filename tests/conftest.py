@@ -19,6 +19,7 @@ def tiny_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
     command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "--cores", "2",
                "--configfile", str(REPO / "tests" / "tiny.yaml")]
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=1200)
+    (workdir / "console.txt").write_text(result.stdout + result.stderr, encoding="utf-8")  # what the user saw
     if result.returncode != 0:
         pytest.fail(f"the tiny workflow failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
     return workdir

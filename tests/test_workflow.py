@@ -84,3 +84,34 @@ def test_tensorflow_uses_the_rules_threads(tiny_workflow, tmp_path, snakemake_in
     result = snakemake_in(tmp_path, target, "--cores", "2", "--set-threads", "optimize_tensorflow=8", "--configfile", TINY)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "tensorflow threads: intra-op 2, inter-op 2" in (tmp_path / log).read_text(encoding="utf-8")
+
+
+def test_reordered_keys_and_rewritten_numbers_recompute_nothing(tiny_workflow, snakemake_in):
+    """Issue 12: params are canonical, so the same values in another order are the same job."""
+    config = yaml.safe_load((REPO / "tests" / "tiny.yaml").read_text(encoding="utf-8"))
+    for name, experiment in list(config["experiments"].items()):
+        config["experiments"][name] = dict(reversed(list(experiment.items())))
+        for optimizer in experiment["optimizers"].values():
+            optimizer["lr"] = float(optimizer["lr"])
+    config["seed"] = float(config["seed"])
+    config = dict(reversed(list(config.items())))
+    reordered = tiny_workflow / "reordered.yaml"
+    reordered.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = snakemake_in(tiny_workflow, "-n", "--cores", "1", "--configfile", str(reordered))
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to be done" in result.stdout + result.stderr, result.stdout[-3000:]
+
+
+def test_native_library_chatter_stays_in_the_job_logs(tiny_workflow):
+    """TensorFlow's oneDNN/absl start-up lines go to logs/, not to the user's console."""
+    console = (tiny_workflow / "console.txt").read_text(encoding="utf-8")
+    assert "oneDNN" not in console and "absl::InitializeLog" not in console
+    logs = "".join(path.read_text(encoding="utf-8") for path in (tiny_workflow / "logs").rglob("*.log"))
+    assert "tensorflow threads" in logs  # TensorFlow did run and wrote there
+
+
+def test_missing_config_yaml_says_where_it_looked(tmp_path, snakemake_in):
+    result = snakemake_in(tmp_path, "-n", "--cores", "1")
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("config error")]
+    assert len(errors) == 1 and str(tmp_path / "config.yaml") in errors[0], result.stderr

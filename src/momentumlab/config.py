@@ -20,6 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator, validators
 
 from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
+from momentumlab.budget import budget_violation
 from momentumlab.problems import PROBLEM_TYPES
 from momentumlab.schedules import CONSTANT, Schedule
 
@@ -398,6 +399,14 @@ class Slides:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The most one job may cost (estimated up front by ``momentumlab.budget``)."""
+
+    max_job_memory_mb: float
+    max_job_minutes: float
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -407,6 +416,7 @@ class Config:
     experiments: tuple[Experiment, ...]
     animation: Animation
     slides: Slides
+    budget: Budget
     data: Mapping[str, Any]
 
     def experiment(self, name: str) -> Experiment:
@@ -422,7 +432,7 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
     data = validate(raw)
     animation = dict(data["animation"])
     animation["formats"] = tuple(animation["formats"])
-    return Config(
+    config = Config(
         title=data["title"],
         seed=data["seed"],
         report_single_file=data["report_single_file"],
@@ -431,8 +441,13 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
         ),
         animation=Animation(**animation),
         slides=Slides(**data["slides"]),
+        budget=Budget(**data["budget"]),
         data=data,
     )
+    refusal = budget_violation(config)
+    if refusal:
+        raise ConfigError(refusal)
+    return config
 
 
 def load_config(path: str | Path) -> Config:

@@ -1,0 +1,106 @@
+"""What a configuration will cost, estimated before any job runs, and the refusal of the unaffordable.
+
+Each job's memory and wall time are estimated from the config alone with per-unit
+costs measured on the project's 2-core machine (README "Limits"). A config whose
+estimate for any one job exceeds ``budget.max_job_memory_mb`` or
+``budget.max_job_minutes`` is refused in one line that names the key driving the
+estimate. The constants are deliberately on the generous side of what was measured:
+the point is to stop a run that would take hours or exhaust memory, not to predict
+seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:  # config imports this module; the types are only for annotations
+    from momentumlab.config import Animation, Config, Experiment
+
+# Measured per-unit costs (seconds and bytes), rounded up.
+NUMPY_STEP_S = 12e-6  # one step of one single run, recorded
+NUMPY_POINT_STEP_S = 3e-9  # recorded loss of a regression step, per data point
+TF_STEP_S = 25e-6  # one compiled Keras step
+TF_POINT_STEP_S = 8e-9  # per data point per TensorFlow step (loss and gradient over the data)
+TF_START_S = 10.0  # importing TensorFlow and tracing the loop
+TF_BASE_BYTES = 1.0e9  # TensorFlow's resident size before any run
+SWEEP_RUN_STEP_S = 25e-9  # one step of one grid run in the batched loop
+SWEEP_BYTES_PER_RUN = 400  # the batched loop's arrays per grid run
+TRAJECTORY_BYTES_PER_STEP = 3 * 8 * 3  # params (2) + loss (1) float64, ~3 copies alive at once
+FRAME_S = 6e-3  # drawing and encoding one animation frame, plus ...
+FRAME_PIXEL_S = 40e-9  # ... per pixel of the frame
+PYTHON_BASE_BYTES = 300e6  # a job's interpreter with numpy and matplotlib
+
+
+@dataclass(frozen=True)
+class JobEstimate:
+    """One job's estimated peak memory and wall time, and the config key that drives them."""
+
+    job: str
+    key: str  # the key named when the job is too slow (and too big, unless memory_key says otherwise)
+    memory_bytes: float
+    seconds: float
+    hint: str
+    memory_key: str = ""
+
+
+def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterator[JobEstimate]:
+    name, steps = experiment.name, experiment.steps
+    points = int(experiment.params.get("n_points", 50)) if experiment.problem == "linear_regression" else 0
+    runs = len(experiment.optimizers)
+    trajectories = runs * (steps + 1) * TRAJECTORY_BYTES_PER_STEP
+    steps_key = f"experiments.{name}.steps"
+    if "numpy" in experiment.backends:
+        seconds = runs * steps * (NUMPY_STEP_S + points * NUMPY_POINT_STEP_S)
+        yield JobEstimate(f"optimize_numpy ({name})", steps_key, PYTHON_BASE_BYTES + trajectories, seconds,
+                          "fewer steps or optimizers")
+    if "tensorflow" in experiment.backends:
+        seconds = TF_START_S + runs * steps * (TF_STEP_S + points * TF_POINT_STEP_S)
+        key = f"experiments.{name}.params.n_points" if points * TF_POINT_STEP_S > TF_STEP_S else steps_key
+        yield JobEstimate(f"optimize_tensorflow ({name})", key, TF_BASE_BYTES + 2 * trajectories, seconds,
+                          "fewer steps, fewer data points, or backends: [numpy]")
+    animations = runs * len(experiment.backends) + 1
+    frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
+    yield JobEstimate(f"render_{name}", "animation.frames", PYTHON_BASE_BYTES + len(experiment.backends) * trajectories,
+                      animations * animation.frames * frame_seconds, "fewer frames, a smaller size or fewer optimizers",
+                      memory_key=steps_key)
+    sweep = experiment.sweep
+    if sweep.enabled:
+        cells = sweep.lr_points * sweep.momentum_points
+        per_job = -(-cells // sweep.chunks)
+        yield JobEstimate(f"sweep ({name}, one of {sweep.chunks} chunks)", f"experiments.{name}.sweep",
+                          PYTHON_BASE_BYTES + per_job * SWEEP_BYTES_PER_RUN,
+                          per_job * sweep.steps * SWEEP_RUN_STEP_S,
+                          "fewer lr_points × momentum_points or steps, or more chunks")
+        spot_seconds = TF_START_S + 6 * sweep.steps * (TF_STEP_S + points * TF_POINT_STEP_S)
+        yield JobEstimate(f"sweep_spot_check ({name})", f"experiments.{name}.sweep.steps", TF_BASE_BYTES,
+                          spot_seconds, "fewer sweep steps")
+
+
+def estimate_jobs(config: "Config") -> list[JobEstimate]:
+    """Every job's estimate, experiment by experiment."""
+    return [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
+
+
+def _size(memory_bytes: float) -> str:
+    return f"{memory_bytes / 1e9:.1f} GB" if memory_bytes >= 1e9 else f"{memory_bytes / 1e6:.0f} MB"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+def budget_violation(config: "Config") -> str | None:
+    """The one-line refusal of the first job over budget, or None when every job fits."""
+    limit_bytes = config.budget.max_job_memory_mb * 1e6
+    limit_seconds = config.budget.max_job_minutes * 60.0
+    for job in estimate_jobs(config):
+        if job.memory_bytes > limit_bytes:
+            return (f"config error at {job.memory_key or job.key}: {job.job} would need about {_size(job.memory_bytes)} of memory "
+                    f"(budget.max_job_memory_mb = {config.budget.max_job_memory_mb:g}); {job.hint}, or raise the budget")
+        if job.seconds > limit_seconds:
+            return (f"config error at {job.key}: {job.job} would take about {_duration(job.seconds)} "
+                    f"(budget.max_job_minutes = {config.budget.max_job_minutes:g}); {job.hint}, or raise the budget")
+    return None

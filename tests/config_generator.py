@@ -1,0 +1,226 @@
+"""Random schema-valid configs at tiny sizes, and every pipeline stage run on one in-process.
+
+``random_config(seed)`` draws one config from the whole space the schema admits —
+every problem, method, backend and format, with edge values at the schema's bounds
+(κ = 1, steps = 1, frames = 2, a start on a minimum, n_points at the maximum with few
+steps, momentum near 1, the smallest and largest learning rates) — while keeping each
+example small enough to run in well under two seconds. ``compute_stages`` and ``present_stages`` run the
+library's stages on it the way the Snakemake rules do, without Snakemake
+(``compute_stages`` then ``present_stages``).
+Later kinds (models, methods, schedules) extend ``random_experiment``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from momentumlab.config import Config, Experiment, parse_config
+
+PROBLEMS = ("linear_regression", "rosenbrock", "quadratic", "beale", "himmelblau", "saddle")
+METHODS = ("sgd", "momentum", "nesterov")
+BACKENDS = ("numpy", "tensorflow")
+FORMATS = ("gif", "mp4")
+LEARNING_RATES = (1e-12, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 1e4)
+MOMENTA = (0.0, 0.3, 0.9, 0.99, 0.999999)
+MINIMA = {"rosenbrock": lambda p: [p.get("a", 1.0), p.get("a", 1.0) ** 2], "quadratic": lambda p: [0.0, 0.0],
+          "beale": lambda p: [3.0, 0.5], "himmelblau": lambda p: [3.0, 2.0], "saddle": lambda p: [0.0, 0.0]}
+
+
+def _params(rng: random.Random, problem: str) -> dict[str, Any]:
+    if problem == "linear_regression":
+        params: dict[str, Any] = {"n_points": rng.choice([2, 3, 50, 1000, 1_000_000])}
+        if rng.random() < 0.5:
+            params.update(x_mean=rng.uniform(-1000, 1000), x_std=rng.choice([1e-3, 1.0, 5.0, 1000.0]),
+                          slope=rng.uniform(-1000, 1000), noise=rng.choice([0.0, 1.0, 1000.0]))
+        return params
+    if problem == "rosenbrock":
+        return {"a": rng.choice([-100.0, 0.0, 1.0, 2.5, 100.0]), "b": rng.choice([1e-6, 1.0, 100.0, 10000.0])}
+    if problem == "quadratic":
+        return {"kappa": rng.choice([1.0, 1.0 + 1e-9, 2.0, 100.0, 1e6, 1e8, 1e12]), "angle": rng.uniform(-360, 360)}
+    return {}
+
+
+def _start(rng: random.Random, problem: str, params: dict[str, Any]) -> list[float] | None:
+    roll = rng.random()
+    if roll < 0.25 and problem in MINIMA:
+        return [float(v) for v in MINIMA[problem](params)]  # on a minimum: distance exactly 0
+    if roll < 0.35:
+        return [rng.choice([-10000.0, 10000.0]), rng.uniform(-10000, 10000)]  # at the schema's bound
+    if roll < 0.7:
+        return [rng.uniform(-5, 5), rng.uniform(-5, 5)]
+    return None  # the problem's default start
+
+
+def _optimizers(rng: random.Random, count: int) -> dict[str, Any]:
+    optimizers = {}
+    for index in range(count):
+        method = rng.choice(METHODS)
+        entry: dict[str, Any] = {"method": method, "lr": rng.choice(LEARNING_RATES)}
+        if method != "sgd":
+            entry["momentum"] = rng.choice(MOMENTA)
+        if rng.random() < 0.2:
+            entry["label"] = rng.choice(["Heavy ball", "<b>&amp; 'quoted'", "η = 0.1 · μ"])
+        optimizers[f"{method}_{index}"] = entry
+    return optimizers
+
+
+def random_experiment(rng: random.Random, tensorflow: bool) -> dict[str, Any]:
+    """One experiment entry; ``tensorflow`` adds the TensorFlow backend (with fewer runs)."""
+    problem = rng.choice(PROBLEMS)
+    params = _params(rng, problem)
+    big_data = params.get("n_points", 0) >= 1000
+    experiment: dict[str, Any] = {
+        "problem": problem,
+        "steps": rng.choice([1, 2, 5] if big_data else [1, 2, 17, 150, 400]),
+        "optimizers": _optimizers(rng, rng.randint(1, 2 if tensorflow else 3)),
+        "backends": rng.choice([["numpy", "tensorflow"], ["tensorflow"]]) if tensorflow else ["numpy"],
+    }
+    if params:
+        experiment["params"] = params
+    start = _start(rng, problem, params)
+    if start is not None:
+        experiment["start"] = start
+    if problem != "saddle" and rng.random() < 0.3:
+        experiment["tolerance"] = rng.choice([1e-12, 1e-3, 10.0, 1e6])
+    if rng.random() < 0.3:
+        experiment["label"] = rng.choice(["A <i>label</i>", "κ & μ", "x" * 60])
+    sweep: dict[str, Any] = {"enabled": rng.random() < 0.7, "method": rng.choice(METHODS)}
+    if rng.random() < 0.5:
+        sweep.update(lr_points=rng.randint(2, 4), momentum_points=rng.randint(2, 3),
+                     momentum_max=rng.choice([1e-9, 0.5, 0.999999]), chunks=rng.randint(1, 3))
+    experiment["sweep"] = sweep
+    return experiment
+
+
+def random_config(seed: int) -> dict[str, Any]:
+    """A schema-valid config drawn from ``seed``: one tiny experiment."""
+    rng = random.Random(seed)
+    tensorflow = seed % 6 == 1  # TensorFlow's compile per run is the costliest stage: one example in six
+    experiments = {"e0": random_experiment(rng, tensorflow)}  # several experiments: tests/test_workflow.py
+    formats = rng.choice([["gif"], ["mp4"], ["gif", "mp4"]])
+    return {
+        "title": rng.choice(["Property run", "<script>alert(1)</script>"]),
+        "seed": rng.randint(0, 2**31),
+        "experiments": experiments,
+        "animation": {"width": rng.choice([160, 320]), "height": rng.choice([120, 180]), "fps": rng.choice([1, 12, 60]),
+                      "frames": rng.choice([2, 3, 5]), "hold_seconds": rng.choice([0.0, 0.5]), "formats": formats},
+        "sweep": {"lr_points": 2, "momentum_points": 2, "steps": rng.choice([1, 3, 40])},
+        "slides": {"enabled": rng.random() < 0.5},
+        "report_single_file": rng.random() < 0.3,
+    }
+
+
+def media_layout(experiment: Experiment, formats: tuple[str, ...], root: Path) -> dict[str, Any]:
+    """The report files of one experiment, as rules/common.smk lays them out."""
+    folder = root / "reports" / experiment.name
+    suffixes = (*formats, "png")
+    return {
+        "compare": {s: str(folder / f"compare.{s}") for s in suffixes},
+        "runs": {spec.name: {b: {s: str(folder / f"{spec.name}-{b}.{s}") for s in suffixes} for b in experiment.backends}
+                 for spec in experiment.optimizers},
+        "loss": str(folder / "loss.png"),
+        "contour": str(folder / "contour.png"),
+        "extent": str(folder / "contour.json"),
+        "sweep": str(folder / "sweep.png"),
+        "trajectories": {b: str(root / "results" / experiment.name / f"{b}.npz") for b in experiment.backends},
+    }
+
+
+def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tuple]]:
+    """Data sets, runs on every backend, sweeps, TensorFlow spot checks, theory and summary, as the rules
+    run them; returns summary.json's content and what the render stage needs per experiment."""
+    from momentumlab.datasets import make_dataset, save_dataset
+    from momentumlab.runner import optimize_experiment
+    from momentumlab.summary import experiment_summary, merge_sections
+    from momentumlab.sweep import gather_chunks, run_chunk, spot_check, summary_row, sweep_grid
+    from momentumlab.theory import check_rates, step_budget, theory_rows
+    from momentumlab.trajectory import save_trajectories
+    from momentumlab.workflow import problem_for
+
+    sections, to_render = [], []
+    for experiment in config.experiments:
+        results = root / "results" / experiment.name
+        results.mkdir(parents=True, exist_ok=True)
+        save_dataset(str(results / "dataset.npz"), make_dataset(experiment.problem, experiment.params, experiment.seed))
+        problem = problem_for(experiment, results / "dataset.npz")
+        layout = media_layout(experiment, config.animation.formats, root)
+        runs, seconds = {}, {}
+        for backend in experiment.backends:
+            trajectories, timings = optimize_experiment(experiment, problem, backend)
+            save_trajectories(layout["trajectories"][backend], trajectories)
+            runs.update({(name, backend): t for name, t in trajectories.items()})
+            seconds.update({(name, backend): s for name, s in timings.items()})
+        sections.append(experiment_summary(experiment, problem, runs, seconds))
+        sweep = None
+        if experiment.sweep.enabled:
+            grid = sweep_grid(experiment)
+            chunks = [run_chunk(problem, grid, index, experiment.sweep.chunks) for index in range(experiment.sweep.chunks)]
+            sweep = gather_chunks(problem, grid, chunks)
+            checks = spot_check(problem, sweep, experiment.start) if "tensorflow" in experiment.backends else []
+            sections.append({"sweeps": [summary_row(experiment, sweep, checks, None)]})
+        if experiment.problem == "quadratic":
+            budget = step_budget(experiment.steps)
+            sections.append({"theory": theory_rows(experiment.name, check_rates(problem, experiment.start, budget))})
+        to_render.append((experiment, problem, runs, layout, sweep))
+    return {"title": config.title, **merge_sections(sections)}, to_render
+
+
+def present_stages(config: Config, root: Path, template_dir: Path, summary: dict[str, Any], to_render: list[tuple]) -> None:
+    """Every animation, poster and heatmap, the deck and reports/index.html, as the rules make them."""
+    from momentumlab.experiment_media import render_experiment_media
+    from momentumlab.report import labelled_runs, render_report, report_context, scrubber_data
+    from momentumlab.slides import DeckInputs, build_deck
+    from momentumlab.summary import read_json
+
+    media = {}
+    for experiment, problem, runs, layout, sweep in to_render:
+        render_experiment_media(experiment, problem, runs, config.animation, layout, sweep)
+        media[experiment.name] = layout
+    out_dir = root / "reports"
+    deck = None
+    if config.slides.enabled:
+        deck = out_dir / "slides.pptx"
+        build_deck(DeckInputs(title=config.slides.title, author=config.slides.author, config_title=config.title,
+                              summary=summary,
+                              compare_media={e.name: Path(media[e.name]["compare"]["gif" if "gif" in media[e.name]["compare"]
+                                                                                    else "mp4"]) for e in config.experiments},
+                              posters={e.name: Path(media[e.name]["compare"]["png"]) for e in config.experiments},
+                              experiment_labels={e.name: e.label for e in config.experiments},
+                              date=datetime.date(2026, 1, 1)), deck)
+    scrubbers = {e.name: scrubber_data(labelled_runs(e, media[e.name]["trajectories"]), e.steps,
+                                       read_json(media[e.name]["extent"])) for e in config.experiments}
+    context = report_context(summary, config.data, media, out_dir, scrubbers, str(deck) if deck else None)
+    (out_dir / "index.html").write_text(render_report(template_dir, context), encoding="utf-8")
+
+
+def unflagged_non_finite(summary: dict[str, Any]) -> list[str]:
+    """Report numbers that are NaN or infinite although their run is not marked diverged."""
+    found = []
+    for run in summary.get("runs", []):
+        if run["diverged"]:
+            continue
+        for key, value in run.items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, float) and not np.isfinite(v) for v in values):
+                found.append(f"{run['experiment']}/{run['optimizer']}/{run['backend']}: {key} = {value}")
+    for section in ("agreement", "sweeps", "theory"):
+        for row in summary.get(section, []):
+            for key, value in row.items():
+                if isinstance(value, float) and not np.isfinite(value):
+                    found.append(f"{section}/{row.get('experiment')}: {key} = {value}")
+    return found
+
+
+def parse_or_refusal(raw: dict[str, Any]) -> tuple[Config | None, str | None]:
+    """The typed config, or the one-line refusal the workflow would print."""
+    from momentumlab.config import ConfigError
+
+    try:
+        return parse_config(raw), None
+    except ConfigError as error:
+        return None, str(error)
