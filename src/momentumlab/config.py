@@ -290,6 +290,7 @@ class OptimizerSpec:
     options: Mapping[str, Any] = field(default_factory=dict)
     schedule: Schedule = CONSTANT
     tuned: tuple[str, ...] = ()
+    chosen: str = ""  # how tuned values were chosen, once resolved
 
     @classmethod
     def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "OptimizerSpec":

@@ -363,7 +363,7 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
         add_experiment_slide(deck, inputs, experiment)
     add_error_table_slides(deck, inputs)
     effects = inputs.summary.get("momentum_effect", [])
-    for experiment in inputs.compare_gifs:
+    for experiment in inputs.compare_media:
         rows = [row for row in effects if row["experiment"] == experiment]
         if rows:
             add_momentum_effect_slide(deck, inputs, experiment, rows)

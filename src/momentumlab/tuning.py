@@ -39,18 +39,21 @@ def tuning_grid(experiment: Experiment, spec: OptimizerSpec) -> SweepGrid:
 
 
 def tune(experiment: Experiment, spec: OptimizerSpec, problem: Problem) -> OptimizerSpec:
-    """``spec`` with its tuned values filled in from its own sweep's best run."""
+    """``spec`` with its tuned values filled in from its own sweep's best run.
+
+    If every run of that sweep diverges, the smallest rate (and momentum) of the grid is
+    taken and the choice says so: the race then shows the divergence instead of failing.
+    """
     if not spec.tuned:
         return spec
     grid = tuning_grid(experiment, spec)
     result = gather_chunks(problem, grid, [run_chunk(problem, grid, 0, 1)])
     best = result.best()
+    chosen = _grid_text(experiment, spec, grid)
     if best is None:
-        raise ValueError(
-            f"experiment {experiment.name}: every run of {spec.name}'s tuning sweep diverged; give its lr explicitly"
-        )
+        best, chosen = (0, 0), chosen + "; every run diverged, so the grid's smallest values were taken"
     q, p = best
-    return replace(spec, lr=float(result.lr[p]), momentum=float(result.momentum[q]))
+    return replace(spec, lr=float(result.lr[p]), momentum=float(result.momentum[q]), chosen=chosen)
 
 
 def resolve(experiment: Experiment, problem: Problem) -> Experiment:
@@ -64,7 +67,10 @@ def how_chosen(experiment: Experiment, spec: OptimizerSpec) -> str:
     """One sentence: how ``spec``'s learning rate (and momentum) were chosen."""
     if not spec.tuned:
         return "configured"
-    grid = tuning_grid(experiment, spec)
+    return spec.chosen or _grid_text(experiment, spec, tuning_grid(experiment, spec))
+
+
+def _grid_text(experiment: Experiment, spec: OptimizerSpec, grid: SweepGrid) -> str:
     axes = [f"{len(grid.lr)} learning rates {grid.lr[0]:.3g} … {grid.lr[-1]:.3g}"] if "lr" in spec.tuned else []
     if spec.momentum_key in spec.tuned:
         axes.append(f"{len(grid.momentum)} values of {spec.momentum_key} 0 … {grid.momentum[-1]:.3g}")

@@ -133,6 +133,8 @@ def draw_line_panel(ax: Axes, result: SweepResult, panel: Panel) -> None:
         for lr in result.lr[diverged]:
             ax.axvspan(lr / 1.15, lr * 1.15, color=DIVERGED_FACE, zorder=0, linewidth=0)
     ax.set_xscale("log")
+    if result.lr[0] < result.lr[-1]:
+        ax.set_xlim(result.lr[0] / 1.3, result.lr[-1] * 1.3)
     if panel.log_scale and shown.any():
         ax.set_yscale("log")
     ax.set_xlabel("learning rate η (log scale)")
