@@ -159,8 +159,10 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
         outcome = (f"diverged at step {run['diverged_at']}" if run["diverged"]
                    else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
                         f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
+        chosen = run.get("lr_chosen") or "configured"
         lines.append(f"{run['optimizer_label']} ({run['method']}, lr {format_number(run['lr'])}, "
-                     f"momentum {format_number(run['momentum'])}, {run['backend']}): {outcome}.")
+                     f"{run.get('momentum_key') or 'momentum'} {format_number(run['momentum'])}, {run['backend']}; "
+                     f"{chosen}): {outcome}.")
     return "\n".join(lines)
 
 
@@ -170,7 +172,9 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     label = inputs.experiment_labels.get(experiment, experiment)
     steps = runs[0]["steps"] if runs else 0
     start = runs[0]["start"] if runs else []
-    slide = _titled_slide(deck, label, f"{label}: {counted(steps, 'step')} from {start}.\n" + _run_notes(runs))
+    caption_text = inputs.summary.get("captions", {}).get(experiment, "")  # the config's caption, in the notes
+    notes = f"{label}: {counted(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
+    slide = _titled_slide(deck, label, notes + _run_notes(runs))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
     media, left = inputs.compare_media[experiment], int((SLIDE_WIDTH - width) / 2)
