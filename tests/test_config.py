@@ -34,9 +34,11 @@ def test_default_config_parses_with_every_experiment():
     names = [experiment.name for experiment in config.experiments]
     assert {"linear_regression", "rosenbrock", "quadratic", "beale"} <= set(names)
     methods = {spec.method for experiment in config.experiments for spec in experiment.optimizers}
-    assert methods == {"sgd", "momentum", "nesterov"}
+    assert methods == {"sgd", "momentum", "nesterov", "adam", "rmsprop"}
     for experiment in config.experiments:
-        assert {"sgd", "momentum"} <= {spec.method for spec in experiment.optimizers}
+        if experiment.name != "schedule_forms":  # that one races two forms of heavy ball
+            assert {"sgd", "momentum"} <= {spec.method for spec in experiment.optimizers}
+    assert len(config.experiment("quadratic").optimizers) >= 5  # issue 15: one race of five methods
     for name in ("linear_regression", "rosenbrock"):  # the seed's two, cross-checked on both backends
         assert config.experiment(name).backends == ("numpy", "tensorflow")
 
