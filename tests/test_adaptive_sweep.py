@@ -70,3 +70,28 @@ def test_tuned_values_come_from_the_methods_own_sweep_by_the_best_run_rule() -> 
     q, p = result.best()
     assert (result.lr[p], result.momentum[q]) == (adam.lr, adam.momentum)
     assert resolve(resolved, problem) == resolved
+
+
+def test_run_records_carry_hyperparameters_schedule_and_how_lr_was_chosen() -> None:
+    from momentumlab.backends import numpy_backend
+    from momentumlab.momentum_effect import momentum_effect_rows
+    from momentumlab.summary import run_record
+
+    experiment = experiment_with("momentum", {
+        "adam": {"method": "adam", "lr": "tuned", "beta_2": 0.99,
+                 "schedule": {"kind": "exponential", "decay_steps": 100, "decay_rate": 0.5}},
+        "heavy": {"method": "momentum", "lr": 0.05, "momentum": 0.9},
+    })
+    problem = make_problem("quadratic", experiment.params)
+    experiment = resolve(experiment, problem)
+    adam = experiment.optimizer("adam")
+    trajectory = numpy_backend.run(problem, "adam", adam.lr, adam.momentum, experiment.start, experiment.steps,
+                                   schedule=adam.schedule, options=adam.options)
+    record = run_record(experiment, adam, "numpy", problem, trajectory, 0.1)
+    assert record["hyperparameters"] == {"lr": adam.lr, "beta_1": 0.9, "beta_2": 0.99, "epsilon": 1e-7, "weight_decay": 0.0}
+    assert record["schedule"] == {"kind": "exponential", "decay_steps": 100, "decay_rate": 0.5}
+    assert record["momentum_key"] == "beta_1" and record["lr_chosen"].startswith("tuned: best run of its own adam sweep")
+    assert run_record(experiment, experiment.optimizer("heavy"), "numpy", problem, trajectory, 0.1)["lr_chosen"] == "configured"
+    rows = {row["optimizer"]: row for row in momentum_effect_rows(experiment, problem)}
+    assert set(rows) == {"adam", "heavy"} and rows["heavy"]["momentum_key"] == "momentum"
+    assert rows["heavy"]["steps_with"] is not None
