@@ -230,3 +230,11 @@ def test_an_mp4_only_config_still_builds_the_deck(tmp_path, snakemake_in):
     result = snakemake_in(tmp_path, "-n", "--quiet", "rules", "--configfile", config)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "build_slides" in result.stdout + result.stderr
+
+
+def test_theory_slide_says_why_a_rate_was_not_measured():
+    from momentumlab.slides import _measured
+
+    assert _measured({"measured_rate": None, "note": "converges in 1 step: no steady rate to fit"}).startswith(
+        "not measured: converges in 1 step")
+    assert _measured({"measured_rate": 0.5}) != ""

@@ -318,15 +318,22 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
     _caption(slide, legend)
 
 
+def _measured(row: Mapping[str, Any]) -> str:
+    """The measured rate, or why there is none (κ = 1 converges at once; a huge κ exceeds the step budget)."""
+    if row.get("measured_rate") is None:
+        return f"not measured: {row.get('note') or 'no steady window'}"
+    return format_number(row["measured_rate"])
+
+
 def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, Any]]) -> None:
     """Predicted (Polyak) vs measured linear rates for the quadratic experiments."""
     header = ["Experiment", "Method", "lr", "μ", "Predicted rate", "Measured rate"]
     text_rows = [[inputs.experiment_labels.get(r["experiment"], r["experiment"]), r["method"], format_number(r.get("lr")),
-                  format_number(r.get("momentum")), format_number(r["predicted_rate"]), format_number(r["measured_rate"])]
+                  format_number(r.get("momentum")), format_number(r["predicted_rate"]), _measured(r)]
                  for r in rows]
     notes = ("Heavy ball at Polyak's parameters η* = 4/(√L + √m)², μ* = ((√κ − 1)/(√κ + 1))² contracts by (√κ − 1)/(√κ + 1) "
              "per step; gradient descent at its best step 2/(L + m) only by (κ − 1)/(κ + 1). " + " ".join(
-                 f"{r['method']}: predicted {format_number(r['predicted_rate'])}, measured {format_number(r['measured_rate'])}."
+                 f"{r['method']}: predicted {format_number(r['predicted_rate'])}, measured {_measured(r)}."
                  for r in rows))
     slide = _titled_slide(deck, "Theory: why momentum is faster", notes)
     _table(slide, header, text_rows, [], size=18)

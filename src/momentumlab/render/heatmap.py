@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import matplotlib
 import numpy as np
@@ -142,6 +142,25 @@ def draw_line_panel(ax: Axes, result: SweepResult, panel: Panel) -> None:
     ax.set_title(panel.title)
 
 
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_label(value: float, _position: object = None) -> str:
+    """A log-axis tick label in plain text ("10⁻³", or "0.002" between powers): no mathtext to parse."""
+    if value <= 0 or not np.isfinite(value):
+        return ""
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) < 1e-9:
+        return f"10{str(int(round(exponent))).translate(_SUPERSCRIPTS)}"
+    return f"{value:.3g}"
+
+
+def _plain_log_ticks(axis: Any, decades: float) -> None:
+    """Major ticks as powers of ten; minor ticks labelled only when the axis spans less than a decade."""
+    axis.set_major_formatter(FuncFormatter(power_label))
+    axis.set_minor_formatter(FuncFormatter(power_label) if decades < 1.0 else NullFormatter())
+
+
 def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> None:
     """Hatched grey background (diverged), blank cells, coloured cells and a colour bar."""
     if result.momentum.size == 1:
@@ -169,11 +188,13 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> N
         bar.ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
+    elif panel.log_scale:
+        _plain_log_ticks(bar.ax.yaxis, np.log10(norm.vmax / norm.vmin))
     ax.set_xscale("log")
     ax.set_xlim(x_edges[0], x_edges[-1])
     ax.set_ylim(y_edges[0], y_edges[-1])
     ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    _plain_log_ticks(ax.xaxis, np.log10(x_edges[-1] / x_edges[0]))
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel(momentum_axis_label(result.method))
     ax.set_title(panel.title)
@@ -265,5 +286,7 @@ def render_sweep_heatmap(
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp.png")
+        figure.get_layout_engine().execute(figure)  # lay out once; saving would lay out again
+        figure.set_layout_engine("none")
         figure.savefig(tmp, dpi=figure.dpi, metadata={"Software": None})
         tmp.replace(path)
