@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping
 import yaml
 from jsonschema import Draft202012Validator, validators
 
-from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
+from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.budget import budget_violation
 from momentumlab.problems import PROBLEM_TYPES
 from momentumlab.schedules import CONSTANT, Schedule
@@ -216,7 +216,9 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
             experiment.setdefault("seed", _experiment_seed(config["seed"], name))
         for optimizer_name, optimizer in experiment["optimizers"].items():
             optimizer.setdefault("label", optimizer_name)
-        rates = [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned" and o["method"] in _SGD_FAMILY]
+        # The default sweep range follows the SGD family's rates: an adaptive method's lr is a
+        # per-coordinate step size on another scale (tuning gives those their own range).
+        rates = [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned" and o["method"] in SGD_FAMILY]
         rates = rates or [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned"] or [1e-3]
         sweep = experiment["sweep"]
         for key, value in config["sweep"].items():
@@ -268,9 +270,6 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f"config error: cannot read {path}: {error.strerror}") from None
     return data if data is not None else {}
-
-
-_SGD_FAMILY = ("sgd", "momentum", "nesterov")
 
 
 @dataclass(frozen=True)
