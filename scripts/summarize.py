@@ -4,6 +4,8 @@ from momentumlab.config import parse_config
 from momentumlab.summary import experiment_summary, merge_sections, read_json, write_json
 from momentumlab.sweep import summary_section
 from momentumlab.trajectory import load_trajectories
+from momentumlab.momentum_effect import momentum_effect_rows
+from momentumlab.tuning import resolve
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
@@ -18,6 +20,8 @@ with logging_to(snakemake.log[0]):
             for optimizer, value in read_json(files["timings"][backend]).items():
                 seconds[optimizer, backend] = value
         problem = problem_for(experiment, files["dataset"])
+        experiment = resolve(experiment, problem)
+        sections.append({"momentum_effect": momentum_effect_rows(experiment, problem)})
         sections.append(experiment_summary(experiment, problem, runs, seconds))
         sweep_files = snakemake.params.sweep_layout
         if experiment.name in sweep_files["sweeps"]:
@@ -26,4 +30,5 @@ with logging_to(snakemake.log[0]):
                                             sweep_files["sweep_timings"][experiment.name]))
         if experiment.name in sweep_files["theory"]:
             sections.append({"theory": read_json(sweep_files["theory"][experiment.name])})
-    write_json(snakemake.output[0], {"title": config.title, **merge_sections(sections)})
+    captions = {experiment.name: experiment.caption for experiment in config.experiments if experiment.caption}
+    write_json(snakemake.output[0], {"title": config.title, "captions": captions, **merge_sections(sections)})

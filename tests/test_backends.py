@@ -1,6 +1,7 @@
 """Backends: numpy vs TensorFlow step by step, divergence, batched vs single runs, Keras' precision traps.
 
-One battery over every problem × method (× backend where both run). Hyperparameters are the
+One battery over every problem × SGD-family method (× backend where both run); the adaptive
+methods, schedules and momentum forms have theirs in test_adaptive.py. Hyperparameters are the
 shipped config's; none of these runs turned out chaotic enough to need a looser bound than
 1e-8 × scale over the full 1000 steps (docs/numerics.md), so the test has no exceptions.
 """
@@ -13,7 +14,7 @@ import pytest
 from momentumlab import backends
 from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.config import parse_config
-from momentumlab.optimizers import METHODS
+from momentumlab.optimizers import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.summary import run_record
 from momentumlab.trajectory import Trajectory
@@ -45,13 +46,13 @@ def runs(problems: dict[str, Problem]) -> dict[tuple[str, str, str], Trajectory]
     return {
         (kind, method, backend): backends.run(backend, problems[kind], method, SETTINGS[kind][0], MOMENTUM, SETTINGS[kind][1], AGREEMENT_STEPS)
         for kind in KINDS
-        for method in METHODS
+        for method in SGD_FAMILY
         for backend in backends.BACKENDS
     }
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", SGD_FAMILY)
 def test_numpy_and_tensorflow_agree_step_by_step(runs: dict, kind: str, method: str) -> None:
     reference, other = runs[kind, method, "numpy"], runs[kind, method, "tensorflow"]
     assert reference.diverged_at == other.diverged_at
@@ -71,7 +72,7 @@ def test_momentum_methods_converge(runs: dict, problems: dict, kind: str, method
     assert trajectory.distance(problems[kind])[-1] < 0.05
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", SGD_FAMILY)
 @pytest.mark.parametrize("backend", backends.BACKENDS)
 def test_the_saddle_escapes_and_is_recorded_as_diverged(runs: dict, method: str, backend: str) -> None:
     trajectory = runs["saddle", method, backend]
@@ -114,7 +115,7 @@ def test_run_record_of_a_converged_run(problems: dict, runs: dict) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", SGD_FAMILY)
 def test_run_batch_matches_single_runs_row_by_row(problems: dict, kind: str, method: str) -> None:
     problem = problems[kind]
     base, start = SETTINGS[kind]

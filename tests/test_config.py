@@ -35,9 +35,11 @@ def test_default_config_parses_with_every_experiment():
     names = [experiment.name for experiment in config.experiments]
     assert {"linear_regression", "rosenbrock", "quadratic", "beale"} <= set(names)
     methods = {spec.method for experiment in config.experiments for spec in experiment.optimizers}
-    assert methods == {"sgd", "momentum", "nesterov"}
+    assert methods == {"sgd", "momentum", "nesterov", "adam", "rmsprop"}
     for experiment in config.experiments:
-        assert {"sgd", "momentum"} <= {spec.method for spec in experiment.optimizers}
+        if experiment.name != "schedule_forms":  # that one races two forms of heavy ball
+            assert {"sgd", "momentum"} <= {spec.method for spec in experiment.optimizers}
+    assert len(config.experiment("quadratic").optimizers) >= 5  # issue 15: one race of five methods
     for name in ("linear_regression", "rosenbrock"):  # the seed's two, cross-checked on both backends
         assert config.experiment(name).backends == ("numpy", "tensorflow")
 
@@ -74,7 +76,7 @@ def test_seed_is_derived_per_experiment_and_reproducible():
     [
         (["experiments", "valley", "optimizers", "heavy", "lr"], -0.1, "experiments.valley.optimizers.heavy.lr"),
         (["experiments", "valley", "optimizers", "heavy", "lr"], "fast", "experiments.valley.optimizers.heavy.lr"),
-        (["experiments", "valley", "optimizers", "heavy", "method"], "adam", "experiments.valley.optimizers.heavy.method"),
+        (["experiments", "valley", "optimizers", "heavy", "method"], "adamax", "experiments.valley.optimizers.heavy.method"),
         (["experiments", "valley", "optimizers", "heavy", "momentum"], 1.0, "experiments.valley.optimizers.heavy.momentum"),
         (["experiments", "valley", "steps"], 0, "experiments.valley.steps"),
         (["experiments", "valley", "problem"], "banana", "experiments.valley.problem"),

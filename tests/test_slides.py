@@ -42,7 +42,9 @@ def test_deck_is_16_by_9_and_slide_count_follows_config(deck_and_summary):
     assert deck.slide_width * 9 == deck.slide_height * 16
     experiments = len(config.experiments)
     table_slides = 1  # the tiny config has fewer runs than one table page holds
-    expected = 1 + experiments + table_slides + len(summary.get("sweeps", [])) + (1 if summary.get("theory") else 0)
+    effect_slides = len({row["experiment"] for row in summary.get("momentum_effect", [])})  # "what momentum adds"
+    expected = (1 + experiments + table_slides + effect_slides + len(summary.get("sweeps", []))
+                + (1 if summary.get("theory") else 0))
     assert len(deck.slides) == expected
 
 

@@ -267,6 +267,8 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     legend = _fitting_legend(figure, handles, list(styles))
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
+    # A tall legend (many long labels on a tiny canvas) may overlap the panels rather than leave them no height.
+    bottom = min(bottom, 1 - 0.105 * k - 0.15)
     # small canvases need a little more than the scaled margin for tick labels such as "−0.8"
     grid = figure.add_gridspec(1, 2, left=0.075 * k + 0.02 * (k - 1), right=1 - 0.035 * k, top=1 - 0.105 * k,
                                bottom=bottom, wspace=0.22 * k, width_ratios=[1.15, 1.0])
