@@ -188,3 +188,16 @@ def test_keras_precision_traps_exist_and_ours_avoids_them(problems: dict) -> Non
 def test_unknown_backend_fails_clearly(problems: dict) -> None:
     with pytest.raises(ValueError, match="unknown backend"):
         backends.run("jax", problems["quadratic"], "sgd", 0.1, 0.0, (1.0, 1.0), 3)
+
+
+def test_several_settings_in_one_traced_loop_equal_separate_runs(problems: dict) -> None:
+    """run_many (the sweep spot check's single trace) gives each setting's own run, divergence included."""
+    problem, start, steps = problems["rosenbrock"], (-1.5, 2.5), 300
+    settings = [(1e-3, 0.9), (2e-3, 0.5), (0.05, 0.9)]  # the last one diverges
+    together = tensorflow_backend.run_many(problem, "momentum", settings, start, steps)
+    for (lr, momentum), trajectory in zip(settings, together):
+        alone = tensorflow_backend.run(problem, "momentum", lr, momentum, start, steps)
+        assert trajectory.diverged_at == alone.diverged_at
+        assert trajectory.params.shape == alone.params.shape
+        np.testing.assert_allclose(trajectory.params, alone.params, rtol=1e-12, atol=1e-14)
+    assert together[2].diverged and not together[0].diverged

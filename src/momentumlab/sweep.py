@@ -295,20 +295,21 @@ def spot_check(
 
     ``grid`` supplies the runs' shared options and schedule (constant-rate defaults without it).
     """
-    from momentumlab.backends import prepare, run
+    from momentumlab.backends import prepare
+    from momentumlab.backends.tensorflow_backend import run_many
 
     options = dict(grid.options) if grid else {}
     schedule = grid.schedule if grid else None
     axis = None if MOMENTUM_KEY[result.method] is None else 0.0
 
     prepare("tensorflow", threads)
+    points = spot_check_points(result)
+    settings = [(float(result.lr[p]), float(result.momentum[q]) if axis is not None else None) for q, p in points]
+    trajectories = run_many(problem, result.method, settings, start, result.steps, threads,
+                            schedule=schedule, options=options)  # one trace for all points
     rows = []
-    for q, p in spot_check_points(result):
-        lr, momentum = float(result.lr[p]), float(result.momentum[q])
-        trajectory = run(
-            "tensorflow", problem, result.method, lr, momentum if axis is not None else None, start, result.steps,
-            threads=threads, schedule=schedule, options=options,
-        )
+    for (q, p), (lr, _), trajectory in zip(points, settings, trajectories):
+        momentum = float(result.momentum[q])
         numpy_final = result.final_params[q, p]
         numpy_diverged = int(result.diverged_at[q, p])
         difference = float(np.max(np.abs(trajectory.final_params - numpy_final)))

@@ -182,3 +182,59 @@ def run(
         loss = problem.value(params)
     return truncate_at_divergence(params, loss, steps, problem.box)
 
+
+
+def run_many(
+    problem: Problem,
+    method: str,
+    settings: Sequence[tuple[float, float | None]],
+    start: Sequence[float],
+    steps: int,
+    threads: int = 1,
+    *,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> list[Trajectory]:
+    """Several (lr, momentum-axis) settings of one method in ONE compiled loop, traced once.
+
+    Each setting has its own Keras optimizer and variable; all step together in one
+    ``tf.function`` (a loop per setting would trace one function per setting). A
+    setting that diverges keeps stepping harmlessly and is cut at its first bad row;
+    the loop ends after ``steps`` or once every setting has diverged.
+    """
+    tf = configure(threads)
+    variables = [tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64) for _ in settings]
+    optimizers = [make_keras_optimizer(method, lr, momentum, schedule, options) for lr, momentum in settings]
+    for optimizer, variable in zip(optimizers, variables):
+        optimizer.build([variable])
+    namespace = SimpleNamespace(mean=tf.reduce_mean)
+    box = tf.constant(problem.box, dtype=tf.float64)
+
+    def step(t: Any, history: Any, inside: Any) -> tuple[Any, Any, Any]:
+        for optimizer, variable in zip(optimizers, variables):
+            with tf.GradientTape() as tape:
+                loss = problem.value(variable, xp=namespace)
+            optimizer.apply_gradients([(tape.gradient(loss, variable), variable)])
+        current = tf.stack([variable.read_value() for variable in variables])
+        inside &= tf.reduce_all(tf.math.is_finite(current) & (tf.abs(current) <= box), axis=1)
+        return t + 1, history.write(t, current), inside
+
+    def loop() -> Any:
+        history = tf.TensorArray(tf.float64, size=steps + 1, element_shape=(len(variables), len(start)))
+        history = history.write(0, tf.stack([variable.read_value() for variable in variables]))
+        written, history, _ = tf.while_loop(
+            lambda t, history, inside: (t <= steps) & tf.reduce_any(inside),
+            step,
+            (tf.constant(1), history, tf.ones(len(variables), dtype=tf.bool)),
+        )
+        return history.gather(tf.range(written)), written
+
+    history, written = tf.function(loop, autograph=False, jit_compile=False)()
+    stacked = history.numpy()[: int(written)]
+    trajectories = []
+    for index in range(len(settings)):
+        params = stacked[:, index]
+        with np.errstate(all="ignore"):
+            loss = problem.value(params)
+        trajectories.append(truncate_at_divergence(params, loss, steps, problem.box))
+    return trajectories
