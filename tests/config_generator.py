@@ -119,7 +119,7 @@ def random_experiment(rng: random.Random, tensorflow: bool) -> dict[str, Any]:
     experiment: dict[str, Any] = {
         "problem": problem,
         "steps": rng.choice([1, 2, 5] if big_data else [1, 2, 17, 150, 400]),
-        "optimizers": _optimizers(rng, rng.randint(1, 2)),
+        "optimizers": _optimizers(rng, 1 if tensorflow else rng.randint(1, 2)),  # TF: an animation per backend
         "backends": rng.choice([["numpy", "tensorflow"], ["tensorflow"]]) if tensorflow else ["numpy"],
     }
     if params:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import matplotlib
+from matplotlib import rcParams
+from matplotlib.font_manager import FontProperties
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, LogNorm, Normalize
@@ -145,27 +147,30 @@ def draw_line_panel(ax: Axes, result: SweepResult, panel: Panel) -> None:
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def power_label(value: float, _position: object = None) -> str:
+def power_label(value: float, _position: object = None, digits: int = 3) -> str:
     """A log-axis tick label in plain text ("10⁻³", or "0.002" between powers): no mathtext to parse."""
     if value <= 0 or not np.isfinite(value):
         return ""
     exponent = np.log10(value)
     if abs(exponent - round(exponent)) < 1e-9:
         return f"10{str(int(round(exponent))).translate(_SUPERSCRIPTS)}"
-    return f"{value:.3g}"
+    return f"{value:.{digits}g}"
 
 
 def _plain_log_ticks(axis: Any, decades: float) -> None:
-    """Major ticks as powers of ten; minor ticks labelled only when the axis spans less than a decade."""
-    axis.set_major_formatter(FuncFormatter(power_label))
-    axis.set_minor_formatter(FuncFormatter(power_label) if decades < 1.0 else NullFormatter())
+    """Major ticks as powers of ten; minor ticks labelled only when the axis spans less than a decade,
+    with as many digits as tell them apart."""
+    digits = int(min(12, 3 + max(0.0, np.ceil(-np.log10(max(decades, 1e-12) * np.log(10.0))))))
+    label = FuncFormatter(lambda value, position: power_label(value, position, digits))
+    axis.set_major_formatter(label)
+    axis.set_minor_formatter(label if decades < 1.0 else NullFormatter())
 
 
-def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> None:
-    """Hatched grey background (diverged), blank cells, coloured cells and a colour bar."""
+def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> Any:
+    """Hatched grey background (diverged), blank cells, coloured cells and a colour bar (returned)."""
     if result.momentum.size == 1:
         draw_line_panel(ax, result, panel)
-        return
+        return None  # no colour bar
     x_edges, y_edges = _edges(result.lr, log=True), _edges(result.momentum, log=False)
     ax.add_patch(Rectangle((x_edges[0], y_edges[0]), x_edges[-1] - x_edges[0], y_edges[-1] - y_edges[0],
                            facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///", linewidth=0, zorder=0))
@@ -189,7 +194,11 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> N
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
     elif panel.log_scale:
-        _plain_log_ticks(bar.ax.yaxis, np.log10(norm.vmax / norm.vmin))
+        decades = float(np.log10(norm.vmax / norm.vmin))
+        _plain_log_ticks(bar.ax.yaxis, decades)
+        if decades < 1.0:  # values this close: name the two ends, not a crowd of long labels
+            bar.set_ticks([norm.vmin, norm.vmax])
+            bar.ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xscale("log")
     ax.set_xlim(x_edges[0], x_edges[-1])
     ax.set_ylim(y_edges[0], y_edges[-1])
@@ -200,6 +209,7 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> N
     ax.set_title(panel.title)
     for side in ("top", "right"):
         ax.spines[side].set_visible(True)
+    return bar
 
 
 def draw_points(ax: Axes, points: Sequence[Point]) -> None:
@@ -240,6 +250,33 @@ def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
     ]
 
 
+def _colorbar_label_width(bar: Any, renderer: Any) -> float:
+    """The widest tick label of a colour bar (None: no bar), in pixels, measured from its strings (no draw)."""
+    if bar is None:
+        return 0.0
+    axis = bar.ax.yaxis
+    ticks = [value for value in axis.get_majorticklocs() if bar.vmin <= value <= bar.vmax]
+    labels = axis.get_major_formatter().format_ticks(ticks) if ticks else []
+    font = FontProperties(size=rcParams["ytick.labelsize"])
+    return max((renderer.get_text_width_height_descent(text, font, ismath=False)[0] for text in labels if text),
+               default=0.0)
+
+
+def _fixed_layout(figure: Figure, legend: Any, bars: Sequence[Any]) -> None:
+    """Margins from the font size, the legend's height and the colour bars' tick labels: a few
+    text measurements, where a constrained layout measured every tick label twice (half of the
+    heatmap's time)."""
+    renderer = figure.canvas.get_renderer()
+    width, height = figure.bbox.width, figure.bbox.height
+    line = 1.6 * FontProperties(size=rcParams["axes.labelsize"]).get_size_in_points() * figure.dpi / 72.0 / height
+    legend_top = (legend.get_window_extent(renderer).height + 0.005 * height) / height
+    ticks = [_colorbar_label_width(bar, renderer) / width for bar in bars]
+    right = 0.985 - ticks[-1] - 0.045
+    panel = (right - 0.065) / 2.0
+    figure.subplots_adjust(left=0.065, right=right, top=1.0 - 3.3 * line, bottom=legend_top + 2.6 * line,
+                           wspace=(0.26 * panel + ticks[0] + 0.05) / panel)
+
+
 def render_sweep_heatmap(
     result: SweepResult,
     path: str | Path,
@@ -252,13 +289,13 @@ def render_sweep_heatmap(
     """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ))."""
     with matplotlib.rc_context(scaled_rc(width, height)):
         figure = new_figure(width, height)
-        figure.set_layout_engine("constrained", h_pad=0.04, w_pad=0.06)
         axes = figure.subplots(1, 2)
         panels = panels_for(result)
         best = best_point(result)
         points = ([best] if best else []) + configured_points(configured) + theory_points(theory)
+        bars = []
         for ax, panel in zip(axes, panels):
-            draw_panel(ax, figure, result, panel)
+            bars.append(draw_panel(ax, figure, result, panel))
             if result.momentum.size == 1:  # a line plot: rates as vertical marks
                 for point in points:
                     ax.axvline(point.lr, color=point.color if point.color != "white" else "black", linestyle=":", zorder=4)
@@ -280,13 +317,12 @@ def render_sweep_heatmap(
                    markeredgecolor="black", markeredgewidth=1.2, label=p.label)
             for p in points
         ]
-        figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False,
-                      handletextpad=0.4, columnspacing=1.4)
+        legend = figure.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.005),
+                               ncols=min(len(handles), 3), frameon=False, handletextpad=0.4, columnspacing=1.4)
         figure.suptitle(title, fontweight="bold")
+        _fixed_layout(figure, legend, bars)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp.png")
-        figure.get_layout_engine().execute(figure)  # lay out once; saving would lay out again
-        figure.set_layout_engine("none")
         figure.savefig(tmp, dpi=figure.dpi, metadata={"Software": None})
         tmp.replace(path)
