@@ -142,15 +142,6 @@ def test_run_batch_matches_single_runs_with_a_schedule(problems: dict, method: s
         assert result.steps_to_tolerance[i] == (-1 if reached is None else reached)
 
 
-def keras_run(problem: Problem, optimizer, start, steps: int) -> np.ndarray:  # noqa: ANN001
-    """The parameters of a run with a hand-built Keras optimizer (to show the traps we avoid)."""
-    tf = tensorflow_backend.configure(1)
-    variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
-    optimizer.build([variable])
-    history, written = tensorflow_backend.compile_loop(problem, optimizer, variable, steps)()
-    return history.numpy()[: int(written)]
-
-
 def test_float32_traps_of_schedules_and_hyperparameters(problems: dict) -> None:
     """A Python-float schedule computes in float32 even with floatx float64; a Python-float β₁ is
     cast through float32. Each moves the run far beyond the 1e-12 bound; ours avoid both."""
@@ -162,9 +153,9 @@ def test_float32_traps_of_schedules_and_hyperparameters(problems: dict) -> None:
     python_schedule = keras.optimizers.schedules.ExponentialDecay(0.02, 200, 0.5)
     assert python_schedule(tf.constant(3, tf.int64)).dtype == tf.float32
     reference = numpy_backend.run(problem, "adam", 0.02, None, start, STEPS, schedule=exponential).params
-    float32_rate = keras_run(problem, keras.optimizers.Adam(learning_rate=python_schedule, beta_1=np.float64(0.9),
+    float32_rate = tensorflow_backend.run_optimizer(problem, keras.optimizers.Adam(learning_rate=python_schedule, beta_1=np.float64(0.9),
                                                             beta_2=np.float64(0.999), epsilon=np.float64(1e-7)), start, STEPS)
-    float32_beta = keras_run(problem, keras.optimizers.Adam(learning_rate=np.float64(0.02), beta_1=0.9,
+    float32_beta = tensorflow_backend.run_optimizer(problem, keras.optimizers.Adam(learning_rate=np.float64(0.02), beta_1=0.9,
                                                             beta_2=np.float64(0.999), epsilon=np.float64(1e-7)), start, STEPS)
     plain = numpy_backend.run(problem, "adam", 0.02, None, start, STEPS).params
     schedule_trap, beta_trap = np.abs(float32_rate - reference).max(), np.abs(float32_beta - plain).max()

@@ -155,14 +155,6 @@ def test_tensorflow_compiled_and_eager_loops_agree(problems: dict) -> None:
     np.testing.assert_allclose(results[0], results[1], rtol=1e-12, atol=1e-14)
 
 
-def keras_sgd_run(problem: Problem, optimizer, start, steps: int) -> np.ndarray:  # noqa: ANN001
-    tf = tensorflow_backend.configure(1)
-    variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
-    optimizer.build([variable])
-    history, written = tensorflow_backend.compile_loop(problem, optimizer, variable, steps)()
-    return history.numpy()[: int(written)]
-
-
 def test_keras_precision_traps_exist_and_ours_avoids_them(problems: dict) -> None:
     """A plain Keras SGD (floatx float32, Python-float momentum) drifts off numpy; ours does not."""
     import keras
@@ -176,9 +168,9 @@ def test_keras_precision_traps_exist_and_ours_avoids_them(problems: dict) -> Non
         lr_variable_dtype = plain_sgd.learning_rate.dtype
     finally:
         keras.config.set_floatx("float64")
-    plain = keras_sgd_run(problem, plain_sgd, start, steps)
-    python_float_momentum = keras_sgd_run(problem, keras.optimizers.SGD(learning_rate=np.float64(1e-3), momentum=0.9), start, steps)
-    ours = keras_sgd_run(problem, tensorflow_backend.make_keras_sgd("momentum", 1e-3, 0.9), start, steps)
+    plain = tensorflow_backend.run_optimizer(problem, plain_sgd, start, steps)
+    python_float_momentum = tensorflow_backend.run_optimizer(problem, keras.optimizers.SGD(learning_rate=np.float64(1e-3), momentum=0.9), start, steps)
+    ours = tensorflow_backend.run_optimizer(problem, tensorflow_backend.make_keras_sgd("momentum", 1e-3, 0.9), start, steps)
     assert lr_variable_dtype == "float32"
     assert np.abs(plain - reference).max() > 1e-9
     assert np.abs(python_float_momentum - reference).max() > 1e-9  # the momentum cast alone

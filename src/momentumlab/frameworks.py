@@ -84,13 +84,19 @@ def optax_rmsprop(problem: Problem, lr: float, start: Sequence[float], steps: in
     return _drive(problem, start, steps, lr, schedule, update)
 
 
+def _adam_moments(state: dict, g: Array, beta_1: float, beta_2: float) -> tuple[Array, Array]:
+    """Adam's moving averages, as every framework writes them: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²."""
+    m = beta_1 * state.get("m", 0.0) + (1 - beta_1) * g
+    v = beta_2 * state.get("v", 0.0) + (1 - beta_2) * g * g
+    state.update(m=m, v=v)
+    return m, v
+
+
 def torch_adam(problem: Problem, lr: float, start: Sequence[float], steps: int, *, beta_1: float = 0.9,
                beta_2: float = 0.999, eps: float = 1e-8, schedule: Schedule = CONSTANT) -> Array:
     """m, v as Adam; θ −= (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)."""
     def update(theta: Array, g: Array, state: dict, t: int, eta: float) -> Array:
-        m = beta_1 * state.get("m", 0.0) + (1 - beta_1) * g
-        v = beta_2 * state.get("v", 0.0) + (1 - beta_2) * g * g
-        state.update(m=m, v=v)
+        m, v = _adam_moments(state, g, beta_1, beta_2)
         denominator = np.sqrt(v) / np.sqrt(1 - beta_2**t) + eps
         return theta - (eta / (1 - beta_1**t)) * m / denominator
 
@@ -116,9 +122,8 @@ def _nadam(problem: Problem, lr: float, start: Sequence[float], steps: int, beta
     def update(theta: Array, g: Array, state: dict, t: int, eta: float) -> Array:
         mu, mu_next = cache(t), cache(t + 1)
         product = state.get("product", 1.0) * mu
-        m = beta_1 * state.get("m", 0.0) + (1 - beta_1) * g
-        v = beta_2 * state.get("v", 0.0) + (1 - beta_2) * g * g
-        state.update(product=product, m=m, v=v)
+        m, v = _adam_moments(state, g, beta_1, beta_2)
+        state["product"] = product
         denominator = np.sqrt(v / (1 - beta_2**t)) + eps
         step = eta * (1 - mu) / (1 - product) * g / denominator + eta * mu_next / (1 - product * mu_next) * m / denominator
         return theta - step
@@ -149,9 +154,7 @@ def optax_nadam(problem: Problem, lr: float, start: Sequence[float], steps: int,
                 beta_2: float = 0.999, eps: float = 1e-8, schedule: Schedule = CONSTANT) -> Array:
     """optax ``nadam``: m̂ = β₁·m/(1−β₁^(t+1)) + (1−β₁)·g/(1−β₁ᵗ); θ −= η m̂/(√v̂ + ε); no cache schedule."""
     def update(theta: Array, g: Array, state: dict, t: int, eta: float) -> Array:
-        m = beta_1 * state.get("m", 0.0) + (1 - beta_1) * g
-        v = beta_2 * state.get("v", 0.0) + (1 - beta_2) * g * g
-        state.update(m=m, v=v)
+        m, v = _adam_moments(state, g, beta_1, beta_2)
         m_hat = beta_1 * m / (1 - beta_1 ** (t + 1)) + (1 - beta_1) * g / (1 - beta_1**t)
         return theta - eta * m_hat / (np.sqrt(v / (1 - beta_2**t)) + eps)
 

@@ -159,6 +159,16 @@ def compile_loop(problem: Problem, optimizer: Any, variable: Any, steps: int, *,
     return tf.function(loop, autograph=False, jit_compile=False) if compiled else loop
 
 
+def run_optimizer(problem: Problem, optimizer: Any, start: Sequence[float], steps: int) -> np.ndarray:
+    """The recorded parameters of a compiled run with a given (unbuilt) optimizer object, up to
+    and including the first diverged row (also how the tests show the Keras traps we avoid)."""
+    tf = configure(1)
+    variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
+    optimizer.build([variable])
+    history, written = compile_loop(problem, optimizer, variable, steps)()
+    return history.numpy()[: int(written)]
+
+
 def run(
     problem: Problem,
     method: str,
@@ -172,12 +182,8 @@ def run(
     options: Mapping[str, Any] | None = None,
 ) -> Trajectory:
     """One run through the Keras optimizer of ``method``; the whole loop is one compiled ``tf.function``."""
-    tf = configure(threads)
-    variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
-    optimizer = make_keras_optimizer(method, lr, momentum, schedule, options)
-    optimizer.build([variable])
-    history, written = compile_loop(problem, optimizer, variable, steps)()
-    params = history.numpy()[: int(written)]
+    configure(threads)
+    params = run_optimizer(problem, make_keras_optimizer(method, lr, momentum, schedule, options), start, steps)
     with np.errstate(all="ignore"):
         loss = problem.value(params)
     return truncate_at_divergence(params, loss, steps, problem.box)
