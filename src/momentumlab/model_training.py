@@ -22,6 +22,8 @@ from momentumlab.models import Architecture, BatchedModel
 from momentumlab.optimizers import make_optimizer
 
 Array = np.ndarray
+# A run whose weights leave [−WEIGHT_BOX, WEIGHT_BOX] has diverged (as a 2-D run leaving its box).
+WEIGHT_BOX = 1e6
 
 
 def epoch_orders(seed: int, n_train: int, batch_size: int | None, steps: int) -> Array:
@@ -57,7 +59,7 @@ def record_steps(steps: int, every: int | None) -> Array:
 class ModelRuns:
     """B training runs: weights at ``steps_recorded`` (R, B, n_weights), step losses (steps, B).
 
-    A diverged run (non-finite loss) is frozen at its last finite weights from ``diverged_at``
+    A diverged run (non-finite loss, or a weight beyond ``WEIGHT_BOX``) is frozen at its last finite weights from ``diverged_at``
     on (−1: never), so records stay finite; its later step losses are NaN.
     """
 
@@ -114,7 +116,7 @@ def train(
                 np.take(y, batches[t], axis=0, out=y_batch)
             loss = model.loss_and_gradient(weights, x_batch, y_batch, grad)
             step_loss[t] = loss
-            bad = ~np.isfinite(loss) & (diverged_at < 0)
+            bad = ~(np.isfinite(loss) & (np.abs(weights).max(axis=1) <= WEIGHT_BOX)) & (diverged_at < 0)
             if bad.any():
                 _freeze(np.flatnonzero(bad), t, weights, previous, state, rates, mus, diverged_at)
                 grad[bad] = 0.0
