@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from momentumlab.models import Architecture, evaluate
+from momentumlab.models import Architecture, BatchedModel, chunk_size, evaluate
 
 Array = np.ndarray
 
@@ -84,21 +84,26 @@ def grid_axes(plane: LossPlane, trajectories: Sequence[Array], size: int = 51, m
 
 def grid_loss(
     arch: Architecture, plane: LossPlane, alphas: Array, betas: Array, x: Array, y: Array,
-    memory_bytes: int = 64 << 20,
+    memory_bytes: int = 4 << 20,
 ) -> Array:
     """The loss at c + α v₁ + β v₂ on the grid -> (len(betas), len(alphas)).
 
     Grid points are a batch of models (``models.evaluate``), built and evaluated chunk by
     chunk so activations and weights together stay within ``memory_bytes``.
     """
-    per_model = 8 * (x.shape[0] * (sum(arch.sizes[1:]) + 1) + arch.n_weights)
-    chunk = max(1, int(memory_bytes // per_model))
     a, b = (g.reshape(-1) for g in np.meshgrid(alphas, betas))
+    chunk = min(a.size, chunk_size(arch, x.shape[0], memory_bytes))
+    model = BatchedModel(arch, chunk, x.shape[0])
+    weights = np.empty((chunk, arch.n_weights))
     loss = np.empty(a.size)
-    for start in range(0, a.size, chunk):
-        rows = slice(start, start + chunk)
-        weights = plane.centre + a[rows, None] * plane.directions[0] + b[rows, None] * plane.directions[1]
-        loss[rows], _ = evaluate(arch, weights, x, y, memory_bytes)
+    with np.errstate(all="ignore"):
+        for start in range(0, a.size, chunk):
+            rows = slice(start, start + chunk)
+            block = weights[: len(a[rows])]
+            np.multiply(a[rows, None], plane.directions[0], out=block)
+            block += b[rows, None] * plane.directions[1]
+            block += plane.centre
+            loss[rows], _ = model.loss(block, x, y)
     return loss.reshape(len(betas), len(alphas))
 
 

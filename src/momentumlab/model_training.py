@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from momentumlab.models import Architecture, BatchedModel
+from momentumlab.models import Architecture, BatchedModel, chunk_size
 from momentumlab.optimizers import make_optimizer
 
 Array = np.ndarray
@@ -80,7 +80,8 @@ def train(
     """Run B = len(lr) optimizers from the same ``initial`` weights on (x, y).
 
     ``batches`` (steps, batch) are the example indices per step (``batch_indices``); None is
-    full batch. Per step: loss and gradient of every run on the same batch (``BatchedModel``),
+    full batch. Per step: loss and gradient of every run on the same batch (``BatchedModel``,
+    a block of runs at a time),
     then one in-place optimizer step (``Optimizer.step_into``, the update rules of
     ``optimizers``).
     """
@@ -97,7 +98,10 @@ def train(
     weights[:] = initial
     state, grad, previous = optimizer.init(weights), np.empty(shape), weights.copy()
     size = x.shape[0] if batches is None else batches.shape[1]
-    model = BatchedModel(arch, runs, size)
+    # Runs go through the model in blocks whose activations stay in cache (~2× faster than all at once).
+    block = min(runs, chunk_size(arch, size, 4 << 20))
+    model = BatchedModel(arch, block, size)
+    loss = np.empty(runs)
     x_batch, y_batch = (x, y) if batches is None else (np.empty((size, x.shape[1])), np.empty(size, dtype=y.dtype))
     marks = record_steps(steps, every)
     recorded = np.empty((len(marks), runs, arch.n_weights))
@@ -114,7 +118,9 @@ def train(
             if batches is not None:
                 np.take(x, batches[t], axis=0, out=x_batch)
                 np.take(y, batches[t], axis=0, out=y_batch)
-            loss = model.loss_and_gradient(weights, x_batch, y_batch, grad)
+            for start in range(0, runs, block):
+                rows = slice(start, start + block)
+                loss[rows] = model.loss_and_gradient(weights[rows], x_batch, y_batch, grad[rows])
             step_loss[t] = loss
             bad = ~(np.isfinite(loss) & (np.abs(weights).max(axis=1) <= WEIGHT_BOX)) & (diverged_at < 0)
             if bad.any():
