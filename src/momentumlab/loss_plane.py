@@ -55,7 +55,8 @@ def fit_plane(trajectories: Sequence[Array], centre: Array) -> LossPlane:
     (explained variance 0), so the plane always exists.
     """
     centre = np.asarray(centre, dtype=np.float64)
-    deviations = np.concatenate([np.asarray(t, dtype=np.float64).reshape(-1, centre.size) for t in trajectories]) - centre
+    points = np.concatenate([np.asarray(t, dtype=np.float64).reshape(-1, centre.size) for t in trajectories])
+    deviations = points - centre
     _, singular, vt = np.linalg.svd(deviations, full_matrices=False)
     total = float(np.sum(singular**2))
     directions = np.zeros((2, centre.size))
@@ -73,7 +74,9 @@ def fit_plane(trajectories: Sequence[Array], centre: Array) -> LossPlane:
     return LossPlane(centre=centre, directions=directions * signs[:, None], explained_variance=explained)
 
 
-def grid_axes(plane: LossPlane, trajectories: Sequence[Array], size: int = 51, margin: float = 0.2) -> tuple[Array, Array]:
+def grid_axes(
+    plane: LossPlane, trajectories: Sequence[Array], size: int = 51, margin: float = 0.2
+) -> tuple[Array, Array]:
     """(alphas, betas): ``size`` points each, covering every projected point plus ``margin`` of the span."""
     coords = np.concatenate([plane.coordinates(np.asarray(t).reshape(-1, plane.centre.size)) for t in trajectories])
     low, high = coords.min(axis=0), coords.max(axis=0)

@@ -59,8 +59,8 @@ def record_steps(steps: int, every: int | None) -> Array:
 class ModelRuns:
     """B training runs: weights at ``steps_recorded`` (R, B, n_weights), step losses (steps, B).
 
-    A diverged run (non-finite loss, or a weight beyond ``WEIGHT_BOX``) is frozen at its last finite weights from ``diverged_at``
-    on (−1: never), so records stay finite; its later step losses are NaN.
+    A diverged run (non-finite loss, or a weight beyond ``WEIGHT_BOX``) is frozen at its last
+    finite weights from ``diverged_at`` on (−1: never), so records stay finite.
     """
 
     steps_recorded: Array
@@ -149,12 +149,15 @@ def rank_runs(train_loss: Array, steps_recorded: Array, tolerance: float) -> tup
     ``train_loss`` (B, R) is each run's full training loss at the record steps. A run has
     *reached* at the first record step where its loss ≤ lowest + ``tolerance``, with lowest the
     smallest training loss any run reached (−1: never). Runs rank by that step (never last),
-    then by final training loss; returns (order best first, steps_to_reach (B,), lowest).
+    then by final training loss (to 12 decimals, then in the given order). Returns
+    (order best first, steps_to_reach (B,), lowest).
     """
     finite = np.where(np.isfinite(train_loss), train_loss, np.inf)
     lowest = float(finite.min())
     hit = finite <= lowest + tolerance
     reached = np.where(hit.any(axis=1), steps_recorded[np.argmax(hit, axis=1)], -1)
     never = np.iinfo(np.int64).max
-    order = np.lexsort((finite[:, -1], np.where(reached < 0, never, reached)))
+    # Final losses equal to 12 decimals tie (a numpy run and its TensorFlow twin differ by rounding);
+    # lexsort is stable, so ties keep the runs' order.
+    order = np.lexsort((np.round(finite[:, -1], 12), np.where(reached < 0, never, reached)))
     return order, reached, lowest

@@ -204,7 +204,9 @@ def chunk_size(arch: Architecture, examples: int, memory_bytes: int) -> int:
     return int(max(1, memory_bytes // per_model))
 
 
-def evaluate(arch: Architecture, weights: Array, x: Array, y: Array, memory_bytes: int = 4 << 20) -> tuple[Array, Array]:
+def evaluate(
+    arch: Architecture, weights: Array, x: Array, y: Array, memory_bytes: int = 4 << 20
+) -> tuple[Array, Array]:
     """(loss (N,), accuracy (N,)) of N weight vectors, chunk by chunk (``chunk_size``)."""
     weights = np.atleast_2d(weights)
     chunk = min(len(weights), chunk_size(arch, x.shape[0], memory_bytes))
