@@ -18,7 +18,7 @@ except ConfigError as error:
 
 EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.experiments}
 FORMATS = CONFIG.animation.formats
-SLIDES_ENABLED = CONFIG.slides.enabled and "gif" in FORMATS
+SLIDES_ENABLED = CONFIG.slides.enabled
 NAME = "[a-z0-9_]+"
 TEMPLATE_DIR = os.path.join(workflow.basedir, "templates")
 TEMPLATE_FILES = sorted(glob.glob(os.path.join(TEMPLATE_DIR, "*.j2")))

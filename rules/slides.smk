@@ -1,7 +1,10 @@
 rule build_slides:
     input:
         summary="reports/summary.json",
-        gifs=expand("reports/{experiment}/compare.gif", experiment=EXPERIMENTS),
+        # the race as a GIF, or as an MP4 (shown by its PNG poster) when the config renders no GIFs
+        media=expand("reports/{experiment}/compare.{suffix}", experiment=EXPERIMENTS,
+                     suffix="gif" if "gif" in FORMATS else "mp4"),
+        posters=expand("reports/{experiment}/compare.png", experiment=EXPERIMENTS),
     output:
         "reports/slides.pptx",
     params:

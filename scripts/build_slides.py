@@ -1,4 +1,4 @@
-"""Snakemake entry point: the 16:9 slide deck with the compare GIFs, tables and notes."""
+"""Snakemake entry point: the 16:9 slide deck with the races (GIF, else MP4), tables and notes."""
 
 import datetime
 from pathlib import Path
@@ -9,13 +9,15 @@ from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
     labels = snakemake.params.labels
-    gifs = {name: Path(path) for name, path in zip(labels, snakemake.input.gifs)}
+    media = {name: Path(path) for name, path in zip(labels, snakemake.input.media)}
+    posters = {name: Path(path) for name, path in zip(labels, snakemake.input.posters)}
     inputs = DeckInputs(
         title=snakemake.params.slides["title"],
         author=snakemake.params.slides["author"],
         config_title=snakemake.params.title,
         summary=read_json(snakemake.input.summary),
-        compare_gifs=gifs,
+        compare_media=media,
+        posters=posters,
         experiment_labels=labels,
         date=datetime.date.today(),
     )

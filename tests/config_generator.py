@@ -186,8 +186,10 @@ def present_stages(config: Config, root: Path, template_dir: Path, summary: dict
     if config.slides.enabled:
         deck = out_dir / "slides.pptx"
         build_deck(DeckInputs(title=config.slides.title, author=config.slides.author, config_title=config.title,
-                              summary=summary, compare_gifs={e.name: Path(media[e.name]["compare"].get("gif", ""))
-                                                             for e in config.experiments},
+                              summary=summary,
+                              compare_media={e.name: Path(media[e.name]["compare"]["gif" if "gif" in media[e.name]["compare"]
+                                                                                    else "mp4"]) for e in config.experiments},
+                              posters={e.name: Path(media[e.name]["compare"]["png"]) for e in config.experiments},
                               experiment_labels={e.name: e.label for e in config.experiments},
                               date=datetime.date(2026, 1, 1)), deck)
     scrubbers = {e.name: scrubber_data(labelled_runs(e, media[e.name]["trajectories"]), e.steps,

@@ -99,9 +99,69 @@ def test_sortable_table_reorders_rows(browser_page) -> None:
     page = browser_page[0]
     table = page.locator("table.sortable").nth(1)
     header = table.locator("thead th button").nth(4)  # final loss
+    cells = table.locator("tbody tr td:nth-child(5)")
+
+    def column() -> list[float]:
+        return [float(value) for value in cells.evaluate_all("cells => cells.map(c => c.dataset.sort)")]
+
     header.click()
-    first = table.locator("tbody tr").first.locator("td").nth(4).get_attribute("data-sort")
+    assert table.locator("thead th").nth(4).get_attribute("aria-sort") == "ascending"
+    ascending = column()
     header.click()
     assert table.locator("thead th").nth(4).get_attribute("aria-sort") == "descending"
-    last = table.locator("tbody tr").first.locator("td").nth(4).get_attribute("data-sort")
-    assert float(first) <= float(last)
+    descending = column()
+    assert len(set(ascending)) > 1, "the test needs distinct values to see a reordering"
+    assert ascending == sorted(ascending) and descending == sorted(ascending, reverse=True)
+
+
+def _page_at(browser_page, width: int, uri: str):
+    """Another page of the same browser, ``width`` CSS pixels wide, loaded from ``uri``."""
+    page = browser_page[0].context.browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(uri, wait_until="load")
+    return page
+
+
+def test_tables_fit_the_content_column_at_1280_px(browser_page, tiny_workflow: Path) -> None:
+    page = _page_at(browser_page, 1280, (tiny_workflow / "reports" / "index.html").as_uri())
+    try:
+        widths = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.table-wrap')).map(wrap =>"
+            " [wrap.closest('section').id, wrap.querySelector('table').scrollWidth, wrap.clientWidth])"
+        )
+    finally:
+        page.close()
+    assert len(widths) >= 4
+    assert [row for row in widths if row[1] > row[2]] == [], "tables that need horizontal scrolling"
+
+
+def test_loss_plots_take_the_full_content_width_on_a_phone(browser_page, tiny_workflow: Path) -> None:
+    page = _page_at(browser_page, 390, (tiny_workflow / "reports" / "index.html").as_uri())
+    try:
+        content, plots = page.evaluate(
+            "() => { const main = document.querySelector('main'), style = getComputedStyle(main);"
+            " const content = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);"
+            " const plots = Array.from(document.querySelectorAll('#overview .grid img'))"
+            "   .map(img => [img.getBoundingClientRect().width, img.naturalWidth]);"
+            " return [content, plots]; }"
+        )
+    finally:
+        page.close()
+    assert len(plots) == 2
+    for shown, natural in plots:
+        assert shown >= content - 4, (shown, content)
+        assert natural <= 2 * shown  # drawn for a small screen: its text is not shrunk to a third
+
+
+def test_scrubber_shows_a_zero_loss_as_0(tmp_path: Path, browser_page) -> None:
+    from test_report import synthetic  # a report whose runs end at loss exactly 0
+
+    from momentumlab.report import write_page
+
+    _, page_text = synthetic(tmp_path)
+    write_page(tmp_path / "reports" / "index.html", page_text)
+    page = _page_at(browser_page, 1280, (tmp_path / "reports" / "index.html").as_uri())
+    try:
+        readout = page.locator("[data-scrubber] [data-readout]").first.text_content()
+    finally:
+        page.close()
+    assert "loss 0 at step 20" in readout and "e+0" not in readout

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from momentumlab.config import parse_config
+
 from config_generator import (
     BACKENDS, FORMATS, METHODS, PROBLEMS, compute_stages, parse_or_refusal, present_stages, random_config,
     unflagged_non_finite,
@@ -69,6 +71,7 @@ def test_a_valid_config_runs_or_is_refused(seed: int, tmp_path: Path) -> None:
     if config is None:
         assert refusal.startswith("config error at ") and "\n" not in refusal, refusal
         return
+    assert parse_config(config.data) == config  # the scripts re-validate what the rules pass them
     began = cpu_seconds()
     tracemalloc.start()
     try:

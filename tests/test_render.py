@@ -252,3 +252,205 @@ def test_a_long_title_stays_clear_of_the_status_line(width, height):
             assert scene.layers[-1].get_text().startswith("Linear regression")
         finally:
             scene.close()
+
+
+def _sweep_result(final_distance, final_loss=None, diverged_at=None, steps_to_tolerance=None, has_optimum=True):
+    from momentumlab.sweep import SweepResult
+
+    shape = np.shape(final_distance)
+    lr, momentum = np.geomspace(1e-4, 1e-1, shape[1]), np.linspace(0.0, 0.9, shape[0])
+    return SweepResult(
+        method="momentum", steps=50, tolerance=1e-3, lr=lr, momentum=momentum,
+        final_params=np.zeros((*shape, 2)),
+        final_loss=np.zeros(shape) if final_loss is None else np.asarray(final_loss, float),
+        final_distance=np.asarray(final_distance, float),
+        diverged_at=np.full(shape, -1) if diverged_at is None else np.asarray(diverged_at),
+        steps_to_tolerance=np.zeros(shape, int) if steps_to_tolerance is None else np.asarray(steps_to_tolerance),
+        has_optimum=has_optimum,
+    )
+
+
+def _hatched_pixels(path):
+    """Pixels of the diverged cells' grey face (the legend's sample adds a few hundred)."""
+    from matplotlib.colors import to_rgb
+
+    from momentumlab.render.heatmap import DIVERGED_FACE
+
+    rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    face = np.array([round(255 * c) for c in to_rgb(DIVERGED_FACE)])
+    return int(np.sum(np.all(np.abs(rgb - face) <= 2, axis=-1)))
+
+
+def test_a_sweep_that_ends_at_distance_zero_is_coloured_not_hatched(tmp_path):
+    from momentumlab.render.heatmap import panels_for, render_sweep_heatmap
+
+    # Rosenbrock from (1, 1): every run stays on the optimum, distance and steps exactly 0.
+    zeros = _sweep_result(np.zeros((4, 5)))
+    render_sweep_heatmap(zeros, tmp_path / "zeros.png", "from the optimum")
+    # Himmelblau: one cell lands exactly on a minimum, the others nearby; one cell diverged.
+    distance = np.geomspace(1e-6, 1.0, 20).reshape(4, 5)
+    distance[1, 2] = 0.0
+    diverged = np.full((4, 5), -1)
+    diverged[3, 4], distance[3, 4] = 7, np.nan
+    mixed = _sweep_result(distance, diverged_at=diverged, steps_to_tolerance=np.full((4, 5), 9))
+    render_sweep_heatmap(mixed, tmp_path / "mixed.png", "one exact zero")
+    render_sweep_heatmap(_sweep_result(np.ones((4, 5))), tmp_path / "ones.png", "nowhere near")
+    # only the legend's "diverged" sample is grey: no cell is drawn as diverged
+    assert _hatched_pixels(tmp_path / "zeros.png") == pytest.approx(_hatched_pixels(tmp_path / "ones.png"), abs=50)
+    one_cell = _hatched_pixels(tmp_path / "mixed.png") - _hatched_pixels(tmp_path / "ones.png")
+    assert 4000 < one_cell < 25_000  # the diverged cell on both panels (2 × about 95 × 100 px, less the hatching)
+    assert all(panel.zeros().all() for panel in panels_for(zeros))
+    assert panels_for(mixed)[0].zeros().sum() == 1 and mixed.best() == (1, 2)
+
+
+def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from momentumlab.render import heatmap
+
+    labels = []
+    original = Figure.legend
+
+    def spy(self, *args, **kwargs):
+        labels.append([handle.get_label() for handle in kwargs["handles"]])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "legend", spy)
+    heatmap.render_sweep_heatmap(_sweep_result(np.zeros((3, 3))), tmp_path / "a.png", "zero")
+    heatmap.render_sweep_heatmap(_sweep_result(np.ones((3, 3)), steps_to_tolerance=np.full((3, 3), 5)),
+                                 tmp_path / "b.png", "one")
+    assert any("exactly 0" in label for label in labels[0])
+    assert not any("exactly 0" in label or "0 steps" in label for label in labels[1])
+
+
+def test_a_run_that_starts_on_the_optimum_draws_its_distance_curve(tmp_path):
+    from momentumlab.render.views import DistanceView
+
+    problem = make_problem("rosenbrock")
+    trajectory = run(problem, "momentum", 1e-3, 0.9, (1.0, 1.0), 20)
+    assert np.all(trajectory.distance(problem) == 0)
+    view = DistanceView(problem, trajectory)
+    assert view.curve
+    render_run(problem, trajectory, "on the optimum", SMALL, {}, tmp_path / "zero.png", progress=False)
+    assert not DistanceView(make_problem("saddle"), trajectory).curve
+
+
+def _drawn_text_extents(figure):
+    """Every visible text's window extent as drawn (mplot3d moves tick labels during its draw)."""
+    from unittest import mock
+
+    from matplotlib.text import Text
+
+    seen = {}
+    original = Text.draw
+
+    def spy(self, renderer):
+        original(self, renderer)
+        if self.get_visible() and self.get_text():
+            seen[id(self)] = (self, self.get_window_extent(renderer))
+
+    with mock.patch.object(Text, "draw", spy):
+        figure.canvas.draw()
+    return seen
+
+
+def _outside(figure, boxes):
+    frame = figure.bbox
+    return [(name, [round(v) for v in box.extents]) for name, box in boxes
+            if box.x0 < frame.x0 - 0.5 or box.y0 < frame.y0 - 0.5 or box.x1 > frame.x1 + 0.5 or box.y1 > frame.y1 + 0.5]
+
+
+def _race_runs(problem, start, lr, steps=100):
+    runs = {}
+    for method in ("sgd", "momentum", "nesterov"):
+        trajectory = run(problem, method, lr, 0.0 if method == "sgd" else 0.9, start, steps)
+        runs[f"{method} · numpy"] = runs[f"{method} · tensorflow"] = trajectory
+    return runs
+
+
+@pytest.mark.parametrize("width, height", [(320, 180), (3840, 2160)])
+def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
+    from momentumlab.render.engine import rc_context
+    from momentumlab.render.scenes import compare_scene, run_scene
+
+    problem = make_problem("rosenbrock")
+    runs = _race_runs(problem, (-1.5, 2.5), 1e-3)
+    with rc_context(width, height):
+        for scene in (compare_scene(problem, runs, "Rosenbrock valley", width, height),
+                      run_scene(problem, runs["momentum · numpy"], "Rosenbrock valley: momentum (numpy)", width, height)):
+            try:
+                figure = scene.figure
+                texts = _drawn_text_extents(figure)
+                renderer = figure.canvas.get_renderer()
+                boxes = [(text.get_text(), box) for text, box in texts.values()]
+                boxes += [("legend", legend.get_window_extent(renderer)) for legend in figure.legends]
+                assert _outside(figure, boxes) == []
+                for legend in figure.legends:  # the race legend sits below every axis' labels
+                    top = legend.get_window_extent(renderer).y1
+                    for ax in figure.axes:
+                        for label in (ax.xaxis.label, *ax.get_xticklabels()):
+                            if id(label) in texts and ax.name != "3d":
+                                assert texts[id(label)][1].y0 >= top - 0.5, (label.get_text(), top)
+            finally:
+                scene.close()
+
+
+@pytest.mark.parametrize("kind, start", [("quadratic", (-4.0, 3.0)), ("rosenbrock", (-1.5, 2.5)), ("beale", (1.0, 1.5))])
+@pytest.mark.parametrize("width, height", [(960, 540), (3840, 2160)])
+def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, height):
+    from momentumlab.render.engine import rc_context
+    from momentumlab.render.scenes import clear_cache, run_scene
+
+    clear_cache()
+    problem = make_problem(kind)
+    trajectory = run(problem, "momentum", 1e-3, 0.9, start, 20)
+    with rc_context(width, height):
+        scene = run_scene(problem, trajectory, kind, width, height)
+        try:
+            texts = _drawn_text_extents(scene.figure)
+            surface = next(ax for ax in scene.figure.axes if ax.name == "3d")
+            for axis in (surface.xaxis, surface.yaxis):
+                label = texts[id(axis.label)][1]
+                ticks = [texts[id(tick)] for tick in axis.get_ticklabels() if id(tick) in texts]
+                assert ticks, "tick labels were drawn"
+                assert not [text.get_text() for text, box in ticks if box.overlaps(label)], axis.axis_name
+        finally:
+            scene.close()
+
+
+def test_the_slower_run_stays_visible_where_paths_share_their_first_steps(tmp_path):
+    from matplotlib.colors import to_rgb
+
+    from momentumlab.render.style import RUN_COLORS
+
+    problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race
+    runs = {f"{method} · numpy": run(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
+            for method in ("sgd", "momentum", "nesterov")}
+    settings = Animation(width=960, height=540, fps=12, frames=4, hold_seconds=0.0, formats=())
+    render_compare(problem, runs, "race", settings, {}, tmp_path / "race.png", progress=False)
+    pixels = np.asarray(Image.open(tmp_path / "race.png").convert("RGB")).astype(int)[:, :480]  # the contour
+    for color in RUN_COLORS[:3]:
+        target = np.array([round(255 * c) for c in to_rgb(color)])
+        # a path hidden under another shows only its head marker (about 100 px of its colour)
+        assert np.sum(np.all(np.abs(pixels - target) <= 12, axis=-1)) > 140, color
+
+
+def test_loss_plot_text_is_legible_on_a_phone_and_inside_the_figure():
+    import matplotlib
+
+    from momentumlab.render.animations import LOSS_PLOT_SIZE, LOSS_TEXT_SCALE, loss_overlay_figure
+    from momentumlab.render.style import scaled_rc
+
+    problem, momentum = _rosenbrock(200)
+    runs = {"sgd · numpy": run(problem, "sgd", 1.5e-5, 0.0, (-5.0, -5.0), 200), "momentum · numpy": momentum,
+            "momentum · tensorflow": momentum}
+    phone = 364  # CSS pixels of the report's content column on a 390 px wide phone
+    with matplotlib.rc_context(scaled_rc(*LOSS_PLOT_SIZE, LOSS_TEXT_SCALE)):
+        figure = loss_overlay_figure(runs, "Rosenbrock: loss per step")
+        texts = _drawn_text_extents(figure)
+    renderer = figure.canvas.get_renderer()
+    boxes = [(text.get_text(), box) for text, box in texts.values()]
+    assert _outside(figure, boxes + [("legend", figure.legends[0].get_window_extent(renderer))]) == []
+    for text, box in texts.values():
+        shown = text.get_fontsize() * figure.dpi / 72 * phone / figure.bbox.width
+        assert shown >= 10, (text.get_text(), shown)

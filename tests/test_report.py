@@ -56,7 +56,8 @@ def write_image(path: Path, size: tuple[int, int] = (8, 6)) -> None:
     Image.new("RGB", size, (40, 90, 160)).save(path)
 
 
-def synthetic(tmp_path: Path, extra: dict | None = None) -> tuple[dict, str]:
+def synthetic(tmp_path: Path, extra: dict | None = None, runs: list | None = None,
+              loss: np.ndarray | None = None) -> tuple[dict, str]:
     """A summary, media written under tmp_path/reports, the context and the rendered page."""
     reports = tmp_path / "reports"
     media = {
@@ -76,11 +77,12 @@ def synthetic(tmp_path: Path, extra: dict | None = None) -> tuple[dict, str]:
             write_image(Path(path))
     summary = {
         "title": "Report test",
-        "runs": [run("sgd", "numpy"), run("heavy", "numpy", steps_to_tolerance=12, distance_to_optimum=1e-4)],
+        "runs": runs or [run("sgd", "numpy"), run("heavy", "numpy", steps_to_tolerance=12, distance_to_optimum=1e-4)],
         "agreement": [],
         **(extra or {}),
     }
-    trajectory = Trajectory(params=np.linspace([-4.0, 3.0], [0.0, 0.0], 21), loss=np.linspace(10, 0, 21), steps=20)
+    loss = np.linspace(10, 0, 21) if loss is None else loss
+    trajectory = Trajectory(params=np.linspace([-4.0, 3.0], [0.0, 0.0], 21), loss=loss, steps=20)
     extent = {"x": [-5.0, 5.0], "y": [-5.0, 5.0], "width": 8, "height": 6}
     scrubbers = {"bowl": scrubber_data({f"{EVIL} · numpy": trajectory, "heavy · numpy": trajectory}, 20, extent)}
     context = report_context(summary, parse_config(CONFIG).data, {"bowl": media}, reports, scrubbers)
@@ -226,3 +228,80 @@ def test_workflow_report_is_offline_and_snakemake_report_builds(tiny_workflow: P
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tiny_workflow / "reports" / "snakemake-report.html").stat().st_size > 10_000
+
+
+def visible_text(page: str) -> str:
+    """The page's text without tags, scripts' JSON or runs of white space."""
+    page = re.sub(r"<script.*?</script>", " ", page, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def test_a_problem_without_a_minimum_speaks_of_loss_not_distance(tmp_path: Path) -> None:
+    saddle = {"problem": "saddle", "optimum": None, "distance_to_optimum": None, "final_loss": -2.5}
+    runs = [run("sgd", "numpy", **saddle), run("heavy", "numpy", **saddle, diverged=True, diverged_at=7)]
+    sweep = {"experiment": "bowl", "lr": [0.01, 0.1], "momentum": [0.0, 0.9], "has_optimum": False, "steps": 1,
+             "final_distance": [[None, None], [None, None]], "final_loss": [[-1.5, -4.25], [None, -2.0]],
+             "steps_to_tolerance": [[None, None], [None, None]], "diverged_fraction": 0.25,
+             "best": {"lr": 0.1, "momentum": 0.0, "final_distance": None, "steps_to_tolerance": None}}
+    context, page = synthetic(tmp_path, {"sweeps": [sweep]}, runs=runs)
+    text = visible_text(page)
+    assert not context["experiments"][0]["has_optimum"]
+    assert "optimum" not in text.split("Overview", 1)[1].split("Media for slides")[0].replace(
+        "tolerance of an optimum", ""), "a saddle section mentions an optimum"
+    assert "no minimum" in text and "Distance to optimum" not in text
+    assert "Lowest final loss: learning rate 0.1, momentum 0, final loss -4.25." in text
+    assert "each run for 1 step." in text
+    assert "star marks the optimum" not in page
+
+
+def test_a_problem_with_a_minimum_keeps_its_distance_columns(tmp_path: Path) -> None:
+    context, page = synthetic(tmp_path)
+    text = visible_text(page)
+    assert context["experiments"][0]["has_optimum"]
+    assert "Distance" in text and "Steps to tol." in text and "nearest optimum (0, 0)" in text
+    assert "20 steps, tolerance 0.001" in text
+
+
+@pytest.mark.parametrize("loss, caption", [
+    (np.linspace(10, 0, 21), "symmetric-log"),
+    (np.geomspace(10, 1e-3, 21), "loss per step, log axes."),
+])
+def test_the_loss_plot_caption_names_its_axes(tmp_path: Path, loss: np.ndarray, caption: str) -> None:
+    text = visible_text(synthetic(tmp_path, loss=loss)[1])
+    assert caption in text
+    assert ("symmetric-log" in text) == (caption == "symmetric-log")
+
+
+def test_counts_are_pluralised(tmp_path: Path) -> None:
+    runs = [run("sgd", "numpy", steps=1), run("heavy", "numpy", steps=1)]
+    context, page = synthetic(tmp_path, runs=runs)
+    context["experiments"][0]["steps"] = 1
+    text = visible_text(render_report(TEMPLATES, context))
+    assert "1 step," in text and "1 steps" not in text
+    assert "1 experiment," in text and "1 experiments" not in text
+    assert "0 of 2 runs" in text
+    text = visible_text(synthetic(tmp_path / "one", runs=[run("heavy", "numpy")])[1])
+    assert "0 of 1 run" in text and "1 runs" not in text
+
+
+@pytest.mark.parametrize("formats", [["gif", "mp4"], ["mp4"], ["gif"]])
+def test_the_slide_media_text_matches_the_formats(tmp_path: Path, formats: list) -> None:
+    context, _ = synthetic(tmp_path)
+    assert context["slide_media"], "the synthetic report has GIFs for slides"
+    context["animation"] = {**context["animation"], "formats": formats}
+    text = visible_text(render_report(TEMPLATES, context)).split("Media for slides", 2)[-1]
+    assert ("GIFs loop forever" in text) == ("gif" in formats)
+    assert ("MP4s (H.264) play once" in text) == ("mp4" in formats)
+
+
+def test_scrubber_draws_slow_runs_on_top_as_the_race_does() -> None:
+    from momentumlab.backends.numpy_backend import run as run_optimizer
+
+    problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race: sgd shares nesterov's path
+    runs = {f"{method} · numpy": run_optimizer(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
+            for method in ("sgd", "momentum", "nesterov")}
+    data = scrubber_data(runs, 400, {"x": [-5, 5], "y": [-5, 5]})
+    order = [item["label"] for item in data["runs"]]
+    assert order == ["nesterov · numpy", "momentum · numpy", "sgd · numpy"]  # lowest final loss at the bottom
+    widths = [item["width"] for item in data["runs"]]
+    assert widths == sorted(widths, reverse=True) and data["runs"][0]["halo"] == 0 < data["runs"][-1]["halo"]

@@ -120,3 +120,111 @@ def test_viridis_matches_matplotlib():
     for fraction in (0.0, 0.3, 0.5, 0.77, 1.0):
         expected = [round(255 * c) for c in colormaps["viridis"](fraction)[:3]]
         assert all(abs(a - b) <= 6 for a, b in zip(viridis(fraction), expected)), fraction
+
+
+def _record(experiment="bowl", **values):
+    record = {"experiment": experiment, "label": experiment, "problem": "quadratic", "start": [1.0, 1.0],
+              "optimizer": "heavy", "optimizer_label": "heavy", "method": "momentum", "backend": "numpy", "lr": 0.1,
+              "momentum": 0.9, "steps": 1, "final_loss": 0.5, "distance_to_optimum": 0.1,
+              "steps_to_tolerance": None, "diverged": False, "diverged_at": None}
+    record.update(values)
+    return record
+
+
+def _deck(tmp_path, summary):
+    import datetime
+
+    from momentumlab.slides import DeckInputs, build_deck
+
+    inputs = DeckInputs(title="Deck", author="", config_title="", summary=summary, compare_media={},
+                        experiment_labels={}, date=datetime.date(2026, 1, 1))
+    build_deck(inputs, tmp_path / "deck.pptx")
+    return Presentation(str(tmp_path / "deck.pptx"))
+
+
+def _texts(slide):
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def _sweep(**values):
+    sweep = {"experiment": "bowl", "method": "momentum", "steps": 10, "lr": [0.01, 0.1, 1.0], "momentum": [0.0, 0.5],
+             "has_optimum": True, "best": {"lr": 0.01, "momentum": 0.0}}
+    sweep.update(values)
+    return sweep
+
+
+def _heatmap(deck):
+    slide = next(s for s in deck.slides if any(t.startswith("Where momentum works") for t in _texts(s)))
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    cells = [[table.cell(r, c) for c in range(1, len(table.columns))] for r in range(1, len(table.rows))]
+    return slide, cells[::-1]  # rows bottom-up, as in the summary's [momentum][lr] grids
+
+
+def test_counts_are_pluralised_on_the_title_and_experiment_slides(tmp_path):
+    deck = _deck(tmp_path, {"runs": [_record()]})
+    title = " ".join(_texts(deck.slides[0]))
+    assert "1 experiment (" in title and "1 experiments" not in title
+    assert "optimizer: momentum" in title and "backend: numpy" in title
+    notes = deck.slides[0].notes_slide.notes_text_frame.text
+    assert "1 experiments" not in notes
+    deck = _deck(tmp_path, {"runs": [_record("a"), _record("b", backend="tensorflow")]})
+    assert "2 experiments (" in " ".join(_texts(deck.slides[0]))
+
+
+def test_sweep_slide_without_a_minimum_colours_final_loss_and_crosses_only_diverged_cells(tmp_path):
+    from momentumlab.slides import DIVERGED
+
+    loss = [[-0.5, -3.0, None], [0.2, None, None]]
+    sweep = _sweep(has_optimum=False, final_distance=[[None] * 3] * 2, final_loss=loss,
+                   best={"lr": 0.1, "momentum": 0.0}, diverged_fraction=0.5)
+    slide, cells = _heatmap(_deck(tmp_path, {"runs": [_record(distance_to_optimum=None)], "sweeps": [sweep]}))
+    for row, values in zip(cells, loss):
+        for cell, value in zip(row, values):
+            assert (cell.text == "×") == (value is None), (cell.text, value)
+            assert (cell.fill.fore_color.rgb == DIVERGED) == (value is None)
+    assert cells[0][1].text == "★"
+    caption = _texts(slide)[-1]
+    assert "final loss" in caption and "distance" not in caption
+
+
+def test_sweep_slide_colours_an_exact_zero_distance(tmp_path):
+    from momentumlab.slides import DIVERGED, viridis
+
+    distance = [[0.0, 1e-6, 1.0], [1e-3, None, 1e-2]]
+    sweep = _sweep(final_distance=distance, final_loss=[[0.0, 1.0, 1.0], [1.0, None, 1.0]])
+    slide, cells = _heatmap(_deck(tmp_path, {"runs": [_record()], "sweeps": [sweep]}))
+    fills = [[cell.fill.fore_color.rgb for cell in row] for row in cells]
+    assert fills[0][0] == fills[0][1] == viridis(0.0)  # 0 takes the colour of the smallest distance
+    assert fills[0][2] == viridis(1.0) and fills[1][1] == DIVERGED
+    assert [cell.text for row in cells for cell in row].count("×") == 1
+    assert "0 = darkest" in _texts(slide)[-1]
+
+
+def test_without_gifs_the_race_is_an_mp4_movie_with_its_poster(tmp_path):
+    poster = tmp_path / "compare.png"
+    Image.new("RGB", (32, 18), (200, 30, 30)).save(poster)
+    movie = tmp_path / "compare.mp4"
+    movie.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    import datetime
+
+    from momentumlab.slides import DeckInputs, build_deck
+
+    inputs = DeckInputs(title="Deck", author="", config_title="", summary={"runs": [_record()]},
+                        compare_media={"bowl": movie}, posters={"bowl": poster}, experiment_labels={},
+                        date=datetime.date(2026, 1, 1))
+    build_deck(inputs, tmp_path / "deck.pptx")
+    deck = Presentation(str(tmp_path / "deck.pptx"))
+    race = deck.slides[1]
+    movies = [shape for shape in race.shapes if shape.shape_type == 16]  # MSO_SHAPE_TYPE.MEDIA
+    assert len(movies) == 1 and not list(pictures(deck))
+    parts = {rel.target_part.partname: rel.target_part.blob for rel in race.part.rels.values() if not rel.is_external}
+    assert movie.read_bytes() in parts.values() and poster.read_bytes() in parts.values()
+
+
+def test_an_mp4_only_config_still_builds_the_deck(tmp_path, snakemake_in):
+    config = tmp_path / "mp4.yaml"
+    config.write_text((ROOT / "tests" / "tiny.yaml").read_text().replace("formats: [gif, mp4]", "formats: [mp4]"))
+    assert "formats: [mp4]" in config.read_text()
+    result = snakemake_in(tmp_path, "-n", "--quiet", "rules", "--configfile", config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "build_slides" in result.stdout + result.stderr

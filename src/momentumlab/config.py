@@ -167,7 +167,6 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
         if problem.has_data:
             experiment.setdefault("seed", _experiment_seed(config["seed"], name))
         for optimizer_name, optimizer in experiment["optimizers"].items():
-            optimizer.setdefault("momentum", 0.0)  # sgd only: the schema requires it elsewhere
             optimizer.setdefault("label", optimizer_name)
         rates = [optimizer["lr"] for optimizer in experiment["optimizers"].values()]
         sweep = experiment["sweep"]
@@ -279,7 +278,7 @@ class Experiment:
             seed=int(entry.get("seed", 0)),  # absent where no random data is drawn
             backends=tuple(entry["backends"]),
             optimizers=tuple(
-                OptimizerSpec(name=key, label=o["label"], method=o["method"], lr=float(o["lr"]), momentum=float(o["momentum"]))
+                OptimizerSpec(name=key, label=o["label"], method=o["method"], lr=float(o["lr"]), momentum=float(o.get("momentum", 0.0)))
                 for key, o in entry["optimizers"].items()
             ),
             sweep=SweepSpec(**{k: sweep[k] for k in SweepSpec.__dataclass_fields__}),

@@ -13,6 +13,7 @@ from momentumlab.config import Animation, Experiment
 from momentumlab.problems import Problem
 from momentumlab.summary import write_json
 from momentumlab.trajectory import Trajectory
+from momentumlab.wording import counted
 
 CONTOUR_SIZE = {"width": 960, "height": 600}
 
@@ -64,7 +65,7 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
     render_sweep_heatmap(
         sweep,
         path,
-        title=f"{experiment.label}: {sweep.method} sweep, {sweep.steps} steps per run",
+        title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
         configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
         theory=theory_points(problem),
     )

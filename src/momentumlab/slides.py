@@ -1,16 +1,17 @@
-"""A ready 16:9 slide deck: title, one racing GIF per experiment, tables, sweeps, theory.
+"""A ready 16:9 slide deck: title, one race per experiment, tables, sweeps, theory.
 
-Everything on a slide is native PowerPoint (text, tables) except the animated GIFs,
-which are embedded byte for byte from ``reports/`` so they play in PowerPoint, Keynote
-and LibreOffice Impress. Every slide carries speaker notes with the hyperparameters
-and the key numbers.
+Everything on a slide is native PowerPoint (text, tables) except the races: the animated
+GIF when the config renders GIFs (embedded byte for byte from ``reports/``, so it plays in
+PowerPoint, Keynote and LibreOffice Impress), else the MP4 as a movie that shows the
+race's PNG poster until it is played. Every slide carries speaker notes with the
+hyperparameters and the key numbers.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -18,6 +19,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
+
+from momentumlab.wording import counted
 
 SLIDE_WIDTH = Emu(12192000)  # exactly 16:9 (13.333 × 7.5 in), PowerPoint's widescreen size
 SLIDE_HEIGHT = Emu(6858000)
@@ -45,9 +48,10 @@ class DeckInputs:
     author: str
     config_title: str
     summary: Mapping[str, Any]
-    compare_gifs: Mapping[str, Path]  # experiment name -> reports/<exp>/compare.gif
+    compare_media: Mapping[str, Path]  # experiment name -> reports/<exp>/compare.gif (or .mp4 without GIFs)
     experiment_labels: Mapping[str, str]
     date: _dt.date
+    posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
 
 
 def format_number(value: Any) -> str:
@@ -126,8 +130,9 @@ def _describe_runs(summary: Mapping[str, Any]) -> str:
     experiments = list(dict.fromkeys(run["label"] for run in summary["runs"]))
     optimizers = list(dict.fromkeys(run["method"] for run in summary["runs"]))
     backends = list(dict.fromkeys(run["backend"] for run in summary["runs"]))
-    return (f"{len(experiments)} experiments ({', '.join(experiments)}) · optimizers: {', '.join(optimizers)}"
-            f" · backends: {', '.join(backends)}")
+    return (f"{counted(len(experiments), 'experiment')} ({', '.join(experiments)})"
+            f" · {'optimizer' if len(optimizers) == 1 else 'optimizers'}: {', '.join(optimizers)}"
+            f" · {'backend' if len(backends) == 1 else 'backends'}: {', '.join(backends)}")
 
 
 def add_title_slide(deck: Any, inputs: DeckInputs) -> None:
@@ -160,20 +165,27 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
 
 
 def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
-    """One experiment: its compare GIF filling the content area and a one-line caption."""
+    """One experiment: its race (GIF, or MP4 with its poster) filling the content area, and a caption."""
     runs = _runs_of(inputs.summary, experiment)
     label = inputs.experiment_labels.get(experiment, experiment)
     steps = runs[0]["steps"] if runs else 0
     start = runs[0]["start"] if runs else []
-    slide = _titled_slide(deck, label, f"{label}: {steps} steps from {start}.\n" + _run_notes(runs))
+    slide = _titled_slide(deck, label, f"{label}: {counted(steps, 'step')} from {start}.\n" + _run_notes(runs))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
-    slide.shapes.add_picture(str(inputs.compare_gifs[experiment]), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, height)
+    media, left = inputs.compare_media[experiment], int((SLIDE_WIDTH - width) / 2)
+    if media.suffix == ".mp4":
+        poster = inputs.posters.get(experiment)
+        slide.shapes.add_movie(str(media), left, CONTENT_TOP, width, height,
+                               poster_frame_image=str(poster) if poster else None, mime_type="video/mp4")
+    else:
+        slide.shapes.add_picture(str(media), left, CONTENT_TOP, width, height)
     finished = [r for r in runs if r["backend"] == "numpy" and not r["diverged"] and r["distance_to_optimum"] is not None]
     best = min(finished, key=lambda r: r["distance_to_optimum"], default=None)
-    caption = f"Every optimizer races from {start} for {steps} steps (solid: numpy, dashed: TensorFlow)."
+    caption = f"Every optimizer races from {start} for {counted(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
     if best is not None:
-        caption = f"{best['optimizer_label']} gets closest: {format_number(best['distance_to_optimum'])} from the optimum after {steps} steps."
+        caption = (f"{best['optimizer_label']} gets closest: {format_number(best['distance_to_optimum'])} from the optimum"
+                   f" after {counted(steps, 'step')}.")
     _caption(slide, caption)
 
 
@@ -226,10 +238,26 @@ def viridis(fraction: float) -> RGBColor:
 
 
 def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
+    """Grey for a diverged cell, else viridis over [low, high] (values outside are clipped)."""
     if value is None:
         return DIVERGED
-    fraction = 0.0 if high <= low else (math.log10(max(value, 1e-300)) - low) / (high - low)
+    fraction = 0.0 if high <= low else (value - low) / (high - low)
     return viridis(fraction)
+
+
+def heatmap_values(sweep: Mapping[str, Any]) -> tuple[list[list[float | None]], bool, bool]:
+    """What the sweep slide colours: log10 final distance with an optimum, final loss without.
+
+    Returns the grid (None where the run diverged), whether it is a log scale, and whether
+    an exact 0 distance was clipped to the smallest positive one (log10 of 0 does not exist).
+    """
+    if not sweep.get("has_optimum", True):
+        return [list(row) for row in sweep["final_loss"]], False, False
+    grid = sweep["final_distance"]
+    positive = [v for row in grid for v in row if v is not None and v > 0]
+    floor = min(positive, default=1.0)
+    clipped = any(v is not None and v <= 0 for row in grid for v in row)
+    return [[None if v is None else math.log10(max(v, floor)) for v in row] for row in grid], True, clipped
 
 
 def _thin(count: int, limit: int, keep: int | None = None) -> list[int]:
@@ -245,12 +273,13 @@ def _thin(count: int, limit: int, keep: int | None = None) -> list[int]:
 
 def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> None:
     """A learning rate × momentum heatmap drawn as coloured table cells (no picture)."""
-    lrs, mus, grid = sweep["lr"], sweep["momentum"], sweep["final_distance"]
+    lrs, mus = sweep["lr"], sweep["momentum"]
+    grid, log_scale, clipped = heatmap_values(sweep)
     best = sweep.get("best") or {}
     best_lr = lrs.index(best["lr"]) if best.get("lr") in lrs else None
     best_mu = mus.index(best["momentum"]) if best.get("momentum") in mus else None
     columns, rows = _thin(len(lrs), MAX_HEATMAP_COLUMNS, best_lr), _thin(len(mus), MAX_HEATMAP_ROWS, best_mu)
-    finite = [math.log10(max(v, 1e-300)) for row in grid for v in row if v is not None]
+    finite = [v for row in grid for v in row if v is not None]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     label = inputs.experiment_labels.get(sweep["experiment"], sweep["experiment"])
     notes = (f"{label}: {sweep.get('method', 'momentum')} swept over {len(lrs)} learning rates "
@@ -275,7 +304,13 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
             mark = "★" if (mus[row], lrs[column]) == best_cell else ("×" if value is None else "")
             _style_cell(table.cell(i, j), mark, 10, bold=True, fill=_heatmap_fill(value, low, high),
                         color=INK if value is None else WHITE)
-    _caption(slide, "Colour: log final distance (dark = close, yellow = far) · grey × = diverged · ★ = best pair")
+    if log_scale:
+        zero = "; 0 = darkest" if clipped else ""
+        legend = f"Colour: log final distance (dark = close, yellow = far{zero}) · grey × = diverged · ★ = best pair"
+    else:
+        legend = ("Colour: final loss, no minimum (dark = low, yellow = high) · grey × = left the box (diverged)"
+                  " · ★ = lowest final loss")
+    _caption(slide, legend)
 
 
 def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -298,7 +333,7 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     add_title_slide(deck, inputs)
-    for experiment in inputs.compare_gifs:
+    for experiment in inputs.compare_media:
         add_experiment_slide(deck, inputs, experiment)
     add_error_table_slides(deck, inputs)
     for sweep in inputs.summary.get("sweeps", []):

@@ -19,10 +19,11 @@ from matplotlib.colors import ListedColormap, LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from momentumlab.render.style import OKABE_ITO, new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
+from momentumlab.wording import counted
 
 Array = np.ndarray
 DIVERGED_FACE = "#9E9E9E"
@@ -56,6 +57,11 @@ class Panel:
     cmap: str
     blank_label: str | None = None  # legend text of non-diverged blank cells
     counts: bool = False  # integer values (steps): plain tick labels at 1, 2, 5 × 10^k
+    zero_label: str | None = None  # legend text of exact zeros on a log scale (drawn in the lowest colour)
+
+    def zeros(self) -> Array:
+        """Cells whose value is exactly 0 (or below), which a log colour scale cannot place."""
+        return self.log_scale & np.isfinite(self.values) & (np.nan_to_num(self.values, nan=1.0) <= 0)
 
 
 def _edges(centres: Array, log: bool) -> Array:
@@ -72,25 +78,28 @@ def _edges(centres: Array, log: bool) -> Array:
 def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
     """The two panels that suit the result's problem."""
     diverged = result.diverged
+    steps_run = counted(result.steps, "step")
     if result.has_optimum:
         steps = np.where(result.steps_to_tolerance >= 0, result.steps_to_tolerance, np.nan).astype(float)
         steps[diverged] = np.nan
         return (
-            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {result.steps} steps",
-                  log_scale=True, cmap="viridis"),
+            Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {steps_run}",
+                  log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)"),
             Panel(f"Steps to within {result.tolerance:g} of the optimum", steps, "steps (log scale)", log_scale=True,
-                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {result.steps} steps", counts=True),
+                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {steps_run}", counts=True,
+                  zero_label="within tolerance at the start: 0 steps (lowest colour)"),
         )
     loss = np.where(diverged, np.nan, result.final_loss)
     escape = np.where(diverged, result.diverged_at, np.nan).astype(float)
     return (
-        Panel("Final loss (no minimum)", loss, f"loss after {result.steps} steps", log_scale=False, cmap="viridis"),
+        Panel("Final loss (no minimum)", loss, f"loss after {steps_run}", log_scale=False, cmap="viridis"),
         Panel("Step at which the run left the box", escape, "step (log scale)", log_scale=True, cmap="cividis",
-              blank_label=f"stayed in the box for {result.steps} steps", counts=True),
+              blank_label=f"stayed in the box for {steps_run}", counts=True),
     )
 
 
 def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
+    """The colour scale; on a log scale values ≤ 0 are clipped to its lowest colour (``extend="min"``)."""
     finite = values[np.isfinite(values)]
     if not log:
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -98,7 +107,7 @@ def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
     positive = finite[finite > 0]
     high = float(positive.max()) if positive.size else 1.0
     low = float(positive.min()) if positive.size else high / 10.0
-    extend = "neither"
+    extend = "min" if (finite <= 0).any() else "neither"
     if low < high * DYNAMIC_RANGE:
         low, extend = high * DYNAMIC_RANGE, "min"
     return LogNorm(low, high if high > low else low * 10.0), extend
@@ -116,11 +125,15 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> N
     norm, extend = _norm(panel.values, panel.log_scale)
     values = np.ma.masked_invalid(panel.values)
     if panel.log_scale:
-        values = np.ma.masked_less_equal(values, 0)
+        # a log scale has no place for 0 (a run that started at the optimum): give it the lowest colour
+        values = np.ma.where(values <= 0, norm.vmin, values)
     mesh = ax.pcolormesh(x_edges, y_edges, values, cmap=panel.cmap, norm=norm, zorder=2, rasterized=True)
     bar = figure.colorbar(mesh, ax=ax, extend=extend, pad=0.02, fraction=0.06)
     bar.set_label(panel.colorbar_label)
-    if panel.counts and panel.log_scale:
+    if panel.zeros().any() and not (np.nan_to_num(panel.values) > 0).any():
+        bar.set_ticks([norm.vmin], labels=["0"])  # every value is 0: a range of powers of ten would mean nothing
+        bar.ax.yaxis.set_minor_locator(NullLocator())
+    elif panel.counts and panel.log_scale:
         bar.ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
@@ -151,7 +164,7 @@ def best_point(result: SweepResult) -> Point | None:
         return None
     lr, momentum = float(result.lr[best[1]]), float(result.momentum[best[0]])
     steps = int(result.steps_to_tolerance[best])
-    detail = f", {steps} steps" if result.has_optimum and steps >= 0 else ""
+    detail = f", {counted(steps, 'step')}" if result.has_optimum and steps >= 0 else ""
     name = "best in grid" if result.has_optimum else "lowest final loss in the box"
     return Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
 
@@ -201,6 +214,10 @@ def render_sweep_heatmap(
         blank_label = panels[1].blank_label
         if blank_label and (~result.diverged & ~np.isfinite(panels[1].values)).any():
             handles.append(Patch(facecolor=UNREACHED_FACE, edgecolor="#BBBBBB", label=blank_label))
+        for panel in panels:
+            if panel.zero_label and panel.zeros().any():
+                lowest = matplotlib.colormaps[panel.cmap](0.0)
+                handles.append(Patch(facecolor=lowest, edgecolor="#BBBBBB", label=panel.zero_label))
         handles += [
             Line2D([], [], linestyle="none", marker=p.marker, markersize=p.size * 0.85, markerfacecolor=p.color,
                    markeredgecolor="black", markeredgewidth=1.2, label=p.label)

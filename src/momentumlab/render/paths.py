@@ -24,6 +24,7 @@ class PathStyle:
     head_size: float = 9.0
     hollow: bool = False
     label: str | None = None
+    halo: float = 0.0  # white outline (points) so the line shows over runs drawn before it
 
     @property
     def dashes(self) -> tuple[float, ...] | None:
@@ -32,7 +33,7 @@ class PathStyle:
 
     def line(self) -> Look:
         """The path's line."""
-        return Look(color=self.color, linewidth=self.linewidth, dashes=self.dashes)
+        return Look(color=self.color, linewidth=self.linewidth, dashes=self.dashes, halo=self.halo)
 
     def head(self, size_offset: float = 0.0, hollow_edge: float = 2.0, solid_edge: float = 1.2) -> Look:
         """The moving head: filled with a white edge, or hollow with a thick coloured edge."""

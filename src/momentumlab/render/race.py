@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping
 
 import numpy as np
@@ -40,6 +41,45 @@ def run_styles(labels: list[str]) -> dict[str, PathStyle]:
         else:
             styles[label] = PathStyle(color=color, linewidth=2.8, head_size=8.0, label=label)
     return styles
+
+
+def _group(label: str) -> str:
+    for suffix in BACKEND_SUFFIXES:
+        if label.endswith(suffix):
+            return label[: -len(suffix)]
+    return label
+
+
+def race_order(runs: Mapping[str, Trajectory]) -> list[str]:
+    """Labels in drawing order, bottom to top: diverged runs, then from the lowest final loss to
+    the highest, so a slow run that shares its first steps with a fast one stays visible on top.
+    Each optimizer's backends stay together (TensorFlow's dashed line over its numpy twin)."""
+    groups: dict[str, list[str]] = {}
+    for label in runs:
+        groups.setdefault(_group(label), []).append(label)
+
+    def key(group: str) -> tuple:
+        first = runs[groups[group][0]]
+        loss = float(first.loss[-1]) if np.isfinite(first.loss[-1]) else np.inf
+        return (not first.diverged, loss)
+
+    return [label for group in sorted(groups, key=key) for label in groups[group]]
+
+
+def layered_styles(styles: Mapping[str, PathStyle], order: list[str]) -> dict[str, PathStyle]:
+    """``styles`` with each optimizer's solid line thinner and haloed the higher it is drawn."""
+    groups = list(dict.fromkeys(_group(label) for label in order))
+    layered = dict(styles)
+    for label in order:
+        style = styles[label]
+        rank = groups.index(_group(label))
+        if style.hollow:
+            continue
+        if rank == 0:
+            layered[label] = replace(style, linewidth=style.linewidth * 1.5)
+            continue
+        layered[label] = replace(style, linewidth=style.linewidth * (1.0 - 0.6 * rank / (len(groups) - 1)), halo=0.4)
+    return layered
 
 
 class RaceContourView:

@@ -25,8 +25,8 @@ from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.fasttext import GlyphText
 from momentumlab.render.landscape import cached_landscape, plot_window
 from momentumlab.render.paths import reached_divergence, visible_steps
-from momentumlab.render.race import RaceContourView, RaceLossView, run_styles
-from momentumlab.render.style import DIVERGED_COLOR, font_scale, new_figure
+from momentumlab.render.race import RaceContourView, RaceLossView, layered_styles, race_order, run_styles
+from momentumlab.render.style import DIVERGED_COLOR, font_scale, margin_scale, new_figure
 from momentumlab.render.views import ContourView, DistanceView, FitView, LossView, SurfaceView
 from momentumlab.trajectory import Trajectory
 
@@ -209,7 +209,9 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
 
     def build() -> Backdrop:
         figure = new_figure(width, height)
-        grid = figure.add_gridspec(2, 2, left=0.075, right=0.965, top=0.875, bottom=0.095, wspace=0.2, hspace=0.42)
+        k = margin_scale(figure)
+        grid = figure.add_gridspec(2, 2, left=0.075 * k, right=1 - 0.035 * k, top=1 - 0.125 * k, bottom=0.095 * k,
+                                   wspace=0.2 * k, hspace=0.42 * k)
         return Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
 
     start = tuple(float(v) for v in trajectory.params[0])
@@ -219,6 +221,18 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
     return _scene(backdrop, views, header, last_step=len(trajectory.params) - 1)
 
 
+def _fitting_legend(figure: Figure, handles: list, labels: list[str]) -> Artist:
+    """The race legend along the bottom, in as many columns (up to 4) as fit the figure's width."""
+    renderer = figure.canvas.get_renderer()
+    for columns in range(min(len(labels), 4), 0, -1):
+        legend = figure.legend(handles, labels, loc="lower center", ncols=columns, frameon=False,
+                               bbox_to_anchor=(0.5, 0.0), handlelength=2.6, columnspacing=1.6)
+        if columns == 1 or legend.get_window_extent(renderer).width <= 0.98 * figure.bbox.width:
+            return legend
+        legend.remove()
+    raise AssertionError("unreachable")
+
+
 def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, width: int, height: int) -> Scene:
     """Every run racing on one contour, next to their loss curves, with a legend below."""
     if not runs:
@@ -226,21 +240,22 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     figure = new_figure(width, height)
     starts = np.array([run.params[0] for run in runs.values()])
     contour = cached_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
-    styles = run_styles(list(runs))
-    views: list[View] = [RaceContourView(contour, runs, styles), RaceLossView(runs, styles)]
-    columns = min(len(runs), 4)
-    rows = -(-len(runs) // columns)
-    bottom = 0.11 + 0.055 * rows
-    grid = figure.add_gridspec(1, 2, left=0.075, right=0.965, top=0.895, bottom=bottom, wspace=0.22,
-                               width_ratios=[1.15, 1.0])
+    order = race_order(runs)
+    styles = layered_styles(run_styles(list(runs)), order)  # legend in the config's order
+    drawn = {label: runs[label] for label in order}
+    views: list[View] = [RaceContourView(contour, drawn, styles), RaceLossView(drawn, styles)]
     handles = [
         Line2D([], [], color=s.color, linestyle=s.linestyle, linewidth=s.linewidth, marker="o",
                markersize=s.head_size * 0.8, markerfacecolor="none" if s.hollow else s.color,
                markeredgecolor=s.color if s.hollow else "white", markeredgewidth=1.6 if s.hollow else 1.0)
         for s in styles.values()
     ]
-    figure.legend(handles, list(styles), loc="lower center", ncols=columns, frameon=False,
-                  bbox_to_anchor=(0.5, 0.0), handlelength=2.6, columnspacing=1.6)
+    legend = _fitting_legend(figure, handles, list(styles))
+    k = margin_scale(figure)
+    bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
+    # small canvases need a little more than the scaled margin for tick labels such as "−0.8"
+    grid = figure.add_gridspec(1, 2, left=0.075 * k + 0.02 * (k - 1), right=1 - 0.035 * k, top=1 - 0.105 * k,
+                               bottom=bottom, wspace=0.22 * k, width_ratios=[1.15, 1.0])
     backdrop = Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1]])
     header = Header(title, list(runs.values()), show_loss=False)
     last = max(len(run.params) for run in runs.values()) - 1

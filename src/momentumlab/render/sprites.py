@@ -39,6 +39,7 @@ class Look:
     markerfacecolor: str | None = None
     markeredgecolor: str | None = None
     markeredgewidth: float = 1.0
+    halo: float = 0.0  # width (points) of a white outline under the line, so it shows over another
 
     def legend_handle(self, label: str) -> Line2D:
         """A ``Line2D`` proxy with this look, for legends."""
@@ -92,6 +93,14 @@ class Sprite:
         if not self.visible or len(self.vertices) == 0:
             return
         look = self.look
+        if look.halo > 0 and look.linewidth > 0 and len(self.vertices) > 1:
+            gc = self._gc(renderer)
+            gc.set_linewidth(look.linewidth + 2 * look.halo)
+            gc.set_joinstyle("round")
+            gc.set_capstyle("round")
+            gc.set_foreground((1.0, 1.0, 1.0, 0.9), isRGBA=True)
+            renderer.draw_path(gc, Path(self.vertices), _IDENTITY)
+            gc.restore()
         if look.linewidth > 0 and len(self.vertices) > 1:
             gc = self._gc(renderer)
             gc.set_linewidth(look.linewidth)

@@ -53,13 +53,13 @@ BASE_RC: dict[str, Any] = {
 }
 
 
-def scaled_rc(width: int, height: int) -> dict[str, Any]:
-    """The rc settings with fonts scaled to the canvas (960×540 is 1.0)."""
+def scaled_rc(width: int, height: int, text_scale: float = 1.0) -> dict[str, Any]:
+    """The rc settings with fonts scaled to the canvas (960×540 is 1.0), times ``text_scale``."""
     scale = min(width / 960.0, height / 540.0)
     scale = max(scale, 0.55)
     rc = dict(BASE_RC)
     for key in ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"):
-        rc[key] = BASE_RC[key] * scale
+        rc[key] = BASE_RC[key] * scale * text_scale
     rc["lines.linewidth"] = BASE_RC["lines.linewidth"] * max(scale, 0.7)
     return rc
 
@@ -75,3 +75,13 @@ def font_scale(figure: Figure) -> float:
     """How much the fonts were scaled for this figure (1.0 at 960×540)."""
     width, height = figure.canvas.get_width_height()
     return max(min(width / 960.0, height / 540.0), 0.55)
+
+
+def margin_scale(figure: Figure) -> float:
+    """How much larger text is relative to the canvas than at 960×540 (1.0 there and above).
+
+    Fonts stop shrinking at 55 %, so on a small canvas the margins that hold tick labels,
+    axis labels and legends (figure fractions tuned at 960×540) must grow by this factor.
+    """
+    width, height = figure.canvas.get_width_height()
+    return font_scale(figure) / min(width / 960.0, height / 540.0)

@@ -22,10 +22,11 @@ from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_mini
 from momentumlab.render.landscape import Landscape
 from momentumlab.render.paths import PathArtists, PathStyle, reached_divergence, visible_steps
 from momentumlab.render.sprites import Look, Sprite, display_points
-from momentumlab.render.style import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR
+from momentumlab.render.style import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, font_scale
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
+MPLOT3D_LABEL_OFFSET, MPLOT3D_TICK_OFFSET = 21.0, 8.0  # points mplot3d adds to 3-D label and tick pads
 
 
 def _curve_look() -> tuple[Look, Look]:
@@ -60,13 +61,18 @@ class SurfaceView:
         ax.set_ylim(y0, y1)
         ax.set_zlim(float(np.nanmin(z)), float(np.nanmax(z)))
         ax.view_init(elev=32, azim=-125)
-        ax.set_xlabel(land.problem.labels[0].split(" ")[0], labelpad=-7)
-        ax.set_ylabel(land.problem.labels[1].split(" ")[0], labelpad=-7)
+        # mplot3d offsets labels by (labelpad + 21) and tick labels by (pad + 8) points whatever
+        # the font size: scale those offsets with the fonts, or big canvases put labels on ticks
+        scale = font_scale(ax.figure)
+        labelpad = (-7 + MPLOT3D_LABEL_OFFSET) * scale - MPLOT3D_LABEL_OFFSET
+        ax.set_xlabel(land.problem.labels[0].split(" ")[0], labelpad=labelpad)
+        ax.set_ylabel(land.problem.labels[1].split(" ")[0], labelpad=labelpad)
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(MaxNLocator(3))
         ax.zaxis.set_major_locator(MaxNLocator(3))
         ax.set_zticklabels([])
-        ax.tick_params(axis="both", which="major", pad=-4, labelsize="small")
+        tick_pad = (-4 + MPLOT3D_TICK_OFFSET) * scale - MPLOT3D_TICK_OFFSET
+        ax.tick_params(axis="both", which="major", pad=tick_pad, labelsize="small")
         ax.set_box_aspect((1.0, 1.0, 0.6), zoom=1.25)
         ax.text2D(0.02, 0.98, f"height: {land.height_label}", transform=ax.transAxes, ha="left", va="top",
                   fontsize="small", color="#333333")
@@ -182,7 +188,8 @@ class FitView:
 
 
 class DistanceView:
-    """Distance to the nearest optimum on a log axis ("no minimum" when there is none)."""
+    """Distance to the nearest optimum on a log axis (symlog when it reaches 0; "no minimum"
+    only when the problem has none)."""
 
     projection = None
     shared = False
@@ -190,7 +197,7 @@ class DistanceView:
     def __init__(self, problem: Problem, trajectory: Trajectory) -> None:
         self.trajectory = trajectory
         distance = trajectory.distance(problem)
-        self.distance = None if distance is None else np.where(distance > 0, distance, np.nan)
+        self.distance = None if distance is None else np.where(np.isfinite(distance), distance, np.nan)
         self.curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
 
     def draw_static(self, ax: Axes) -> None:
@@ -199,7 +206,8 @@ class DistanceView:
         if not self.curve:
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.text(0.5, 0.5, "no minimum", transform=ax.transAxes, ha="center", va="center", color="#444444",
+            text = "no minimum" if self.distance is None else "no finite distance"
+            ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#444444",
                     fontsize="large")
             return
         configure_loss_axes(ax, [self.distance], self.trajectory.steps)

@@ -91,6 +91,30 @@ def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:
     return found
 
 
+LOSS_AXES = {
+    "log": {"caption": "log axes", "alt": "both axes logarithmic"},
+    "symlog": {"caption": "log step axis; the loss axis is symmetric-log "
+                          "(linear near 0, where a loss reaches 0 or below)",
+               "alt": "logarithmic step axis and symmetric-logarithmic loss axis"},
+}
+
+
+def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool) -> list[tuple[str, Any]]:
+    """The best pair's numbers as (name, value): distance and steps with an optimum, final loss without."""
+    best = sweep.get("best")
+    if not isinstance(best, Mapping):
+        return []
+    pairs = [("learning rate", best.get("lr")), ("momentum", best.get("momentum"))]
+    if has_optimum:
+        pairs += [("final distance", best.get("final_distance")),
+                  ("steps to tolerance", best.get("steps_to_tolerance"))]
+    else:
+        lrs, momenta, losses = sweep.get("lr") or [], sweep.get("momentum") or [], sweep.get("final_loss")
+        if losses and best.get("lr") in lrs and best.get("momentum") in momenta:
+            pairs.append(("final loss", losses[momenta.index(best["momentum"])][lrs.index(best["lr"])]))
+    return [(name, value) for name, value in pairs if value is not None]
+
+
 def experiment_context(
     name: str,
     summary: Mapping[str, Any],
@@ -101,6 +125,7 @@ def experiment_context(
     """Everything one experiment's section shows."""
     runs = [run for run in summary["runs"] if run["experiment"] == name]
     first = runs[0] if runs else {}
+    has_optimum = not runs or any(run.get("optimum") is not None for run in runs)
     run_media = []
     for run in runs:
         files = media["runs"].get(run["optimizer"], {}).get(run["backend"], {})
@@ -114,6 +139,7 @@ def experiment_context(
         "steps": first.get("steps"),
         "tolerance": first.get("tolerance"),
         "runs": runs,
+        "has_optimum": has_optimum,
         "run_media": run_media,
         "best": best_run(runs),
         "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
@@ -121,13 +147,15 @@ def experiment_context(
         "loss_plot": _existing(media.get("loss"), out_dir),
         "contour": _existing(media.get("contour"), out_dir),
         "scrubber": scrubber,
+        "loss_axes": LOSS_AXES.get((scrubber or {}).get("loss_scale")),
         "sweep": None,
         "theory": None,
     }
     if "sweeps" in summary:
         sweep = _sweep_for(summary["sweeps"], name)
         if sweep is not None:
-            context["sweep"] = {"record": sweep, "image": _existing(media.get("sweep"), out_dir)}
+            context["sweep"] = {"record": sweep, "image": _existing(media.get("sweep"), out_dir),
+                                "best": _sweep_best(sweep, has_optimum)}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
     return context

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from momentumlab.report.scrubber import json_for_script
+from momentumlab.wording import counted
 
 MISSING = "—"
 
@@ -27,6 +28,11 @@ def number(value: Any, digits: int = 4) -> str:
     if value == 0 or 1e-3 <= abs(value) < 1e5:
         return f"{value:.{digits}g}"
     return f"{value:.{digits - 1}e}"
+
+
+def count_of(value: int, noun: str, plural: str | None = None) -> str:
+    """``"1 step"``, ``"1 000 steps"``: a count in the table format with the right plural."""
+    return counted(value, noun, plural, number=number)
 
 
 def vector(values: Sequence[Any] | None, digits: int = 4) -> str:
@@ -57,5 +63,6 @@ def make_environment(template_dir: str | Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(num=number, vector=vector, sortval=sort_value, json_script=json_for_script)
+    environment.filters.update(num=number, counted=count_of, vector=vector, sortval=sort_value,
+                               json_script=json_for_script)
     return environment

@@ -9,8 +9,9 @@ from typing import Any, Mapping
 import numpy as np
 from markupsafe import Markup
 
+from momentumlab.render.axes import loss_scale
 from momentumlab.render.frames import frames_for_steps
-from momentumlab.render.race import run_styles
+from momentumlab.render.race import layered_styles, race_order, run_styles
 from momentumlab.config import Experiment
 from momentumlab.trajectory import Trajectory, load_trajectories
 
@@ -53,24 +54,29 @@ def run_samples(trajectory: Trajectory, steps: np.ndarray) -> dict[str, Any]:
 def scrubber_data(
     runs: Mapping[str, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS
 ) -> dict[str, Any]:
-    """Shared steps (at most ``max_points``, dense early), the contour extent and each run's path.
+    """Shared steps (at most ``max_points``, dense early), the contour extent, the loss plot's
+    y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path.
 
     ``runs`` is keyed by the compare animation's labels ("<optimizer> · <backend>"), so
-    the colours and dash styles match it.
+    the colours, dash styles, line widths and drawing order (slow runs on top) match it.
     """
     shared = frames_for_steps(int(steps), max_points)
-    styles = run_styles(list(runs))
+    order = race_order(runs)
+    styles = layered_styles(run_styles(list(runs)), order)
     return {
         "extent": dict(extent),
+        "loss_scale": loss_scale([trajectory.loss for trajectory in runs.values()])[0] if runs else "log",
         "steps": [int(s) for s in shared],
         "runs": [
             {
                 "label": label,
                 "color": styles[label].color,
                 "dashed": styles[label].hollow,
-                **run_samples(trajectory, shared),
+                "width": styles[label].linewidth,
+                "halo": styles[label].halo,
+                **run_samples(runs[label], shared),
             }
-            for label, trajectory in runs.items()
+            for label in order
         ],
     }
 
