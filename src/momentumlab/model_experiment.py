@@ -1,4 +1,4 @@
-"""A model experiment's settings: validated against ``schemas/model_experiment.schema.yaml``, then frozen.
+"""A model experiment's settings: validated against ``$defs/model_experiment`` of the config schema, then frozen.
 
 The schema holds every default; what it cannot see is checked here, with one-line messages
 naming the key: a ``start`` (weights come from the seed), keys of one data set or model given
@@ -11,13 +11,11 @@ import copy
 import math
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Mapping
-
-import yaml
 
 from momentumlab.classification import SYNTHETIC_DEFAULTS, ClassificationData, make_classification
 from momentumlab.config import ConfigError, OptimizerSpec, _error_message, _experiment_seed, _Validator
+from momentumlab.config import _schema as config_schema
 from momentumlab.models import MODELS, Architecture, make_architecture
 
 _DATASET_KEYS = ("kind", "test_fraction", "standardize")
@@ -25,7 +23,9 @@ _DATASET_KEYS = ("kind", "test_fraction", "standardize")
 
 @cache
 def _schema() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("momentumlab").joinpath("schemas/model_experiment.schema.yaml").read_text())
+    """The config schema's model experiment definition, with its ``$defs`` so references resolve."""
+    defs = config_schema()["$defs"]
+    return {"$ref": "#/$defs/model_experiment", "$defs": defs}
 
 
 @dataclass(frozen=True)
