@@ -7,12 +7,14 @@ rule summarize:
         spot_checks=list(SWEEP_LAYOUT["spot_checks"].values()),
         sweep_timings=[path for paths in SWEEP_LAYOUT["sweep_timings"].values() for path in paths],
         theory=list(SWEEP_LAYOUT["theory"].values()),
+        models=[files["summary"] for files in MODEL_LAYOUT.values()],
     output:
         "reports/summary.json",
     params:
         config=CONFIG.data,
         layout=LAYOUT,
         sweep_layout=SWEEP_LAYOUT,
+        model_layout=MODEL_LAYOUT,
     log:
         "logs/summarize.log",
     threads: 1

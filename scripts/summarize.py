@@ -26,4 +26,6 @@ with logging_to(snakemake.log[0]):
                                             sweep_files["sweep_timings"][experiment.name]))
         if experiment.name in sweep_files["theory"]:
             sections.append({"theory": read_json(sweep_files["theory"][experiment.name])})
+    for experiment in config.model_experiments:  # model_runs / model_agreement rows
+        sections.append(read_json(snakemake.params.model_layout[experiment.name]["summary"]))
     write_json(snakemake.output[0], {"title": config.title, **merge_sections(sections)})

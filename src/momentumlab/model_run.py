@@ -70,9 +70,11 @@ def _metrics(arch: Architecture, data: ClassificationData, weights: Array) -> tu
     return train_loss, train_accuracy, test_loss, test_accuracy
 
 
-def run_model_experiment(spec: ModelExperiment, grid_size: int = 51, threads: int = 1) -> ModelExperimentResult:
-    """Train every run of ``spec`` and build its loss plane."""
-    data = spec.data()
+def run_model_experiment(
+    spec: ModelExperiment, grid_size: int = 51, threads: int = 1, data: ClassificationData | None = None
+) -> ModelExperimentResult:
+    """Train every run of ``spec`` on ``data`` (default: ``spec.data()``) and build its loss plane."""
+    data = spec.data() if data is None else data
     arch = spec.architecture(data)
     initial = initial_weights(arch, spec.seed)
     orders = model_training.epoch_orders(spec.seed, len(data.y_train), spec.batch_size, spec.steps)

@@ -1,0 +1,34 @@
+"""Model experiments in the pipeline: the data set file, one training job, rows in summary.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from momentumlab.classification import load_classification
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "tests" / "tiny_models.yaml"
+
+
+def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
+    result = snakemake_in(tmp_path, "reports/summary.json", "--cores", "1", "--configfile", CONFIG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = load_classification(tmp_path / "results/moons/dataset.npz")
+    assert data.kind == "moons" and data.params["n_points"] == 120 and data.class_names == ("class 0", "class 1")
+    summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
+    assert [row["experiment"] for row in summary["runs"]] == ["valley"]  # the 2-D pipeline is unchanged
+    rows = summary["model_runs"]
+    assert [(row["optimizer"], row["backend"]) for row in rows] == [
+        ("sgd", "numpy"), ("sgd", "tensorflow"), ("momentum", "numpy"), ("momentum", "tensorflow")]
+    assert sum(row["best"] for row in rows) == 1
+    for row in rows:
+        assert row["dataset"] == "moons" and row["model"] == "mlp" and row["n_weights"] == 42
+        assert row["batch_size"] == 16 and 0.5 < row["final_test_accuracy"] <= 1.0
+        assert 0.5 < sum(row["explained_variance"]) <= 1.0
+    assert all(row["max_abs_diff"] <= 1e-10 for row in summary["model_agreement"])
+    with np.load(tmp_path / "results/moons/model_runs.npz") as saved:
+        assert saved["plane/loss"].shape == (51, 51)
+        np.testing.assert_array_equal(saved["sgd-numpy/weights"][0], saved["initial_weights"])
