@@ -42,3 +42,16 @@ def test_numpy_and_tensorflow_agree_step_by_step(model, hidden, activation, kind
     assert ours.step_loss[-1, 0] < ours.step_loss[0, 0]  # it learns: the agreement is not trivial
     assert np.abs(ours.weights - keras.weights).max() <= 1e-10
     np.testing.assert_allclose(ours.step_loss, keras.step_loss, rtol=1e-10)
+
+
+def test_both_backends_freeze_a_diverging_run_at_the_same_step_and_weights():
+    from momentumlab import model_tensorflow
+
+    data = make_classification("moons", seed=0, params={"n_points": 120})
+    arch = make_architecture("mlp", 2, 2, (8,), "tanh")
+    initial = initial_weights(arch, seed=0)
+    ours = mt.train(arch, data.x_train, data.y_train, initial, "momentum", [1e8], [0.9], 30, every=1)
+    keras = model_tensorflow.train(arch, data.x_train, data.y_train, initial, "momentum", 1e8, 0.9, 30, every=1)
+    assert ours.diverged_at[0] == keras.diverged_at[0] > 0
+    assert np.isfinite(keras.weights).all()
+    np.testing.assert_array_equal(ours.weights, keras.weights)

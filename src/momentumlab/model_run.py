@@ -139,6 +139,11 @@ def save_result(path: str | Path, result: ModelExperimentResult) -> None:
     write_npz(path, arrays)
 
 
+def _number(value: float) -> float | None:
+    """A JSON-safe float: None for NaN and infinities (summary.json is written with allow_nan=False)."""
+    return float(value) if np.isfinite(value) else None
+
+
 def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(runs, agreement) records in summary.json's style, one per run and per optimizer."""
     spec, best = result.spec, result.best
@@ -151,13 +156,13 @@ def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]]
                                "standardize": spec.standardize},
             "n_weights": result.arch.n_weights, "batch_size": spec.batch_size, "optimizer": run.optimizer,
             "method": optimizer.method, "backend": run.backend, "lr": optimizer.lr, "momentum": optimizer.momentum,
-            "steps": spec.steps, "final_train_loss": float(run.train_loss[-1]),
-            "final_test_loss": float(run.test_loss[-1]), "final_train_accuracy": float(run.train_accuracy[-1]),
-            "final_test_accuracy": float(run.test_accuracy[-1]), "lowest_train_loss": result.lowest,
+            "steps": spec.steps, "final_train_loss": _number(run.train_loss[-1]),
+            "final_test_loss": _number(run.test_loss[-1]), "final_train_accuracy": _number(run.train_accuracy[-1]),
+            "final_test_accuracy": _number(run.test_accuracy[-1]), "lowest_train_loss": _number(result.lowest),
             "steps_to_tolerance": None if result.reached[index] < 0 else int(result.reached[index]),
             "diverged": run.diverged_at >= 0, "diverged_at": None if run.diverged_at < 0 else run.diverged_at,
             "best": run is best, "explained_variance": [float(v) for v in result.plane.explained_variance],
-            "max_off_plane_distance": float(result.plane.off_plane_distance(run.weights).max()),
+            "max_off_plane_distance": _number(result.plane.off_plane_distance(run.weights).max()),
             "seconds": run.seconds,
         })
     agreement = []
@@ -165,5 +170,5 @@ def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]]
         pair = [run for run in result.runs if run.optimizer == optimizer.name]
         if len(pair) == 2:
             agreement.append({"experiment": spec.name, "optimizer": optimizer.name,
-                              "max_abs_diff": float(np.abs(pair[0].weights - pair[1].weights).max())})
+                              "max_abs_diff": _number(np.abs(pair[0].weights - pair[1].weights).max())})
     return records, agreement

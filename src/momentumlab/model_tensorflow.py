@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from momentumlab.backends.tensorflow_backend import configure, make_keras_sgd
-from momentumlab.model_training import ModelRuns, record_steps
+from momentumlab.model_training import WEIGHT_BOX, ModelRuns, record_steps
 from momentumlab.models import Architecture
 
 Array = np.ndarray
@@ -52,7 +52,9 @@ def train(
     The whole loop is one compiled ``tf.function`` (traced once per call): step t gathers
     the examples ``batches[t]`` (all of them when None), computes the loss under a
     ``GradientTape`` and applies Keras' ``SGD``; the flat weights are written at the record
-    steps. No freezing on divergence: ``diverged_at`` is the first non-finite step loss.
+    steps. Divergence as in numpy: at the first step whose loss is not finite or whose weights
+    leave the box, the weights go back to those before the previous update and stay there
+    (the momentum slots zeroed, zero gradients applied from then on).
     """
     tf = configure(1)
     model = keras_model(arch, initial)
@@ -68,6 +70,9 @@ def train(
     is_mark = tf.constant(np.isin(np.arange(steps + 1), marks))
     slot = tf.constant(np.searchsorted(marks, np.arange(steps + 1)), dtype=tf.int32)
     l2 = tf.constant(arch.l2, dtype=tf.float64)
+    previous = tf.Variable(np.asarray(initial, dtype=np.float64))
+    sizes = [int(np.prod(v.shape)) for v in variables]
+    slots = list(getattr(optimizer, "momentums", []) or [])
 
     def flat() -> Any:
         return tf.concat([tf.reshape(v, [-1]) for v in variables], axis=0)
@@ -80,26 +85,44 @@ def train(
             loss += 0.5 * l2 * tf.add_n([tf.reduce_sum(k * k) for k in kernels])
         return loss
 
-    def step(t: Any, history: Any, losses: Any) -> tuple[Any, Any, Any]:
+    def restore() -> Any:
+        for variable, part in zip(variables, tf.split(previous, sizes)):
+            variable.assign(tf.reshape(part, variable.shape))
+        for momentum_slot in slots:
+            momentum_slot.assign(tf.zeros_like(momentum_slot))
+        return tf.constant(True)
+
+    def step(t: Any, history: Any, losses: Any, dead: Any, diverged_at: Any) -> tuple[Any, ...]:
         if full:
             xb, yb = x_all, y_all
         else:
             xb, yb = tf.gather(x_all, index[t]), tf.gather(y_all, index[t])
         with tf.GradientTape() as tape:
             loss = loss_fn(xb, yb)
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        grads = tape.gradient(loss, variables)
+        current = flat()
+        fine = tf.math.is_finite(loss) & (tf.reduce_max(tf.abs(current)) <= WEIGHT_BOX)
+        newly = tf.logical_not(dead) & tf.logical_not(fine)
+        tf.cond(newly, restore, lambda: tf.constant(False))
+        dead = dead | newly
+        tf.cond(dead, lambda: tf.constant(False), lambda: previous.assign(current) is None)
+        grads = [tf.where(dead, tf.zeros_like(g), g) for g in grads]
+        optimizer.apply_gradients(zip(grads, variables))
         history = tf.cond(is_mark[t + 1], lambda: history.write(slot[t + 1], flat()), lambda: history)
-        return t + 1, history, losses.write(t, loss)
+        diverged_at = tf.where(newly, t, diverged_at)
+        return t + 1, history, losses.write(t, loss), dead, diverged_at
 
     def loop() -> tuple[Any, Any]:
         history = tf.TensorArray(tf.float64, size=len(marks), element_shape=(arch.n_weights,))
         history = history.write(0, flat())
         losses = tf.TensorArray(tf.float64, size=steps, element_shape=())
-        _, history, losses = tf.while_loop(lambda t, *_: t < steps, step, (tf.constant(0), history, losses))
-        return history.stack(), losses.stack()
+        start = (tf.constant(0), history, losses, tf.constant(False), tf.constant(-1))
+        _, history, losses, _, diverged_at = tf.while_loop(lambda t, *_: t < steps, step, start)
+        return history.stack(), losses.stack(), diverged_at
 
-    history, losses = tf.function(loop, autograph=False)()
-    step_loss = losses.numpy()[:, None]
-    bad = np.flatnonzero(~np.isfinite(step_loss[:, 0]))
-    return ModelRuns(steps_recorded=marks, weights=history.numpy()[:, None, :], step_loss=step_loss,
-                     diverged_at=np.array([bad[0] if bad.size else -1]))
+    history, losses, diverged_at = tf.function(loop, autograph=False)()
+    weights, diverged_at = history.numpy(), int(diverged_at)
+    if diverged_at >= 0:  # the record at step diverged_at was written before the check found it bad
+        weights[marks >= diverged_at] = weights[-1]
+    return ModelRuns(steps_recorded=marks, weights=weights[:, None, :], step_loss=losses.numpy()[:, None],
+                     diverged_at=np.array([diverged_at]))
