@@ -91,3 +91,27 @@ def test_an_experiment_runs_end_to_end(tmp_path):
     with np.load(tmp_path / "moons.npz") as saved:
         np.testing.assert_array_equal(saved["epoch_orders"], result.orders)
         assert saved["momentum-numpy/plane_coordinates"].shape == (11, 2)
+
+
+def test_the_config_routes_model_experiments_and_refuses_bad_ones():
+    from momentumlab.config import parse_config
+
+    raw = {"seed": 3, "experiments": {
+        "valley": {"problem": "rosenbrock", "optimizers": {"m": {"method": "momentum", "lr": 1e-3, "momentum": 0.9}}},
+        "moons": copy.deepcopy(MOONS)}}
+    config = parse_config(raw)
+    assert [e.name for e in config.experiments] == ["valley"]
+    assert [e.name for e in config.model_experiments] == ["moons"]
+    assert config.model_experiments[0] == parse_model_experiment("moons", config.data["experiments"]["moons"])
+    for change, message in [
+        (lambda e: e.update(problem="svm"), r"experiments\.moons\.problem: unknown problem 'svm'"),
+        (lambda e: e.update(start=[0.0, 0.0]), r"experiments\.moons\.start: a model experiment"),
+        (lambda e: e["dataset"].update(kind="mnist"), r"experiments\.moons\.dataset\.kind"),
+        (lambda e: e["params"].update(hidden=[0]), r"experiments\.moons\.params\.hidden\.0"),
+        (lambda e: e.update(batch_size=500), r"experiments\.moons\.batch_size: 500 is larger"),
+        (lambda e: e["dataset"].update(test_fraction=1.5), r"experiments\.moons\.dataset\.test_fraction"),
+    ]:
+        bad = copy.deepcopy(raw)
+        change(bad["experiments"]["moons"])
+        with pytest.raises(ConfigError, match=message):
+            parse_config(bad)
