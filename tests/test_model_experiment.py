@@ -115,3 +115,12 @@ def test_the_config_routes_model_experiments_and_refuses_bad_ones():
         change(bad["experiments"]["moons"])
         with pytest.raises(ConfigError, match=message):
             parse_config(bad)
+
+
+def test_an_unaffordable_model_experiment_is_refused_before_any_job():
+    from momentumlab.config import parse_config
+
+    huge = copy.deepcopy(MOONS)
+    huge.update(dataset={"kind": "digits"}, params={"hidden": [2048, 2048]}, steps=1_000_000, record_every=100_000)
+    with pytest.raises(ConfigError, match=r"experiments\.moons\.batch_size: train_model \(moons\) would take about"):
+        parse_config({"experiments": {"moons": huge}})

@@ -129,3 +129,35 @@ def _numbers(value: Any, path: str = "") -> list[tuple[str, float]]:
     if isinstance(value, (list, tuple)):
         return [item for i, sub in enumerate(value) for item in _numbers(sub, f"{path}.{i}")]
     return []
+
+
+# Per-unit costs, generous next to what benchmarks/landscape.py and the model tests measured.
+MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step (measured 5-10e9)
+MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
+TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
+TF_MODEL_FLOPS_PER_S = 1e9
+TF_START_S = 10.0  # importing TensorFlow and tracing one loop per run
+BASE_BYTES = 1.3e9  # a job's interpreter with numpy, scikit-learn and TensorFlow
+
+
+def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``train_model`` job."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    n_train, n_all = len(data.y_train), len(data.y_train) + len(data.y_test)
+    batch = spec.batch_size or n_train
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    runs = len(spec.optimizers)
+    records = spec.steps // spec.record_every + 2
+    seconds = 0.0
+    if "numpy" in spec.backends:
+        seconds += spec.steps * (runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    if "tensorflow" in spec.backends:
+        seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    evaluations = runs * len(spec.backends) * records + 51 * 51
+    seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
+    stored = runs * len(spec.backends) * records * arch.n_weights * 8 * 3  # weights, plane coordinates, copies
+    memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
+    key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
+    return memory, seconds, f"experiments.{spec.name}.{key}"
