@@ -1,12 +1,6 @@
 # Model experiments (problem: logistic_regression | mlp): one job trains every optimizer on
-# both backends from the shared start and batch order, and evaluates the experiment's loss plane.
-MODEL_EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.model_experiments}
-MODEL_LAYOUT = {
-    name: {"runs": f"results/{name}/model_runs.npz", "summary": f"results/{name}/model_summary.json"}
-    for name in MODEL_EXPERIMENTS
-}
-
-
+# both backends from the shared start and batch order, and evaluates the experiment's loss plane;
+# render_model draws that plane. Targets and MODEL_LAYOUT: rules/common.smk.
 rule train_model:
     input:
         dataset="results/{experiment}/dataset.npz",
@@ -27,3 +21,21 @@ rule train_model:
         "../envs/momentumlab.yaml"
     script:
         "../scripts/train_model.py"
+
+
+rule render_model:
+    input:
+        runs="results/{experiment}/model_runs.npz",
+    output:
+        "reports/{experiment}/loss_plane.png",
+    params:
+        experiment=experiment_entry,
+    wildcard_constraints:
+        experiment="|".join(MODEL_EXPERIMENTS) or "(?!)",
+    log:
+        "logs/render_model/{experiment}.log",
+    threads: 1
+    conda:
+        "../envs/momentumlab.yaml"
+    script:
+        "../scripts/render_model.py"

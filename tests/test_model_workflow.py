@@ -14,7 +14,8 @@ CONFIG = REPO / "tests" / "tiny_models.yaml"
 
 
 def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
-    result = snakemake_in(tmp_path, "reports/summary.json", "--cores", "1", "--configfile", CONFIG)
+    result = snakemake_in(tmp_path, "reports/summary.json", "reports/moons/loss_plane.png", "--cores", "1",
+                          "--configfile", CONFIG)
     assert result.returncode == 0, result.stderr[-3000:]
     data = load_classification(tmp_path / "results/moons/dataset.npz")
     assert data.kind == "moons" and data.params["n_points"] == 120 and data.class_names == ("class 0", "class 1")
@@ -29,6 +30,7 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
         assert row["batch_size"] == 16 and 0.5 < row["final_test_accuracy"] <= 1.0
         assert 0.5 < sum(row["explained_variance"]) <= 1.0
     assert all(row["max_abs_diff"] <= 1e-10 for row in summary["model_agreement"])
+    assert (tmp_path / "reports/moons/loss_plane.png").stat().st_size > 10_000
     with np.load(tmp_path / "results/moons/model_runs.npz") as saved:
         assert saved["plane/loss"].shape == (51, 51)
         np.testing.assert_array_equal(saved["sgd-numpy/weights"][0], saved["initial_weights"])
