@@ -31,6 +31,7 @@ rule build_report:
         loss=[media["loss"] for media in REPORT_MEDIA.values()],
         contours=[media[key] for media in REPORT_MEDIA.values() for key in ("contour", "extent")],
         sweeps=sweep_media(),
+        models=model_media(),
         trajectories=[f"results/{n}/{b}.npz" for n, e in EXPERIMENTS.items() for b in e.backends],
         templates=TEMPLATE_FILES,
         **({"slides": "reports/slides.pptx"} if SLIDES_ENABLED else {}),

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 
 # Distribution names tried in order for each package shown in the report.
@@ -188,6 +189,7 @@ def report_context(
         "reproduce": REPRODUCE,
         "slide_media": slide_media_rows(experiments, out_dir),
         "slides_deck": _existing(slides, out_dir),
+        "model_experiments": model_contexts(summary, config, out_dir),
     }
 
 
