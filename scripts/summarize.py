@@ -28,4 +28,5 @@ with logging_to(snakemake.log[0]):
             sections.append({"theory": read_json(sweep_files["theory"][experiment.name])})
     for experiment in config.model_experiments:  # model_runs / model_agreement rows
         sections.append(read_json(snakemake.params.model_layout[experiment.name]["summary"]))
-    write_json(snakemake.output[0], {"title": config.title, **merge_sections(sections)})
+    # A config of model experiments only still has (empty) 2-D sections.
+    write_json(snakemake.output[0], {"title": config.title, "runs": [], "agreement": [], **merge_sections(sections)})

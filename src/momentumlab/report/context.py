@@ -179,7 +179,8 @@ def report_context(
         "title": summary.get("title") or config.get("title") or "Momentum Lab",
         "experiments": experiments,
         "optimizers": sorted({(run["optimizer_label"], run["method"]) for run in runs}),
-        "backends": list(dict.fromkeys(run["backend"] for run in runs)),
+        "backends": list(dict.fromkeys([run["backend"] for run in runs]
+                                       + [row["backend"] for row in summary.get("model_runs", [])])),
         "total_steps": sum(run["steps"] for run in runs),
         "has_sweeps": any(e["sweep"] for e in experiments),
         "has_theory": any(e["theory"] for e in experiments),
