@@ -36,3 +36,20 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
     page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
     assert '<section id="moons"' in page and 'src="moons/loss_plane.png"' in page
     assert "MLP with hidden layers 8 (tanh)" in page and "(best)" in page
+
+
+def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, snakemake_in):
+    import yaml
+
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    del config["experiments"]["valley"]
+    config["experiments"]["moons"]["backends"] = ["numpy"]
+    config["slides"] = {"enabled": True}
+    (tmp_path / "only.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = snakemake_in(tmp_path, "--cores", "2", "--configfile", tmp_path / "only.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
+    assert summary["runs"] == [] and len(summary["model_runs"]) == 2
+    page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    assert "1 experiment," in page and 'id="overview"' not in page
+    assert (tmp_path / "reports/slides.pptx").exists()
