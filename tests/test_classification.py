@@ -60,3 +60,9 @@ def test_the_file_records_what_it_is(tmp_path):
 def test_bad_input_is_refused(kind, params, fraction, message):
     with pytest.raises(ValueError, match=message):
         make_classification(kind, seed=0, params=params, test_fraction=fraction)
+
+
+def test_every_class_lands_in_both_parts_even_at_extreme_fractions():
+    for fraction in (0.01, 0.99):
+        data = make_classification("spirals", seed=0, params={"n_points": 12, "classes": 3}, test_fraction=fraction)
+        assert set(data.y_train) == set(data.y_test) == {0, 1, 2}

@@ -3,7 +3,8 @@
 Synthetic 2-D sets come from scikit-learn's generators (``moons``, ``circles``, ``blobs``) or are
 written here (``spirals``); ``iris``, ``wine``, ``breast_cancer`` and ``digits`` are scikit-learn's
 bundled tables. Everything random is drawn from one ``numpy.random.default_rng(seed)``:
-first the generator's ``random_state``, then the stratified train/test split.
+first the generator's ``random_state``, then the stratified train/test split (per class
+round(test_fraction · n_c) test examples, at least one and at most n_c − 1).
 
 Standardization uses the training statistics only: x ← (x − mean_train) / scale_train, with
 scale = the training standard deviation, or 1 where it is 0 (constant pixels in ``digits``).
@@ -124,7 +125,9 @@ def make_classification(
     test = np.zeros(len(y), dtype=bool)
     for label in np.unique(y):
         members = rng.permutation(np.flatnonzero(y == label))
-        test[members[: int(round(test_fraction * len(members)))]] = True
+        # Every class with two or more examples keeps at least one in each part.
+        count = int(np.clip(round(test_fraction * len(members)), 1, len(members) - 1)) if len(members) > 1 else 0
+        test[members[:count]] = True
     if test.all() or not test.any():
         raise ValueError(f"test_fraction {test_fraction} leaves an empty train or test set")
     train_index = rng.permutation(np.flatnonzero(~test))
