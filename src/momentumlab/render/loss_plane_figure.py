@@ -4,7 +4,7 @@ true training loss of every run against its step.
 Left: the training loss on the plane's grid (log-spaced filled contours), each run's recorded
 weights projected onto it (start ○, end ●), the centre (the best run's final weights) ★; the axis
 labels give each direction's explained variance. The path is a projection: where a run is far
-from the plane (its off-plane distance, in the legend) the colour under it is not its loss.
+from the plane (its largest off-plane distance is in the legend) the colour under it is not its loss.
 Right: the loss at each run's own weights (``loss_plane.true_loss``), on log axes.
 """
 
@@ -49,17 +49,16 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: list[tuple[str, str]], 
             coords = arrays[f"{key}/plane_coordinates"]
             style = "--" if backend == "tensorflow" else "-"
             off = float(arrays[f"{key}/off_plane_distance"].max())
-            label = f"{labels.get(optimizer, optimizer)} ({backend}; off-plane ≤ {off:.2g})"
-            plane_ax.plot(coords[:, 0], coords[:, 1], style, color=colour, linewidth=1.6, label=label)
+            plane_ax.plot(coords[:, 0], coords[:, 1], style, color=colour, linewidth=1.6)
             plane_ax.plot(*coords[0], "o", color=colour, markerfacecolor="white", markersize=7)
             plane_ax.plot(*coords[-1], "o", color=colour, markersize=7)
             steps, loss = arrays[f"{key}/steps_recorded"], arrays[f"{key}/train_loss"]
-            loss_ax.plot(steps, loss, style, color=colour, label=f"{labels.get(optimizer, optimizer)} ({backend})")
-        plane_ax.plot(0.0, 0.0, "*", color="white", markeredgecolor="black", markersize=15, label="centre: best run's end")
+            label = f"{labels.get(optimizer, optimizer)} ({backend}; off-plane ≤ {off:.2g})"
+            loss_ax.plot(steps, loss, style, color=colour, label=label)
+        plane_ax.plot(0.0, 0.0, "*", color="white", markeredgecolor="black", markersize=15)
         plane_ax.set_xlabel(f"direction 1 ({100 * explained[0]:.1f}% of the variance)")
         plane_ax.set_ylabel(f"direction 2 ({100 * explained[1]:.1f}%)")
-        plane_ax.set_title("Paths projected on the loss plane")
-        plane_ax.legend(loc="upper left", fontsize="x-small", framealpha=0.85)
+        plane_ax.set_title("Paths on the loss plane (○ start, ★ best run's end)")
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel("step")
         loss_ax.set_ylabel("training loss (at the run's own weights)")
