@@ -75,7 +75,8 @@ LAYOUT = {name: experiment_files(name) for name in EXPERIMENTS}
 # Model experiments (rules/models.smk): one training job and one loss-plane figure each.
 MODEL_EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.model_experiments}
 MODEL_LAYOUT = {
-    name: {"runs": f"results/{name}/model_runs.npz", "summary": f"results/{name}/model_summary.json"}
+    name: {"runs": f"results/{name}/model_runs.npz", "summary": f"results/{name}/model_summary.json",
+           "timings": f"logs/timings/{name}/models.json"}
     for name in MODEL_EXPERIMENTS
 }
 

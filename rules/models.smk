@@ -7,6 +7,7 @@ rule train_model:
     output:
         runs="results/{experiment}/model_runs.npz",
         summary="results/{experiment}/model_summary.json",
+        timings="logs/timings/{experiment}/models.json",
     params:
         experiment=experiment_entry,
     wildcard_constraints:

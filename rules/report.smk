@@ -7,7 +7,7 @@ rule summarize:
         spot_checks=list(SWEEP_LAYOUT["spot_checks"].values()),
         sweep_timings=[path for paths in SWEEP_LAYOUT["sweep_timings"].values() for path in paths],
         theory=list(SWEEP_LAYOUT["theory"].values()),
-        models=[files["summary"] for files in MODEL_LAYOUT.values()],
+        models=[files[key] for files in MODEL_LAYOUT.values() for key in ("summary", "timings")],
     output:
         "reports/summary.json",
     params:

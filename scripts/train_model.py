@@ -2,7 +2,7 @@
 
 from momentumlab.classification import load_classification
 from momentumlab.model_experiment import parse_model_experiment
-from momentumlab.model_run import run_model_experiment, save_result, summary_records
+from momentumlab.model_run import run_model_experiment, run_seconds, save_result, summary_records
 from momentumlab.summary import write_json
 from momentumlab.workflow import logging_to
 
@@ -13,3 +13,4 @@ with logging_to(snakemake.log[0]):
     save_result(snakemake.output.runs, result)
     runs, agreement = summary_records(result)
     write_json(snakemake.output.summary, {"model_runs": runs, "model_agreement": agreement})
+    write_json(snakemake.output.timings, run_seconds(result))  # kept out of results/: not reproducible

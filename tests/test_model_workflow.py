@@ -29,6 +29,8 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
         assert row["batch_size"] == 16 and 0.5 < row["final_test_accuracy"] <= 1.0
         assert 0.5 < sum(row["explained_variance"]) <= 1.0
     assert all(row["max_abs_diff"] <= 1e-10 for row in summary["model_agreement"])
+    assert all(row["seconds"] > 0 for row in rows)  # from logs/timings: results/ stays byte-reproducible
+    assert "seconds" not in (tmp_path / "results/moons/model_summary.json").read_text(encoding="utf-8")
     assert (tmp_path / "reports/moons/loss_plane.png").stat().st_size > 10_000
     with np.load(tmp_path / "results/moons/model_runs.npz") as saved:
         assert saved["plane/loss"].shape == (51, 51)

@@ -139,13 +139,21 @@ def save_result(path: str | Path, result: ModelExperimentResult) -> None:
     write_npz(path, arrays)
 
 
+def run_seconds(result: ModelExperimentResult) -> dict[str, float]:
+    """Wall time of each run, keyed ``<optimizer>-<backend>`` (numpy: the batched call's share)."""
+    return {f"{run.optimizer}-{run.backend}": run.seconds for run in result.runs}
+
+
 def _number(value: float) -> float | None:
     """A JSON-safe float: None for NaN and infinities (summary.json is written with allow_nan=False)."""
     return float(value) if np.isfinite(value) else None
 
 
 def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(runs, agreement) records in summary.json's style, one per run and per optimizer."""
+    """(runs, agreement) records in summary.json's style, one per run and per optimizer.
+
+    Wall times are left out (``run_seconds``), so the records are byte-reproducible.
+    """
     spec, best = result.spec, result.best
     records = []
     for index, run in enumerate(result.runs):
@@ -163,7 +171,6 @@ def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]]
             "diverged": run.diverged_at >= 0, "diverged_at": None if run.diverged_at < 0 else run.diverged_at,
             "best": run is best, "explained_variance": [float(v) for v in result.plane.explained_variance],
             "max_off_plane_distance": _number(result.plane.off_plane_distance(run.weights).max()),
-            "seconds": run.seconds,
         })
     agreement = []
     for optimizer in spec.optimizers:
