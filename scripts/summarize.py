@@ -4,6 +4,8 @@ from momentumlab.config import parse_config
 from momentumlab.summary import experiment_summary, merge_sections, read_json, write_json
 from momentumlab.sweep import summary_section
 from momentumlab.trajectory import load_trajectories
+from momentumlab.momentum_effect import momentum_effect_rows
+from momentumlab.tuning import resolve
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
@@ -18,6 +20,8 @@ with logging_to(snakemake.log[0]):
             for optimizer, value in read_json(files["timings"][backend]).items():
                 seconds[optimizer, backend] = value
         problem = problem_for(experiment, files["dataset"])
+        experiment = resolve(experiment, problem)
+        sections.append({"momentum_effect": momentum_effect_rows(experiment, problem)})
         sections.append(experiment_summary(experiment, problem, runs, seconds))
         sweep_files = snakemake.params.sweep_layout
         if experiment.name in sweep_files["sweeps"]:
@@ -32,5 +36,7 @@ with logging_to(snakemake.log[0]):
         for row in section["model_runs"]:
             row["seconds"] = seconds[f"{row['optimizer']}-{row['backend']}"]
         sections.append(section)
+    captions = {experiment.name: experiment.caption for experiment in config.experiments if experiment.caption}
     # A config of model experiments only still has (empty) 2-D sections.
-    write_json(snakemake.output[0], {"title": config.title, "runs": [], "agreement": [], **merge_sections(sections)})
+    write_json(snakemake.output[0], {"title": config.title, "captions": captions, "runs": [], "agreement": [],
+                                     **merge_sections(sections)})

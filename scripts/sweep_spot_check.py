@@ -2,7 +2,7 @@
 
 from momentumlab.config import Experiment
 from momentumlab.summary import write_json
-from momentumlab.sweep import load_result, spot_check
+from momentumlab.sweep import load_result, spot_check, sweep_grid
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
@@ -10,4 +10,4 @@ with logging_to(snakemake.log[0]):
     for (name, entry), dataset, sweep, output in jobs:
         experiment = Experiment.from_mapping(name, entry)
         problem = problem_for(experiment, dataset)
-        write_json(output, spot_check(problem, load_result(sweep), experiment.start, snakemake.threads))
+        write_json(output, spot_check(problem, load_result(sweep), experiment.start, snakemake.threads, sweep_grid(experiment)))

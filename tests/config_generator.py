@@ -7,7 +7,8 @@ steps, momentum near 1, the smallest and largest learning rates) — while keepi
 example small enough to run in well under two seconds. ``compute_stages`` and ``present_stages`` run the
 library's stages on it the way the Snakemake rules do, without Snakemake
 (``compute_stages`` then ``present_stages``).
-Later kinds (models, methods, schedules) extend ``random_experiment``.
+Every method with its Keras hyperparameters (``tuned`` included), both momentum forms and every
+schedule kind are drawn; later kinds (models) extend ``random_experiment``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import numpy as np
 from momentumlab.config import Config, Experiment, parse_config
 
 PROBLEMS = ("linear_regression", "rosenbrock", "quadratic", "beale", "himmelblau", "saddle")
-METHODS = ("sgd", "momentum", "nesterov")
+METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "adamw")
+SCHEDULES = ("none", "constant", "piecewise", "exponential", "cosine")
 BACKENDS = ("numpy", "tensorflow")
 FORMATS = ("gif", "mp4")
 LEARNING_RATES = (1e-12, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 1e4)
@@ -56,13 +58,53 @@ def _start(rng: random.Random, problem: str, params: dict[str, Any]) -> list[flo
     return None  # the problem's default start
 
 
+def _schedule(rng: random.Random) -> dict[str, Any] | None:
+    """A schedule of every kind, with values at the schema's bounds."""
+    kind = rng.choice(SCHEDULES)
+    if kind == "none":
+        return None
+    if kind == "piecewise":
+        boundaries = sorted(rng.sample([0, 1, 5, 100, 10_000_000], rng.randint(1, 3)))
+        return {"kind": kind, "boundaries": boundaries,
+                "values": [rng.choice([0.0, 0.1, 1.0, 1e6]) for _ in range(len(boundaries) + 1)]}
+    if kind == "exponential":
+        return {"kind": kind, "decay_steps": rng.choice([1, 10, 10_000_000]), "decay_rate": rng.choice([1e-6, 0.5, 1.0, 1e6])}
+    if kind == "cosine":
+        schedule: dict[str, Any] = {"kind": kind, "decay_steps": rng.choice([1, 7, 10_000_000])}
+        if rng.random() < 0.5:
+            schedule["alpha"] = rng.choice([0.0, 0.1, 1.0])
+        if rng.random() < 0.5:
+            schedule["warmup_steps"] = rng.choice([0, 1, 3, 10_000_000])
+        return schedule
+    return {"kind": "constant"}
+
+
+def _hyperparameters(rng: random.Random, method: str) -> dict[str, Any]:
+    """Keras hyperparameters of ``method`` (each present or left at its default), at the bounds."""
+    choices: dict[str, tuple] = {"epsilon": (1e-12, 1e-7, 1.0, 1e3), "weight_decay": (0.0, 0.004, 1e3)}
+    if method == "adagrad":
+        choices["initial_accumulator_value"] = (0.0, 0.1, 1e6)
+    elif method == "rmsprop":
+        choices.update(rho=(0.0, 0.9, 0.999999), centered=(False, True), momentum=MOMENTA + ("tuned",))
+    else:
+        choices.update(beta_1=MOMENTA + ("tuned",), beta_2=(0.0, 0.999, 0.999999))
+    return {key: rng.choice(values) for key, values in choices.items() if rng.random() < 0.4}
+
+
 def _optimizers(rng: random.Random, count: int) -> dict[str, Any]:
     optimizers = {}
     for index in range(count):
         method = rng.choice(METHODS)
-        entry: dict[str, Any] = {"method": method, "lr": rng.choice(LEARNING_RATES)}
-        if method != "sgd":
-            entry["momentum"] = rng.choice(MOMENTA)
+        entry: dict[str, Any] = {"method": method, "lr": rng.choice(LEARNING_RATES + ("tuned",))}
+        if method in ("momentum", "nesterov"):
+            entry["momentum"] = rng.choice(MOMENTA + ("tuned",))
+            if rng.random() < 0.4:
+                entry["momentum_form"] = rng.choice(["keras", "pytorch"])
+        elif method != "sgd":
+            entry.update(_hyperparameters(rng, method))
+        schedule = _schedule(rng)
+        if schedule is not None:
+            entry["schedule"] = schedule
         if rng.random() < 0.2:
             entry["label"] = rng.choice(["Heavy ball", "<b>&amp; 'quoted'", "η = 0.1 · μ"])
         optimizers[f"{method}_{index}"] = entry
@@ -77,7 +119,7 @@ def random_experiment(rng: random.Random, tensorflow: bool) -> dict[str, Any]:
     experiment: dict[str, Any] = {
         "problem": problem,
         "steps": rng.choice([1, 2, 5] if big_data else [1, 2, 17, 150, 400]),
-        "optimizers": _optimizers(rng, rng.randint(1, 2 if tensorflow else 3)),
+        "optimizers": _optimizers(rng, rng.randint(1, 2)),
         "backends": rng.choice([["numpy", "tensorflow"], ["tensorflow"]]) if tensorflow else ["numpy"],
     }
     if params:
@@ -135,6 +177,8 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
     """Data sets, runs on every backend, sweeps, TensorFlow spot checks, theory and summary, as the rules
     run them; returns summary.json's content and what the render stage needs per experiment."""
     from momentumlab.datasets import make_dataset, save_dataset
+    from momentumlab.momentum_effect import momentum_effect_rows
+    from momentumlab.tuning import resolve
     from momentumlab.runner import optimize_experiment
     from momentumlab.summary import experiment_summary, merge_sections
     from momentumlab.sweep import gather_chunks, run_chunk, spot_check, summary_row, sweep_grid
@@ -148,6 +192,7 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
         results.mkdir(parents=True, exist_ok=True)
         save_dataset(str(results / "dataset.npz"), make_dataset(experiment.problem, experiment.params, experiment.seed))
         problem = problem_for(experiment, results / "dataset.npz")
+        experiment = resolve(experiment, problem)  # as summarize.py and render_experiment.py do
         layout = media_layout(experiment, config.animation.formats, root)
         runs, seconds = {}, {}
         for backend in experiment.backends:
@@ -156,12 +201,13 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
             runs.update({(name, backend): t for name, t in trajectories.items()})
             seconds.update({(name, backend): s for name, s in timings.items()})
         sections.append(experiment_summary(experiment, problem, runs, seconds))
+        sections.append({"momentum_effect": momentum_effect_rows(experiment, problem)})
         sweep = None
         if experiment.sweep.enabled:
             grid = sweep_grid(experiment)
             chunks = [run_chunk(problem, grid, index, experiment.sweep.chunks) for index in range(experiment.sweep.chunks)]
             sweep = gather_chunks(problem, grid, chunks)
-            checks = spot_check(problem, sweep, experiment.start) if "tensorflow" in experiment.backends else []
+            checks = spot_check(problem, sweep, experiment.start, grid=grid) if "tensorflow" in experiment.backends else []
             sections.append({"sweeps": [summary_row(experiment, sweep, checks, None)]})
         if experiment.problem == "quadratic":
             budget = step_budget(experiment.steps)

@@ -1,6 +1,7 @@
 """Backends: numpy vs TensorFlow step by step, divergence, batched vs single runs, Keras' precision traps.
 
-One battery over every problem × method (× backend where both run). Hyperparameters are the
+One battery over every problem × SGD-family method (× backend where both run); the adaptive
+methods, schedules and momentum forms have theirs in test_adaptive.py. Hyperparameters are the
 shipped config's; none of these runs turned out chaotic enough to need a looser bound than
 1e-8 × scale over the full 1000 steps (docs/numerics.md), so the test has no exceptions.
 """
@@ -13,7 +14,7 @@ import pytest
 from momentumlab import backends
 from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.config import parse_config
-from momentumlab.optimizers import METHODS
+from momentumlab.optimizers import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.summary import run_record
 from momentumlab.trajectory import Trajectory
@@ -45,13 +46,13 @@ def runs(problems: dict[str, Problem]) -> dict[tuple[str, str, str], Trajectory]
     return {
         (kind, method, backend): backends.run(backend, problems[kind], method, SETTINGS[kind][0], MOMENTUM, SETTINGS[kind][1], AGREEMENT_STEPS)
         for kind in KINDS
-        for method in METHODS
+        for method in SGD_FAMILY
         for backend in backends.BACKENDS
     }
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", SGD_FAMILY)
 def test_numpy_and_tensorflow_agree_step_by_step(runs: dict, kind: str, method: str) -> None:
     reference, other = runs[kind, method, "numpy"], runs[kind, method, "tensorflow"]
     assert reference.diverged_at == other.diverged_at
@@ -71,7 +72,7 @@ def test_momentum_methods_converge(runs: dict, problems: dict, kind: str, method
     assert trajectory.distance(problems[kind])[-1] < 0.05
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", SGD_FAMILY)
 @pytest.mark.parametrize("backend", backends.BACKENDS)
 def test_the_saddle_escapes_and_is_recorded_as_diverged(runs: dict, method: str, backend: str) -> None:
     trajectory = runs["saddle", method, backend]
@@ -114,7 +115,7 @@ def test_run_record_of_a_converged_run(problems: dict, runs: dict) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", SGD_FAMILY)
 def test_run_batch_matches_single_runs_row_by_row(problems: dict, kind: str, method: str) -> None:
     problem = problems[kind]
     base, start = SETTINGS[kind]
@@ -187,3 +188,16 @@ def test_keras_precision_traps_exist_and_ours_avoids_them(problems: dict) -> Non
 def test_unknown_backend_fails_clearly(problems: dict) -> None:
     with pytest.raises(ValueError, match="unknown backend"):
         backends.run("jax", problems["quadratic"], "sgd", 0.1, 0.0, (1.0, 1.0), 3)
+
+
+def test_several_settings_in_one_traced_loop_equal_separate_runs(problems: dict) -> None:
+    """run_many (the sweep spot check's single trace) gives each setting's own run, divergence included."""
+    problem, start, steps = problems["rosenbrock"], (-1.5, 2.5), 300
+    settings = [(1e-3, 0.9), (2e-3, 0.5), (0.05, 0.9)]  # the last one diverges
+    together = tensorflow_backend.run_many(problem, "momentum", settings, start, steps)
+    for (lr, momentum), trajectory in zip(settings, together):
+        alone = tensorflow_backend.run(problem, "momentum", lr, momentum, start, steps)
+        assert trajectory.diverged_at == alone.diverged_at
+        assert trajectory.params.shape == alone.params.shape
+        np.testing.assert_allclose(trajectory.params, alone.params, rtol=1e-12, atol=1e-14)
+    assert together[2].diverged and not together[0].diverged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import dataclasses
 from pathlib import Path
 
@@ -34,9 +35,11 @@ def test_default_config_parses_with_every_experiment():
     names = [experiment.name for experiment in config.experiments]
     assert {"linear_regression", "rosenbrock", "quadratic", "beale"} <= set(names)
     methods = {spec.method for experiment in config.experiments for spec in experiment.optimizers}
-    assert methods == {"sgd", "momentum", "nesterov"}
+    assert methods == {"sgd", "momentum", "nesterov", "adam", "rmsprop"}
     for experiment in config.experiments:
-        assert {"sgd", "momentum"} <= {spec.method for spec in experiment.optimizers}
+        if experiment.name != "schedule_forms":  # that one races two forms of heavy ball
+            assert {"sgd", "momentum"} <= {spec.method for spec in experiment.optimizers}
+    assert len(config.experiment("quadratic").optimizers) >= 5  # issue 15: one race of five methods
     for name in ("linear_regression", "rosenbrock"):  # the seed's two, cross-checked on both backends
         assert config.experiment(name).backends == ("numpy", "tensorflow")
 
@@ -73,7 +76,7 @@ def test_seed_is_derived_per_experiment_and_reproducible():
     [
         (["experiments", "valley", "optimizers", "heavy", "lr"], -0.1, "experiments.valley.optimizers.heavy.lr"),
         (["experiments", "valley", "optimizers", "heavy", "lr"], "fast", "experiments.valley.optimizers.heavy.lr"),
-        (["experiments", "valley", "optimizers", "heavy", "method"], "adam", "experiments.valley.optimizers.heavy.method"),
+        (["experiments", "valley", "optimizers", "heavy", "method"], "adamax", "experiments.valley.optimizers.heavy.method"),
         (["experiments", "valley", "optimizers", "heavy", "momentum"], 1.0, "experiments.valley.optimizers.heavy.momentum"),
         (["experiments", "valley", "steps"], 0, "experiments.valley.steps"),
         (["experiments", "valley", "problem"], "banana", "experiments.valley.problem"),
@@ -204,3 +207,21 @@ def test_experiment_and_optimizer_order_is_kept():
 
 def test_command_line_number_text_is_a_number():
     assert parse_command_line_values({"tolerance": "1e-3", "seed": "3"}) == {"tolerance": 1e-3, "seed": 3}
+
+
+def test_the_budget_refuses_what_would_not_fit_and_names_the_key():
+    def experiment(**changes):
+        return with_change(["experiments", "valley"], {**MINIMAL["experiments"]["valley"], **changes})
+
+    parse_config(experiment(sweep={"lr_points": 1024, "momentum_points": 1024}, steps=10_000_000))  # measured: fits
+    cases = [
+        (experiment(sweep={"lr_points": 4096, "momentum_points": 4096}), "experiments.valley.sweep", "memory"),
+        ({**experiment(), "animation": {"width": 3840, "height": 2160, "frames": 2000}, "budget": {"max_job_minutes": 5}},
+         "animation.frames", "take about"),
+        ({**experiment(steps=10_000_000), "budget": {"max_job_memory_mb": 1000}}, "experiments.valley.steps", "memory"),
+    ]
+    for config, key, words in cases:
+        with pytest.raises(ConfigError, match=rf"^config error at {re.escape(key)}: .*{words}.*raise the budget$"):
+            parse_config(config)
+    chunked = experiment(sweep={"lr_points": 4096, "momentum_points": 4096, "chunks": 16, "steps": 200})
+    parse_config({**chunked, "budget": {"max_job_memory_mb": 6000}})

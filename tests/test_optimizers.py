@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from momentumlab.optimizers import METHODS, make_optimizer
+from momentumlab.optimizers import METHODS, make_optimizer, map_state
 from momentumlab.problems import make_problem
 
 ROSENBROCK = make_problem("rosenbrock")
@@ -38,11 +38,13 @@ def test_step_into_is_step_in_place_bit_for_bit(method: str) -> None:
     rng = np.random.default_rng(0)
     params, grad, state = (np.asfortranarray(rng.normal(size=(64, 2))) for _ in range(3))
     optimizer = make_optimizer(method, rng.uniform(1e-3, 1, 64), rng.uniform(0, 0.99, 64))
-    expected_params, expected_state = optimizer.step(params, grad, state)
-    optimizer.step_into(params, grad, state)
+    if isinstance(optimizer.init(params), tuple):  # accumulators stay positive
+        state = map_state(lambda slot: slot + np.asfortranarray(rng.uniform(0, 1, slot.shape)), optimizer.init(params))
+    expected_params, expected_state = optimizer.step(params, grad, state, 7)
+    optimizer.step_into(params, grad, state, 7)
     assert np.array_equal(params, expected_params)
     if method != "sgd":
-        assert np.array_equal(state, expected_state)
+        map_state(lambda got, want: np.testing.assert_array_equal(got, want), state, expected_state)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -53,10 +55,10 @@ def test_rows_are_independent_runs_with_their_own_hyperparameters(method: str) -
     state = batch.init(params)
     singles = [(make_optimizer(method, r, m), params[i : i + 1].copy()) for i, (r, m) in enumerate(zip(rates, momenta))]
     single_states = [opt.init(p) for opt, p in singles]
-    for _ in range(50):
-        params, state = batch.step(params, ROSENBROCK.gradient(params), state)
+    for t in range(50):
+        params, state = batch.step(params, ROSENBROCK.gradient(params), state, t)
         for i, (opt, p) in enumerate(singles):
-            new, single_states[i] = opt.step(p, ROSENBROCK.gradient(p), single_states[i])
+            new, single_states[i] = opt.step(p, ROSENBROCK.gradient(p), single_states[i], t)
             singles[i] = (opt, new)
     assert np.array_equal(params, np.vstack([p for _, p in singles]))
 
@@ -64,7 +66,7 @@ def test_rows_are_independent_runs_with_their_own_hyperparameters(method: str) -
 def test_sgd_ignores_momentum_and_unknown_methods_fail() -> None:
     assert np.all(make_optimizer("sgd", 0.1, 0.9).momentum == 0.0)
     with pytest.raises(ValueError, match="unknown method"):
-        make_optimizer("adam", 0.1)
+        make_optimizer("adamax", 0.1)
 
 
 Schedule = Callable[[int], float]

@@ -23,7 +23,7 @@ import pytest
 from momentumlab.config import parse_config
 
 from config_generator import (
-    BACKENDS, FORMATS, METHODS, PROBLEMS, compute_stages, parse_or_refusal, present_stages, random_config,
+    BACKENDS, FORMATS, METHODS, PROBLEMS, SCHEDULES, compute_stages, parse_or_refusal, present_stages, random_config,
     unflagged_non_finite,
 )
 
@@ -51,7 +51,8 @@ def warm_imports():
 
 
 def test_the_examples_cover_every_enum_value_of_the_schema():
-    drawn = {"problem": set(), "method": set(), "backend": set(), "format": set(), "sweep_method": set()}
+    drawn = {"problem": set(), "method": set(), "backend": set(), "format": set(), "sweep_method": set(),
+             "schedule": set(), "momentum_form": set()}
     for seed in SEEDS:
         raw = random_config(seed)
         drawn["format"].update(raw["animation"]["formats"])
@@ -60,8 +61,11 @@ def test_the_examples_cover_every_enum_value_of_the_schema():
             drawn["backend"].update(experiment["backends"])
             drawn["sweep_method"].add(experiment["sweep"]["method"])
             drawn["method"].update(o["method"] for o in experiment["optimizers"].values())
+            drawn["schedule"].update(o.get("schedule", {}).get("kind", "none") for o in experiment["optimizers"].values())
+            drawn["momentum_form"].update(o["momentum_form"] for o in experiment["optimizers"].values() if "momentum_form" in o)
     assert drawn == {"problem": set(PROBLEMS), "method": set(METHODS), "backend": set(BACKENDS),
-                     "format": set(FORMATS), "sweep_method": set(METHODS)}
+                     "format": set(FORMATS), "sweep_method": set(METHODS), "schedule": set(SCHEDULES),
+                     "momentum_form": {"keras", "pytorch"}}
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -42,7 +42,9 @@ def test_deck_is_16_by_9_and_slide_count_follows_config(deck_and_summary):
     assert deck.slide_width * 9 == deck.slide_height * 16
     experiments = len(config.experiments)
     table_slides = 1  # the tiny config has fewer runs than one table page holds
-    expected = 1 + experiments + table_slides + len(summary.get("sweeps", [])) + (1 if summary.get("theory") else 0)
+    effect_slides = len({row["experiment"] for row in summary.get("momentum_effect", [])})  # "what momentum adds"
+    expected = (1 + experiments + table_slides + effect_slides + len(summary.get("sweeps", []))
+                + (1 if summary.get("theory") else 0))
     assert len(deck.slides) == expected
 
 
@@ -228,3 +230,11 @@ def test_an_mp4_only_config_still_builds_the_deck(tmp_path, snakemake_in):
     result = snakemake_in(tmp_path, "-n", "--quiet", "rules", "--configfile", config)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "build_slides" in result.stdout + result.stderr
+
+
+def test_theory_slide_says_why_a_rate_was_not_measured():
+    from momentumlab.slides import _measured
+
+    assert _measured({"measured_rate": None, "note": "converges in 1 step: no steady rate to fit"}).startswith(
+        "not measured: converges in 1 step")
+    assert _measured({"measured_rate": 0.5}) != ""

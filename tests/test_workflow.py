@@ -115,3 +115,8 @@ def test_missing_config_yaml_says_where_it_looked(tmp_path, snakemake_in):
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("config error")]
     assert len(errors) == 1 and str(tmp_path / "config.yaml") in errors[0], result.stderr
+
+
+def test_the_spot_check_traces_tensorflow_once_per_experiment(tiny_workflow):
+    log = (tiny_workflow / "logs" / "sweep_spot_check.log").read_text(encoding="utf-8")
+    assert "retracing" not in log, log[-2000:]

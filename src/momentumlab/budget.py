@@ -24,11 +24,13 @@ TF_STEP_S = 25e-6  # one compiled Keras step
 TF_POINT_STEP_S = 8e-9  # per data point per TensorFlow step (loss and gradient over the data)
 TF_START_S = 10.0  # importing TensorFlow and tracing the loop
 TF_BASE_BYTES = 1.0e9  # TensorFlow's resident size before any run
-SWEEP_RUN_STEP_S = 25e-9  # one step of one grid run in the batched loop
-SWEEP_BYTES_PER_RUN = 400  # the batched loop's arrays per grid run
+TF_BYTES_PER_STEP = 300  # the loop's TensorArray keeps one small tensor per step
+SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run in the batched loop (a million-run grid: memory-bound)
+SWEEP_BYTES_PER_RUN = 4000  # the batched loop's arrays per grid run (measured 3.7 kB at a million runs)
 TRAJECTORY_BYTES_PER_STEP = 3 * 8 * 3  # params (2) + loss (1) float64, ~3 copies alive at once
-FRAME_S = 6e-3  # drawing and encoding one animation frame, plus ...
-FRAME_PIXEL_S = 40e-9  # ... per pixel of the frame
+FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
+FRAME_PIXEL_S = 15e-9  # ... per pixel of the frame (measured 8.5 ms at 960 × 540, 94 ms at 3840 × 2160)
+RENDER_BYTES_PER_PIXEL = 130  # canvas, background copies and encoder buffers (1.07 GB at 3840 × 2160)
 PYTHON_BASE_BYTES = 300e6  # a job's interpreter with numpy and matplotlib
 
 
@@ -57,11 +59,13 @@ def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterat
     if "tensorflow" in experiment.backends:
         seconds = TF_START_S + runs * steps * (TF_STEP_S + points * TF_POINT_STEP_S)
         key = f"experiments.{name}.params.n_points" if points * TF_POINT_STEP_S > TF_STEP_S else steps_key
-        yield JobEstimate(f"optimize_tensorflow ({name})", key, TF_BASE_BYTES + 2 * trajectories, seconds,
+        memory = TF_BASE_BYTES + runs * (steps + 1) * TF_BYTES_PER_STEP + trajectories
+        yield JobEstimate(f"optimize_tensorflow ({name})", key, memory, seconds,
                           "fewer steps, fewer data points, or backends: [numpy]")
     animations = runs * len(experiment.backends) + 1
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
-    yield JobEstimate(f"render_{name}", "animation.frames", PYTHON_BASE_BYTES + len(experiment.backends) * trajectories,
+    canvas = animation.width * animation.height * RENDER_BYTES_PER_PIXEL
+    yield JobEstimate(f"render_{name}", "animation.frames", PYTHON_BASE_BYTES + canvas + len(experiment.backends) * trajectories,
                       animations * animation.frames * frame_seconds, "fewer frames, a smaller size or fewer optimizers",
                       memory_key=steps_key)
     sweep = experiment.sweep

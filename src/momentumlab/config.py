@@ -11,7 +11,7 @@ import copy
 import math
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -19,9 +19,11 @@ from typing import Any, Iterator, Mapping
 import yaml
 from jsonschema import Draft202012Validator, validators
 
+from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.budget import budget_violation
 from momentumlab.models import MODELS as MODEL_PROBLEMS
 from momentumlab.problems import PROBLEM_TYPES
+from momentumlab.schedules import CONSTANT, Schedule
 
 
 class ConfigError(ValueError):
@@ -67,11 +69,13 @@ def _error_message(error: Any) -> str:
     """One line for a schema error, with a hint where the raw message would puzzle."""
     path = list(error.absolute_path)
     message = error.message
-    if error.validator == "type" and isinstance(error.instance, str) and _NUMBER_LIKE_TEXT.match(error.instance.strip()):
+    if error.validator in ("type", "pattern") and isinstance(error.instance, str) and _NUMBER_LIKE_TEXT.match(error.instance.strip()):
         mantissa, _, exponent = error.instance.strip().lower().partition("e")
         mantissa = mantissa if "." in mantissa else mantissa + ".0"
         exponent = f"e{'+' if exponent[:1] not in '+-' else ''}{exponent}" if exponent else ""
         message += f" (YAML reads it as text: write {mantissa}{exponent})"
+    elif error.validator == "pattern" and error.validator_value == "^tuned$":
+        message = f"{error.instance!r} is neither a number nor tuned"
     elif error.validator == "required" and error.validator_value == ["momentum"]:
         path.append("momentum")
         message = f"required for method {error.instance.get('method')} (e.g. momentum: 0.9); there is no silent default"
@@ -112,6 +116,7 @@ def validate(raw: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ConfigError(_error_message(errors[0]))
     _check_problem_keys(instance)
+    _check_optimizers(instance)
     return canonical(normalize(instance))
 
 
@@ -149,6 +154,49 @@ def _check_problem_keys(config: Mapping[str, Any]) -> None:
             raise ConfigError(f"config error at experiments.{name}.seed: {problem} draws no random data, so a seed does nothing")
         if "tolerance" in experiment and not PROBLEM_TYPES[problem].has_minimum:
             raise ConfigError(f"config error at experiments.{name}.tolerance: {problem} has no minimum to reach")
+
+
+_SCHEDULE_KEYS = {
+    "constant": (), "piecewise": ("boundaries", "values"), "exponential": ("decay_steps", "decay_rate"),
+    "cosine": ("decay_steps", "alpha", "warmup_steps"),
+}
+
+
+def _check_optimizers(config: Mapping[str, Any]) -> None:
+    """Refuse hyperparameters a method ignores and schedules that cannot be followed."""
+    for name, experiment in config["experiments"].items():
+        for optimizer_name, optimizer in experiment["optimizers"].items():
+            where = f"config error at experiments.{name}.optimizers.{optimizer_name}"
+            method = optimizer["method"]
+            takes = set(DEFAULTS[method]) | {"method", "lr", "label", "schedule"}
+            for key in optimizer:
+                if key == "momentum_form" and key not in takes:
+                    raise ConfigError(f"{where}.{key}: applies to methods momentum and nesterov only, not {method}")
+                if key not in takes:
+                    known = ", ".join(sorted(DEFAULTS[method])) or "no hyperparameter but lr"
+                    raise ConfigError(f"{where}.{key}: not a hyperparameter of {method} (it takes {known})")
+                if optimizer[key] == "tuned" and key != "lr" and key != MOMENTUM_KEY[method]:
+                    raise ConfigError(f"{where}.{key}: only lr and {method}'s momentum can be tuned")
+            schedule = optimizer.get("schedule")
+            if schedule:
+                _check_schedule(schedule, f"experiments.{name}.optimizers.{optimizer_name}.schedule")
+
+
+def _check_schedule(schedule: Mapping[str, Any], where: str) -> None:
+    kind = schedule["kind"]
+    for key in schedule:
+        if key != "kind" and key not in _SCHEDULE_KEYS[kind]:
+            takes = ", ".join(_SCHEDULE_KEYS[kind]) or "nothing"
+            raise ConfigError(f"config error at {where}.{key}: not a parameter of the {kind} schedule (it takes {takes})")
+    if kind == "piecewise":
+        boundaries, values = schedule["boundaries"], schedule["values"]
+        if any(b >= c for b, c in zip(boundaries, boundaries[1:])):
+            raise ConfigError(f"config error at {where}.boundaries: {boundaries} must be strictly increasing")
+        if len(values) != len(boundaries) + 1:
+            raise ConfigError(
+                f"config error at {where}.values: {len(values)} values for {len(boundaries)} boundaries; "
+                f"there must be one more value than boundaries"
+            )
 
 
 # Collections whose order is what the user shows (report order, race order): kept as written.
@@ -192,7 +240,10 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
             experiment.setdefault("seed", _experiment_seed(config["seed"], name))
         for optimizer_name, optimizer in experiment["optimizers"].items():
             optimizer.setdefault("label", optimizer_name)
-        rates = [optimizer["lr"] for optimizer in experiment["optimizers"].values()]
+        # The default sweep range follows the SGD family's rates: an adaptive method's lr is a
+        # per-coordinate step size on another scale (tuning gives those their own range).
+        rates = [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned" and o["method"] in SGD_FAMILY]
+        rates = rates or [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned"] or [1e-3]
         sweep = experiment["sweep"]
         for key, value in config["sweep"].items():
             sweep.setdefault(key, value)
@@ -247,13 +298,43 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """One named optimizer of an experiment."""
+    """One named optimizer of an experiment.
+
+    ``momentum`` is the method's momentum-axis value (μ, or β₁ for the Adam family; 0 where the
+    method has none); ``options`` its other hyperparameters with Keras' defaults filled in.
+    ``lr`` or ``momentum`` is None while it is ``tuned`` (see :mod:`momentumlab.tuning`).
+    """
 
     name: str
     label: str
     method: str
-    lr: float
-    momentum: float
+    lr: float | None
+    momentum: float | None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    schedule: Schedule = CONSTANT
+    tuned: tuple[str, ...] = ()
+    chosen: str = ""  # how tuned values were chosen, once resolved
+
+    @classmethod
+    def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "OptimizerSpec":
+        """Build from a validated optimizer entry."""
+        method = entry["method"]
+        key = MOMENTUM_KEY[method]
+        defaults = DEFAULTS[method]
+        options = {k: entry.get(k, v) for k, v in defaults.items() if k != key}
+        axis = entry.get(key, defaults[key]) if key else 0.0
+        tuned = tuple(k for k in ("lr", key) if k and entry.get(k) == "tuned")
+        return cls(
+            name=name, label=entry.get("label", name), method=method,
+            lr=None if "lr" in tuned else float(entry["lr"]),
+            momentum=None if key in tuned else float(axis),
+            options=options, schedule=Schedule.from_mapping(entry.get("schedule")), tuned=tuned,
+        )
+
+    @property
+    def momentum_key(self) -> str | None:
+        """The name of the hyperparameter ``momentum`` holds (momentum, beta_1 or None)."""
+        return MOMENTUM_KEY[self.method]
 
 
 @dataclass(frozen=True)
@@ -286,6 +367,7 @@ class Experiment:
     backends: tuple[str, ...]
     optimizers: tuple[OptimizerSpec, ...]
     sweep: SweepSpec
+    caption: str = ""
 
     @classmethod
     def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "Experiment":
@@ -301,11 +383,9 @@ class Experiment:
             tolerance=float(entry.get("tolerance", 0.0)),  # absent where there is no minimum
             seed=int(entry.get("seed", 0)),  # absent where no random data is drawn
             backends=tuple(entry["backends"]),
-            optimizers=tuple(
-                OptimizerSpec(name=key, label=o["label"], method=o["method"], lr=float(o["lr"]), momentum=float(o.get("momentum", 0.0)))
-                for key, o in entry["optimizers"].items()
-            ),
+            optimizers=tuple(OptimizerSpec.from_mapping(key, o) for key, o in entry["optimizers"].items()),
             sweep=SweepSpec(**{k: sweep[k] for k in SweepSpec.__dataclass_fields__}),
+            caption=entry.get("caption", ""),
         )
 
     def optimizer(self, name: str) -> OptimizerSpec:

@@ -8,19 +8,25 @@ from momentumlab.backends import prepare, run
 from momentumlab.config import Experiment
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
+from momentumlab.tuning import resolve
 
 
 def optimize_experiment(
     experiment: Experiment, problem: Problem, backend: str, threads: int = 1
 ) -> tuple[dict[str, Trajectory], dict[str, float]]:
-    """Trajectories and wall seconds (compilation included) keyed by optimizer name."""
+    """Trajectories and wall seconds (compilation included) keyed by optimizer name.
+
+    ``tuned`` values are resolved first (on numpy, the same on every backend).
+    """
+    experiment = resolve(experiment, problem)
     prepare(backend, threads)
     trajectories: dict[str, Trajectory] = {}
     seconds: dict[str, float] = {}
     for spec in experiment.optimizers:
         began = time.perf_counter()
         trajectories[spec.name] = run(
-            backend, problem, spec.method, spec.lr, spec.momentum, experiment.start, experiment.steps, threads=threads
+            backend, problem, spec.method, spec.lr, spec.momentum, experiment.start, experiment.steps, threads=threads,
+            schedule=spec.schedule, options=spec.options,
         )
         seconds[spec.name] = time.perf_counter() - began
     return trajectories, seconds

@@ -159,8 +159,10 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
         outcome = (f"diverged at step {run['diverged_at']}" if run["diverged"]
                    else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
                         f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
+        chosen = run.get("lr_chosen") or "configured"
         lines.append(f"{run['optimizer_label']} ({run['method']}, lr {format_number(run['lr'])}, "
-                     f"momentum {format_number(run['momentum'])}, {run['backend']}): {outcome}.")
+                     f"{run.get('momentum_key') or 'momentum'} {format_number(run['momentum'])}, {run['backend']}; "
+                     f"{chosen}): {outcome}.")
     return "\n".join(lines)
 
 
@@ -170,7 +172,9 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     label = inputs.experiment_labels.get(experiment, experiment)
     steps = runs[0]["steps"] if runs else 0
     start = runs[0]["start"] if runs else []
-    slide = _titled_slide(deck, label, f"{label}: {counted(steps, 'step')} from {start}.\n" + _run_notes(runs))
+    caption_text = inputs.summary.get("captions", {}).get(experiment, "")  # the config's caption, in the notes
+    notes = f"{label}: {counted(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
+    slide = _titled_slide(deck, label, notes + _run_notes(runs))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
     media, left = inputs.compare_media[experiment], int((SLIDE_WIDTH - width) / 2)
@@ -283,7 +287,8 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     label = inputs.experiment_labels.get(sweep["experiment"], sweep["experiment"])
     notes = (f"{label}: {sweep.get('method', 'momentum')} swept over {len(lrs)} learning rates "
-             f"({format_number(lrs[0])} … {format_number(lrs[-1])}, log-spaced) × {len(mus)} momenta "
+             f"({format_number(lrs[0])} … {format_number(lrs[-1])}, log-spaced) × {len(mus)} values of "
+             f"{sweep.get('momentum_key') or 'momentum (none: lr alone)'} "
              f"({format_number(mus[0])} … {format_number(mus[-1])}). Best pair: lr {format_number(best.get('lr'))}, "
              f"momentum {format_number(best.get('momentum'))}. Grey cells diverged.")
     slide = _titled_slide(deck, f"Where momentum works: {label}", notes)
@@ -293,7 +298,7 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
     row_height = int((CAPTION_TOP - CONTENT_TOP - Inches(0.15)) / (len(rows) + 1))
     for row in table.rows:
         row.height = row_height
-    _style_cell(table.cell(0, 0), "μ \\ lr", 10, bold=True)
+    _style_cell(table.cell(0, 0), ("β₁" if sweep.get("momentum_key") == "beta_1" else "μ") + " \\ lr", 10, bold=True)
     for j, column in enumerate(columns, start=1):
         _style_cell(table.cell(0, j), f"{lrs[column]:.1e}", 9, bold=True)
     best_cell = (best.get("momentum"), best.get("lr"))
@@ -313,19 +318,51 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
     _caption(slide, legend)
 
 
+def _measured(row: Mapping[str, Any]) -> str:
+    """The measured rate, or why there is none (κ = 1 converges at once; a huge κ exceeds the step budget)."""
+    if row.get("measured_rate") is None:
+        return f"not measured: {row.get('note') or 'no steady window'}"
+    return format_number(row["measured_rate"])
+
+
 def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, Any]]) -> None:
     """Predicted (Polyak) vs measured linear rates for the quadratic experiments."""
     header = ["Experiment", "Method", "lr", "μ", "Predicted rate", "Measured rate"]
     text_rows = [[inputs.experiment_labels.get(r["experiment"], r["experiment"]), r["method"], format_number(r.get("lr")),
-                  format_number(r.get("momentum")), format_number(r["predicted_rate"]), format_number(r["measured_rate"])]
+                  format_number(r.get("momentum")), format_number(r["predicted_rate"]), _measured(r)]
                  for r in rows]
     notes = ("Heavy ball at Polyak's parameters η* = 4/(√L + √m)², μ* = ((√κ − 1)/(√κ + 1))² contracts by (√κ − 1)/(√κ + 1) "
              "per step; gradient descent at its best step 2/(L + m) only by (κ − 1)/(κ + 1). " + " ".join(
-                 f"{r['method']}: predicted {format_number(r['predicted_rate'])}, measured {format_number(r['measured_rate'])}."
+                 f"{r['method']}: predicted {format_number(r['predicted_rate'])}, measured {_measured(r)}."
                  for r in rows))
     slide = _titled_slide(deck, "Theory: why momentum is faster", notes)
     _table(slide, header, text_rows, [], size=18)
     _caption(slide, "Rate = factor by which the distance to the optimum shrinks per step (Polyak 1964; Goh 2017).")
+
+
+def momentum_effect_text_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """Table rows of the "what momentum adds" slide: optimizer, momentum, steps with / without, ratio."""
+    def ratio(row: Mapping[str, Any]) -> str:
+        if row.get("steps_ratio") is not None:
+            return f"{format_number(row['steps_ratio'])}×"
+        if row.get("steps_ratio_at_least") is not None:
+            return f"≥ {format_number(row['steps_ratio_at_least'])}×"
+        return "—"
+
+    return [[f"{r['optimizer_label']} ({r['method']})", f"{r['momentum_key']} = {format_number(r['momentum'])}",
+             format_number(r["steps_with"]), "diverged" if r.get("diverged_without") else format_number(r["steps_without"]),
+             ratio(r)] for r in rows]
+
+
+def add_momentum_effect_slide(deck: Any, inputs: DeckInputs, experiment: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """What momentum adds on one experiment: each optimizer against itself with momentum 0."""
+    label = inputs.experiment_labels.get(experiment, experiment)
+    header = ["Optimizer", "Momentum", "Steps to tol.", "… at momentum 0", "Ratio"]
+    notes = (f"{label}: each optimizer against itself with its momentum (μ, or β₁ for Adam) set to 0, everything else "
+             "unchanged. Ratio = steps to tolerance without ÷ with momentum; ≥ when only the run with momentum gets there.")
+    slide = _titled_slide(deck, f"What momentum adds: {label}", notes)
+    _table(slide, header, momentum_effect_text_rows(rows), [], size=16)
+    _caption(slide, "μ = 0 turns heavy ball and Nesterov into gradient descent; β₁ = 0 turns Adam into bias-corrected RMSprop.")
 
 
 def build_deck(inputs: DeckInputs, path: str | Path) -> None:
@@ -336,6 +373,11 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
     for experiment in inputs.compare_media:
         add_experiment_slide(deck, inputs, experiment)
     add_error_table_slides(deck, inputs)
+    effects = inputs.summary.get("momentum_effect", [])
+    for experiment in inputs.compare_media:
+        rows = [row for row in effects if row["experiment"] == experiment]
+        if rows:
+            add_momentum_effect_slide(deck, inputs, experiment, rows)
     for sweep in inputs.summary.get("sweeps", []):
         add_sweep_slide(deck, inputs, sweep)
     if inputs.summary.get("theory"):

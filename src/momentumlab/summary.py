@@ -13,6 +13,7 @@ import numpy as np
 from momentumlab.config import Experiment, OptimizerSpec
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
+from momentumlab.tuning import how_chosen
 
 
 def _number(value: float) -> float | None:
@@ -44,6 +45,10 @@ def run_record(
         "backend": backend,
         "lr": spec.lr,
         "momentum": spec.momentum,
+        "momentum_key": spec.momentum_key,
+        "hyperparameters": hyperparameters(spec),
+        "schedule": spec.schedule.as_dict(),
+        "lr_chosen": how_chosen(experiment, spec),
         "steps": experiment.steps,
         "final_params": [_number(v) for v in trajectory.final_params],
         "final_loss": _number(trajectory.final_loss),
@@ -55,6 +60,15 @@ def run_record(
         "diverged_at": trajectory.diverged_at,
         "seconds": None if seconds is None else round(float(seconds), 6),
     }
+
+
+def hyperparameters(spec: OptimizerSpec) -> dict[str, Any]:
+    """Every hyperparameter of a run by its Keras name (lr, the momentum axis, the options)."""
+    values: dict[str, Any] = {"lr": spec.lr}
+    if spec.momentum_key:
+        values[spec.momentum_key] = spec.momentum
+    values.update(spec.options)
+    return values
 
 
 def max_abs_difference(first: Trajectory, second: Trajectory) -> float | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,7 +19,9 @@ import numpy as np
 
 from momentumlab.backends import numpy_backend
 from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
+from momentumlab.schedules import CONSTANT, Schedule
 from momentumlab.trajectory import write_npz
 
 Array = np.ndarray
@@ -28,7 +30,12 @@ _RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "steps_to_toleran
 
 @dataclass(frozen=True)
 class SweepGrid:
-    """The hyperparameters of one sweep: ``lr`` (P,) × ``momentum`` (Q,) for ``method``."""
+    """The hyperparameters of one sweep: ``lr`` (P,) × ``momentum`` (Q,) for ``method``.
+
+    ``momentum`` is the method's momentum axis (μ, or β₁ for the Adam family; the single value
+    0 for sgd and adagrad, which sweep lr alone); ``options`` and ``schedule`` are shared by
+    every run of the grid.
+    """
 
     method: str
     lr: Array
@@ -36,6 +43,8 @@ class SweepGrid:
     start: tuple[float, float]
     steps: int
     tolerance: float
+    options: Mapping[str, Any] = field(default_factory=dict)
+    schedule: Schedule = CONSTANT
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -54,16 +63,33 @@ class SweepGrid:
 
 
 def sweep_grid(experiment: Experiment) -> SweepGrid:
-    """The grid of ``experiment``'s (already defaulted) sweep settings."""
+    """The grid of ``experiment``'s (already defaulted) sweep settings.
+
+    The runs take the hyperparameters and schedule of the experiment's first optimizer of the
+    swept method (Keras' defaults and a constant rate if it has none).
+    """
     spec = experiment.sweep
+    model = sweep_model(experiment)
     return SweepGrid(
         method=spec.method,
         lr=np.geomspace(spec.lr_min, spec.lr_max, spec.lr_points),
-        momentum=np.linspace(0.0, spec.momentum_max, spec.momentum_points),
+        momentum=momentum_axis(spec.method, spec.momentum_max, spec.momentum_points),
         start=experiment.start,
         steps=spec.steps,
         tolerance=experiment.tolerance,
+        options=dict(model.options) if model else {k: v for k, v in DEFAULTS[spec.method].items() if k != MOMENTUM_KEY[spec.method]},
+        schedule=model.schedule if model else CONSTANT,
     )
+
+
+def momentum_axis(method: str, maximum: float, points: int) -> Array:
+    """The swept momentum values: linear from 0 to ``maximum``, or [0] for a method without one."""
+    return np.linspace(0.0, maximum, points) if MOMENTUM_KEY[method] else np.zeros(1)
+
+
+def sweep_model(experiment: Experiment) -> OptimizerSpec | None:
+    """The configured optimizer whose options and schedule the sweep's runs share, if any."""
+    return next((spec for spec in experiment.optimizers if spec.method == experiment.sweep.method), None)
 
 
 def chunk_slice(size: int, index: int, chunks: int) -> slice:
@@ -86,7 +112,8 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
         return arrays
     # Copies: run_batch zeroes the hyperparameters of diverged rows in place.
     result = numpy_backend.run_batch(
-        problem, grid.method, lr.copy(), momentum.copy(), grid.start, grid.steps, grid.tolerance
+        problem, grid.method, lr.copy(), momentum.copy(), grid.start, grid.steps, grid.tolerance,
+        schedule=grid.schedule, options=grid.options,
     )
     arrays.update(
         final_params=result.final_params,
@@ -219,10 +246,20 @@ def load_result(path: str | Path) -> SweepResult:
 def marked_optimizers(experiment: Experiment) -> list[OptimizerSpec]:
     """The configured optimizers that are points of the sweep's plane.
 
-    Those with the sweep's method, plus plain ``sgd`` ones: with μ = 0 heavy ball and
-    Nesterov are gradient descent, so (η, 0) is exactly their run.
+    Those with the sweep's method, options and schedule, plus plain constant-rate ``sgd`` ones
+    in a heavy-ball or Nesterov sweep: with μ = 0 those are gradient descent, so (η, 0) is
+    exactly their run.
     """
-    return [spec for spec in experiment.optimizers if spec.method in (experiment.sweep.method, "sgd")]
+    model = sweep_model(experiment)
+    method = experiment.sweep.method
+
+    def on_plane(spec: OptimizerSpec) -> bool:
+        if spec.method == method:
+            return model is not None and spec.options == model.options and spec.schedule == model.schedule
+        return spec.method == "sgd" and method in ("momentum", "nesterov") and spec.schedule.is_constant and (
+            model is None or model.schedule.is_constant)
+
+    return [spec for spec in experiment.optimizers if on_plane(spec) and spec.lr is not None and spec.momentum is not None]
 
 
 def spot_check_points(result: SweepResult, count: int = 3) -> list[tuple[int, int]]:
@@ -251,15 +288,28 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def spot_check(problem: Problem, result: SweepResult, start: tuple[float, float], threads: int = 1) -> list[dict[str, Any]]:
-    """Re-run a few grid cells with the TensorFlow backend; max |Δ final θ| against the sweep."""
-    from momentumlab.backends import prepare, run
+def spot_check(
+    problem: Problem, result: SweepResult, start: tuple[float, float], threads: int = 1, grid: SweepGrid | None = None
+) -> list[dict[str, Any]]:
+    """Re-run a few grid cells with the TensorFlow backend; max |Δ final θ| against the sweep.
+
+    ``grid`` supplies the runs' shared options and schedule (constant-rate defaults without it).
+    """
+    from momentumlab.backends import prepare
+    from momentumlab.backends.tensorflow_backend import run_many
+
+    options = dict(grid.options) if grid else {}
+    schedule = grid.schedule if grid else None
+    axis = None if MOMENTUM_KEY[result.method] is None else 0.0
 
     prepare("tensorflow", threads)
+    points = spot_check_points(result)
+    settings = [(float(result.lr[p]), float(result.momentum[q]) if axis is not None else None) for q, p in points]
+    trajectories = run_many(problem, result.method, settings, start, result.steps, threads,
+                            schedule=schedule, options=options)  # one trace for all points
     rows = []
-    for q, p in spot_check_points(result):
-        lr, momentum = float(result.lr[p]), float(result.momentum[q])
-        trajectory = run("tensorflow", problem, result.method, lr, momentum, start, result.steps, threads=threads)
+    for (q, p), (lr, _), trajectory in zip(points, settings, trajectories):
+        momentum = float(result.momentum[q])
         numpy_final = result.final_params[q, p]
         numpy_diverged = int(result.diverged_at[q, p])
         difference = float(np.max(np.abs(trajectory.final_params - numpy_final)))
@@ -291,6 +341,7 @@ def summary_row(
     return {
         "experiment": experiment.name,
         "method": result.method,
+        "momentum_key": MOMENTUM_KEY[result.method],
         "steps": result.steps,
         "tolerance": result.tolerance,
         "lr": result.lr.tolist(),

@@ -80,16 +80,20 @@ def truncate_at_divergence(params: Array, loss: Array, steps: int, box: float) -
 
 
 def write_npz(path: str | Path, arrays: Mapping[str, Array]) -> None:
-    """Write arrays to an .npz byte-for-byte reproducibly, atomically (temp + rename)."""
+    """Write arrays to an .npz byte-for-byte reproducibly, atomically (temp + rename).
+
+    Stored, not deflated: float arrays barely compress, and deflating a million-point
+    data set or a ten-million-step trajectory took longer than computing it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
         for name in sorted(arrays):
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, np.array(arrays[name], order="C"), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             archive.writestr(info, buffer.getvalue())
     os.replace(tmp, path)
 

@@ -7,9 +7,10 @@ when the ``tensorflow`` backend is asked for.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from momentumlab.problems import Problem
+from momentumlab.schedules import Schedule
 from momentumlab.trajectory import Trajectory
 
 BACKENDS = ("numpy", "tensorflow")
@@ -24,16 +25,25 @@ def run(
     start: Sequence[float],
     steps: int,
     threads: int = 1,
+    *,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Trajectory:
-    """Optimize ``problem`` from ``start`` for ``steps`` steps on ``backend``."""
+    """Optimize ``problem`` from ``start`` for ``steps`` steps on ``backend``.
+
+    ``momentum`` is the method's momentum-axis value (μ, or β₁ for the Adam family);
+    ``options`` its other hyperparameters, ``schedule`` the learning-rate schedule.
+    """
     if backend == "numpy":
         from momentumlab.backends import numpy_backend
 
-        return numpy_backend.run(problem, method, lr, momentum, start, steps)
+        return numpy_backend.run(problem, method, lr, momentum, start, steps, schedule=schedule, options=options)
     if backend == "tensorflow":
         from momentumlab.backends import tensorflow_backend
 
-        return tensorflow_backend.run(problem, method, lr, momentum, start, steps, threads=threads)
+        return tensorflow_backend.run(
+            problem, method, lr, momentum, start, steps, threads=threads, schedule=schedule, options=options
+        )
     raise ValueError(f"unknown backend {backend!r}; known: {list(BACKENDS)}")
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from momentumlab.optimizers import Optimizer, make_optimizer
+from momentumlab.optimizers import Optimizer, make_optimizer, map_state
 from momentumlab.problems import Problem
+from momentumlab.schedules import Schedule
 from momentumlab.trajectory import Trajectory, truncate_at_divergence
 
 Array = np.ndarray
@@ -19,10 +20,20 @@ _CHECK_EVERY = 256
 
 
 def run(
-    problem: Problem, method: str, lr: float, momentum: float, start: Sequence[float], steps: int
+    problem: Problem,
+    method: str,
+    lr: float,
+    momentum: float | None,
+    start: Sequence[float],
+    steps: int,
+    *,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Trajectory:
     """One run, every step recorded; stops at the first diverged step.
 
+    ``momentum`` is the method's momentum-axis value (μ, or β₁ for the Adam family; None:
+    Keras' default); ``options`` its other hyperparameters (``optimizers.DEFAULTS``).
     The loop updates in place (no allocation per step) and checks for divergence once
     per block of steps, then cuts the record right after the first bad row, exactly
     where a per-step check would have stopped.
@@ -30,7 +41,10 @@ def run(
     start = np.asarray(start, dtype=np.float64).reshape(-1)
     params = np.empty((1, start.shape[0]), order="F")
     params[0] = start
-    optimizer = _batched_optimizer(method, np.array([lr]), np.array([momentum]), params.shape)
+    optimizer = _batched_optimizer(
+        method, np.array([lr]), None if momentum is None else np.array([momentum]), params.shape,
+        schedule, dict(options or {}),
+    )
     state = optimizer.init(params)
     grad = np.empty_like(params)
     history = np.empty((steps + 1, params.shape[1]))
@@ -41,7 +55,7 @@ def run(
         for offset in range(0, steps, _CHECK_EVERY):
             last = min(offset + _CHECK_EVERY, steps)
             for t in range(offset + 1, last + 1):
-                optimizer.step_into(params, problem.gradient_into(params, grad), state)
+                optimizer.step_into(params, problem.gradient_into(params, grad), state, t - 1)
                 history[t] = params[0]
             block = history[offset + 1 : last + 1]
             bad = ~(np.isfinite(block).all(axis=1) & (np.abs(block).max(axis=1) <= box))
@@ -67,11 +81,14 @@ def run_batch(
     problem: Problem,
     method: str,
     lr: Array,
-    momentum: Array,
+    momentum: Array | None,
     start: Sequence[float],
     steps: int,
     tolerance: float,
     chunk: int = 128,
+    *,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> BatchResult:
     """B runs in one vectorised loop, one per (lr[i], momentum[i]) pair.
 
@@ -80,17 +97,18 @@ def run_batch(
     of steps, the few rows that left the box, went non-finite or came near the optimum
     are replayed from the chunk's start with every step recorded, which finds the exact
     step as :func:`run` and :class:`Trajectory` would. Diverged rows are frozen at their
-    last valid parameters (η = μ = 0), so no NaN is carried along. The caller's ``lr``
-    and ``momentum`` are not modified.
+    last valid parameters (η = μ = 0, state zeroed), so no NaN is carried along. The
+    caller's ``lr`` and ``momentum`` (μ, or β₁ for the Adam family) are not modified.
     """
+    options = dict(options or {})
     lr = np.array(lr, dtype=np.float64).reshape(-1)
-    momentum = np.array(momentum, dtype=np.float64).reshape(-1)
+    momentum = None if momentum is None else np.array(momentum, dtype=np.float64).reshape(-1)
     batch = lr.shape[0]
     start = np.asarray(start, dtype=np.float64)
     # Fortran order: each coordinate is one contiguous column, which pointwise gradients like.
     params = np.empty((batch, start.shape[0]), order="F")
     params[:] = start
-    optimizer = _batched_optimizer(method, lr, momentum, params.shape)
+    optimizer = _batched_optimizer(method, lr, momentum, params.shape, schedule, options)
     state = optimizer.init(params)
     grad = np.empty_like(params)
     box = problem.box
@@ -109,12 +127,12 @@ def run_batch(
     with np.errstate(all="ignore"):
         for offset in range(0, steps, chunk):
             size = min(chunk, steps - offset)
-            chunk_params, chunk_state = params.copy(), state.copy()
+            chunk_params, chunk_state = params.copy(), map_state(np.copy, state)
             watch = len(minima) > 0 and bool((hit < 0).any())
             peak.fill(0.0)
             closest.fill(np.inf)
-            for _ in range(size):
-                optimizer.step_into(params, problem.gradient_into(params, grad), state)
+            for t in range(offset, offset + size):
+                optimizer.step_into(params, problem.gradient_into(params, grad), state, t)
                 np.maximum(peak, np.abs(params, out=magnitude), out=peak)  # NaN propagates
                 if watch:
                     for minimum in minima:
@@ -128,8 +146,8 @@ def run_batch(
             if rows.size == 0:
                 continue
             recorded = _replay(
-                problem, method, optimizer.learning_rate[rows, 0], optimizer.momentum[rows, 0],
-                chunk_params[rows], chunk_state[rows], size,
+                problem, optimizer, rows, chunk_params[rows], map_state(lambda slot: slot[rows], chunk_state),
+                offset, size,
             )  # (size, r, d)
             bad = ~np.all(np.isfinite(recorded) & (np.abs(recorded) <= box), axis=-1)  # (size, r)
             if watch:
@@ -146,7 +164,7 @@ def run_batch(
                 inside = first_bad > 0
                 restored[inside] = recorded[first_bad[inside] - 1, np.flatnonzero(newly)[inside]]
                 params[gone] = restored
-                state[gone] = 0.0
+                map_state(lambda slot: slot.__setitem__(gone, 0.0), state)
                 optimizer.learning_rate[gone] = 0.0  # writable: _batched_optimizer copies
                 optimizer.momentum[gone] = 0.0
         final_loss = problem.value(params)
@@ -155,9 +173,11 @@ def run_batch(
     )
 
 
-def _batched_optimizer(method: str, lr: Array, momentum: Array, shape: tuple[int, int]) -> Optimizer:
+def _batched_optimizer(
+    method: str, lr: Array, momentum: Array, shape: tuple[int, int], schedule: Schedule | None, options: Mapping[str, Any]
+) -> Optimizer:
     """``make_optimizer`` with writable hyperparameters spread to ``shape`` in Fortran order."""
-    optimizer = make_optimizer(method, lr, momentum)
+    optimizer = make_optimizer(method, lr, momentum, schedule=schedule, **options)
     return replace(
         optimizer,
         learning_rate=np.array(np.broadcast_to(optimizer.learning_rate, shape), order="F"),
@@ -165,14 +185,21 @@ def _batched_optimizer(method: str, lr: Array, momentum: Array, shape: tuple[int
     )
 
 
-def _replay(problem: Problem, method: str, lr: Array, momentum: Array, params: Array, state: Array, steps: int) -> Array:
-    """The (steps, r, d) parameters of r rows restarted from (params, state), bit for bit as in the batch."""
+def _replay(
+    problem: Problem, batched: Optimizer, rows: Array, params: Array, state: Any, offset: int, steps: int
+) -> Array:
+    """The (steps, r, d) parameters of r rows restarted at step ``offset`` from (params, state),
+    bit for bit as in the batch."""
     params = np.asfortranarray(params)
-    state = np.asfortranarray(state)
-    optimizer = _batched_optimizer(method, lr, momentum, params.shape)
+    state = map_state(np.asfortranarray, state)
+    optimizer = replace(
+        batched,
+        learning_rate=np.asfortranarray(batched.learning_rate[rows]),
+        momentum=np.asfortranarray(batched.momentum[rows]),
+    )
     grad = np.empty_like(params)
     history = np.empty((steps,) + params.shape)
     for k in range(steps):
-        optimizer.step_into(params, problem.gradient_into(params, grad), state)
+        optimizer.step_into(params, problem.gradient_into(params, grad), state, offset + k)
         history[k] = params
     return history

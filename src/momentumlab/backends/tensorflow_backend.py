@@ -1,4 +1,4 @@
-"""The TensorFlow backend: Keras' ``SGD`` driven by ``tf.GradientTape`` in a ``tf.function``.
+"""The TensorFlow backend: ``keras.optimizers.*`` driven by ``tf.GradientTape`` in a ``tf.function``.
 
 Two precision traps of Keras 3 are avoided on purpose: its learning-rate variable
 is float32 unless ``floatx`` is float64, and a Python-float momentum is cast through
@@ -10,11 +10,13 @@ rounding error.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from momentumlab.optimizers import MomentumGradientUnits, NesterovGradientUnits, make_optimizer
 from momentumlab.problems import Problem
+from momentumlab.schedules import Schedule, keras_schedule
 from momentumlab.trajectory import Trajectory, truncate_at_divergence
 
 _configured_threads: int | None = None
@@ -53,13 +55,75 @@ def configure(threads: int) -> Any:
 
 def make_keras_sgd(method: str, lr: float, momentum: float) -> Any:
     """``keras.optimizers.SGD`` configured for ``method`` in full float64 precision."""
+    return make_keras_optimizer(method, lr, momentum)
+
+
+def make_keras_optimizer(
+    method: str,
+    lr: float,
+    momentum: float | None = None,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Any:
+    """The ``keras.optimizers`` object of ``method`` in full float64 precision.
+
+    Every hyperparameter is an ``np.float64`` (a ``float`` subclass, so Keras accepts it):
+    Keras casts a Python float through a float32 tensor in ``ops.cast``. ``momentum_form:
+    pytorch`` is not a Keras optimizer: :class:`GradientUnitsMomentum` runs it instead.
+    """
     import keras
 
     keras.config.set_floatx("float64")
-    mu = 0.0 if method == "sgd" else momentum
-    return keras.optimizers.SGD(
-        learning_rate=np.float64(lr), momentum=np.float64(mu), nesterov=method == "nesterov"
-    )
+    optimizer = make_optimizer(method, lr, momentum, schedule=schedule, **dict(options or {}))
+    settings = {name: optimizer.option(name) for name in optimizer.options}
+    rate = keras_schedule(optimizer.schedule, lr)
+    axis = np.float64(optimizer.momentum[0, 0])
+    decay = settings.pop("weight_decay", np.float64(0.0))
+    common: dict[str, Any] = {"learning_rate": rate, "weight_decay": decay if decay else None}
+    if isinstance(optimizer, (MomentumGradientUnits, NesterovGradientUnits)):
+        return GradientUnitsMomentum(rate, axis, nesterov=method == "nesterov")
+    if method in ("sgd", "momentum", "nesterov"):
+        return keras.optimizers.SGD(learning_rate=rate, momentum=axis, nesterov=method == "nesterov")
+    if method == "adagrad":
+        return keras.optimizers.Adagrad(**common, **settings)
+    if method == "rmsprop":
+        return keras.optimizers.RMSprop(**common, momentum=axis, **settings)
+    classes = {"adam": keras.optimizers.Adam, "nadam": keras.optimizers.Nadam, "adamw": keras.optimizers.AdamW}
+    if method == "adamw":
+        common["weight_decay"] = decay
+    return classes[method](**common, beta_1=axis, **settings)
+
+
+class GradientUnitsMomentum:
+    """Momentum as PyTorch, optax and TF1 write it, in plain TensorFlow ops.
+
+    b ← μ b + g;  θ ← θ − η_t b  (Nesterov: θ ← θ − η_t (g + μ b)); η_t comes from the same
+    Keras schedule object as the Keras form, read at the step count before the update.
+    """
+
+    def __init__(self, learning_rate: Any, momentum: np.float64, nesterov: bool) -> None:
+        self.learning_rate, self.momentum, self.nesterov = learning_rate, momentum, nesterov
+        self.buffer: Any = None
+        self.iterations: Any = None
+
+    def build(self, variables: list[Any]) -> None:
+        """One gradient-unit buffer for the (single) variable, and a step counter."""
+        import tensorflow as tf
+
+        self.buffer = tf.Variable(tf.zeros_like(variables[0]), dtype=variables[0].dtype)
+        self.iterations = tf.Variable(0, dtype=tf.int64)
+
+    def apply_gradients(self, pairs: list[tuple[Any, Any]]) -> None:
+        """One step on the (gradient, variable) pair."""
+        import tensorflow as tf
+
+        ((grad, variable),) = pairs
+        rate = self.learning_rate
+        rate = tf.cast(rate(self.iterations), tf.float64) if callable(rate) else tf.constant(rate, tf.float64)
+        buffer = self.buffer.assign(self.buffer * self.momentum + grad)
+        direction = grad + self.momentum * buffer if self.nesterov else buffer
+        variable.assign_sub(rate * direction)
+        self.iterations.assign_add(1)
 
 
 def compile_loop(problem: Problem, optimizer: Any, variable: Any, steps: int, *, compiled: bool = True) -> Callable[[], Any]:
@@ -103,11 +167,14 @@ def run(
     start: Sequence[float],
     steps: int,
     threads: int = 1,
+    *,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Trajectory:
-    """One run through Keras' SGD; the whole loop is one compiled ``tf.function``."""
+    """One run through the Keras optimizer of ``method``; the whole loop is one compiled ``tf.function``."""
     tf = configure(threads)
     variable = tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64)
-    optimizer = make_keras_sgd(method, lr, momentum)
+    optimizer = make_keras_optimizer(method, lr, momentum, schedule, options)
     optimizer.build([variable])
     history, written = compile_loop(problem, optimizer, variable, steps)()
     params = history.numpy()[: int(written)]
@@ -115,3 +182,59 @@ def run(
         loss = problem.value(params)
     return truncate_at_divergence(params, loss, steps, problem.box)
 
+
+
+def run_many(
+    problem: Problem,
+    method: str,
+    settings: Sequence[tuple[float, float | None]],
+    start: Sequence[float],
+    steps: int,
+    threads: int = 1,
+    *,
+    schedule: Schedule | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> list[Trajectory]:
+    """Several (lr, momentum-axis) settings of one method in ONE compiled loop, traced once.
+
+    Each setting has its own Keras optimizer and variable; all step together in one
+    ``tf.function`` (a loop per setting would trace one function per setting). A
+    setting that diverges keeps stepping harmlessly and is cut at its first bad row;
+    the loop ends after ``steps`` or once every setting has diverged.
+    """
+    tf = configure(threads)
+    variables = [tf.Variable(np.asarray(start, dtype=np.float64), dtype=tf.float64) for _ in settings]
+    optimizers = [make_keras_optimizer(method, lr, momentum, schedule, options) for lr, momentum in settings]
+    for optimizer, variable in zip(optimizers, variables):
+        optimizer.build([variable])
+    namespace = SimpleNamespace(mean=tf.reduce_mean)
+    box = tf.constant(problem.box, dtype=tf.float64)
+
+    def step(t: Any, history: Any, inside: Any) -> tuple[Any, Any, Any]:
+        for optimizer, variable in zip(optimizers, variables):
+            with tf.GradientTape() as tape:
+                loss = problem.value(variable, xp=namespace)
+            optimizer.apply_gradients([(tape.gradient(loss, variable), variable)])
+        current = tf.stack([variable.read_value() for variable in variables])
+        inside &= tf.reduce_all(tf.math.is_finite(current) & (tf.abs(current) <= box), axis=1)
+        return t + 1, history.write(t, current), inside
+
+    def loop() -> Any:
+        history = tf.TensorArray(tf.float64, size=steps + 1, element_shape=(len(variables), len(start)))
+        history = history.write(0, tf.stack([variable.read_value() for variable in variables]))
+        written, history, _ = tf.while_loop(
+            lambda t, history, inside: (t <= steps) & tf.reduce_any(inside),
+            step,
+            (tf.constant(1), history, tf.ones(len(variables), dtype=tf.bool)),
+        )
+        return history.gather(tf.range(written)), written
+
+    history, written = tf.function(loop, autograph=False, jit_compile=False)()
+    stacked = history.numpy()[: int(written)]
+    trajectories = []
+    for index in range(len(settings)):
+        params = stacked[:, index]
+        with np.errstate(all="ignore"):
+            loss = problem.value(params)
+        trajectories.append(truncate_at_divergence(params, loss, steps, problem.box))
+    return trajectories

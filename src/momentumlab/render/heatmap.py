@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import matplotlib
 import numpy as np
@@ -113,8 +113,59 @@ def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
     return LogNorm(low, high if high > low else low * 10.0), extend
 
 
+MOMENTUM_AXIS_LABELS = {"beta_1": "β₁ (momentum of the Adam family)", "momentum": "momentum μ"}
+
+
+def momentum_axis_label(method: str) -> str:
+    """The second axis of a sweep of ``method``: μ, or β₁ for adam, nadam and adamw."""
+    from momentumlab.optimizers import MOMENTUM_KEY
+
+    return MOMENTUM_AXIS_LABELS.get(MOMENTUM_KEY.get(method) or "momentum", "momentum μ")
+
+
+def draw_line_panel(ax: Axes, result: SweepResult, panel: Panel) -> None:
+    """A sweep over lr alone (sgd, adagrad): the outcome against η, diverged rates marked ×."""
+    values = np.asarray(panel.values, dtype=float)[0]
+    diverged = result.diverged[0]
+    shown = np.isfinite(values) & ~diverged & ((values > 0) | (not panel.log_scale))
+    ax.plot(result.lr[shown], values[shown], marker="o", markersize=4, color=OKABE_ITO["blue"], zorder=3)
+    if diverged.any():
+        for lr in result.lr[diverged]:
+            ax.axvspan(lr / 1.15, lr * 1.15, color=DIVERGED_FACE, zorder=0, linewidth=0)
+    ax.set_xscale("log")
+    if result.lr[0] < result.lr[-1]:
+        ax.set_xlim(result.lr[0] / 1.3, result.lr[-1] * 1.3)
+    if panel.log_scale and shown.any():
+        ax.set_yscale("log")
+    ax.set_xlabel("learning rate η (log scale)")
+    ax.set_ylabel(panel.colorbar_label)
+    ax.set_title(panel.title)
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_label(value: float, _position: object = None) -> str:
+    """A log-axis tick label in plain text ("10⁻³", or "0.002" between powers): no mathtext to parse."""
+    if value <= 0 or not np.isfinite(value):
+        return ""
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) < 1e-9:
+        return f"10{str(int(round(exponent))).translate(_SUPERSCRIPTS)}"
+    return f"{value:.3g}"
+
+
+def _plain_log_ticks(axis: Any, decades: float) -> None:
+    """Major ticks as powers of ten; minor ticks labelled only when the axis spans less than a decade."""
+    axis.set_major_formatter(FuncFormatter(power_label))
+    axis.set_minor_formatter(FuncFormatter(power_label) if decades < 1.0 else NullFormatter())
+
+
 def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> None:
     """Hatched grey background (diverged), blank cells, coloured cells and a colour bar."""
+    if result.momentum.size == 1:
+        draw_line_panel(ax, result, panel)
+        return
     x_edges, y_edges = _edges(result.lr, log=True), _edges(result.momentum, log=False)
     ax.add_patch(Rectangle((x_edges[0], y_edges[0]), x_edges[-1] - x_edges[0], y_edges[-1] - y_edges[0],
                            facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///", linewidth=0, zorder=0))
@@ -137,13 +188,15 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> N
         bar.ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
+    elif panel.log_scale:
+        _plain_log_ticks(bar.ax.yaxis, np.log10(norm.vmax / norm.vmin))
     ax.set_xscale("log")
     ax.set_xlim(x_edges[0], x_edges[-1])
     ax.set_ylim(y_edges[0], y_edges[-1])
     ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    _plain_log_ticks(ax.xaxis, np.log10(x_edges[-1] / x_edges[0]))
     ax.set_xlabel("learning rate η (log scale)")
-    ax.set_ylabel("momentum μ")
+    ax.set_ylabel(momentum_axis_label(result.method))
     ax.set_title(panel.title)
     for side in ("top", "right"):
         ax.spines[side].set_visible(True)
@@ -206,7 +259,11 @@ def render_sweep_heatmap(
         points = ([best] if best else []) + configured_points(configured) + theory_points(theory)
         for ax, panel in zip(axes, panels):
             draw_panel(ax, figure, result, panel)
-            draw_points(ax, points)
+            if result.momentum.size == 1:  # a line plot: rates as vertical marks
+                for point in points:
+                    ax.axvline(point.lr, color=point.color if point.color != "white" else "black", linestyle=":", zorder=4)
+            else:
+                draw_points(ax, points)
         handles: list[Patch | Line2D] = [
             Patch(facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///",
                   label="diverged" if result.has_optimum else "left the box (diverged)"),
@@ -229,5 +286,7 @@ def render_sweep_heatmap(
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp.png")
+        figure.get_layout_engine().execute(figure)  # lay out once; saving would lay out again
+        figure.set_layout_engine("none")
         figure.savefig(tmp, dpi=figure.dpi, metadata={"Software": None})
         tmp.replace(path)

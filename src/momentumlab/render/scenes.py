@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Hashable, Mapping, Protocol, Sequence
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.artist import Artist
+from matplotlib.font_manager import FontProperties
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.gridspec import SubplotSpec
@@ -221,16 +223,28 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
     return _scene(backdrop, views, header, last_step=len(trajectory.params) - 1)
 
 
+LEGEND_MAX_HEIGHT = 0.35  # of the figure: the race and loss panels keep the rest
+
+
 def _fitting_legend(figure: Figure, handles: list, labels: list[str]) -> Artist:
-    """The race legend along the bottom, in as many columns (up to 4) as fit the figure's width."""
+    """The race legend along the bottom, in as many columns (up to 4) as fit the figure.
+
+    It must fit the width and stay below ``LEGEND_MAX_HEIGHT`` of the height; when no
+    column count fits (many runs on a tiny canvas), the text shrinks until one does.
+    """
     renderer = figure.canvas.get_renderer()
-    for columns in range(min(len(labels), 4), 0, -1):
-        legend = figure.legend(handles, labels, loc="lower center", ncols=columns, frameon=False,
-                               bbox_to_anchor=(0.5, 0.0), handlelength=2.6, columnspacing=1.6)
-        if columns == 1 or legend.get_window_extent(renderer).width <= 0.98 * figure.bbox.width:
-            return legend
-        legend.remove()
-    raise AssertionError("unreachable")
+    base = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
+    for scale in (1.0, 0.85, 0.7, 0.55, 0.45):
+        for columns in range(min(len(labels), 4), 0, -1):
+            legend = figure.legend(handles, labels, loc="lower center", ncols=columns, frameon=False,
+                                   bbox_to_anchor=(0.5, 0.0), handlelength=2.6, columnspacing=1.6,
+                                   fontsize=base * scale)
+            box = legend.get_window_extent(renderer)
+            if box.width <= 0.98 * figure.bbox.width and box.height <= LEGEND_MAX_HEIGHT * figure.bbox.height:
+                return legend
+            legend.remove()
+    return figure.legend(handles, labels, loc="lower center", ncols=min(len(labels), 4), frameon=False,
+                         bbox_to_anchor=(0.5, 0.0), handlelength=1.6, columnspacing=0.8, fontsize=base * 0.45)
 
 
 def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, width: int, height: int) -> Scene:
@@ -253,6 +267,8 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
     legend = _fitting_legend(figure, handles, list(styles))
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
+    # A tall legend (many long labels on a tiny canvas) may overlap the panels rather than leave them no height.
+    bottom = min(bottom, 1 - 0.105 * k - 0.15)
     # small canvases need a little more than the scaled margin for tick labels such as "−0.8"
     grid = figure.add_gridspec(1, 2, left=0.075 * k + 0.02 * (k - 1), right=1 - 0.035 * k, top=1 - 0.105 * k,
                                bottom=bottom, wspace=0.22 * k, width_ratios=[1.15, 1.0])

@@ -25,7 +25,11 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
 }
-RUN_COLORS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky_blue", "vermillion", "black"))
+# Eight optimizers get eight Okabe–Ito colours (yellow, faint on white, comes last); a run's
+# numpy and TensorFlow paths share one, TensorFlow dashed.
+RUN_COLORS = tuple(
+    OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky_blue", "vermillion", "black", "yellow")
+)
 PATH_COLOR = OKABE_ITO["vermillion"]
 FIT_COLOR = OKABE_ITO["blue"]
 DIVERGED_COLOR = "#C0392B"

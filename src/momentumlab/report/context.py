@@ -92,6 +92,11 @@ def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:
     return found
 
 
+def caption_of(summary: Mapping[str, Any], name: str) -> str:
+    """The experiment's configured caption, if any (``summary.json``'s ``captions``)."""
+    return str(summary.get("captions", {}).get(name, ""))
+
+
 LOSS_AXES = {
     "log": {"caption": "log axes", "alt": "both axes logarithmic"},
     "symlog": {"caption": "log step axis; the loss axis is symmetric-log "
@@ -151,6 +156,8 @@ def experiment_context(
         "loss_axes": LOSS_AXES.get((scrubber or {}).get("loss_scale")),
         "sweep": None,
         "theory": None,
+        "caption": caption_of(summary, name),
+        "momentum_effect": [row for row in summary.get("momentum_effect", []) if row["experiment"] == name],
     }
     if "sweeps" in summary:
         sweep = _sweep_for(summary["sweeps"], name)
