@@ -54,4 +54,9 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     assert summary["runs"] == [] and len(summary["model_runs"]) == 2
     page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
     assert "1 experiment," in page and 'id="overview"' not in page
-    assert (tmp_path / "reports/slides.pptx").exists()
+    from pptx import Presentation
+
+    deck = Presentation(str(tmp_path / "reports/slides.pptx"))
+    slide = next(s for s in deck.slides if any(getattr(sh, "text", "") == "moons" for sh in s.shapes))
+    assert any(shape.shape_type == 13 for shape in slide.shapes)  # the loss-plane picture
+    assert "momentum (numpy): lr 0.1" in slide.notes_slide.notes_text_frame.text
