@@ -31,6 +31,7 @@ browser:
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/optimizers.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/landscape.py
 
 clean:
 	rm -rf results reports/*/ reports/*.html reports/*.json reports/*.pptx logs .snakemake

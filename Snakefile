@@ -31,6 +31,7 @@ include: "rules/dataset.smk"
 include: "rules/optimize.smk"
 include: "rules/render.smk"
 include: "rules/sweep.smk"
+include: "rules/models.smk"
 include: "rules/report.smk"
 include: "rules/slides.smk"
 

@@ -51,7 +51,7 @@ def compare_media():
 
 def report_targets():
     """The default targets: the report and what it shows."""
-    targets = ["reports/index.html", "reports/summary.json", *sweep_media()]
+    targets = ["reports/index.html", "reports/summary.json", *sweep_media(), *model_media()]
     if SLIDES_ENABLED:
         targets.append("reports/slides.pptx")
     if CONFIG.report_single_file:
@@ -70,6 +70,20 @@ def experiment_files(name):
 
 
 LAYOUT = {name: experiment_files(name) for name in EXPERIMENTS}
+
+
+# Model experiments (rules/models.smk): one training job and one loss-plane figure each.
+MODEL_EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.model_experiments}
+MODEL_LAYOUT = {
+    name: {"runs": f"results/{name}/model_runs.npz", "summary": f"results/{name}/model_summary.json",
+           "timings": f"logs/timings/{name}/models.json"}
+    for name in MODEL_EXPERIMENTS
+}
+
+
+def model_media():
+    """The loss-plane figure of every model experiment."""
+    return [f"reports/{name}/loss_plane.png" for name in MODEL_EXPERIMENTS]
 
 
 SWEPT = [name for name, experiment in EXPERIMENTS.items() if experiment.sweep.enabled]

@@ -7,12 +7,14 @@ rule summarize:
         spot_checks=list(SWEEP_LAYOUT["spot_checks"].values()),
         sweep_timings=[path for paths in SWEEP_LAYOUT["sweep_timings"].values() for path in paths],
         theory=list(SWEEP_LAYOUT["theory"].values()),
+        models=[files[key] for files in MODEL_LAYOUT.values() for key in ("summary", "timings")],
     output:
         "reports/summary.json",
     params:
         config=CONFIG.data,
         layout=LAYOUT,
         sweep_layout=SWEEP_LAYOUT,
+        model_layout=MODEL_LAYOUT,
     log:
         "logs/summarize.log",
     threads: 1
@@ -29,6 +31,7 @@ rule build_report:
         loss=[media["loss"] for media in REPORT_MEDIA.values()],
         contours=[media[key] for media in REPORT_MEDIA.values() for key in ("contour", "extent")],
         sweeps=sweep_media(),
+        models=model_media(),
         trajectories=[f"results/{n}/{b}.npz" for n, e in EXPERIMENTS.items() for b in e.backends],
         templates=TEMPLATE_FILES,
         **({"slides": "reports/slides.pptx"} if SLIDES_ENABLED else {}),

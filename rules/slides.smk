@@ -5,12 +5,14 @@ rule build_slides:
         media=expand("reports/{experiment}/compare.{suffix}", experiment=EXPERIMENTS,
                      suffix="gif" if "gif" in FORMATS else "mp4"),
         posters=expand("reports/{experiment}/compare.png", experiment=EXPERIMENTS),
+        model_figures=model_media(),
     output:
         "reports/slides.pptx",
     params:
         slides=CONFIG.data["slides"],
         title=CONFIG.title,
         labels={name: experiment.label for name, experiment in EXPERIMENTS.items()},
+        model_labels={name: experiment.label for name, experiment in MODEL_EXPERIMENTS.items()},
     log:
         "logs/build_slides.log",
     threads: 1

@@ -2,8 +2,17 @@
 
 from momentumlab.config import Experiment
 from momentumlab.datasets import make_dataset, save_dataset
+from momentumlab.models import MODELS
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
-    experiment = Experiment.from_mapping(snakemake.wildcards.experiment, snakemake.params.experiment)
-    save_dataset(snakemake.output[0], make_dataset(experiment.problem, experiment.params, experiment.seed))
+    entry = snakemake.params.experiment
+    if entry["problem"] in MODELS:
+        from momentumlab.classification import save_classification
+        from momentumlab.model_experiment import parse_model_experiment
+
+        spec = parse_model_experiment(snakemake.wildcards.experiment, entry)
+        save_classification(snakemake.output[0], spec.data())
+    else:
+        experiment = Experiment.from_mapping(snakemake.wildcards.experiment, entry)
+        save_dataset(snakemake.output[0], make_dataset(experiment.problem, experiment.params, experiment.seed))

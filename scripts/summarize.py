@@ -30,5 +30,13 @@ with logging_to(snakemake.log[0]):
                                             sweep_files["sweep_timings"][experiment.name]))
         if experiment.name in sweep_files["theory"]:
             sections.append({"theory": read_json(sweep_files["theory"][experiment.name])})
+    for experiment in config.model_experiments:  # model_runs / model_agreement rows, with their wall times
+        files = snakemake.params.model_layout[experiment.name]
+        section, seconds = read_json(files["summary"]), read_json(files["timings"])
+        for row in section["model_runs"]:
+            row["seconds"] = seconds[f"{row['optimizer']}-{row['backend']}"]
+        sections.append(section)
     captions = {experiment.name: experiment.caption for experiment in config.experiments if experiment.caption}
-    write_json(snakemake.output[0], {"title": config.title, "captions": captions, **merge_sections(sections)})
+    # A config of model experiments only still has (empty) 2-D sections.
+    write_json(snakemake.output[0], {"title": config.title, "captions": captions, "runs": [], "agreement": [],
+                                     **merge_sections(sections)})

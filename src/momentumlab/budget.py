@@ -82,8 +82,18 @@ def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterat
 
 
 def estimate_jobs(config: "Config") -> list[JobEstimate]:
-    """Every job's estimate, experiment by experiment."""
-    return [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
+    """Every job's estimate, experiment by experiment (model experiments last)."""
+    jobs = [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
+    return jobs + [_model_job(spec) for spec in config.model_experiments]
+
+
+def _model_job(spec: object) -> JobEstimate:
+    from momentumlab.model_experiment import model_job_estimate
+
+    memory, seconds, key = model_job_estimate(spec)  # type: ignore[arg-type]
+    return JobEstimate(f"train_model ({spec.name})", key, memory, seconds,  # type: ignore[attr-defined]
+                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
+                       memory_key=f"experiments.{spec.name}.steps")  # type: ignore[attr-defined]
 
 
 def _size(memory_bytes: float) -> str:

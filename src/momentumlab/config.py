@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator, validators
 
 from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.budget import budget_violation
+from momentumlab.models import MODELS as MODEL_PROBLEMS
 from momentumlab.problems import PROBLEM_TYPES
 from momentumlab.schedules import CONSTANT, Schedule
 
@@ -110,6 +111,7 @@ def validate(raw: Mapping[str, Any]) -> dict[str, Any]:
         path, value = non_finite
         raise ConfigError(f"config error at {_joined(path)}: {value} is not a finite number")
     instance = copy.deepcopy(dict(raw))
+    _refuse_misplaced_keys(instance)
     errors = sorted(_Validator(_schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
     if errors:
         raise ConfigError(_error_message(errors[0]))
@@ -118,11 +120,29 @@ def validate(raw: Mapping[str, Any]) -> dict[str, Any]:
     return canonical(normalize(instance))
 
 
+def _refuse_misplaced_keys(config: Mapping[str, Any]) -> None:
+    """Name the key when an entry's problem is unknown or a model experiment has a start (drawn
+    from its seed), rather than the schema's "unexpected key" of the branch it fell into."""
+    experiments = config.get("experiments")
+    for name, experiment in (experiments.items() if isinstance(experiments, Mapping) else ()):
+        if not isinstance(experiment, Mapping):
+            continue
+        problem = experiment.get("problem")
+        if isinstance(problem, str) and problem not in PROBLEM_TYPES and problem not in MODEL_PROBLEMS:
+            known = [*PROBLEM_TYPES, *MODEL_PROBLEMS]
+            raise ConfigError(f"config error at experiments.{name}.problem: unknown problem {problem!r}; known: {known}")
+        if problem in MODEL_PROBLEMS and "start" in experiment:
+            raise ConfigError(f"config error at experiments.{name}.start: a model experiment starts from weights "
+                              "drawn from its seed; remove start")
+
+
 def _check_problem_keys(config: Mapping[str, Any]) -> None:
     """Refuse settings that a problem would ignore: another problem's params, a seed without data."""
     table = _schema()["$defs"]["problem_parameters"]
     for name, experiment in config["experiments"].items():
         problem = experiment["problem"]
+        if problem in MODEL_PROBLEMS:  # checked by model_experiment.parse_model_experiment
+            continue
         allowed = table[problem]
         for key in experiment.get("params", {}):
             if key not in allowed:
@@ -207,6 +227,10 @@ def _experiment_seed(root_seed: int, name: str) -> int:
 def normalize(config: dict[str, Any]) -> dict[str, Any]:
     """Resolve the defaults that depend on other keys (start, momentum, seed, sweep)."""
     for name, experiment in config["experiments"].items():
+        if experiment["problem"] in MODEL_PROBLEMS:
+            experiment.setdefault("label", name)
+            experiment.setdefault("seed", _experiment_seed(config["seed"], name))
+            continue
         problem = PROBLEM_TYPES[experiment["problem"]]
         experiment.setdefault("label", name)
         experiment.setdefault("start", list(problem.default_start))
@@ -418,6 +442,7 @@ class Config:
     slides: Slides
     budget: Budget
     data: Mapping[str, Any]
+    model_experiments: tuple[Any, ...] = ()  # model_experiment.ModelExperiment, kept apart from the 2-D pipeline
 
     def experiment(self, name: str) -> Experiment:
         """The experiment called ``name``."""
@@ -438,16 +463,25 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
         report_single_file=data["report_single_file"],
         experiments=tuple(
             Experiment.from_mapping(name, entry) for name, entry in data["experiments"].items()
+            if entry["problem"] not in MODEL_PROBLEMS
         ),
         animation=Animation(**animation),
         slides=Slides(**data["slides"]),
         budget=Budget(**data["budget"]),
         data=data,
+        model_experiments=_model_experiments(data),
     )
     refusal = budget_violation(config)
     if refusal:
         raise ConfigError(refusal)
     return config
+
+
+def _model_experiments(data: Mapping[str, Any]) -> tuple[Any, ...]:
+    from momentumlab.model_experiment import parse_model_experiment  # it imports this module
+
+    return tuple(parse_model_experiment(name, entry, data["seed"]) for name, entry in data["experiments"].items()
+                 if entry["problem"] in MODEL_PROBLEMS)
 
 
 def load_config(path: str | Path) -> Config:

@@ -52,6 +52,7 @@ class DeckInputs:
     experiment_labels: Mapping[str, str]
     date: _dt.date
     posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
+    model_figures: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> reports/<exp>/loss_plane.png
 
 
 def format_number(value: Any) -> str:
@@ -372,6 +373,10 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
     add_title_slide(deck, inputs)
     for experiment in inputs.compare_media:
         add_experiment_slide(deck, inputs, experiment)
+    from momentumlab.model_slides import add_model_slide  # it imports this module
+
+    for name, figure in inputs.model_figures.items():
+        add_model_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), figure)
     add_error_table_slides(deck, inputs)
     effects = inputs.summary.get("momentum_effect", [])
     for experiment in inputs.compare_media:

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 
 # Distribution names tried in order for each package shown in the report.
@@ -185,7 +186,8 @@ def report_context(
         "title": summary.get("title") or config.get("title") or "Momentum Lab",
         "experiments": experiments,
         "optimizers": sorted({(run["optimizer_label"], run["method"]) for run in runs}),
-        "backends": list(dict.fromkeys(run["backend"] for run in runs)),
+        "backends": list(dict.fromkeys([run["backend"] for run in runs]
+                                       + [row["backend"] for row in summary.get("model_runs", [])])),
         "total_steps": sum(run["steps"] for run in runs),
         "has_sweeps": any(e["sweep"] for e in experiments),
         "has_theory": any(e["theory"] for e in experiments),
@@ -195,6 +197,7 @@ def report_context(
         "reproduce": REPRODUCE,
         "slide_media": slide_media_rows(experiments, out_dir),
         "slides_deck": _existing(slides, out_dir),
+        "model_experiments": model_contexts(summary, config, out_dir),
     }
 
 

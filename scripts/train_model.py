@@ -1,0 +1,16 @@
+"""Snakemake entry point: train every run of one model experiment and evaluate its loss plane."""
+
+from momentumlab.classification import load_classification
+from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.model_run import run_model_experiment, run_seconds, save_result, summary_records
+from momentumlab.summary import write_json
+from momentumlab.workflow import logging_to
+
+with logging_to(snakemake.log[0]):
+    spec = parse_model_experiment(snakemake.wildcards.experiment, snakemake.params.experiment)
+    data = load_classification(snakemake.input.dataset)
+    result = run_model_experiment(spec, data=data, threads=snakemake.threads)
+    save_result(snakemake.output.runs, result)
+    runs, agreement = summary_records(result)
+    write_json(snakemake.output.summary, {"model_runs": runs, "model_agreement": agreement})
+    write_json(snakemake.output.timings, run_seconds(result))  # kept out of results/: not reproducible

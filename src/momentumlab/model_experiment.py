@@ -1,0 +1,163 @@
+"""A model experiment's settings: validated against ``$defs/model_experiment`` of the config schema, then frozen.
+
+The schema holds every default; what it cannot see is checked here, with one-line messages
+naming the key: a ``start`` (weights come from the seed), keys of one data set or model given
+to another, and a ``batch_size`` larger than the training set (known once the split is made).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Mapping
+
+from momentumlab.classification import SYNTHETIC_DEFAULTS, ClassificationData, make_classification
+from momentumlab.config import ConfigError, OptimizerSpec, _error_message, _experiment_seed, _Validator
+from momentumlab.config import _schema as config_schema
+from momentumlab.models import MODELS, Architecture, make_architecture
+
+_DATASET_KEYS = ("kind", "test_fraction", "standardize")
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    """The config schema's model experiment definition, with its ``$defs`` so references resolve."""
+    defs = config_schema()["$defs"]
+    return {"$ref": "#/$defs/model_experiment", "$defs": defs}
+
+
+@dataclass(frozen=True)
+class ModelExperiment:
+    """A data set, a classifier and the optimizers and backends that train it from one start."""
+
+    name: str
+    label: str
+    model: str
+    dataset: str
+    dataset_params: Mapping[str, Any]
+    test_fraction: float
+    standardize: bool
+    hidden: tuple[int, ...]
+    activation: str
+    l2: float
+    batch_size: int | None
+    steps: int
+    record_every: int
+    tolerance: float
+    seed: int
+    backends: tuple[str, ...]
+    optimizers: tuple[OptimizerSpec, ...]
+
+    def data(self) -> ClassificationData:
+        """The seeded, split data set."""
+        return make_classification(self.dataset, self.seed, self.dataset_params, self.test_fraction, self.standardize)
+
+    def architecture(self, data: ClassificationData) -> Architecture:
+        return make_architecture(self.model, data.n_features, data.n_classes, self.hidden, self.activation, self.l2)
+
+    @property
+    def runs(self) -> list[tuple[str, str]]:
+        """Every (optimizer, backend) pair, in config order."""
+        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+
+
+def _refuse(name: str, key: str, message: str) -> ConfigError:
+    return ConfigError(f"config error at experiments.{name}.{key}: {message}")
+
+
+def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0) -> ModelExperiment:
+    """Validate one ``experiments.<name>`` entry of a model experiment and type it."""
+    if not isinstance(entry, Mapping):
+        raise _refuse(name, "(entry)", "a model experiment must be a mapping")
+    if "start" in entry:
+        raise _refuse(name, "start", "a model experiment starts from weights drawn from its seed; remove start")
+    for path, value in _numbers(entry):
+        if not math.isfinite(value):
+            raise _refuse(name, path, f"{value} is not a finite number")
+    if entry.get("problem") not in MODELS:
+        raise _refuse(name, "problem", f"{entry.get('problem')!r} is not a model; known: {list(MODELS)}")
+    instance = copy.deepcopy(dict(entry))
+    errors = sorted(_Validator(_schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
+    if errors:
+        message = _error_message(errors[0]).replace("config error at ", f"config error at experiments.{name}.", 1)
+        raise ConfigError(message.replace(f"experiments.{name}.(top level)", f"experiments.{name}"))
+    dataset, params, model = instance["dataset"], instance["params"], instance["problem"]
+    allowed = set(SYNTHETIC_DEFAULTS.get(dataset["kind"], {}))
+    for key in dataset:
+        if key not in _DATASET_KEYS and key not in allowed:
+            takes = ", ".join(sorted(allowed)) or "none of n_points, noise, classes"
+            raise _refuse(name, f"dataset.{key}", f"not a parameter of {dataset['kind']} (it takes {takes})")
+    if model == "logistic_regression":
+        for key in ("hidden", "activation"):
+            if key in params:
+                raise _refuse(name, f"params.{key}", "logistic_regression has no hidden layers")
+    elif "hidden" not in params:
+        raise _refuse(name, "params.hidden", "required for mlp (e.g. hidden: [16, 16])")
+    steps = int(instance["steps"])
+    spec = ModelExperiment(
+        name=name, label=instance.get("label", name), model=model, dataset=dataset["kind"],
+        dataset_params={k: v for k, v in dataset.items() if k not in _DATASET_KEYS},
+        test_fraction=float(dataset["test_fraction"]), standardize=bool(dataset["standardize"]),
+        hidden=tuple(params.get("hidden", ())), activation=params.get("activation", "tanh"), l2=float(params["l2"]),
+        batch_size=instance.get("batch_size"), steps=steps,
+        record_every=int(instance.get("record_every", max(1, steps // 100))),
+        tolerance=float(instance["tolerance"]), seed=int(instance.get("seed", _experiment_seed(root_seed, name))),
+        backends=tuple(instance["backends"]),
+        optimizers=tuple(
+            OptimizerSpec(name=key, label=o.get("label", key), method=o["method"], lr=float(o["lr"]),
+                          momentum=float(o.get("momentum", 0.0)))
+            for key, o in instance["optimizers"].items()
+        ),
+    )
+    try:
+        n_train = len(spec.data().y_train)
+    except ValueError as error:
+        raise _refuse(name, "dataset", str(error)) from None
+    if spec.batch_size is not None and spec.batch_size > n_train:
+        raise _refuse(name, "batch_size", f"{spec.batch_size} is larger than the training set ({n_train} examples)")
+    return spec
+
+
+def _numbers(value: Any, path: str = "") -> list[tuple[str, float]]:
+    """Every float in a nested entry with its dotted key path."""
+    if isinstance(value, float):
+        return [(path, value)]
+    if isinstance(value, Mapping):
+        return [item for key, sub in value.items() for item in _numbers(sub, f"{path}.{key}".lstrip("."))]
+    if isinstance(value, (list, tuple)):
+        return [item for i, sub in enumerate(value) for item in _numbers(sub, f"{path}.{i}")]
+    return []
+
+
+# Per-unit costs, generous next to what benchmarks/landscape.py and the model tests measured.
+MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step (measured 5-10e9)
+MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
+TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
+TF_MODEL_FLOPS_PER_S = 1e9
+TF_START_S = 10.0  # importing TensorFlow and tracing one loop per run
+BASE_BYTES = 1.3e9  # a job's interpreter with numpy, scikit-learn and TensorFlow
+
+
+def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``train_model`` job."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    n_train, n_all = len(data.y_train), len(data.y_train) + len(data.y_test)
+    batch = spec.batch_size or n_train
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    runs = len(spec.optimizers)
+    records = spec.steps // spec.record_every + 2
+    seconds = 0.0
+    if "numpy" in spec.backends:
+        seconds += spec.steps * (runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    if "tensorflow" in spec.backends:
+        seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    evaluations = runs * len(spec.backends) * records + 51 * 51
+    seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
+    stored = runs * len(spec.backends) * records * arch.n_weights * 8 * 3  # weights, plane coordinates, copies
+    memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
+    key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
+    return memory, seconds, f"experiments.{spec.name}.{key}"

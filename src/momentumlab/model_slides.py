@@ -1,0 +1,42 @@
+"""The deck's slide for a model experiment: its loss-plane figure, a caption naming the best run,
+and speaker notes with every run's numbers (from summary.json's ``model_runs``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from pptx.util import Emu
+
+from momentumlab.slides import CAPTION_TOP, CONTENT_TOP, MARGIN, SLIDE_WIDTH, _caption, _titled_slide, format_number
+from momentumlab.wording import counted
+
+
+def _notes(label: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    first = rows[0]
+    batch = f"batches of {first['batch_size']}" if first["batch_size"] else "full batch"
+    lines = [f"{label}: {first['model']} with {counted(first['n_weights'], 'weight')} on {first['dataset']}, "
+             f"{batch}, {counted(first['steps'], 'step')}, one shared start and batch order."]
+    for row in rows:
+        reached = "never" if row["steps_to_tolerance"] is None else f"step {row['steps_to_tolerance']}"
+        lines.append(f"{row['optimizer']} ({row['backend']}): lr {format_number(row['lr'])}, momentum "
+                     f"{format_number(row['momentum'])}; train loss {format_number(row['final_train_loss'])}, test "
+                     f"accuracy {format_number(row['final_test_accuracy'])}, reached {reached}"
+                     + (" (best)" if row["best"] else ""))
+    return "\n".join(lines)
+
+
+def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str, figure: Path) -> None:
+    """The loss-plane figure across the content area, captioned with the best run."""
+    rows = [row for row in summary.get("model_runs", []) if row["experiment"] == name]
+    if not rows:
+        return
+    slide = _titled_slide(deck, label, _notes(label, rows))
+    width = SLIDE_WIDTH - 2 * MARGIN
+    height = min(Emu(int(width * 560 / 1280)), CAPTION_TOP - CONTENT_TOP - Emu(91440))
+    width = Emu(int(height * 1280 / 560))
+    slide.shapes.add_picture(str(figure), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, height)
+    best = next(row for row in rows if row["best"])
+    when = f"at step {best['steps_to_tolerance']}" if best["steps_to_tolerance"] is not None else "first"
+    _caption(slide, f"{best['optimizer']} reaches the lowest training loss {when}; "
+                    f"test accuracy {format_number(best['final_test_accuracy'])}.")

@@ -1,0 +1,62 @@
+"""Model experiments in the pipeline: the data set file, one training job, rows in summary.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from momentumlab.classification import load_classification
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "tests" / "tiny_models.yaml"
+
+
+def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
+    result = snakemake_in(tmp_path, "--cores", "2", "--configfile", CONFIG)  # the default target: the report
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = load_classification(tmp_path / "results/moons/dataset.npz")
+    assert data.kind == "moons" and data.params["n_points"] == 120 and data.class_names == ("class 0", "class 1")
+    summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
+    assert [row["experiment"] for row in summary["runs"]] == ["valley"]  # the 2-D pipeline is unchanged
+    rows = summary["model_runs"]
+    assert [(row["optimizer"], row["backend"]) for row in rows] == [
+        ("sgd", "numpy"), ("sgd", "tensorflow"), ("momentum", "numpy"), ("momentum", "tensorflow")]
+    assert sum(row["best"] for row in rows) == 1
+    for row in rows:
+        assert row["dataset"] == "moons" and row["model"] == "mlp" and row["n_weights"] == 42
+        assert row["batch_size"] == 16 and 0.5 < row["final_test_accuracy"] <= 1.0
+        assert 0.5 < sum(row["explained_variance"]) <= 1.0
+    assert all(row["max_abs_diff"] <= 1e-10 for row in summary["model_agreement"])
+    assert all(row["seconds"] > 0 for row in rows)  # from logs/timings: results/ stays byte-reproducible
+    assert "seconds" not in (tmp_path / "results/moons/model_summary.json").read_text(encoding="utf-8")
+    assert (tmp_path / "reports/moons/loss_plane.png").stat().st_size > 10_000
+    with np.load(tmp_path / "results/moons/model_runs.npz") as saved:
+        assert saved["plane/loss"].shape == (51, 51)
+        np.testing.assert_array_equal(saved["sgd-numpy/weights"][0], saved["initial_weights"])
+    page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    assert '<section id="moons"' in page and 'src="moons/loss_plane.png"' in page
+    assert "MLP with hidden layers 8 (tanh)" in page and "(best)" in page
+
+
+def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, snakemake_in):
+    import yaml
+
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    del config["experiments"]["valley"]
+    config["experiments"]["moons"]["backends"] = ["numpy"]
+    config["slides"] = {"enabled": True}
+    (tmp_path / "only.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = snakemake_in(tmp_path, "--cores", "2", "--configfile", tmp_path / "only.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
+    assert summary["runs"] == [] and len(summary["model_runs"]) == 2
+    page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    assert "1 experiment," in page and 'id="overview"' not in page
+    from pptx import Presentation
+
+    deck = Presentation(str(tmp_path / "reports/slides.pptx"))
+    slide = next(s for s in deck.slides if any(getattr(sh, "text", "") == "moons" for sh in s.shapes))
+    assert any(shape.shape_type == 13 for shape in slide.shapes)  # the loss-plane picture
+    assert "momentum (numpy): lr 0.1" in slide.notes_slide.notes_text_frame.text
