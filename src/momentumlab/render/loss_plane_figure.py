@@ -33,7 +33,7 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: list[tuple[str, str]], 
     explained = arrays["plane/explained_variance"]
     with matplotlib.rc_context(scaled_rc(width, height)):
         figure = new_figure(width, height)
-        figure.set_layout_engine("constrained", w_pad=0.06)
+        figure.set_layout_engine("constrained", w_pad=0.06, wspace=0.06)  # the colour bar's label apart from the loss axis
         plane_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
         finite = grid[np.isfinite(grid) & (grid > 0)]
         if finite.size:
