@@ -16,7 +16,7 @@ from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.optimizers import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.schedules import Schedule
-from test_problems import build
+from problem_builders import build
 
 KINDS = sorted(PROBLEM_TYPES)
 STEPS = 1000

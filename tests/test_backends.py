@@ -18,7 +18,7 @@ from momentumlab.optimizers import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.summary import run_record
 from momentumlab.trajectory import Trajectory
-from test_problems import build
+from problem_builders import build
 
 KINDS = sorted(PROBLEM_TYPES)
 AGREEMENT_STEPS = 1000

@@ -160,13 +160,14 @@ def start_in_background(workdir: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_for_log(process: subprocess.Popen, workdir: Path, pattern: str, timeout: float = 600) -> None:
-    """Block until a job log matching ``pattern`` exists: that job has started its work."""
+def wait_for_log(process: subprocess.Popen, workdir: Path, pattern: str, timeout: float = 600,
+                 every: float = 0.1) -> None:
+    """Block until a file matching ``pattern`` exists (a job log: that job has started its work)."""
     deadline = time.monotonic() + timeout
     while not list(workdir.glob(pattern)):
         assert process.poll() is None, "the workflow finished before the job we meant to interrupt"
         assert time.monotonic() < deadline, f"no {pattern} after {timeout} s"
-        time.sleep(0.1)
+        time.sleep(every)
 
 
 def wait_until_gone(group: int, timeout: float = 120) -> None:
@@ -211,7 +212,7 @@ def test_sigterm_during_optimization_then_plain_rerun(tmp_path, snakemake_in, ti
 def test_sigkill_of_the_group_during_a_render_then_rerun(tmp_path, snakemake_in, tiny_workflow, file_digests, summary_numbers):
     process = start_in_background(tmp_path, "--cores", "2", "--configfile", str(TINY))
     wait_for_log(process, tmp_path, "logs/render/*.log")
-    time.sleep(0.5)
+    wait_for_log(process, tmp_path, "reports/*/.*tmp*", every=0.005)  # a render is half-way through writing a file
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
     wait_until_gone(process.pid)

@@ -9,13 +9,9 @@ import pytest
 
 from momentumlab.datasets import make_dataset
 from momentumlab.problems import PROBLEM_TYPES, Problem, make_problem
+from problem_builders import build
 
 KINDS = sorted(PROBLEM_TYPES)
-
-
-def build(kind: str) -> Problem:
-    """The problem with default parameters (regression on the seed-style 50-point line)."""
-    return make_problem(kind, {}, make_dataset(kind, {}, seed=0))
 
 
 def sample_points(problem: Problem, count: int = 16, seed: int = 1) -> np.ndarray:
@@ -86,7 +82,8 @@ def test_window_and_start_are_sensible(problem: Problem) -> None:
     for minimum in problem.minima:
         assert x0 <= minimum[0] <= x1 and y0 <= minimum[1] <= y1
     assert problem.box > max(abs(x0), abs(x1), abs(y0), abs(y1))
-    assert isinstance(problem.log_scale, bool)
+    # log-spaced contours exactly where the function cannot go negative
+    assert problem.log_scale == bool((problem.value(sample_points(problem, 400)) >= 0).all())
 
 
 def test_regression_optimum_is_least_squares() -> None:

@@ -94,7 +94,9 @@ def test_mp4_is_h264_yuv420p_with_the_hold(rendered):
 
 def test_mp4_moov_atom_comes_first(rendered):
     head = (rendered / "run.mp4").read_bytes()[:4096]
-    assert 0 <= head.find(b"moov") < head.find(b"mdat") or head.find(b"mdat") == -1
+    moov, mdat = head.find(b"moov"), head.find(b"mdat")
+    assert moov >= 0, "no moov atom near the start: not faststart"
+    assert mdat == -1 or moov < mdat
 
 
 def test_poster_is_the_last_frame(rendered):
