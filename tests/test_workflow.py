@@ -120,3 +120,21 @@ def test_missing_config_yaml_says_where_it_looked(tmp_path, snakemake_in):
 def test_the_spot_check_traces_tensorflow_once_per_experiment(tiny_workflow):
     log = (tiny_workflow / "logs" / "sweep_spot_check.log").read_text(encoding="utf-8")
     assert "retracing" not in log, log[-2000:]
+
+
+def test_the_lock_pins_every_declared_dependency_at_the_declared_version():
+    """pyproject.toml and requirements.lock name the same versions (names compared case- and -/_-insensitively)."""
+
+    def pins(lines):
+        found = {}
+        for line in lines:
+            name, _, version = line.strip().partition("==")
+            if version:
+                found[re.sub(r"[-_.]+", "-", name).lower()] = version
+        return found
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = pins([*pyproject["project"]["dependencies"], *pyproject["project"]["optional-dependencies"]["test"]])
+    locked = pins((REPO / "requirements.lock").read_text(encoding="utf-8").splitlines())
+    assert declared and all("==" in d for d in pyproject["project"]["dependencies"])
+    assert {name: locked.get(name) for name in declared} == declared
