@@ -152,3 +152,19 @@ def test_a_click_works_on_a_phone(browser, tiny_workflow: Path) -> None:
     explorer.screenshot(path=str(tiny_workflow / "explorer-390.png"))
     assert errors == []
     page.close()
+
+
+def test_the_single_file_copy_carries_the_explorer_data(browser, tiny_workflow: Path, tmp_path: Path) -> None:
+    from momentumlab.report import inline_assets, write_page
+
+    reports = tiny_workflow / "reports"
+    single = inline_assets((reports / "index.html").read_text(encoding="utf-8"), reports)
+    assert 'src="data:text/javascript;base64,' in single and 'explorer.js">' not in single
+    write_page(tmp_path / "single.html", single)
+    page, errors, blocked = browser()
+    page.goto((tmp_path / "single.html").as_uri(), wait_until="load")
+    names = page.evaluate("Object.keys(window.MOMENTUM_EXPLORER || {}).sort()")
+    assert names == sorted(page.locator("[data-explorer]").evaluate_all("els => els.map(e => e.dataset.explorer)"))
+    assert page.locator("[data-explorer][data-drawn]").count() == len(names) > 0
+    assert errors == [] and blocked == []
+    page.close()
