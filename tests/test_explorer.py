@@ -40,3 +40,12 @@ def test_a_diverged_path_ends_at_its_last_valid_point() -> None:
     assert len(path) < len(data["path_steps"])
     np.testing.assert_allclose(path[-1], result.final_params.reshape(-1, 2)[flat], rtol=1e-4)
     assert data["value"][flat] is None and data["diverged_at"][flat] == int(result.diverged_at.ravel()[flat])
+
+
+@pytest.mark.parametrize(("method", "key", "rows"), [("sgd", None, 1), ("adam", "beta_1", 5)])
+def test_axes_follow_the_sweep_method(method: str, key: str | None, rows: int) -> None:
+    result = swept(Quadratic(kappa=10), method=method)
+    data = explorer_data(result)
+    assert data["key"] == key and len(data["momentum"]) == rows
+    assert len(data["value"]) == rows * len(data["lr"]) == len(data["steps_to_tolerance"])
+    assert data["best"] is None or data["value"][data["best"][0] * len(data["lr"]) + data["best"][1]] is not None
