@@ -76,9 +76,17 @@ def test_clicking_a_cell_plays_it_in_the_scrubber_and_the_hash_restores_it(brows
     grid = _grid(page, name)
     scrubber = _scrubber(page, name)
     signature = scrubber.locator("canvas").evaluate(CANVAS_SIGNATURE)
+    info = explorer.locator("[data-explorer-info]")
+    assert info.text_content().startswith("Best pair ★")  # the best cell is marked, and named
     k = _stable_cells(grid)[1]
-    _click_cell(page, explorer, grid, k)
     eta, mu = page.evaluate(PAIR, [name, k])
+    canvas = explorer.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + (k % grid["P"] + 0.5) / grid["P"] * box["width"],
+                    box["y"] + (grid["Q"] - 1 - k // grid["P"] + 0.5) / grid["Q"] * box["height"])
+    assert eta in info.text_content() and "diverged at never" in info.text_content()  # hover
+    _click_cell(page, explorer, grid, k)
     label = scrubber.locator("[data-cell-label]")
     assert eta in label.text_content() and mu in label.text_content()
     page.wait_for_timeout(300)
