@@ -176,3 +176,27 @@ def test_the_single_file_copy_carries_the_explorer_data(browser, tiny_workflow: 
     assert page.locator("[data-explorer][data-drawn]").count() == len(names) > 0
     assert errors == [] and blocked == []
     page.close()
+
+
+def test_a_cell_without_a_kept_path_says_so(browser, tiny_workflow: Path) -> None:
+    """Above the cap only every k-th cell keeps a path: here the data file is thinned to k = 2."""
+    import json
+
+    page, errors, _ = browser()
+    name = page.locator("[data-explorer]").first.get_attribute("data-explorer")
+    script = (tiny_workflow / "reports" / name / "explorer.js").read_text(encoding="utf-8")
+    head, _, body = script.partition(f'window.MOMENTUM_EXPLORER["{name}"] = ')
+    data = json.loads(body.rstrip().rstrip(";"))
+    data["paths"] = {k: v for k, v in data["paths"].items() if int(k) % 2 == 0}
+    data["stride"] = 2
+    thinned = f'{head}window.MOMENTUM_EXPLORER["{name}"] = {json.dumps(data)};\n'
+    page.route(f"**/{name}/explorer.js", lambda route: route.fulfill(body=thinned, content_type="text/javascript"))
+    page.reload(wait_until="load")
+    explorer = page.locator(f'[data-explorer="{name}"]')
+    grid = _grid(page, name)
+    k = next(k for k in range(grid["P"] * grid["Q"]) if k % 2 == 1 and not grid["diverged"][k])
+    _click_cell(page, explorer, grid, k)
+    assert "path not kept" in explorer.locator("[data-explorer-info]").text_content()
+    assert "(path not kept)" in _scrubber(page, name).locator("[data-cell-label]").text_content()
+    assert errors == []
+    page.close()

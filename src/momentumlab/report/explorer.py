@@ -74,16 +74,18 @@ def explorer_data(result: SweepResult) -> dict[str, Any]:
         "steps_to_tolerance": _steps(np.where(result.diverged, -1, result.steps_to_tolerance)),
         "diverged_at": _steps(result.diverged_at),
         "best": None if best is None else [best[0], best[1]],
-        "stride": path_stride(result.diverged.size) if result.paths is None else _stride_of(result),
+        "stride": _stride_of(result),
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
     }
 
 
 def _stride_of(result: SweepResult) -> int:
-    """The kept-path stride the sweep used (from its kept indices)."""
+    """The kept-path stride the sweep used (from its kept indices; the cap's stride without paths)."""
     index = result.path_index
-    return int(index[1] - index[0]) if index is not None and len(index) > 1 else 1
+    if index is None:
+        return path_stride(result.diverged.size)
+    return int(index[1] - index[0]) if len(index) > 1 else 1
 
 
 def explorer_script(name: str, data: Any) -> str:
