@@ -258,3 +258,6 @@ def test_above_the_cap_every_kth_path_is_kept(monkeypatch: pytest.MonkeyPatch) -
     stride = -(-grid.size // 7)
     assert np.array_equal(result.path_index, np.arange(0, grid.size, stride))
     assert result.final_loss.size == grid.size
+    final = result.final_params.reshape(-1, 2)[result.path_index]
+    assert result.diverged.ravel()[result.path_index].any()  # a kept row diverged: frozen at its last valid point
+    np.testing.assert_allclose(result.paths[:, -1], final, rtol=1e-6, atol=0)

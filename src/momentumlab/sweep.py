@@ -132,11 +132,11 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
     # Copies: run_batch zeroes the hyperparameters of diverged rows in place.
     result = numpy_backend.run_batch(
         problem, grid.method, lr.copy(), momentum.copy(), grid.start, grid.steps, grid.tolerance,
-        schedule=grid.schedule, options=grid.options, record_steps=sampled,
+        schedule=grid.schedule, options=grid.options, record_steps=sampled, record_rows=np.flatnonzero(kept),
     )
     arrays.update(
         path_index=arrays["index"][kept],
-        paths=np.ascontiguousarray(result.samples[:, kept].transpose(1, 0, 2), dtype=np.float32),
+        paths=np.ascontiguousarray(result.samples.transpose(1, 0, 2), dtype=np.float32),
     )
     arrays.update(
         final_params=result.final_params,
