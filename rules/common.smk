@@ -144,6 +144,8 @@ def report_media(name):
         "extent": f"reports/{name}/contour.json",
         "sweep": f"reports/{name}/sweep.png",
         "trajectories": experiment_files(name)["trajectories"],
+        **({"sweep_result": f"results/{name}/sweep.npz", "explorer": f"reports/{name}/explorer.js"}
+           if name in SWEPT else {}),
     }
 
 

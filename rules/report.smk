@@ -31,12 +31,14 @@ rule build_report:
         loss=[media["loss"] for media in REPORT_MEDIA.values()],
         contours=[media[key] for media in REPORT_MEDIA.values() for key in ("contour", "extent")],
         sweeps=sweep_media(),
+        sweep_results=[f"results/{name}/sweep.npz" for name in SWEPT],
         models=model_media(),
         trajectories=[f"results/{n}/{b}.npz" for n, e in EXPERIMENTS.items() for b in e.backends],
         templates=TEMPLATE_FILES,
         **({"slides": "reports/slides.pptx"} if SLIDES_ENABLED else {}),
     output:
         html="reports/index.html",
+        explorers=[f"reports/{name}/explorer.js" for name in SWEPT],
         **({"single": "reports/report-single.html"} if CONFIG.report_single_file else {}),
     params:
         config=CONFIG.data,

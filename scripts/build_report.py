@@ -4,7 +4,9 @@ from pathlib import Path
 
 from momentumlab.config import parse_config
 from momentumlab.report import inline_assets, labelled_runs, render_report, report_context, scrubber_data, write_page
+from momentumlab.report.explorer import write_explorer
 from momentumlab.summary import read_json
+from momentumlab.sweep import load_result
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
@@ -18,6 +20,10 @@ with logging_to(snakemake.log[0]):
         )
         for experiment in config.experiments
     }
+    for name, files in media.items():  # the sweep explorer's data, one script per swept experiment
+        if "explorer" in files:
+            size = write_explorer(files["explorer"], name, load_result(files["sweep_result"]))
+            print(f"{files['explorer']}: {size} bytes")
     out_dir = Path(snakemake.output.html).parent
     slides = snakemake.input.slides if "slides" in snakemake.input.keys() else None
     context = report_context(read_json(snakemake.input.summary), config.data, media, out_dir, scrubbers, slides)

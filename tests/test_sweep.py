@@ -23,6 +23,8 @@ from momentumlab.sweep import (
     gather_chunks,
     load_result,
     marked_optimizers,
+    path_steps,
+    path_stride,
     run_chunk,
     save_result,
     spot_check,
@@ -217,3 +219,45 @@ def test_tiny_workflow_reports_a_sweep_per_experiment(tiny_workflow: Path) -> No
         assert len(row["steps_to_tolerance"]) == 5 and row["tf_spot_check"]
         with Image.open(tiny_workflow / f"reports/{name}/sweep.png") as image:
             assert image.size == (1280, 560)
+
+
+def test_kept_paths_end_at_the_final_parameters(quadratic_result: SweepResult) -> None:
+    result = quadratic_result
+    assert result.paths is not None and result.paths.dtype == np.float32
+    assert result.path_steps[0] == 0 and result.path_steps[-1] == result.steps
+    assert result.paths.shape == (result.diverged.size, len(result.path_steps), 2)
+    final = result.final_params.reshape(-1, 2)[result.path_index]
+    np.testing.assert_allclose(result.paths[:, -1], final, rtol=1e-6, atol=0)
+    assert result.diverged.any()
+    for row, flat in enumerate(result.path_index):
+        q, p = np.unravel_index(flat, result.diverged.shape)
+        if result.diverged[q, p]:  # the path stops at the last valid point, and stays finite
+            late = result.path_steps >= result.diverged_at[q, p]
+            assert np.isfinite(result.paths[row]).all()
+            np.testing.assert_allclose(result.paths[row, late], np.broadcast_to(final[row], (late.sum(), 2)), rtol=1e-6)
+
+
+def test_recording_paths_keeps_results_bit_identical() -> None:
+    spec = experiment()
+    grid = sweep_grid(spec)
+    lr, momentum = grid.flat()
+    args = (Quadratic(kappa=10), grid.method, lr, momentum, grid.start, grid.steps, grid.tolerance)
+    plain = numpy_backend.run_batch(*args)
+    recorded = numpy_backend.run_batch(*args, record_steps=path_steps(grid.steps))
+    for name in ("final_params", "final_loss", "diverged_at", "steps_to_tolerance"):
+        assert np.array_equal(getattr(plain, name), getattr(recorded, name), equal_nan=True)
+
+
+def test_above_the_cap_every_kth_path_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert path_stride(480) == 1 and path_stride(2001, 1000) == 3
+    spec = experiment()
+    grid = sweep_grid(spec)
+    monkeypatch.setattr("momentumlab.sweep.MAX_PATHS", 7)
+    chunks = [run_chunk(Quadratic(kappa=10), grid, index, 3) for index in range(3)]
+    result = gather_chunks(Quadratic(kappa=10), grid, chunks)
+    stride = -(-grid.size // 7)
+    assert np.array_equal(result.path_index, np.arange(0, grid.size, stride))
+    assert result.final_loss.size == grid.size
+    final = result.final_params.reshape(-1, 2)[result.path_index]
+    assert result.diverged.ravel()[result.path_index].any()  # a kept row diverged: frozen at its last valid point
+    np.testing.assert_allclose(result.paths[:, -1], final, rtol=1e-6, atol=0)

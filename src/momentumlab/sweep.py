@@ -21,11 +21,26 @@ from momentumlab.backends import numpy_backend
 from momentumlab.config import Experiment, OptimizerSpec
 from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
+from momentumlab.render.frames import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
 from momentumlab.trajectory import write_npz
 
 Array = np.ndarray
 _RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "steps_to_tolerance")
+# Each kept grid point's compact path: PATH_SAMPLES steps (half linear, half log, as the
+# animations' frames), float32; above MAX_PATHS cells only every k-th cell keeps one.
+PATH_SAMPLES = 48
+MAX_PATHS = 1000
+
+
+def path_steps(steps: int, samples: int = PATH_SAMPLES) -> Array:
+    """The steps at which every grid point's path is sampled (0 and ``steps`` included)."""
+    return frames_for_steps(int(steps), samples).astype(np.int64)
+
+
+def path_stride(size: int, limit: int = MAX_PATHS) -> int:
+    """Keep the path of every k-th flattened grid point: k = ceil(size / limit)."""
+    return max(1, -(-int(size) // int(limit)))
 
 
 @dataclass(frozen=True)
@@ -104,16 +119,24 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
     part = chunk_slice(grid.size, index, chunks)
     lr, momentum = (values[part] for values in grid.flat())
     arrays: dict[str, Array] = {"index": np.arange(grid.size)[part], "lr": lr, "momentum": momentum}
+    sampled = path_steps(grid.steps)
+    kept = arrays["index"] % path_stride(grid.size, MAX_PATHS) == 0
+    d = len(grid.start)
     if lr.size == 0:
         arrays.update(
-            final_params=np.zeros((0, len(grid.start))), final_loss=np.zeros(0),
+            final_params=np.zeros((0, d)), final_loss=np.zeros(0),
             diverged_at=np.zeros(0, dtype=np.int64), steps_to_tolerance=np.zeros(0, dtype=np.int64),
+            path_index=np.zeros(0, dtype=np.int64), paths=np.zeros((0, len(sampled), d), dtype=np.float32),
         )
         return arrays
     # Copies: run_batch zeroes the hyperparameters of diverged rows in place.
     result = numpy_backend.run_batch(
         problem, grid.method, lr.copy(), momentum.copy(), grid.start, grid.steps, grid.tolerance,
-        schedule=grid.schedule, options=grid.options,
+        schedule=grid.schedule, options=grid.options, record_steps=sampled, record_rows=np.flatnonzero(kept),
+    )
+    arrays.update(
+        path_index=arrays["index"][kept],
+        paths=np.ascontiguousarray(result.samples.transpose(1, 0, 2), dtype=np.float32),
     )
     arrays.update(
         final_params=result.final_params,
@@ -147,6 +170,9 @@ class SweepResult:
     diverged_at: Array  # (Q, P) int
     steps_to_tolerance: Array  # (Q, P) int
     has_optimum: bool = True  # False for problems without a minimum (the saddle)
+    path_steps: Array | None = None  # (S,) the sampled steps of every kept path
+    path_index: Array | None = None  # (K,) flattened [momentum][lr] index of each kept path
+    paths: Array | None = None  # (K, S, d) float32; a diverged run repeats its last valid point
 
     @property
     def diverged(self) -> Array:
@@ -195,6 +221,12 @@ def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, A
             out[name][index] = chunk[name]
     if not seen.all():
         raise ValueError(f"sweep chunks cover {int(seen.sum())} of {grid.size} grid points")
+    path_index, paths = None, None
+    if all("paths" in chunk for chunk in chunks):
+        path_index = np.concatenate([np.asarray(chunk["path_index"], dtype=np.int64) for chunk in chunks])
+        order = np.argsort(path_index, kind="stable")
+        path_index = path_index[order]
+        paths = np.concatenate([np.asarray(chunk["paths"], dtype=np.float32) for chunk in chunks])[order]
     shape = grid.shape
     diverged = out["diverged_at"] >= 0
     distance = problem.distance_to_optimum(out["final_params"])
@@ -207,6 +239,9 @@ def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, A
         diverged_at=out["diverged_at"].reshape(shape),
         steps_to_tolerance=out["steps_to_tolerance"].reshape(shape),
         has_optimum=problem.optimum is not None,
+        path_steps=None if paths is None else path_steps(grid.steps),
+        path_index=path_index,
+        paths=paths,
     )
 
 
@@ -231,6 +266,8 @@ def save_result(path: str | Path, result: SweepResult) -> None:
         method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),
         has_optimum=np.array(result.has_optimum),
     )
+    if result.paths is not None:
+        arrays.update(path_steps=result.path_steps, path_index=result.path_index, paths=result.paths)
     write_npz(path, arrays)
 
 

@@ -75,6 +75,7 @@ class BatchResult:
     final_loss: Array  # (B,)
     diverged_at: Array  # (B,) int
     steps_to_tolerance: Array  # (B,) int
+    samples: Array | None = None  # (S, r, d) params of the recorded rows at ``record_steps``
 
 
 def run_batch(
@@ -89,6 +90,8 @@ def run_batch(
     *,
     schedule: Schedule | None = None,
     options: Mapping[str, Any] | None = None,
+    record_steps: Sequence[int] | None = None,
+    record_rows: Sequence[int] | None = None,
 ) -> BatchResult:
     """B runs in one vectorised loop, one per (lr[i], momentum[i]) pair.
 
@@ -99,6 +102,11 @@ def run_batch(
     step as :func:`run` and :class:`Trajectory` would. Diverged rows are frozen at their
     last valid parameters (η = μ = 0, state zeroed), so no NaN is carried along. The
     caller's ``lr`` and ``momentum`` (μ, or β₁ for the Adam family) are not modified.
+
+    ``record_steps`` (increasing, in 0..steps) asks for the parameters of the rows
+    ``record_rows`` (default: all) after those steps: one copy at each of them only, so the
+    other results stay bit-identical. A diverged row's samples from its divergence on are its
+    last valid parameters.
     """
     options = dict(options or {})
     lr = np.array(lr, dtype=np.float64).reshape(-1)
@@ -124,6 +132,15 @@ def run_batch(
     closest = np.empty(batch)
     gap = np.empty_like(params)
     squared = np.empty(batch)
+    wanted = np.asarray(record_steps if record_steps is not None else [], dtype=np.int64)
+    recorded_rows = np.arange(batch) if record_rows is None else np.asarray(record_rows, dtype=np.int64)
+    every_row = record_rows is None
+    position = np.full(batch, -1)
+    position[recorded_rows] = np.arange(len(recorded_rows))
+    samples = np.empty((len(wanted), len(recorded_rows), start.shape[0])) if record_steps is not None else None
+    where = {int(step): k for k, step in enumerate(wanted)}
+    if 0 in where:
+        samples[where[0]] = params if every_row else params[recorded_rows]
     with np.errstate(all="ignore"):
         for offset in range(0, steps, chunk):
             size = min(chunk, steps - offset)
@@ -133,6 +150,8 @@ def run_batch(
             closest.fill(np.inf)
             for t in range(offset, offset + size):
                 optimizer.step_into(params, problem.gradient_into(params, grad), state, t)
+                if t + 1 in where:
+                    samples[where[t + 1]] = params if every_row else params[recorded_rows]
                 np.maximum(peak, np.abs(params, out=magnitude), out=peak)  # NaN propagates
                 if watch:
                     for minimum in minima:
@@ -164,12 +183,18 @@ def run_batch(
                 inside = first_bad > 0
                 restored[inside] = recorded[first_bad[inside] - 1, np.flatnonzero(newly)[inside]]
                 params[gone] = restored
+                if samples is not None:
+                    late = wanted >= offset + 1 + first_bad[:, None]  # (g, S): at or after divergence
+                    for row, mask in zip(range(len(gone)), late):
+                        if position[gone[row]] >= 0:
+                            samples[mask, position[gone[row]]] = restored[row]
                 map_state(lambda slot: slot.__setitem__(gone, 0.0), state)
                 optimizer.learning_rate[gone] = 0.0  # writable: _batched_optimizer copies
                 optimizer.momentum[gone] = 0.0
         final_loss = problem.value(params)
     return BatchResult(
-        final_params=np.ascontiguousarray(params), final_loss=final_loss, diverged_at=diverged_at, steps_to_tolerance=hit
+        final_params=np.ascontiguousarray(params), final_loss=final_loss, diverged_at=diverged_at, steps_to_tolerance=hit,
+        samples=samples,
     )
 
 

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 _ATTRIBUTE = re.compile(r'\b(src|href|poster)="([^"]*)"')
-_TYPES = {".gif": "image/gif", ".png": "image/png", ".mp4": "video/mp4", ".json": "application/json"}
+_TYPES = {".gif": "image/gif", ".png": "image/png", ".mp4": "video/mp4", ".json": "application/json",
+          ".js": "text/javascript"}
 
 
 def data_uri(path: str | Path) -> str:

@@ -153,6 +153,7 @@ def experiment_context(
         "loss_plot": _existing(media.get("loss"), out_dir),
         "contour": _existing(media.get("contour"), out_dir),
         "scrubber": scrubber,
+        "explorer": _existing(media.get("explorer"), out_dir),
         "loss_axes": LOSS_AXES.get((scrubber or {}).get("loss_scale")),
         "sweep": None,
         "theory": None,

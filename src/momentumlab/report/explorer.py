@@ -1,0 +1,108 @@
+"""Data for the report's sweep explorer: the grid and every kept path, as a ``<script src>`` file.
+
+A page opened from disk cannot fetch local files in Chromium, so each swept experiment's
+data is a small script assigning into ``window.MOMENTUM_EXPLORER[<experiment>]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from momentumlab.optimizers import MOMENTUM_KEY
+from momentumlab.sweep import SweepResult, path_stride
+
+# Significant digits of path coordinates and grid values: enough for a contour a few
+# hundred pixels wide, and about 1 MB for a 1000-cell grid of 48-point paths.
+_PATH_DIGITS = 5
+_VALUE_DIGITS = 6
+GLOBAL = "MOMENTUM_EXPLORER"
+
+
+def _round(value: float, digits: int) -> float | int | None:
+    """A compact, JSON-safe number (None for NaN and infinities)."""
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    rounded = float(f"{value:.{digits}g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
+
+
+def _steps(values: np.ndarray) -> list[int | None]:
+    """A step grid, flattened row-major, with -1 ("never") as null."""
+    return [int(v) if v >= 0 else None for v in values.ravel()]
+
+
+def _path(points: np.ndarray, sampled: np.ndarray, diverged_at: int) -> list[float | int | None]:
+    """One path as flat [x0, y0, x1, y1, ...], cut after its last valid point if it diverged."""
+    if diverged_at >= 0:
+        valid = int(np.searchsorted(sampled, diverged_at))  # samples before the bad step
+        points = points[: valid + 1]  # the next sample already holds the last valid point
+    return [_round(v, _PATH_DIGITS) for v in points.reshape(-1)]
+
+
+def explorer_data(result: SweepResult) -> dict[str, Any]:
+    """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
+
+    ``value`` is the final distance to the optimum (the final loss without one); grids use
+    null for diverged runs and for "never"; ``paths`` maps flattened indices of kept cells
+    (every ``stride``-th) to their sampled path.
+    """
+    metric = "final_distance" if result.has_optimum else "final_loss"
+    values = getattr(result, metric)
+    ok = ~result.diverged & np.isfinite(values)
+    best = result.best()
+    paths: dict[str, list[Any]] = {}
+    if result.paths is not None:
+        diverged_at = result.diverged_at.ravel()
+        for flat, points in zip(result.path_index, result.paths):
+            paths[str(int(flat))] = _path(points, result.path_steps, int(diverged_at[flat]))
+    return {
+        "method": result.method,
+        "key": MOMENTUM_KEY[result.method],
+        "steps": int(result.steps),
+        "tolerance": float(result.tolerance),
+        "has_optimum": bool(result.has_optimum),
+        "metric": metric,
+        "lr": [float(v) for v in result.lr],
+        "momentum": [float(v) for v in result.momentum],
+        "value": [_round(v, _VALUE_DIGITS) if good else None for v, good in zip(values.ravel(), ok.ravel())],
+        "steps_to_tolerance": _steps(np.where(result.diverged, -1, result.steps_to_tolerance)),
+        "diverged_at": _steps(result.diverged_at),
+        "best": None if best is None else [best[0], best[1]],
+        "stride": _stride_of(result),
+        "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
+        "paths": paths,
+    }
+
+
+def _stride_of(result: SweepResult) -> int:
+    """The kept-path stride the sweep used (from its kept indices; the cap's stride without paths)."""
+    index = result.path_index
+    if index is None:
+        return path_stride(result.diverged.size)
+    return int(index[1] - index[0]) if len(index) > 1 else 1
+
+
+def explorer_script(name: str, data: Any) -> str:
+    """The ``<script src>`` file that registers ``data`` as experiment ``name``'s explorer data."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=True)
+    text = text.replace("<", "\\u003c")  # harmless if ever inlined into a page
+    key = json.dumps(name)
+    return (f"window.{GLOBAL} = window.{GLOBAL} || {{}};\n"
+            f"window.{GLOBAL}[{key}] = {text};\n")
+
+
+def write_explorer(path: str | Path, name: str, result: SweepResult) -> int:
+    """Write experiment ``name``'s explorer data file; its size in bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = explorer_script(name, explorer_data(result))
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return len(text.encode("utf-8"))

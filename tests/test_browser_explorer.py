@@ -1,0 +1,202 @@
+"""The sweep explorer in a real browser (offline): click, pin, keyboard, URL hash, phone width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+# η and μ of cell k as the page prints them (its number format).
+PAIR = ("([name, k]) => { const d = window.MOMENTUM_EXPLORER[name], P = d.lr.length;"
+        " const f = v => v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5"
+        "   ? Number(v.toPrecision(4)).toString() : v.toExponential(3);"
+        " return ['η = ' + f(d.lr[k % P]), 'μ = ' + f(d.momentum[Math.floor(k / P)])]; }")
+
+
+@pytest.fixture(scope="module")
+def browser(tiny_workflow: Path):
+    """A headless chromium; ``open(width, hash)`` gives (page, errors, blocked) with the network blocked."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        uri = (tiny_workflow / "reports" / "index.html").as_uri()
+
+        def open_page(width: int = 1280, fragment: str = ""):
+            errors: list[str] = []
+            blocked: list[str] = []
+            page = chromium.new_page(viewport={"width": width, "height": 900})
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            def guard(route):
+                if route.request.url.startswith("file://"):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", guard)
+            page.goto(uri + fragment, wait_until="load")
+            return page, errors, blocked
+
+        yield open_page
+        chromium.close()
+
+
+def _grid(page, name: str) -> dict:
+    return page.evaluate("n => { const d = window.MOMENTUM_EXPLORER[n];"
+                         " return {P: d.lr.length, Q: d.momentum.length, kept: Object.keys(d.paths).map(Number),"
+                         " diverged: d.diverged_at.map(v => v !== null)}; }", name)
+
+
+def _click_cell(page, explorer, grid: dict, k: int, **options) -> None:
+    canvas = explorer.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    p, q = k % grid["P"], k // grid["P"]
+    canvas.click(position={"x": (p + 0.5) / grid["P"] * box["width"],
+                           "y": (grid["Q"] - 1 - q + 0.5) / grid["Q"] * box["height"]}, **options)
+
+
+def _stable_cells(grid: dict) -> list[int]:
+    return [k for k in grid["kept"] if not grid["diverged"][k]]
+
+
+def _scrubber(page, name: str):
+    return page.locator(f'[data-scrubber][data-experiment="{name}"]')
+
+
+def test_clicking_a_cell_plays_it_in_the_scrubber_and_the_hash_restores_it(browser) -> None:
+    page, errors, blocked = browser()
+    explorer = page.locator("[data-explorer]").first
+    name = explorer.get_attribute("data-explorer")
+    grid = _grid(page, name)
+    scrubber = _scrubber(page, name)
+    signature = scrubber.locator("canvas").evaluate(CANVAS_SIGNATURE)
+    info = explorer.locator("[data-explorer-info]")
+    assert info.text_content().startswith("Best pair ★")  # the best cell is marked, and named
+    k = _stable_cells(grid)[1]
+    eta, mu = page.evaluate(PAIR, [name, k])
+    canvas = explorer.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + (k % grid["P"] + 0.5) / grid["P"] * box["width"],
+                    box["y"] + (grid["Q"] - 1 - k // grid["P"] + 0.5) / grid["Q"] * box["height"])
+    assert eta in info.text_content() and "diverged at never" in info.text_content()  # hover
+    _click_cell(page, explorer, grid, k)
+    label = scrubber.locator("[data-cell-label]")
+    assert eta in label.text_content() and mu in label.text_content()
+    page.wait_for_timeout(300)
+    assert scrubber.locator("canvas").evaluate(CANVAS_SIGNATURE) != signature
+    fragment = page.evaluate("location.hash")
+    assert fragment == f"#explore={name}:{k // grid['P']}.{k % grid['P']}:"
+    assert eta in explorer.locator("[data-explorer-info]").text_content()
+    explorer.locator("[data-explorer-use]").click()
+    lines = explorer.locator("[data-explorer-yaml]").text_content()
+    assert "{method: momentum, lr: " in lines and ", momentum: " in lines
+    page.reload(wait_until="load")
+    assert page.evaluate("location.hash") == fragment
+    restored = _scrubber(page, name).locator("[data-cell-label]")
+    assert restored.is_visible() and eta in restored.text_content() and mu in restored.text_content()
+    assert errors == [] and blocked == []
+    page.close()
+
+
+def test_two_pinned_cells_race(browser) -> None:
+    page, errors, _ = browser()
+    explorer = page.locator("[data-explorer]").first
+    name = explorer.get_attribute("data-explorer")
+    grid = _grid(page, name)
+    canvas = _scrubber(page, name).locator("canvas")
+    signature = canvas.evaluate(CANVAS_SIGNATURE)
+    first, second = _stable_cells(grid)[:2]
+    _click_cell(page, explorer, grid, first, modifiers=["Shift"])
+    _click_cell(page, explorer, grid, second, modifiers=["Shift"])
+    page.wait_for_timeout(300)
+    swept = _scrubber(page, name).locator("[data-readout] li", has_text="sweep η")
+    assert swept.count() == 2
+    assert canvas.evaluate(CANVAS_SIGNATURE) != signature
+    assert page.evaluate("location.hash").endswith(f":{first // grid['P']}.{first % grid['P']},"
+                                                    f"{second // grid['P']}.{second % grid['P']}")
+    assert errors == []
+    page.close()
+
+
+def test_arrow_keys_and_enter_play_a_neighbour(browser) -> None:
+    page, errors, _ = browser()
+    explorer = page.locator("[data-explorer]").first
+    name = explorer.get_attribute("data-explorer")
+    grid = _grid(page, name)
+    start = page.evaluate("n => { const d = window.MOMENTUM_EXPLORER[n]; return d.best[0] * d.lr.length + d.best[1]; }", name)
+    explorer.locator("canvas").focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    p, q = max(start % grid["P"] - 1, 0), max(start // grid["P"] - 1, 0)
+    eta, mu = page.evaluate(PAIR, [name, q * grid["P"] + p])
+    label = _scrubber(page, name).locator("[data-cell-label]").text_content()
+    assert eta in label and mu in label
+    assert page.evaluate("location.hash") == f"#explore={name}:{q}.{p}:"
+    assert errors == []
+    page.close()
+
+
+def test_a_click_works_on_a_phone(browser, tiny_workflow: Path) -> None:
+    page, errors, _ = browser(390)
+    explorer = page.locator("[data-explorer]").first
+    name = explorer.get_attribute("data-explorer")
+    grid = _grid(page, name)
+    box = explorer.locator("canvas").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    k = _stable_cells(grid)[0]
+    _click_cell(page, explorer, grid, k)
+    eta, mu = page.evaluate(PAIR, [name, k])
+    label = _scrubber(page, name).locator("[data-cell-label]").text_content()
+    assert eta in label and mu in label
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    explorer.screenshot(path=str(tiny_workflow / "explorer-390.png"))
+    assert errors == []
+    page.close()
+
+
+def test_the_single_file_copy_carries_the_explorer_data(browser, tiny_workflow: Path, tmp_path: Path) -> None:
+    from momentumlab.report import inline_assets, write_page
+
+    reports = tiny_workflow / "reports"
+    single = inline_assets((reports / "index.html").read_text(encoding="utf-8"), reports)
+    assert 'src="data:text/javascript;base64,' in single and 'explorer.js">' not in single
+    write_page(tmp_path / "single.html", single)
+    page, errors, blocked = browser()
+    page.goto((tmp_path / "single.html").as_uri(), wait_until="load")
+    names = page.evaluate("Object.keys(window.MOMENTUM_EXPLORER || {}).sort()")
+    assert names == sorted(page.locator("[data-explorer]").evaluate_all("els => els.map(e => e.dataset.explorer)"))
+    assert page.locator("[data-explorer][data-drawn]").count() == len(names) > 0
+    assert errors == [] and blocked == []
+    page.close()
+
+
+def test_a_cell_without_a_kept_path_says_so(browser, tiny_workflow: Path) -> None:
+    """Above the cap only every k-th cell keeps a path: here the data file is thinned to k = 2."""
+    import json
+
+    page, errors, _ = browser()
+    name = page.locator("[data-explorer]").first.get_attribute("data-explorer")
+    script = (tiny_workflow / "reports" / name / "explorer.js").read_text(encoding="utf-8")
+    head, _, body = script.partition(f'window.MOMENTUM_EXPLORER["{name}"] = ')
+    data = json.loads(body.rstrip().rstrip(";"))
+    data["paths"] = {k: v for k, v in data["paths"].items() if int(k) % 2 == 0}
+    data["stride"] = 2
+    thinned = f'{head}window.MOMENTUM_EXPLORER["{name}"] = {json.dumps(data)};\n'
+    page.route(f"**/{name}/explorer.js", lambda route: route.fulfill(body=thinned, content_type="text/javascript"))
+    page.reload(wait_until="load")
+    explorer = page.locator(f'[data-explorer="{name}"]')
+    grid = _grid(page, name)
+    k = next(k for k in range(grid["P"] * grid["Q"]) if k % 2 == 1 and not grid["diverged"][k])
+    _click_cell(page, explorer, grid, k)
+    assert "path not kept" in explorer.locator("[data-explorer-info]").text_content()
+    assert "(path not kept)" in _scrubber(page, name).locator("[data-cell-label]").text_content()
+    assert errors == []
+    page.close()

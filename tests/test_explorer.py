@@ -1,0 +1,51 @@
+"""The sweep explorer's data file: grid, kept paths, size budget."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from momentumlab.problems import Quadratic
+from momentumlab.report.explorer import GLOBAL, explorer_data, explorer_script
+from momentumlab.sweep import gather_chunks, run_chunk, sweep_grid
+from test_sweep import experiment
+
+BUDGET = 1_500_000
+
+
+def swept(problem, **sweep):
+    grid = sweep_grid(experiment(**sweep))
+    return gather_chunks(problem, grid, [run_chunk(problem, grid, 0, 1)])
+
+
+@pytest.mark.parametrize("points", [(24, 20), (60, 50)])
+def test_data_file_stays_in_budget_whatever_the_grid(points: tuple[int, int]) -> None:
+    result = swept(Quadratic(kappa=10), lr_points=points[0], momentum_points=points[1], steps=2000)
+    text = explorer_script("exp", explorer_data(result))
+    assert len(text.encode()) <= BUDGET
+    data = json.loads(text.split(" = ", 2)[-1].rstrip(";\n"))
+    assert len(data["value"]) == points[0] * points[1] == len(data["diverged_at"])
+    assert len(data["paths"]) == min(points[0] * points[1], len(result.path_index))
+    assert len(data["path_steps"]) == 48
+    assert text.startswith(f"window.{GLOBAL} = window.{GLOBAL} || {{}};")
+
+
+def test_a_diverged_path_ends_at_its_last_valid_point() -> None:
+    result = swept(Quadratic(kappa=10))
+    data = explorer_data(result)
+    flat = int(np.flatnonzero(result.diverged.ravel())[0])
+    path = np.array(data["paths"][str(flat)]).reshape(-1, 2)
+    assert len(path) < len(data["path_steps"])
+    np.testing.assert_allclose(path[-1], result.final_params.reshape(-1, 2)[flat], rtol=1e-4)
+    assert data["value"][flat] is None and data["diverged_at"][flat] == int(result.diverged_at.ravel()[flat])
+
+
+@pytest.mark.parametrize(("method", "key", "rows"), [("sgd", None, 1), ("adam", "beta_1", 5)])
+def test_axes_follow_the_sweep_method(method: str, key: str | None, rows: int) -> None:
+    result = swept(Quadratic(kappa=10), method=method)
+    data = explorer_data(result)
+    assert data["key"] == key and len(data["momentum"]) == rows
+    assert len(data["value"]) == rows * len(data["lr"]) == len(data["steps_to_tolerance"])
+    assert data["best"] is None or data["value"][data["best"][0] * len(data["lr"]) + data["best"][1]] is not None
