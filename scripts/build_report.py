@@ -20,13 +20,15 @@ with logging_to(snakemake.log[0]):
         )
         for experiment in config.experiments
     }
+    summary = read_json(snakemake.input.summary)
     for name, files in media.items():  # the sweep explorer's data, one script per swept experiment
         if "explorer" in files:
-            size = write_explorer(files["explorer"], name, load_result(files["sweep_result"]))
+            theory = [row for row in summary.get("theory", []) if row["experiment"] == name]
+            size = write_explorer(files["explorer"], name, load_result(files["sweep_result"]), theory)
             print(f"{files['explorer']}: {size} bytes")
     out_dir = Path(snakemake.output.html).parent
     slides = snakemake.input.slides if "slides" in snakemake.input.keys() else None
-    context = report_context(read_json(snakemake.input.summary), config.data, media, out_dir, scrubbers, slides)
+    context = report_context(summary, config.data, media, out_dir, scrubbers, slides)
     page = render_report(snakemake.params.templates, context)
     write_page(snakemake.output.html, page)
     if "single" in snakemake.output.keys():

@@ -49,3 +49,21 @@ def test_axes_follow_the_sweep_method(method: str, key: str | None, rows: int) -
     assert data["key"] == key and len(data["momentum"]) == rows
     assert len(data["value"]) == rows * len(data["lr"]) == len(data["steps_to_tolerance"])
     assert data["best"] is None or data["value"][data["best"][0] * len(data["lr"]) + data["best"][1]] is not None
+
+
+def test_a_heavy_ball_sweep_of_a_quadratic_carries_polyaks_point_and_its_run():
+    from momentumlab.problems import Quadratic
+    from momentumlab.report.explorer import explorer_data
+    from momentumlab.theory import check_rates, theory_rows
+
+    problem = Quadratic(kappa=100.0)
+    rows = theory_rows("bowl", check_rates(problem, (-4.0, 3.0)))
+    result = swept(problem, method="momentum")
+    point = explorer_data(result, rows)["theory"]
+    assert point["label"] == "Polyak optimum"
+    assert point["lr"] == pytest.approx(4.0 / (1.0 + 10.0) ** 2) and point["momentum"] == pytest.approx((9 / 11) ** 2)
+    path = np.reshape(point["path"], (-1, 2))
+    assert len(path) == len(point["path_steps"]) and point["path_steps"][-1] == point["steps"]
+    assert np.linalg.norm(path[-1]) < 1e-6 < np.linalg.norm(path[0])  # it starts at the start and ends at the optimum
+    assert explorer_data(swept(problem, method="nesterov"), rows)["theory"] is None  # Polyak's pair is heavy ball's
+    assert explorer_data(result, None)["theory"] is None

@@ -21,7 +21,7 @@ from momentumlab.backends import numpy_backend
 from momentumlab.config import Experiment, OptimizerSpec
 from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
-from momentumlab.render.frames import frames_for_steps
+from momentumlab.sampling import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
 from momentumlab.trajectory import write_npz
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from momentumlab.backends import run
 from momentumlab.problems import Problem, Quadratic
+from momentumlab.sampling import frames_for_steps
 
 Array = np.ndarray
 
@@ -79,6 +80,14 @@ def fit_rate(distance: Array) -> tuple[float, float, slice]:
     return float(math.exp(log_rate)), float(power), window
 
 
+PATH_SAMPLES = 400  # every step of a short theory run: heavy ball zigzags across the valley step by step
+
+
+def path_steps(steps: int) -> Array:
+    """The steps of a run's compact path: half linear, half logarithmic, both ends included."""
+    return frames_for_steps(int(steps), PATH_SAMPLES)
+
+
 def steps_for_rate(rate: float) -> int:
     """Steps to fall 10⁻¹⁶ at ``rate``: past the fit window's floor even with a t·r^t prefactor."""
     if rate <= 0.0:
@@ -111,6 +120,8 @@ class RateCheck:
     steps: int
     window: tuple[int, int] | None
     note: str = ""
+    path_steps: tuple[int, ...] = ()  # the run's compact path for the report's explorer (empty: not run)
+    path: tuple[float, ...] = ()  # flat (x0, y0, x1, y1, ...) at path_steps, float32-rounded
 
     @property
     def log_ratio_error(self) -> float | None:
@@ -142,15 +153,19 @@ def check_rates(problem: Quadratic, start: tuple[float, float], budget: int = 10
             continue
         steps = int(min(needed, budget))
         trajectory = run("numpy", problem, method, lr, momentum, start, steps)
+        sampled = path_steps(len(trajectory.params) - 1)
+        compact = {"path_steps": tuple(int(t) for t in sampled),
+                   "path": tuple(float(v) for v in trajectory.params[sampled].astype(np.float32).reshape(-1))}
         distance = trajectory.distance(problem)
         try:
             rate, power, window = fit_rate(distance)
         except ValueError:
             reason = (f"left the divergence box at step {trajectory.diverged_at} (transient growth)"
                       if trajectory.diverged else _unmeasured_reason(distance, needed, budget))
-            checks.append(RateCheck(method, lr, momentum, predicted, None, None, steps, None, reason))
+            checks.append(RateCheck(method, lr, momentum, predicted, None, None, steps, None, reason, **compact))
             continue
-        checks.append(RateCheck(method, lr, momentum, predicted, rate, power, steps, (window.start, window.stop)))
+        checks.append(RateCheck(method, lr, momentum, predicted, rate, power, steps, (window.start, window.stop),
+                                **compact))
     return checks
 
 
@@ -181,6 +196,8 @@ def theory_rows(experiment: str, checks: list[RateCheck]) -> list[dict[str, Any]
             "steps": check.steps,
             "fit_window": list(check.window) if check.window else None,
             "note": check.note,
+            "path_steps": list(check.path_steps),
+            "path": list(check.path),
         }
         for check in checks
     ]

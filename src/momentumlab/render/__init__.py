@@ -7,6 +7,6 @@
 """
 
 from momentumlab.render.animations import loss_overlay_png, render_compare, render_run
-from momentumlab.render.frames import frames_for_steps
+from momentumlab.sampling import frames_for_steps
 
 __all__ = ["frames_for_steps", "loss_overlay_png", "render_compare", "render_run"]

@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from momentumlab.render.encode import AtomicFiles, FFmpegEncoder, gif_palette, write_png
-from momentumlab.render.frames import frames_for_steps
+from momentumlab.sampling import frames_for_steps
 from momentumlab.render.scenes import Scene
 from momentumlab.render.style import scaled_rc
 

@@ -45,12 +45,31 @@ def _path(points: np.ndarray, sampled: np.ndarray, diverged_at: int) -> list[flo
     return [_round(v, _PATH_DIGITS) for v in points.reshape(-1)]
 
 
-def explorer_data(result: SweepResult) -> dict[str, Any]:
+def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """Polyak's (η*, μ*) with its heavy-ball run, for a heavy-ball sweep of a quadratic; else None."""
+    if result.method != "momentum":
+        return None
+    row = next((r for r in theory or () if r.get("method") == "momentum"), None)
+    if row is None:
+        return None
+    return {
+        "label": "Polyak optimum",
+        "lr": float(row["lr"]),
+        "momentum": float(row["momentum"]),
+        "steps": int(row["steps"]),
+        "path_steps": [int(t) for t in row.get("path_steps") or []],
+        "path": [_round(v, _PATH_DIGITS) for v in row.get("path") or []],
+        "note": row.get("note") or "",
+    }
+
+
+def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
     ``value`` is the final distance to the optimum (the final loss without one); grids use
     null for diverged runs and for "never"; ``paths`` maps flattened indices of kept cells
-    (every ``stride``-th) to their sampled path.
+    (every ``stride``-th) to their sampled path. ``theory`` (the experiment's ``summary.json``
+    theory rows) adds Polyak's point and its run on a heavy-ball sweep of a quadratic.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
@@ -77,6 +96,7 @@ def explorer_data(result: SweepResult) -> dict[str, Any]:
         "stride": _stride_of(result),
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
+        "theory": theory_point(result, theory),
     }
 
 
@@ -97,11 +117,11 @@ def explorer_script(name: str, data: Any) -> str:
             f"window.{GLOBAL}[{key}] = {text};\n")
 
 
-def write_explorer(path: str | Path, name: str, result: SweepResult) -> int:
+def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None) -> int:
     """Write experiment ``name``'s explorer data file; its size in bytes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = explorer_script(name, explorer_data(result))
+    text = explorer_script(name, explorer_data(result, theory))
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

@@ -10,7 +10,7 @@ import numpy as np
 from markupsafe import Markup
 
 from momentumlab.render.axes import loss_scale
-from momentumlab.render.frames import frames_for_steps
+from momentumlab.sampling import frames_for_steps
 from momentumlab.render.race import layered_styles, race_order, run_styles
 from momentumlab.config import Experiment
 from momentumlab.trajectory import Trajectory, load_trajectories

@@ -1,4 +1,4 @@
-"""Which optimizer steps become animation frames."""
+"""Which optimizer steps are shown: animation frames, scrubber samples, kept sweep paths (no matplotlib)."""
 
 from __future__ import annotations
 
