@@ -27,6 +27,7 @@ rule train_model:
 rule render_model:
     input:
         runs="results/{experiment}/model_runs.npz",
+        dataset="results/{experiment}/dataset.npz",
     output:
         "reports/{experiment}/loss_plane.png",
     params:

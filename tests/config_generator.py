@@ -43,7 +43,7 @@ def _params(rng: random.Random, problem: str) -> dict[str, Any]:
     if problem == "rosenbrock":
         return {"a": rng.choice([-100.0, 0.0, 1.0, 2.5, 100.0]), "b": rng.choice([1e-6, 1.0, 100.0, 10000.0])}
     if problem == "quadratic":
-        return {"kappa": rng.choice([1.0, 1.0 + 1e-9, 2.0, 100.0, 1e6, 1e8, 1e12]), "angle": rng.uniform(-360, 360)}
+        return {"kappa": rng.choice([1.0, 1.0 + 1e-9, 2.0, 100.0, 1e4, 1e6, 1e8, 1e12]), "angle": rng.uniform(-360, 360)}
     return {}
 
 

@@ -98,3 +98,34 @@ def test_full_batch_logistic_regression_with_l2_reaches_the_optimum(kind):
 def test_bad_models_are_refused(args, message):
     with pytest.raises(ValueError, match=message):
         make_architecture(*args)
+
+
+def test_predicted_classes_give_the_evaluated_accuracy():
+    from momentumlab.models import evaluate, predict
+
+    rng = np.random.default_rng(4)
+    arch = make_architecture("mlp", 2, 3, (8,), "relu")
+    weights = rng.normal(size=arch.n_weights)
+    x, y = rng.normal(size=(500, 2)), rng.integers(0, 3, 500)
+    classes = predict(arch, weights, x, chunk=64)  # several blocks of rows
+    assert classes.shape == (500,) and set(np.unique(classes)) <= {0, 1, 2}
+    assert np.mean(classes == y) == pytest.approx(evaluate(arch, weights, x, y)[1][0])
+
+
+def test_two_feature_experiments_get_a_decision_region_panel(tmp_path):
+    from PIL import Image
+
+    from momentumlab.render.loss_plane_figure import render_loss_plane
+
+    grid = np.linspace(-1.0, 1.0, 5)
+    arrays = {"plane/alphas": grid, "plane/betas": grid, "plane/loss": np.exp(np.add.outer(grid, grid)),
+              "plane/explained_variance": np.array([0.9, 0.05]),
+              "sgd-numpy/plane_coordinates": np.array([[-1.0, -1.0], [0.0, 0.0]]),
+              "sgd-numpy/off_plane_distance": np.zeros(2), "sgd-numpy/steps_recorded": np.array([0, 10]),
+              "sgd-numpy/train_loss": np.array([1.0, 0.5])}
+    data = {"x_train": np.array([[0.0, 0.0], [1.0, 1.0]]), "y_train": np.array([0, 1]),
+            "x_test": np.array([[0.5, 0.2]]), "y_test": np.array([1])}
+    render_loss_plane(arrays, [("sgd", "numpy")], {}, tmp_path / "two.png", "two panels")
+    render_loss_plane(arrays, [("sgd", "numpy")], {}, tmp_path / "three.png", "three panels",
+                      classify=lambda x: (x.sum(axis=1) > 1.0).astype(int), data=data)
+    assert Image.open(tmp_path / "three.png").width > Image.open(tmp_path / "two.png").width

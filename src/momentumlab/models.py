@@ -217,3 +217,16 @@ def evaluate(
             rows = slice(start, start + chunk)
             loss[rows], accuracy[rows] = model.loss(np.ascontiguousarray(weights[rows]), x, y)
     return loss, accuracy
+
+
+def predict(arch: Architecture, weights: Array, x: Array, chunk: int = 4096) -> Array:
+    """The predicted class (N,) of one weight vector on N inputs, a block of rows at a time."""
+    weights = np.ascontiguousarray(np.atleast_2d(weights)[:1])
+    model = BatchedModel(arch, 1, min(chunk, len(x)))
+    layers = arch.split(weights)
+    classes = np.empty(len(x), dtype=np.int64)
+    with np.errstate(all="ignore"):
+        for start in range(0, len(x), chunk):
+            _, logits = model._forward(layers, np.ascontiguousarray(x[start : start + chunk]))
+            classes[start : start + chunk] = np.argmax(logits[0], axis=1)
+    return classes

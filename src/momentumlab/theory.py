@@ -144,7 +144,12 @@ def check_rates(problem: Quadratic, start: tuple[float, float], budget: int = 10
         ("sgd", gradient_descent_step(m, L), 0.0, gradient_descent_rate(m, L)),
     ]
     checks = []
+    at_optimum = float(np.linalg.norm(np.asarray(start, dtype=float))) == 0.0  # the quadratic's minimum is 0
     for method, lr, momentum, predicted in settings:
+        if at_optimum:
+            checks.append(RateCheck(method, lr, momentum, predicted, None, None, 0, None,
+                                    "the run starts at the optimum: there is nothing to contract"))
+            continue
         needed = steps_for_rate(predicted)
         opens = needed * math.log(TRANSIENT_RATIO) / math.log(1e-16)  # where the fit window opens
         if opens + MIN_WINDOW > budget:  # hopeless within the budget: do not spend it

@@ -5,13 +5,14 @@ Left: the training loss on the plane's grid (log-spaced filled contours), each r
 weights projected onto it (start ○, end ●), the centre (the best run's final weights) ★; the axis
 labels give each direction's explained variance. The path is a projection: where a run is far
 from the plane (its largest off-plane distance is in the legend) the colour under it is not its loss.
-Right: the loss at each run's own weights (``loss_plane.true_loss``), on log axes.
+Middle: the loss at each run's own weights (``loss_plane.true_loss``), on log axes. With two
+input features a third panel shows the best run's decision regions over the examples.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 import matplotlib
 import numpy as np
@@ -22,19 +23,52 @@ from momentumlab.render.style import RUN_COLORS, new_figure, scaled_rc
 Array = np.ndarray
 
 
+def draw_decision_regions(ax: Any, classify: Callable[[Array], Array], data: Mapping[str, Array]) -> None:
+    """The classes a model predicts over the plane of two input features, with the examples on top
+    (training set: dots, test set: crosses), coloured by their true class."""
+    x = np.concatenate([data["x_train"], data["x_test"]])
+    (x0, y0), (x1, y1) = x.min(axis=0), x.max(axis=0)
+    pad_x, pad_y = 0.08 * (x1 - x0 or 1.0), 0.08 * (y1 - y0 or 1.0)
+    gx, gy = np.meshgrid(np.linspace(x0 - pad_x, x1 + pad_x, 160), np.linspace(y0 - pad_y, y1 + pad_y, 160))
+    classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
+    colours = [RUN_COLORS[k % len(RUN_COLORS)] for k in range(classes)]
+    predicted = classify(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    ax.contourf(gx, gy, predicted, levels=np.arange(classes + 1) - 0.5, colors=colours, alpha=0.22)
+    for part, marker in (("train", "o"), ("test", "x")):
+        points, truth = data[f"x_{part}"], data[f"y_{part}"]
+        ax.scatter(points[:, 0], points[:, 1], c=[colours[int(k)] for k in truth], marker=marker, s=12,
+                   linewidths=0.9 if marker == "x" else 0, label=f"{part} examples")
+    ax.set_xlim(gx.min(), gx.max())
+    ax.set_ylim(gy.min(), gy.max())
+    ax.legend(fontsize="small", loc="lower right", framealpha=0.85)
+
+
 def render_loss_plane(arrays: Mapping[str, Array], runs: list[tuple[str, str]], labels: Mapping[str, str],
-                      path: str | Path, title: str, width: int = 1280, height: int = 560) -> None:
+                      path: str | Path, title: str, width: int = 1280, height: int = 560,
+                      classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None) -> None:
     """Write the figure from a ``model_run.save_result`` archive's ``arrays``.
 
     ``runs``: the (optimizer, backend) pairs to draw, in order; a TensorFlow twin of a numpy run
     is drawn dashed on top (they agree to rounding, so it hides the solid line only where they do).
+    With two input features, ``classify`` (the best run's final model: inputs (N, 2) -> classes)
+    and ``data`` (the data set's arrays) add a third panel: the decision regions.
     """
+    regions = classify is not None and data is not None and data["x_train"].shape[1] == 2
+    if regions:
+        width = int(width * 1.45) // 2 * 2
     alphas, betas, grid = arrays["plane/alphas"], arrays["plane/betas"], arrays["plane/loss"]
     explained = arrays["plane/explained_variance"]
     with matplotlib.rc_context(scaled_rc(width, height)):
         figure = new_figure(width, height)
         figure.set_layout_engine("constrained", w_pad=0.06, wspace=0.06)  # the colour bar's label apart from the loss axis
-        plane_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
+        if regions:
+            plane_ax, loss_ax, regions_ax = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1.0, 0.9]})
+            draw_decision_regions(regions_ax, classify, data)
+            regions_ax.set_title("Decision regions of the best run")
+            regions_ax.set_xlabel("feature 1")
+            regions_ax.set_ylabel("feature 2")
+        else:
+            plane_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
         finite = grid[np.isfinite(grid) & (grid > 0)]
         if finite.size:
             low, high = float(finite.min()), float(finite.max())
