@@ -6,39 +6,20 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from offline_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM, open_offline
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-CANVAS_SIGNATURE = "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;" \
-                   " let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0; return h; }"
-
 
 @pytest.fixture(scope="module")
 def browser_page(tiny_workflow: Path):
     """The tiny report loaded from disk, with every non-file request aborted and recorded."""
-    blocked: list[str] = []
-    errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-
-        def guard(route):
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", guard)
-        page.goto((tiny_workflow / "reports" / "index.html").as_uri(), wait_until="load")
+        page, errors, blocked = open_offline(browser, (tiny_workflow / "reports" / "index.html").as_uri())
         yield page, blocked, errors
         browser.close()
 
@@ -115,9 +96,8 @@ def test_sortable_table_reorders_rows(browser_page) -> None:
 
 
 def _page_at(browser_page, width: int, uri: str):
-    """Another page of the same browser, ``width`` CSS pixels wide, loaded from ``uri``."""
-    page = browser_page[0].context.browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(uri, wait_until="load")
+    """Another page of the same browser, ``width`` CSS pixels wide, loaded from ``uri`` offline."""
+    page, _, _ = open_offline(browser_page[0].context.browser, uri, width)
     return page
 
 

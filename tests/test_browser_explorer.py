@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM
+from offline_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM, open_offline
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -25,22 +28,7 @@ def browser(tiny_workflow: Path):
         uri = (tiny_workflow / "reports" / "index.html").as_uri()
 
         def open_page(width: int = 1280, fragment: str = ""):
-            errors: list[str] = []
-            blocked: list[str] = []
-            page = chromium.new_page(viewport={"width": width, "height": 900})
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-
-            def guard(route):
-                if route.request.url.startswith("file://"):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", guard)
-            page.goto(uri + fragment, wait_until="load")
-            return page, errors, blocked
+            return open_offline(chromium, uri + fragment, width)
 
         yield open_page
         chromium.close()
