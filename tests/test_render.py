@@ -7,6 +7,8 @@ import subprocess
 
 import imageio_ffmpeg
 import numpy as np
+
+from momentumlab.palette import RunKey
 import pytest
 from PIL import Image
 
@@ -148,8 +150,8 @@ def test_trajectory_far_outside_the_window_renders(tmp_path):
 def test_compare_renders_every_run_and_overlay_png(tmp_path):
     problem, momentum = _rosenbrock(300)
     sgd = run(problem, "sgd", 1.5e-5, 0.0, (-5.0, -5.0), 300)
-    runs = {"sgd · numpy": sgd, "sgd · tensorflow": sgd, "momentum · numpy": momentum,
-            "momentum · tensorflow": momentum}
+    runs = {RunKey("sgd", "numpy"): sgd, RunKey("sgd", "tensorflow"): sgd, RunKey("momentum", "numpy"): momentum,
+            RunKey("momentum", "tensorflow"): momentum}
     outputs = {"gif": tmp_path / "compare.gif", "mp4": tmp_path / "compare.mp4"}
     render_compare(problem, runs, "race", SMALL, outputs, tmp_path / "compare.png", progress=False)
     assert _gif_facts(tmp_path / "compare.gif")[0] == SMALL.frames
@@ -367,7 +369,7 @@ def _race_runs(problem, start, lr, steps=100):
     runs = {}
     for method in ("sgd", "momentum", "nesterov"):
         trajectory = run(problem, method, lr, 0.0 if method == "sgd" else 0.9, start, steps)
-        runs[f"{method} · numpy"] = runs[f"{method} · tensorflow"] = trajectory
+        runs[RunKey(method, "numpy")] = runs[RunKey(method, "tensorflow")] = trajectory
     return runs
 
 
@@ -380,7 +382,7 @@ def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
     runs = _race_runs(problem, (-1.5, 2.5), 1e-3)
     with rc_context(width, height):
         for scene in (compare_scene(problem, runs, "Rosenbrock valley", width, height),
-                      run_scene(problem, runs["momentum · numpy"], "Rosenbrock valley: momentum (numpy)", width, height)):
+                      run_scene(problem, runs[RunKey("momentum", "numpy")], "Rosenbrock valley: momentum (numpy)", width, height)):
             try:
                 figure = scene.figure
                 texts = _drawn_text_extents(figure)
@@ -424,10 +426,10 @@ def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, hei
 def test_the_slower_run_stays_visible_where_paths_share_their_first_steps(tmp_path):
     from matplotlib.colors import to_rgb
 
-    from momentumlab.render.style import RUN_COLORS
+    from momentumlab.palette import RUN_COLORS
 
     problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race
-    runs = {f"{method} · numpy": run(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
+    runs = {RunKey(method, "numpy"): run(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
             for method in ("sgd", "momentum", "nesterov")}
     settings = Animation(width=960, height=540, fps=12, frames=4, hold_seconds=0.0, formats=())
     render_compare(problem, runs, "race", settings, {}, tmp_path / "race.png", progress=False)
@@ -445,8 +447,8 @@ def test_loss_plot_text_is_legible_on_a_phone_and_inside_the_figure():
     from momentumlab.render.style import scaled_rc
 
     problem, momentum = _rosenbrock(200)
-    runs = {"sgd · numpy": run(problem, "sgd", 1.5e-5, 0.0, (-5.0, -5.0), 200), "momentum · numpy": momentum,
-            "momentum · tensorflow": momentum}
+    runs = {RunKey("sgd", "numpy"): run(problem, "sgd", 1.5e-5, 0.0, (-5.0, -5.0), 200), RunKey("momentum", "numpy"): momentum,
+            RunKey("momentum", "tensorflow"): momentum}
     phone = 364  # CSS pixels of the report's content column on a 390 px wide phone
     with matplotlib.rc_context(scaled_rc(*LOSS_PLOT_SIZE, LOSS_TEXT_SCALE)):
         figure = loss_overlay_figure(runs, "Rosenbrock: loss per step")

@@ -15,7 +15,7 @@ from PIL import Image
 from momentumlab.config import parse_config
 from momentumlab.problems import make_problem
 from momentumlab.render.contour_image import contour_png
-from momentumlab.render.race import run_styles
+from momentumlab.palette import RunKey, run_styles
 from momentumlab.report import best_run, inline_assets, json_for_script, render_report, report_context, scrubber_data
 from momentumlab.trajectory import Trajectory
 
@@ -84,7 +84,7 @@ def synthetic(tmp_path: Path, extra: dict | None = None, runs: list | None = Non
     loss = np.linspace(10, 0, 21) if loss is None else loss
     trajectory = Trajectory(params=np.linspace([-4.0, 3.0], [0.0, 0.0], 21), loss=loss, steps=20)
     extent = {"x": [-5.0, 5.0], "y": [-5.0, 5.0], "width": 8, "height": 6}
-    scrubbers = {"bowl": scrubber_data({f"{EVIL} · numpy": trajectory, "heavy · numpy": trajectory}, 20, extent)}
+    scrubbers = {"bowl": scrubber_data({RunKey("evil", "numpy", EVIL): trajectory, RunKey("heavy", "numpy"): trajectory}, 20, extent)}
     context = report_context(summary, parse_config(CONFIG).data, {"bowl": media}, reports, scrubbers)
     return context, render_report(TEMPLATES, context)
 
@@ -180,12 +180,12 @@ def test_scrubber_downsamples_and_keeps_the_last_valid_step() -> None:
     steps = 5000
     finished = Trajectory(params=np.zeros((steps + 1, 2)), loss=np.ones(steps + 1), steps=steps)
     diverged = Trajectory(params=np.ones((1234, 2)), loss=np.ones(1234), steps=steps, diverged_at=1234)
-    data = scrubber_data({"a · numpy": finished, "a · tensorflow": diverged}, steps, {"x": [0, 1], "y": [0, 1]})
+    data = scrubber_data({RunKey("a", "numpy"): finished, RunKey("a", "tensorflow"): diverged}, steps, {"x": [0, 1], "y": [0, 1]})
     assert len(data["steps"]) == 1000 and data["steps"][0] == 0 and data["steps"][-1] == steps
     first, second = data["runs"]
-    styles = run_styles(["a · numpy", "a · tensorflow"])
+    styles = run_styles([RunKey("a", "numpy"), RunKey("a", "tensorflow")])
     assert len(first["x"]) == 1000 and not first["dashed"] and second["dashed"]
-    assert [first["color"], second["color"]] == [styles["a · numpy"].color, styles["a · tensorflow"].color]
+    assert [first["color"], second["color"]] == [styles[RunKey("a", "numpy")].color, styles[RunKey("a", "tensorflow")].color]
     assert second["last_step"] == 1233 and second["diverged_at"] == 1234
     assert len(second["x"]) == sum(s <= 1233 for s in data["steps"]) + (1233 not in data["steps"])
 
@@ -298,7 +298,7 @@ def test_scrubber_draws_slow_runs_on_top_as_the_race_does() -> None:
     from momentumlab.backends.numpy_backend import run as run_optimizer
 
     problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race: sgd shares nesterov's path
-    runs = {f"{method} · numpy": run_optimizer(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
+    runs = {RunKey(method, "numpy"): run_optimizer(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
             for method in ("sgd", "momentum", "nesterov")}
     data = scrubber_data(runs, 400, {"x": [-5, 5], "y": [-5, 5]})
     order = [item["label"] for item in data["runs"]]

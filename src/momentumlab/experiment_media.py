@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momentumlab.config import Animation, Experiment
+from momentumlab.palette import RunKey
 from momentumlab.problems import Problem
 from momentumlab.summary import write_json
 from momentumlab.trajectory import Trajectory
@@ -22,9 +23,9 @@ def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]
     return {fmt: paths[fmt] for fmt in formats}
 
 
-def run_label(experiment: Experiment, optimizer: str, backend: str) -> str:
-    """How a run is named in the compare legend: ``<optimizer label> · <backend>``."""
-    return f"{experiment.optimizer(optimizer).label} · {backend}"
+def run_key(experiment: Experiment, optimizer: str, backend: str) -> RunKey:
+    """The identity of one run of ``experiment``, carrying its optimizer's label for legends."""
+    return RunKey(optimizer, backend, experiment.optimizer(optimizer).label)
 
 
 def render_experiment_media(
@@ -46,7 +47,7 @@ def render_experiment_media(
         paths = media["runs"][optimizer][backend]
         title = f"{experiment.label}: {experiment.optimizer(optimizer).label} ({backend})"
         render_run(problem, runs[optimizer, backend], title, settings, _files(paths, settings.formats), paths["png"])
-    labelled = {run_label(experiment, optimizer, backend): runs[optimizer, backend] for optimizer, backend in experiment.runs}
+    labelled = {run_key(experiment, optimizer, backend): runs[optimizer, backend] for optimizer, backend in experiment.runs}
     compare = media["compare"]
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
     loss_overlay_png(labelled, f"{experiment.label}: loss per step", media["loss"])

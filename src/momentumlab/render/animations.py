@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from momentumlab.problems import Problem
 from momentumlab.render.axes import configure_loss_axes
 from momentumlab.render.engine import rc_context, render_scene
-from momentumlab.render.race import run_styles
+from momentumlab.palette import RunKey, run_styles
 from momentumlab.render.scenes import compare_scene, run_scene
 from momentumlab.render.style import DPI, new_figure, scaled_rc
 from momentumlab.trajectory import Trajectory
@@ -30,10 +30,10 @@ def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
 
 
-def render_compare(problem: Problem, runs: Mapping[str, Trajectory], title: str, settings: "Animation",
+def render_compare(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, settings: "Animation",
                    outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
-    """Animate every run of an experiment racing on one contour (labels ending in
-    " · numpy" / " · tensorflow" share a colour and differ in line style)."""
+    """Animate every run of an experiment racing on one contour (an optimizer's
+    numpy and TensorFlow runs share a colour and differ in line style)."""
     with rc_context(settings.width, settings.height):
         scene = compare_scene(problem, runs, title, settings.width, settings.height)
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
@@ -45,14 +45,14 @@ LOSS_PLOT_SIZE = (640, 480)
 LOSS_TEXT_SCALE = 1.9
 
 
-def _fit_legend_and_title(figure: Figure, ax, title: str) -> None:
+def _fit_legend_and_title(figure: Figure, ax, title: str, backends_of: list[str]) -> None:
     """Legend below the axes, one column per backend (a run's twins side by side) if it fits,
     and the title shrunk (down to 80 %, then cut with an ellipsis) to the figure's width."""
     handles, labels = ax.get_legend_handles_labels()
-    backends = list(dict.fromkeys(label.rpartition(" · ")[2] for label in labels))
+    backends = list(dict.fromkeys(backends_of))
     columns = len(backends) if len(backends) > 1 else min(2, len(labels))
     if len(backends) > 1:  # matplotlib fills legends column by column
-        order = sorted(range(len(labels)), key=lambda i: backends.index(labels[i].rpartition(" · ")[2]))
+        order = sorted(range(len(labels)), key=lambda i: backends.index(backends_of[i]))
         handles, labels = [handles[i] for i in order], [labels[i] for i in order]
     renderer = figure.canvas.get_renderer()
     for ncols in (columns, 1):
@@ -71,26 +71,26 @@ def _fit_legend_and_title(figure: Figure, ax, title: str) -> None:
         text.set_text(title.rstrip() + "…")
 
 
-def loss_overlay_figure(runs: Mapping[str, Trajectory], title: str, width: int = LOSS_PLOT_SIZE[0],
+def loss_overlay_figure(runs: Mapping[RunKey, Trajectory], title: str, width: int = LOSS_PLOT_SIZE[0],
                         height: int = LOSS_PLOT_SIZE[1]) -> Figure:
     """Loss against step, one line per run, the legend below the axes (call inside its rc context)."""
     figure = new_figure(width, height)
     figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
     ax = figure.add_subplot()
-    styles = run_styles(list(runs))
+    styles = run_styles(runs)
     configure_loss_axes(ax, [run.loss for run in runs.values()], max(run.steps for run in runs.values()))
-    for label, run in runs.items():
-        style = styles[label]
+    for key, run in runs.items():
+        style = styles[key]
         steps = np.arange(len(run.loss))
-        ax.plot(steps, run.loss, color=style.color, linestyle=style.linestyle, linewidth=style.linewidth, label=label)
+        ax.plot(steps, run.loss, color=style.color, linestyle=style.linestyle, linewidth=style.linewidth, label=key.display)
         if run.diverged:
             ax.plot(steps[-1:], run.loss[-1:], linestyle="none", marker="X", markersize=11, color=style.color,
                     markeredgecolor="white")
-    _fit_legend_and_title(figure, ax, title)
+    _fit_legend_and_title(figure, ax, title, [key.backend for key in runs])
     return figure
 
 
-def loss_overlay_png(runs: Mapping[str, Trajectory], title: str, path: str | Path, width: int = LOSS_PLOT_SIZE[0],
+def loss_overlay_png(runs: Mapping[RunKey, Trajectory], title: str, path: str | Path, width: int = LOSS_PLOT_SIZE[0],
                      height: int = LOSS_PLOT_SIZE[1]) -> None:
     """A static PNG of loss against step, one line per run, for the report."""
     if not runs:

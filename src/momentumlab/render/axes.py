@@ -11,7 +11,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocat
 
 from momentumlab.problems import Problem
 from momentumlab.render.landscape import Landscape
-from momentumlab.render.style import LANDSCAPE_CMAP
+from momentumlab.palette import LANDSCAPE_CMAP
 
 Array = np.ndarray
 

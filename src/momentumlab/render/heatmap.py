@@ -23,7 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from momentumlab.render.style import OKABE_ITO, new_figure, scaled_rc
+from momentumlab.palette import OKABE_ITO
+from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
 from momentumlab.wording import counted
 

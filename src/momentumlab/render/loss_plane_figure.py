@@ -18,7 +18,8 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from momentumlab.render.style import RUN_COLORS, new_figure, scaled_rc
+from momentumlab.palette import RUN_COLORS
+from momentumlab.render.style import new_figure, scaled_rc
 
 Array = np.ndarray
 

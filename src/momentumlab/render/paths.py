@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from matplotlib.axes import Axes
 
 from momentumlab.render.sprites import Look, Sprite, display_points
-from momentumlab.render.style import DIVERGED_COLOR
+from momentumlab.palette import DIVERGED_COLOR, RunStyle
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
 
 
-@dataclass(frozen=True)
-class PathStyle:
-    """How one run looks: numpy runs solid and filled, TensorFlow runs dashed and hollow."""
+def line_look(style: RunStyle) -> Look:
+    """A run's line."""
+    return Look(color=style.color, linewidth=style.linewidth, dashes=style.dashes, halo=style.halo)
 
-    color: str
-    linestyle: str | tuple = "-"
-    linewidth: float = 2.2
-    head_size: float = 9.0
-    hollow: bool = False
-    label: str | None = None
-    halo: float = 0.0  # white outline (points) so the line shows over runs drawn before it
 
-    @property
-    def dashes(self) -> tuple[float, ...] | None:
-        """The on/off dash lengths (in line widths), None for a solid line."""
-        return None if self.linestyle == "-" else tuple(self.linestyle[1])
-
-    def line(self) -> Look:
-        """The path's line."""
-        return Look(color=self.color, linewidth=self.linewidth, dashes=self.dashes, halo=self.halo)
-
-    def head(self, size_offset: float = 0.0, hollow_edge: float = 2.0, solid_edge: float = 1.2) -> Look:
-        """The moving head: filled with a white edge, or hollow with a thick coloured edge."""
-        return Look(color=self.color, marker="o", markersize=self.head_size + size_offset,
-                    markerfacecolor="none" if self.hollow else self.color,
-                    markeredgecolor=self.color if self.hollow else "white",
-                    markeredgewidth=hollow_edge if self.hollow else solid_edge)
+def head_look(style: RunStyle, size_offset: float = 0.0, hollow_edge: float = 2.0, solid_edge: float = 1.2) -> Look:
+    """A run's moving head: filled with a white edge, or hollow with a thick coloured edge."""
+    return Look(color=style.color, marker="o", markersize=style.head_size + size_offset,
+                markerfacecolor="none" if style.hollow else style.color,
+                markeredgecolor=style.color if style.hollow else "white",
+                markeredgewidth=hollow_edge if style.hollow else solid_edge)
 
 
 def visible_steps(trajectory: Trajectory, step: int) -> int:
@@ -56,15 +38,15 @@ def reached_divergence(trajectory: Trajectory, step: int) -> bool:
 class PathArtists:
     """Line + head marker + (for diverged runs) a cross at the last valid point, on 2-D axes."""
 
-    def __init__(self, trajectory: Trajectory, style: PathStyle) -> None:
+    def __init__(self, trajectory: Trajectory, style: RunStyle) -> None:
         self.trajectory = trajectory
         self.style = style
 
     def attach(self, ax: Axes) -> None:
         """Create this run's sprites on ``ax`` (whose layout is final)."""
         clip = ax.bbox
-        self.line = Sprite(self.style.line(), clip)
-        self.head = Sprite(self.style.head(), clip)
+        self.line = Sprite(line_look(self.style), clip)
+        self.head = Sprite(head_look(self.style), clip)
         cross = Look(color=DIVERGED_COLOR, marker="X", markersize=self.style.head_size + 6, markeredgecolor="white",
                      markeredgewidth=1.0)
         self.cross = Sprite(cross, clip)

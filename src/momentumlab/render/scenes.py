@@ -27,8 +27,10 @@ from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.fasttext import GlyphText
 from momentumlab.render.landscape import cached_landscape, plot_window
 from momentumlab.render.paths import reached_divergence, visible_steps
-from momentumlab.render.race import RaceContourView, RaceLossView, layered_styles, race_order, run_styles
-from momentumlab.render.style import DIVERGED_COLOR, font_scale, margin_scale, new_figure
+from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
+from momentumlab.render.race import RaceContourView, RaceLossView
+from momentumlab.palette import DIVERGED_COLOR
+from momentumlab.render.style import font_scale, margin_scale, new_figure
 from momentumlab.render.views import ContourView, DistanceView, FitView, LossView, SurfaceView
 from momentumlab.trajectory import Trajectory
 
@@ -247,16 +249,16 @@ def _fitting_legend(figure: Figure, handles: list, labels: list[str]) -> Artist:
                          bbox_to_anchor=(0.5, 0.0), handlelength=1.6, columnspacing=0.8, fontsize=base * 0.45)
 
 
-def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, width: int, height: int) -> Scene:
+def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, width: int, height: int) -> Scene:
     """Every run racing on one contour, next to their loss curves, with a legend below."""
     if not runs:
         raise ValueError("render_compare needs at least one run")
     figure = new_figure(width, height)
     starts = np.array([run.params[0] for run in runs.values()])
     contour = cached_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
-    order = race_order(runs)
-    styles = layered_styles(run_styles(list(runs)), order)  # legend in the config's order
-    drawn = {label: runs[label] for label in order}
+    order = race_order(final_states(runs))
+    styles = layered_styles(run_styles(runs), order)  # legend in the config's order
+    drawn = {key: runs[key] for key in order}
     views: list[View] = [RaceContourView(contour, drawn, styles), RaceLossView(drawn, styles)]
     handles = [
         Line2D([], [], color=s.color, linestyle=s.linestyle, linewidth=s.linewidth, marker="o",
@@ -264,7 +266,7 @@ def compare_scene(problem: Problem, runs: Mapping[str, Trajectory], title: str, 
                markeredgecolor=s.color if s.hollow else "white", markeredgewidth=1.6 if s.hollow else 1.0)
         for s in styles.values()
     ]
-    legend = _fitting_legend(figure, handles, list(styles))
+    legend = _fitting_legend(figure, handles, [key.display for key in styles])
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
     # A tall legend (many long labels on a tiny canvas) may overlap the panels rather than leave them no height.

@@ -1,4 +1,4 @@
-"""Slide-ready look: Okabe–Ito colours, projector-sized fonts, fixed 16:9 layouts."""
+"""Slide-ready look for matplotlib: projector-sized fonts, fixed 16:9 layouts (colours: ``palette``)."""
 
 from __future__ import annotations
 
@@ -11,29 +11,9 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-DPI = 100
+from momentumlab.palette import RUN_COLORS  # noqa: E402
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
-# colour-vision deficiency.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
-# Eight optimizers get eight Okabe–Ito colours (yellow, faint on white, comes last); a run's
-# numpy and TensorFlow paths share one, TensorFlow dashed.
-RUN_COLORS = tuple(
-    OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky_blue", "vermillion", "black", "yellow")
-)
-PATH_COLOR = OKABE_ITO["vermillion"]
-FIT_COLOR = OKABE_ITO["blue"]
-DIVERGED_COLOR = "#C0392B"
-LANDSCAPE_CMAP = "viridis"
+DPI = 100
 
 # Sizes in points at 100 dpi on a 960×540 canvas: a projected slide shows 12 pt as
 # roughly the size of body text.

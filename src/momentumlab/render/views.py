@@ -20,9 +20,10 @@ from mpl_toolkits.mplot3d import proj3d
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_minima, draw_start
 from momentumlab.render.landscape import Landscape
-from momentumlab.render.paths import PathArtists, PathStyle, reached_divergence, visible_steps
+from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RunStyle
+from momentumlab.render.paths import PathArtists, reached_divergence, visible_steps
 from momentumlab.render.sprites import Look, Sprite, display_points
-from momentumlab.render.style import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, font_scale
+from momentumlab.render.style import font_scale
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
@@ -107,7 +108,7 @@ class ContourView:
     def __init__(self, landscape: Landscape, trajectory: Trajectory) -> None:
         self.landscape = landscape
         self.trajectory = trajectory
-        self.path = PathArtists(trajectory, PathStyle(color=PATH_COLOR, head_size=8.0))
+        self.path = PathArtists(trajectory, RunStyle(color=PATH_COLOR, head_size=8.0))
 
     def draw_static(self, ax: Axes) -> None:
         """Contours, start and optimum markers."""

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from momentumlab.render.axes import loss_scale
 from momentumlab.sampling import frames_for_steps
-from momentumlab.render.race import layered_styles, race_order, run_styles
+from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
 from momentumlab.config import Experiment
 from momentumlab.trajectory import Trajectory, load_trajectories
 
@@ -25,13 +25,13 @@ def _round(value: float) -> float | None:
     return float(f"{value:.{_SIGNIFICANT}g}") if math.isfinite(value) else None
 
 
-def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str]) -> dict[str, Trajectory]:
-    """Every run of ``experiment``, labelled "<optimizer label> · <backend>" as in the compare animation."""
+def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str]) -> dict[RunKey, Trajectory]:
+    """Every run of ``experiment`` by its key, backend by backend as in the compare animation."""
     runs = {}
     for backend in experiment.backends:
         trajectories = load_trajectories(trajectory_files[backend])
         for spec in experiment.optimizers:
-            runs[f"{spec.label} · {backend}"] = trajectories[spec.name]
+            runs[RunKey(spec.name, backend, spec.label)] = trajectories[spec.name]
     return runs
 
 
@@ -52,31 +52,30 @@ def run_samples(trajectory: Trajectory, steps: np.ndarray) -> dict[str, Any]:
 
 
 def scrubber_data(
-    runs: Mapping[str, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS
+    runs: Mapping[RunKey, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS
 ) -> dict[str, Any]:
     """Shared steps (at most ``max_points``, dense early), the contour extent, the loss plot's
     y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path.
 
-    ``runs`` is keyed by the compare animation's labels ("<optimizer> · <backend>"), so
-    the colours, dash styles, line widths and drawing order (slow runs on top) match it.
+    The colours, dash styles, line widths and drawing order (slow runs on top) match it.
     """
     shared = frames_for_steps(int(steps), max_points)
-    order = race_order(runs)
-    styles = layered_styles(run_styles(list(runs)), order)
+    order = race_order(final_states(runs))
+    styles = layered_styles(run_styles(runs), order)
     return {
         "extent": dict(extent),
         "loss_scale": loss_scale([trajectory.loss for trajectory in runs.values()])[0] if runs else "log",
         "steps": [int(s) for s in shared],
         "runs": [
             {
-                "label": label,
-                "color": styles[label].color,
-                "dashed": styles[label].hollow,
-                "width": styles[label].linewidth,
-                "halo": styles[label].halo,
-                **run_samples(runs[label], shared),
+                "label": key.display,
+                "color": styles[key].color,
+                "dashed": styles[key].hollow,
+                "width": styles[key].linewidth,
+                "halo": styles[key].halo,
+                **run_samples(runs[key], shared),
             }
-            for label in order
+            for key in order
         ],
     }
 
