@@ -4,7 +4,7 @@ import datetime
 from pathlib import Path
 
 from momentumlab.slides import DeckInputs, build_deck
-from momentumlab.summary import read_json
+from momentumlab.files import read_json
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

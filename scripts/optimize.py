@@ -2,7 +2,7 @@
 
 from momentumlab.config import Experiment
 from momentumlab.runner import optimize_experiment
-from momentumlab.summary import write_json
+from momentumlab.files import write_json
 from momentumlab.trajectory import save_trajectories
 from momentumlab.workflow import logging_to, problem_for
 

@@ -1,7 +1,8 @@
 """Snakemake entry point: gather every run's numbers into reports/summary.json."""
 
 from momentumlab.config import parse_config
-from momentumlab.summary import experiment_summary, merge_sections, read_json, write_json
+from momentumlab.files import read_json, write_json
+from momentumlab.records import experiment_summary, merge_sections
 from momentumlab.sweep import summary_section
 from momentumlab.trajectory import load_trajectories
 from momentumlab.momentum_effect import momentum_effect_rows

@@ -1,7 +1,7 @@
 """Snakemake entry point: re-run a few points of every sweep with TensorFlow, record the agreement."""
 
 from momentumlab.config import Experiment
-from momentumlab.summary import write_json
+from momentumlab.files import write_json
 from momentumlab.sweep import load_result, spot_check, sweep_grid
 from momentumlab.workflow import logging_to, problem_for
 

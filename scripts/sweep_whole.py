@@ -1,7 +1,7 @@
 """Snakemake entry point: a one-chunk sweep, run and gathered in one job."""
 
 from momentumlab.config import Experiment
-from momentumlab.summary import write_json
+from momentumlab.files import write_json
 from momentumlab.sweep import gather_chunks, save_result, sweep_grid, timed_chunk
 from momentumlab.workflow import logging_to, problem_for
 

@@ -1,8 +1,9 @@
 """Snakemake entry point: predicted vs measured convergence rates on a quadratic experiment."""
 
 from momentumlab.config import Experiment
-from momentumlab.summary import write_json
-from momentumlab.theory import check_rates, step_budget, theory_rows
+from momentumlab.files import write_json
+from momentumlab.records import theory_rows
+from momentumlab.theory import check_rates, step_budget
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):

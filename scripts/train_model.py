@@ -3,7 +3,7 @@
 from momentumlab.classification import load_classification
 from momentumlab.model_experiment import parse_model_experiment
 from momentumlab.model_run import run_model_experiment, run_seconds, save_result, summary_records
-from momentumlab.summary import write_json
+from momentumlab.files import write_json
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

@@ -135,10 +135,10 @@ def test_loss_plots_take_the_full_content_width_on_a_phone(browser_page, tiny_wo
 def test_scrubber_shows_a_zero_loss_as_0(tmp_path: Path, browser_page) -> None:
     from test_report import synthetic  # a report whose runs end at loss exactly 0
 
-    from momentumlab.report import write_page
+    from momentumlab.files import write_text
 
     _, page_text = synthetic(tmp_path)
-    write_page(tmp_path / "reports" / "index.html", page_text)
+    write_text(tmp_path / "reports" / "index.html", page_text)
     page = _page_at(browser_page, 1280, (tmp_path / "reports" / "index.html").as_uri())
     try:
         readout = page.locator("[data-scrubber] [data-readout]").first.text_content()

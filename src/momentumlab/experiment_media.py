@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momentumlab.config import Animation, Experiment
+from momentumlab.files import write_json
 from momentumlab.palette import RunKey
 from momentumlab.problems import Problem
-from momentumlab.summary import write_json
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from momentumlab.media_info import media_info
+from momentumlab.records import format_number
 from momentumlab.wording import counted
 
 
@@ -13,8 +14,8 @@ def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> st
     if run is None:
         return (f"{experiment['label']}: every optimizer racing from {tuple(experiment['start'])} "
                 f"for {counted(experiment['steps'], 'step')}.")
-    momentum = f", μ = {run['momentum']:g}" if run["method"] != "sgd" else ""
-    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {run['lr']:g}{momentum}) "
+    momentum = f", μ = {format_number(run['momentum'])}" if run["method"] != "sgd" else ""
+    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {format_number(run['lr'])}{momentum}) "
             f"on {run['backend']}, {counted(run['steps'], 'step')}.")
 
 
