@@ -13,11 +13,9 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-# η and μ of cell k as the page prints them (its number format).
+# η and μ of cell k as the page prints them (its own number format).
 PAIR = ("([name, k]) => { const d = window.MOMENTUM_EXPLORER[name], P = d.lr.length;"
-        " const f = v => v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5"
-        "   ? Number(v.toPrecision(4)).toString() : v.toExponential(3);"
-        " return ['η = ' + f(d.lr[k % P]), 'μ = ' + f(d.momentum[Math.floor(k / P)])]; }")
+        " return ['η = ' + formatNumber(d.lr[k % P]), 'μ = ' + formatNumber(d.momentum[Math.floor(k / P)])]; }")
 
 
 @pytest.fixture(scope="module")
