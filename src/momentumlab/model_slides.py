@@ -8,18 +8,17 @@ from typing import Any, Mapping, Sequence
 
 from pptx.util import Emu
 
-from momentumlab.records import best_run, format_number
+from momentumlab.records import best_run, format_count, format_number
 from momentumlab.slides import CAPTION_TOP, CONTENT_TOP, MARGIN, SLIDE_WIDTH, _caption, _titled_slide
-from momentumlab.wording import counted
 
 
 def _notes(label: str, rows: Sequence[Mapping[str, Any]], best: Mapping[str, Any] | None) -> str:
     first = rows[0]
     batch = f"batches of {first['batch_size']}" if first["batch_size"] else "full batch"
-    lines = [f"{label}: {first['model']} with {counted(first['n_weights'], 'weight')} on {first['dataset']}, "
-             f"{batch}, {counted(first['steps'], 'step')}, one shared start and batch order."]
+    lines = [f"{label}: {first['model']} with {format_count(first['n_weights'], 'weight')} on {first['dataset']}, "
+             f"{batch}, {format_count(first['steps'], 'step')}, one shared start and batch order."]
     for row in rows:
-        reached = "never" if row["steps_to_tolerance"] is None else f"step {row['steps_to_tolerance']}"
+        reached = "never" if row["steps_to_tolerance"] is None else f"step {format_number(row['steps_to_tolerance'])}"
         lines.append(f"{row['optimizer']} ({row['backend']}): lr {format_number(row['lr'])}, momentum "
                      f"{format_number(row['momentum'])}; train loss {format_number(row['final_train_loss'])}, test "
                      f"accuracy {format_number(row['final_test_accuracy'])}, reached {reached}"

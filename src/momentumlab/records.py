@@ -18,8 +18,8 @@ pair and the model experiments' ``best`` mark:
    model experiment (whose tolerance counts from the lowest training loss any run reached).
 5. Remaining ties go to the run listed first (the config's order).
 
-Numbers (:func:`format_number`) are printed the same in the report, its script (the port
-``formatNumber`` in ``templates/_script.js.j2``) and the deck.
+Numbers (:func:`format_number`, and counts with :func:`format_count`) are printed the same in
+the report, its script (the port ``formatNumber`` in ``templates/_script.js.j2``) and the deck.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import numpy as np
 
 from momentumlab.config import Experiment, OptimizerSpec
 from momentumlab.optimizers import MOMENTUM_KEY
+from momentumlab.wording import counted
 
 if TYPE_CHECKING:  # the modules that compute these import this one
     from momentumlab.problems import Problem
@@ -155,6 +156,11 @@ def format_number(value: Any, digits: int = DIGITS) -> str:
         if -3 <= exponent < 4:
             return format(rounded.normalize(), "f")
         return f"{format(rounded.scaleb(-exponent).normalize(), 'f')}e{exponent}"
+
+
+def format_count(count: int, noun: str, plural: str | None = None) -> str:
+    """``"1 step"``, ``"1 000 steps"``: a count in the number format, with the right plural."""
+    return counted(count, noun, plural, number=format_number)
 
 
 # --- runs and agreement ----------------------------------------------------------------------

@@ -22,8 +22,8 @@ from pptx.util import Emu, Inches, Pt
 
 from momentumlab import palette
 from momentumlab.files import atomic_path
-from momentumlab.records import BEST_RUN_RULE, best_run, competing_runs, format_number, rows_by_experiment
-from momentumlab.wording import counted
+from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
+                                 rows_by_experiment)
 
 SLIDE_WIDTH = Emu(12192000)  # exactly 16:9 (13.333 × 7.5 in), PowerPoint's widescreen size
 SLIDE_HEIGHT = Emu(6858000)
@@ -130,7 +130,7 @@ def _describe_runs(summary: Mapping[str, Any]) -> str:
     experiments = list(dict.fromkeys(run["label"] for run in summary["runs"]))
     optimizers = list(dict.fromkeys(run["method"] for run in summary["runs"]))
     backends = list(dict.fromkeys(run["backend"] for run in summary["runs"]))
-    return (f"{counted(len(experiments), 'experiment')} ({', '.join(experiments)})"
+    return (f"{format_count(len(experiments), 'experiment')} ({', '.join(experiments)})"
             f" · {'optimizer' if len(optimizers) == 1 else 'optimizers'}: {', '.join(optimizers)}"
             f" · {'backend' if len(backends) == 1 else 'backends'}: {', '.join(backends)}")
 
@@ -156,7 +156,7 @@ def _runs_of(summary: Mapping[str, Any], experiment: str) -> list[Mapping[str, A
 def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for run in runs:
-        outcome = (f"diverged at step {run['diverged_at']}" if run["diverged"]
+        outcome = (f"diverged at step {format_number(run['diverged_at'])}" if run["diverged"]
                    else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
                         f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
         chosen = run.get("lr_chosen") or "configured"
@@ -170,15 +170,16 @@ def race_caption(runs: Sequence[Mapping[str, Any]], start: Sequence[float], step
     """The caption under a race: who wins by the best-run rule, and by how much."""
     best = best_run(runs)
     if best is None:
-        return f"Every optimizer races from {start} for {counted(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
+        return f"Every optimizer races from {start} for {format_count(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
     name = best["optimizer_label"]
     if best["distance_to_optimum"] is None:
-        return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {counted(steps, 'step')}."
+        return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {format_count(steps, 'step')}."
     distance = format_number(best["distance_to_optimum"])
     if best["steps_to_tolerance"] is None:
-        return f"{name} ends closest: {distance} from the optimum after {counted(steps, 'step')}; none reaches the tolerance."
+        return (f"{name} ends closest: {distance} from the optimum after {format_count(steps, 'step')}; "
+                "none reaches the tolerance.")
     return (f"{name} reaches the tolerance first, at step {format_number(best['steps_to_tolerance'])}; "
-            f"{distance} from the optimum after {counted(steps, 'step')}.")
+            f"{distance} from the optimum after {format_count(steps, 'step')}.")
 
 
 def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
@@ -188,7 +189,7 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     steps = runs[0]["steps"] if runs else 0
     start = runs[0]["start"] if runs else []
     caption_text = inputs.summary.get("captions", {}).get(experiment, "")  # the config's caption, in the notes
-    notes = f"{label}: {counted(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
+    notes = f"{label}: {format_count(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
     slide = _titled_slide(deck, label, notes + _run_notes(runs))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
@@ -214,7 +215,7 @@ def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[s
         records += competing
     rows = []
     for record in records:
-        steps = f"diverged at {record['diverged_at']}" if record["diverged"] else format_number(record["steps_to_tolerance"])
+        steps = f"diverged at {format_number(record['diverged_at'])}" if record["diverged"] else format_number(record["steps_to_tolerance"])
         rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), format_number(record["momentum"]),
                      format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
     return header, rows, best, records

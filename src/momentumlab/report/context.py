@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
-from momentumlab.records import BEST_RUN_RULE, best_run
+from momentumlab.records import BEST_RUN_RULE, best_run, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 
@@ -60,10 +60,7 @@ def _by_experiment(section: Any) -> dict[str, Any]:
     """A summary section (a list of rows with ``experiment`` or a mapping) keyed by experiment."""
     if isinstance(section, Mapping):
         return dict(section)
-    grouped: dict[str, Any] = {}
-    for row in section or ():
-        grouped.setdefault(row.get("experiment"), []).append(row)
-    return grouped
+    return rows_by_experiment(section or ())
 
 
 def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:

@@ -8,14 +8,8 @@ from typing import Any, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from momentumlab.records import DIGITS, MISSING, format_number
+from momentumlab.records import DIGITS, MISSING, format_count, format_number
 from momentumlab.report.scrubber import json_for_script
-from momentumlab.wording import counted
-
-
-def count_of(value: int, noun: str, plural: str | None = None) -> str:
-    """``"1 step"``, ``"1 000 steps"``: a count in the table format with the right plural."""
-    return counted(value, noun, plural, number=format_number)
 
 
 def vector(values: Sequence[Any] | None, digits: int = DIGITS) -> str:
@@ -46,6 +40,6 @@ def make_environment(template_dir: str | Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(num=format_number, counted=count_of, vector=vector, sortval=sort_value,
+    environment.filters.update(num=format_number, counted=format_count, vector=vector, sortval=sort_value,
                                json_script=json_for_script)
     return environment
