@@ -51,11 +51,12 @@ def gif_info(path: str | Path) -> MediaInfo:
 def mp4_info(path: str | Path) -> MediaInfo:
     """An MP4's size, frame rate, duration and codec from ffmpeg's reading of its header.
 
-    ``imageio_ffmpeg.read_frames`` yields the stream's metadata before any frame, so nothing is
-    decoded; the frame count is duration × fps, exact for the constant rate the encoder writes.
+    ``imageio_ffmpeg.read_frames`` yields the stream's metadata before any frame, and asked for
+    no frame (``-frames:v 0``) ffmpeg decodes none; the frame count is duration × fps, exact for
+    the constant rate the encoder writes.
     """
     path = Path(path)
-    reader = imageio_ffmpeg.read_frames(str(path))
+    reader = imageio_ffmpeg.read_frames(str(path), output_params=["-frames:v", "0"])
     try:
         meta = next(reader)
     finally:
