@@ -91,18 +91,18 @@ def darker(color: str, amount: float = 0.45) -> str:
     return "#" + "".join(f"{round(c / 255.0 * (1.0 - amount) * 255):02x}" for c in rgb(color))
 
 
+def rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as its (red, green, blue) bytes."""
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
 def viridis(fraction: float) -> str:
     """The viridis colour at ``fraction`` in [0, 1] (clipped), interpolated between :data:`VIRIDIS`."""
     position = min(max(fraction, 0.0), 1.0) * (len(VIRIDIS) - 1)
     low = min(int(position), len(VIRIDIS) - 2)
     weight = position - low
-    below, above = (rgb(VIRIDIS[low]), rgb(VIRIDIS[low + 1]))
+    below, above = rgb(VIRIDIS[low]), rgb(VIRIDIS[low + 1])
     return "#" + "".join(f"{round(a + (b - a) * weight):02X}" for a, b in zip(below, above))
-
-
-def rgb(color: str) -> tuple[int, int, int]:
-    """``#rrggbb`` as its (red, green, blue) bytes."""
-    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
 def run_styles(keys: Iterable[RunKey]) -> dict[RunKey, RunStyle]:

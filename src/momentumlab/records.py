@@ -100,24 +100,23 @@ def run_error(row: Mapping[str, Any]) -> float | None:
     return row.get("distance_to_optimum")
 
 
-def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The best of one experiment's summary rows (``runs`` or ``model_runs``), None if none finished."""
-    rows = list(rows)
-    reference = reference_backend(row["backend"] for row in rows)
-    index = best_index(
-        [bool(row.get("diverged")) for row in rows],
-        [-1 if row.get("steps_to_tolerance") is None else row["steps_to_tolerance"] for row in rows],
-        [math.nan if run_error(row) is None else run_error(row) for row in rows],
-        [row["backend"] == reference for row in rows],
-    )
-    return None if index is None else rows[index]
-
-
 def competing_runs(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """One experiment's rows on its reference backend: the runs the rule compares."""
     rows = list(rows)
     reference = reference_backend(row["backend"] for row in rows)
     return [row for row in rows if row["backend"] == reference]
+
+
+def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The best of one experiment's summary rows (``runs`` or ``model_runs``), None if none finished."""
+    runs = competing_runs(rows)
+    errors = [run_error(run) for run in runs]
+    index = best_index(
+        [bool(run.get("diverged")) for run in runs],
+        [-1 if run.get("steps_to_tolerance") is None else run["steps_to_tolerance"] for run in runs],
+        [math.nan if error is None else error for error in errors],
+    )
+    return None if index is None else runs[index]
 
 
 def rows_by_experiment(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:

@@ -36,18 +36,17 @@ MAX_HEATMAP_ROWS = 12
 ERROR_COLUMN_INCHES = (3.7, 1.6, 1.0, 0.7, 1.5, 1.5, 2.33)
 
 
-
-def color(hex_color: str) -> RGBColor:
+def rgb_color(hex_color: str) -> RGBColor:
     """A ``#rrggbb`` colour as python-pptx's RGBColor."""
     return RGBColor(*palette.rgb(hex_color))
 
 
-INK = color("#1B1F2A")
-MUTED = color("#555B66")
-HIGHLIGHT = color(palette.OKABE_ITO["green"])
-HEADER = color(palette.OKABE_ITO["blue"])
-DIVERGED = color("#BBBBBB")
-WHITE = color("#FFFFFF")
+INK = rgb_color("#1B1F2A")
+MUTED = rgb_color("#555B66")
+HIGHLIGHT = rgb_color(palette.OKABE_ITO["green"])
+HEADER = rgb_color(palette.OKABE_ITO["blue"])
+DIVERGED = rgb_color("#BBBBBB")
+WHITE = rgb_color("#FFFFFF")
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,8 @@ def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[s
         records += competing
     rows = []
     for record in records:
-        steps = f"diverged at {format_number(record['diverged_at'])}" if record["diverged"] else format_number(record["steps_to_tolerance"])
+        steps = (f"diverged at {format_number(record['diverged_at'])}" if record["diverged"]
+                 else format_number(record["steps_to_tolerance"]))
         rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), format_number(record["momentum"]),
                      format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
     return header, rows, best, records
@@ -242,7 +242,7 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
 
 def viridis(fraction: float) -> RGBColor:
     """The viridis colour at ``fraction`` in [0, 1], as the report's heatmaps draw it."""
-    return color(palette.viridis(fraction))
+    return rgb_color(palette.viridis(fraction))
 
 
 def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
