@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import imageio.v3 as iio
-import imageio_ffmpeg
 import numpy as np
 
 from momentumlab.palette import RunKey
@@ -13,6 +12,7 @@ from PIL import Image
 from momentumlab.backends.numpy_backend import run
 from momentumlab.config import Animation
 from momentumlab.datasets import make_line_data
+from momentumlab.media_info import stream_metadata
 from momentumlab.problems import make_problem
 from momentumlab.render import frames_for_steps, loss_overlay_png, render_compare, render_run
 from momentumlab.trajectory import Trajectory
@@ -57,15 +57,6 @@ def _gif_facts(path):
         return image.n_frames, image.size, image.info.get("loop"), durations
 
 
-def _mp4_metadata(path):
-    """The video stream's metadata as imageio-ffmpeg's reader reports it (before any frame)."""
-    reader = imageio_ffmpeg.read_frames(str(path))
-    try:
-        return next(reader)
-    finally:
-        reader.close()
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("render")
@@ -85,7 +76,7 @@ def test_gif_has_the_frames_loops_forever_and_holds_the_last_frame(rendered):
 
 
 def test_mp4_is_h264_yuv420p_with_the_hold(rendered):
-    meta = _mp4_metadata(rendered / "run.mp4")
+    meta = stream_metadata(rendered / "run.mp4")
     assert meta["codec"] == "h264" and meta["pix_fmt"].startswith("yuv420p")
     assert tuple(meta["size"]) == (SMALL.width, SMALL.height)
     assert meta["duration"] == pytest.approx(SMALL.frames / SMALL.fps + SMALL.hold_seconds, abs=0.15)
@@ -143,7 +134,7 @@ def test_single_point_trajectory_and_regression_render(tmp_path):
                tmp_path / "one.png", progress=False)
     frames, _, _, _ = _gif_facts(tmp_path / "one.gif")
     assert frames == 1
-    assert _mp4_metadata(tmp_path / "one.mp4")["codec"] == "h264"
+    assert stream_metadata(tmp_path / "one.mp4")["codec"] == "h264"
 
 
 def test_trajectory_far_outside_the_window_renders(tmp_path):

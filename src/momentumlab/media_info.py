@@ -1,13 +1,16 @@
 """Facts about rendered media for people who put them into slides: size, length, frames.
 
-GIFs are read with Pillow (each frame's duration, the final hold included, and the loop
-count), MP4s from the metadata imageio-ffmpeg's reader reports before the first frame.
+GIFs through Pillow: frame count, loop flag and each frame's delay, the final hold included
+(Pillow composites each frame to reach the next: about 0.15 s for a default 960×540 GIF of 120
+frames, a few ms for small ones). MP4s through the metadata ffmpeg reports to imageio-ffmpeg's
+reader before the first frame: size, frame rate, duration, codec.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 from PIL import Image
@@ -33,34 +36,38 @@ class MediaInfo:
         return self.bytes / 1e6
 
 
+def stream_metadata(path: str | Path) -> dict[str, Any]:
+    """ffmpeg's reading of the video stream's header: size, fps, duration, codec, pix_fmt.
+
+    ``imageio_ffmpeg.read_frames`` yields this before any frame; asked for no frame
+    (``-frames:v 0``), ffmpeg decodes none, so it needs no decoder threads either.
+    """
+    reader = imageio_ffmpeg.read_frames(str(path), input_params=["-threads", "1"], output_params=["-frames:v", "0"])
+    try:
+        return next(reader)
+    finally:
+        reader.close()
+
+
 def gif_info(path: str | Path) -> MediaInfo:
     """A GIF's size, frame count, total duration (the final hold included) and loop flag."""
     path = Path(path)
     with Image.open(path) as image:
         if image.format != "GIF":
             raise ValueError(f"not a GIF file: {path}")
-        (width, height), loop = image.size, image.info.get("loop")
+        (width, height), frames, loop = image.size, image.n_frames, image.info.get("loop")
         milliseconds = 0
-        for index in range(image.n_frames):
-            image.seek(index)  # Pillow composites the frames before it to get here
+        for index in range(frames):
+            image.seek(index)
             milliseconds += int(image.info.get("duration", 0))
-        frames = image.n_frames
     return MediaInfo(path, "gif", width, height, frames, milliseconds / 1000.0, path.stat().st_size, loop == 0, "gif")
 
 
 def mp4_info(path: str | Path) -> MediaInfo:
-    """An MP4's size, frame rate, duration and codec from ffmpeg's reading of its header.
-
-    ``imageio_ffmpeg.read_frames`` yields the stream's metadata before any frame, and asked for
-    no frame (``-frames:v 0``) ffmpeg decodes none; the frame count is duration × fps, exact for
-    the constant rate the encoder writes.
-    """
+    """An MP4's size, frame rate, duration and codec; frames = duration × fps, exact for the
+    constant rate the encoder writes."""
     path = Path(path)
-    reader = imageio_ffmpeg.read_frames(str(path), output_params=["-frames:v", "0"])
-    try:
-        meta = next(reader)
-    finally:
-        reader.close()
+    meta = stream_metadata(path)
     width, height = meta["size"]
     seconds = float(meta["duration"])
     return MediaInfo(path, "mp4", int(width), int(height), int(round(seconds * float(meta["fps"]))), seconds,
