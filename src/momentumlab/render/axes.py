@@ -11,6 +11,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocat
 
 from momentumlab.problems import Problem
 from momentumlab.render.landscape import Landscape
+from momentumlab.scales import loss_scale
 from momentumlab.palette import LANDSCAPE_CMAP
 
 Array = np.ndarray
@@ -63,17 +64,6 @@ def draw_start(ax: Axes, start: Array, size: float = 9.0) -> None:
     """A hollow black circle at the start."""
     ax.plot([start[0]], [start[1]], linestyle="none", marker="o", markersize=size, markerfacecolor="white",
             markeredgecolor="black", markeredgewidth=1.6, zorder=5, label="start")
-
-
-def loss_scale(losses: Sequence[Array]) -> tuple[str, dict]:
-    """``("log", {})`` when every loss is positive, else a symlog scale around zero."""
-    finite = np.concatenate([np.asarray(loss, float)[np.isfinite(loss)] for loss in losses] or [np.zeros(0)])
-    if finite.size == 0 or np.all(finite > 0):
-        return "log", {}
-    magnitude = np.abs(finite[finite != 0])
-    start_scale = float(np.abs(losses[0][0])) if len(losses[0]) and losses[0][0] != 0 else 1.0
-    linthresh = 10.0 ** np.floor(np.log10(start_scale if magnitude.size else 1.0))
-    return "symlog", {"linthresh": linthresh, "linscale": 0.6}
 
 
 def _symlog_ticks(low: float, high: float, linthresh: float, most: int = 7) -> list[float]:

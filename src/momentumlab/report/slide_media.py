@@ -6,16 +6,16 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from momentumlab.media_info import media_info
-from momentumlab.wording import counted
+from momentumlab.records import format_count, format_number
 
 
 def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> str:
     if run is None:
         return (f"{experiment['label']}: every optimizer racing from {tuple(experiment['start'])} "
-                f"for {counted(experiment['steps'], 'step')}.")
-    momentum = f", μ = {run['momentum']:g}" if run["method"] != "sgd" else ""
-    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {run['lr']:g}{momentum}) "
-            f"on {run['backend']}, {counted(run['steps'], 'step')}.")
+                f"for {format_count(experiment['steps'], 'step')}.")
+    momentum = f", μ = {format_number(run['momentum'])}" if run["method"] != "sgd" else ""
+    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {format_number(run['lr'])}{momentum}) "
+            f"on {run['backend']}, {format_count(run['steps'], 'step')}.")
 
 
 def _row(path: str | None, out_dir: Path, experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> dict[str, Any] | None:
