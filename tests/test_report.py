@@ -14,7 +14,7 @@ from PIL import Image
 
 from momentumlab.config import parse_config
 from momentumlab.problems import make_problem
-from momentumlab.render.contour_image import contour_png
+from momentumlab.render import contour_png
 from momentumlab.palette import RunKey, run_styles
 from momentumlab.report import best_run, inline_assets, json_for_script, render_report, report_context, scrubber_data
 from momentumlab.trajectory import Trajectory

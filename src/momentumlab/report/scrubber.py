@@ -9,7 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 from markupsafe import Markup
 
-from momentumlab.render.axes import loss_scale
+from momentumlab.render.style import loss_scale
 from momentumlab.sampling import frames_for_steps
 from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
 from momentumlab.config import Experiment
