@@ -519,3 +519,17 @@ def test_render_writes_files_only_through_the_atomic_file_module():
                 assert node.func.attr != "rename", path.name
                 assert not (node.func.attr == "replace" and len(node.args) == 1), path.name
 
+
+
+def test_landscapes_are_kept_per_problem_value_and_per_data_set():
+    from momentumlab.render.figures import clear_cache, kept_landscape
+
+    clear_cache()
+    window = ((-2.0, 2.0), (-1.0, 3.0))
+    assert kept_landscape(make_problem("rosenbrock"), window, 20) is kept_landscape(make_problem("rosenbrock"), window, 20)
+    assert kept_landscape(make_problem("rosenbrock", {"b": 10}), window, 20).problem.b == 10
+    regressions = [make_problem("linear_regression", data=make_line_data(seed)) for seed in (0, 1)]
+    first, second = (kept_landscape(problem, window, 20) for problem in regressions)
+    assert first.problem is regressions[0] and second.problem is regressions[1]
+    assert not np.array_equal(first.values, second.values)
+    assert kept_landscape.cache_info().currsize == 4  # the two rosenbrocks, the two data sets
