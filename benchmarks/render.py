@@ -28,7 +28,7 @@ from momentumlab.render.figures import clear_cache, run_scene
 from momentumlab.render.style import rc_context
 
 TITLE = "rosenbrock · momentum · numpy"
-REPEATS = 3  # short timings: the best of a few, so another process's burst does not count
+REPEATS = 5  # short timings: the best of a few, so another process's burst does not count
 
 
 class MovingParts(Artist):
