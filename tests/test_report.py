@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from momentumlab.problems import make_problem
-from momentumlab.render.contour_image import contour_png
+from momentumlab.render import contour_png
 from momentumlab.palette import RunKey, run_styles
 from momentumlab.report import inline_assets, json_for_script, render_report, scrubber_data
 from momentumlab.trajectory import Trajectory

@@ -40,9 +40,8 @@ def render_experiment_media(
     """Write every run animation, the compare race, the loss overlay, the scrubber's contour
     (with its extent as JSON) and, when ``sweep`` is given, the sweep heatmap, to the paths
     in ``media``."""
-    from momentumlab.render import loss_overlay_png, render_compare, render_run
-    from momentumlab.render.contour_image import contour_png
-    from momentumlab.render.landscape import plot_window
+    from momentumlab.landscape import plot_window
+    from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
     for optimizer, backend in experiment.runs:
         paths = media.runs[optimizer][backend]
