@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 import imageio_ffmpeg
 from PIL import Image
@@ -29,6 +29,16 @@ class MediaInfo:
     bytes: int
     loops_forever: bool
     codec: str = ""
+
+    def record(self) -> dict[str, Any]:
+        """The facts as JSON-ready values (the path left out)."""
+        return {field: getattr(self, field) for field in ("kind", "width", "height", "frames", "seconds", "bytes",
+                                                          "loops_forever", "codec")}
+
+    @classmethod
+    def from_record(cls, path: str | Path, record: Mapping[str, Any]) -> "MediaInfo":
+        """The facts ``record`` stored for ``path``."""
+        return cls(path=Path(path), **record)
 
     @property
     def megabytes(self) -> float:
@@ -82,3 +92,8 @@ def media_info(path: str | Path) -> MediaInfo:
     if suffix == ".mp4":
         return mp4_info(path)
     raise ValueError(f"not an animation: {path}")
+
+
+def media_facts(paths: Iterable[str | Path]) -> dict[str, dict[str, Any]]:
+    """The facts of every GIF and MP4 among ``paths``, keyed by file name (one experiment's folder)."""
+    return {Path(path).name: media_info(path).record() for path in paths if Path(path).suffix.lower() in (".gif", ".mp4")}

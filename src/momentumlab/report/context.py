@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.files import read_json
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
@@ -129,6 +130,7 @@ def experiment_context(
         "best": best_run(runs),
         "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
         "compare": {fmt: _existing(path, out_dir) for fmt, path in media["compare"].items()},
+        "media_facts": read_json(media["facts"]) if media.get("facts") and Path(media["facts"]).exists() else {},
         "loss_plot": _existing(media.get("loss"), out_dir),
         "contour": _existing(media.get("contour"), out_dir),
         "scrubber": scrubber,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from momentumlab.media_info import media_info
+from momentumlab.media_info import MediaInfo, media_info
 from momentumlab.records import format_count, format_number
 
 
@@ -21,7 +21,8 @@ def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> st
 def _row(path: str | None, out_dir: Path, experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if path is None or Path(path).suffix not in (".gif", ".mp4"):
         return None
-    info = media_info(out_dir / path)
+    facts = experiment.get("media_facts", {}).get(Path(path).name)  # read where the render job wrote them
+    info = MediaInfo.from_record(out_dir / path, facts) if facts else media_info(out_dir / path)
     return {
         "path": path,
         "kind": info.kind.upper(),
