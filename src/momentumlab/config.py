@@ -480,7 +480,8 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
 def _model_experiments(data: Mapping[str, Any]) -> tuple[Any, ...]:
     from momentumlab.model_experiment import parse_model_experiment  # it imports this module
 
-    return tuple(parse_model_experiment(name, entry, data["seed"]) for name, entry in data["experiments"].items()
+    return tuple(parse_model_experiment(name, entry, data["seed"], data["sweep"])
+                 for name, entry in data["experiments"].items()
                  if entry["problem"] in MODEL_PROBLEMS)
 
 
