@@ -1,6 +1,6 @@
 rule make_dataset:
     output:
-        "results/{experiment}/dataset.npz",
+        dataset=layout.dataset("{experiment}"),
     params:
         experiment=experiment_entry,
     log:

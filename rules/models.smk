@@ -1,17 +1,13 @@
 # Model experiments (problem: logistic_regression | mlp): one job trains every optimizer on
 # both backends from the shared start and batch order, and evaluates the experiment's loss plane;
-# render_model draws that plane. Targets and MODEL_LAYOUT: rules/common.smk.
+# render_model draws that plane.
 rule train_model:
     input:
-        dataset="results/{experiment}/dataset.npz",
+        dataset=layout.dataset("{experiment}"),
     output:
-        runs="results/{experiment}/model_runs.npz",
-        summary="results/{experiment}/model_summary.json",
-        timings="logs/timings/{experiment}/models.json",
+        **layout.named(layout.model_results("{experiment}")),
     params:
         experiment=experiment_entry,
-    wildcard_constraints:
-        experiment="|".join(MODEL_EXPERIMENTS) or "(?!)",
     log:
         "logs/train_model/{experiment}.log",
     threads: 1
@@ -26,14 +22,12 @@ rule train_model:
 
 rule render_model:
     input:
-        runs="results/{experiment}/model_runs.npz",
-        dataset="results/{experiment}/dataset.npz",
+        runs=layout.model_runs("{experiment}"),
+        dataset=layout.dataset("{experiment}"),
     output:
-        "reports/{experiment}/loss_plane.png",
+        figure=layout.loss_plane("{experiment}"),
     params:
         experiment=experiment_entry,
-    wildcard_constraints:
-        experiment="|".join(MODEL_EXPERIMENTS) or "(?!)",
     log:
         "logs/render_model/{experiment}.log",
     threads: 1

@@ -2,10 +2,10 @@
 # TensorFlow is imported once per experiment rather than once per run.
 rule optimize_numpy:
     input:
-        dataset="results/{experiment}/dataset.npz",
+        dataset=layout.dataset("{experiment}"),
     output:
-        trajectories="results/{experiment}/numpy.npz",
-        timings="logs/timings/{experiment}/numpy.json",
+        trajectories=layout.trajectories("{experiment}", "numpy"),
+        timings=layout.timings("{experiment}", "numpy"),
     params:
         experiment=experiment_entry,
         backend="numpy",
@@ -20,10 +20,10 @@ rule optimize_numpy:
 
 rule optimize_tensorflow:
     input:
-        dataset="results/{experiment}/dataset.npz",
+        dataset=layout.dataset("{experiment}"),
     output:
-        trajectories="results/{experiment}/tensorflow.npz",
-        timings="logs/timings/{experiment}/tensorflow.json",
+        trajectories=layout.trajectories("{experiment}", "tensorflow"),
+        timings=layout.timings("{experiment}", "tensorflow"),
     params:
         experiment=experiment_entry,
         backend="tensorflow",

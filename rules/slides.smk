@@ -1,13 +1,9 @@
 rule build_slides:
     input:
-        summary="reports/summary.json",
-        # the race as a GIF, or as an MP4 (shown by its PNG poster) when the config renders no GIFs
-        media=expand("reports/{experiment}/compare.{suffix}", experiment=EXPERIMENTS,
-                     suffix="gif" if "gif" in FORMATS else "mp4"),
-        posters=expand("reports/{experiment}/compare.png", experiment=EXPERIMENTS),
-        model_figures=model_media(),
+        summary=layout.SUMMARY,
+        **slide_inputs(),
     output:
-        "reports/slides.pptx",
+        slides=layout.SLIDES,
     params:
         slides=CONFIG.data["slides"],
         title=CONFIG.title,

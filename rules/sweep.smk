@@ -1,7 +1,7 @@
 # Learning-rate × momentum sweeps (scatter/gather) and the heavy-ball theory check.
-# Each sweep is split into `sweep.chunks` jobs over the flattened grid, so a big grid
-# spreads over a cluster through an executor plugin (see docs/sweeps.md).
-# The target lists (SWEPT, sweep_media, SWEEP_LAYOUT, ...) are in common.smk.
+# Each sweep is split into `sweep.chunks` jobs over the flattened grid (one by default), so a
+# big grid spreads over a cluster through an executor plugin (see docs/sweeps.md); the chunks
+# are temporary, removed once gathered.
 
 
 wildcard_constraints:
@@ -10,13 +10,11 @@ wildcard_constraints:
 
 
 rule sweep_chunk:
-    wildcard_constraints:
-        experiment=names_pattern(CHUNKED),
     input:
-        dataset="results/{experiment}/dataset.npz",
+        dataset=layout.dataset("{experiment}"),
     output:
-        chunk="results/{experiment}/sweep/chunk-{index}-of-{chunks}.npz",
-        timing="logs/timings/{experiment}/sweep/chunk-{index}-of-{chunks}.json",
+        chunk=temp(layout.sweep_chunk("{experiment}", "{index}", "{chunks}")),
+        timing=layout.sweep_chunk_timing("{experiment}", "{index}", "{chunks}"),
     params:
         experiment=experiment_entry,
     log:
@@ -30,36 +28,12 @@ rule sweep_chunk:
         "../scripts/sweep_chunk.py"
 
 
-# With one chunk (the default) there is nothing to gather: one job runs the whole grid.
-rule sweep_whole:
-    wildcard_constraints:
-        experiment=names_pattern(UNCHUNKED),
-    input:
-        dataset="results/{experiment}/dataset.npz",
-    output:
-        sweep="results/{experiment}/sweep.npz",
-        timing="logs/timings/{experiment}/sweep/chunk-0-of-1.json",
-    params:
-        experiment=experiment_entry,
-    log:
-        "logs/sweep_whole/{experiment}.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-    conda:
-        "../envs/momentumlab.yaml"
-    script:
-        "../scripts/sweep_whole.py"
-
-
 rule sweep_gather:
-    wildcard_constraints:
-        experiment=names_pattern(CHUNKED),
     input:
-        dataset="results/{experiment}/dataset.npz",
-        chunks=sweep_chunk_files,
+        dataset=layout.dataset("{experiment}"),
+        chunks=lambda wildcards: layout.sweep_chunks(EXPERIMENTS[wildcards.experiment]),
     output:
-        "results/{experiment}/sweep.npz",
+        sweep=layout.sweep_result("{experiment}"),
     params:
         experiment=experiment_entry,
     log:
@@ -75,12 +49,11 @@ rule sweep_gather:
 # is imported once; gathering stays numpy-only.
 rule sweep_spot_check:
     input:
-        datasets=[LAYOUT[name]["dataset"] for name in SWEPT],
-        sweeps=[f"results/{name}/sweep.npz" for name in SWEPT],
+        **layout.named({e.name: {"dataset": layout.dataset(e.name), "sweep": layout.sweep_result(e.name)} for e in SWEPT}),
     output:
-        [SWEEP_LAYOUT["spot_checks"][name] for name in SWEPT],
+        **layout.named({e.name: {"spot_check": layout.spot_check(e.name)} for e in SWEPT}),
     params:
-        experiments={name: CONFIG.data["experiments"][name] for name in SWEPT},
+        experiments={e.name: CONFIG.data["experiments"][e.name] for e in SWEPT},
     log:
         "logs/sweep_spot_check.log",
     threads: 1
@@ -94,9 +67,9 @@ rule sweep_spot_check:
 
 rule theory:
     input:
-        dataset="results/{experiment}/dataset.npz",
+        dataset=layout.dataset("{experiment}"),
     output:
-        "results/{experiment}/theory.json",
+        theory=layout.theory("{experiment}"),
     params:
         experiment=experiment_entry,
     log:

@@ -3,25 +3,23 @@
 import datetime
 from pathlib import Path
 
+from momentumlab.files import read_json
+from momentumlab.layout import nested
 from momentumlab.slides import DeckInputs, build_deck
-from momentumlab.summary import read_json
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
-    labels = snakemake.params.labels
-    media = {name: Path(path) for name, path in zip(labels, snakemake.input.media)}
-    posters = {name: Path(path) for name, path in zip(labels, snakemake.input.posters)}
-    model_labels = snakemake.params.model_labels
-    model_figures = {name: Path(path) for name, path in zip(model_labels, snakemake.input.model_figures)}
+    shown = nested(snakemake.input)["experiments"]
+    labels, model_labels = snakemake.params.labels, snakemake.params.model_labels
     inputs = DeckInputs(
         title=snakemake.params.slides["title"],
         author=snakemake.params.slides["author"],
         config_title=snakemake.params.title,
         summary=read_json(snakemake.input.summary),
-        compare_media=media,
-        posters=posters,
+        compare_media={name: Path(shown[name]["race"]) for name in labels},
+        posters={name: Path(shown[name]["poster"]) for name in labels},
         experiment_labels={**labels, **model_labels},
         date=datetime.date.today(),
-        model_figures=model_figures,
+        model_figures={name: Path(shown[name]["loss_plane"]) for name in model_labels},
     )
-    build_deck(inputs, snakemake.output[0])
+    build_deck(inputs, snakemake.output.slides)

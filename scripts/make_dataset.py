@@ -12,7 +12,7 @@ with logging_to(snakemake.log[0]):
         from momentumlab.model_experiment import parse_model_experiment
 
         spec = parse_model_experiment(snakemake.wildcards.experiment, entry)
-        save_classification(snakemake.output[0], spec.data())
+        save_classification(snakemake.output.dataset, spec.data())
     else:
         experiment = Experiment.from_mapping(snakemake.wildcards.experiment, entry)
-        save_dataset(snakemake.output[0], make_dataset(experiment.problem, experiment.params, experiment.seed))
+        save_dataset(snakemake.output.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))

@@ -1,8 +1,8 @@
 """Snakemake entry point: run every optimizer of one experiment on one backend."""
 
 from momentumlab.config import Experiment
+from momentumlab.files import write_json
 from momentumlab.runner import optimize_experiment
-from momentumlab.summary import write_json
 from momentumlab.trajectory import save_trajectories
 from momentumlab.workflow import logging_to, problem_for
 

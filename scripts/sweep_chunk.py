@@ -1,7 +1,7 @@
 """Snakemake entry point: run one chunk of an experiment's learning-rate × momentum sweep."""
 
 from momentumlab.config import Experiment
-from momentumlab.summary import write_json
+from momentumlab.files import write_json
 from momentumlab.sweep import save_chunk, sweep_grid, timed_chunk
 from momentumlab.workflow import logging_to, problem_for
 

@@ -1,11 +1,12 @@
 """Snakemake entry point: combine an experiment's sweep chunks into results/<exp>/sweep.npz."""
 
 from momentumlab.config import Experiment
-from momentumlab.sweep import gather_chunks, load_arrays, save_result, sweep_grid
+from momentumlab.files import read_npz
+from momentumlab.sweep import gather_chunks, save_result, sweep_grid
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.wildcards.experiment, snakemake.params.experiment)
     problem = problem_for(experiment, snakemake.input.dataset)
-    chunks = [load_arrays(path) for path in snakemake.input.chunks]
-    save_result(snakemake.output[0], gather_chunks(problem, sweep_grid(experiment), chunks))
+    chunks = [read_npz(path) for path in snakemake.input.chunks]
+    save_result(snakemake.output.sweep, gather_chunks(problem, sweep_grid(experiment), chunks))

@@ -1,11 +1,12 @@
 """Snakemake entry point: predicted vs measured convergence rates on a quadratic experiment."""
 
 from momentumlab.config import Experiment
-from momentumlab.summary import write_json
+from momentumlab.files import write_json
 from momentumlab.theory import check_rates, step_budget, theory_rows
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.wildcards.experiment, snakemake.params.experiment)
     problem = problem_for(experiment, snakemake.input.dataset)
-    write_json(snakemake.output[0], theory_rows(experiment.name, check_rates(problem, experiment.start, step_budget(experiment.steps))))
+    rates = check_rates(problem, experiment.start, step_budget(experiment.steps))
+    write_json(snakemake.output.theory, theory_rows(experiment.name, rates))

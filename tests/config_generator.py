@@ -13,6 +13,7 @@ schedule kind are drawn; later kinds (models) extend ``random_experiment``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 from pathlib import Path
@@ -157,26 +158,11 @@ def random_config(seed: int) -> dict[str, Any]:
     }
 
 
-def media_layout(experiment: Experiment, formats: tuple[str, ...], root: Path) -> dict[str, Any]:
-    """The report files of one experiment, as rules/common.smk lays them out."""
-    folder = root / "reports" / experiment.name
-    suffixes = (*formats, "png")
-    return {
-        "compare": {s: str(folder / f"compare.{s}") for s in suffixes},
-        "runs": {spec.name: {b: {s: str(folder / f"{spec.name}-{b}.{s}") for s in suffixes} for b in experiment.backends}
-                 for spec in experiment.optimizers},
-        "loss": str(folder / "loss.png"),
-        "contour": str(folder / "contour.png"),
-        "extent": str(folder / "contour.json"),
-        "sweep": str(folder / "sweep.png"),
-        "trajectories": {b: str(root / "results" / experiment.name / f"{b}.npz") for b in experiment.backends},
-    }
-
-
 def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tuple]]:
     """Data sets, runs on every backend, sweeps, TensorFlow spot checks, theory and summary, as the rules
     run them; returns summary.json's content and what the render stage needs per experiment."""
     from momentumlab.datasets import make_dataset, save_dataset
+    from momentumlab.layout import experiment_results
     from momentumlab.momentum_effect import momentum_effect_rows
     from momentumlab.tuning import resolve
     from momentumlab.runner import optimize_experiment
@@ -188,16 +174,15 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
 
     sections, to_render = [], []
     for experiment in config.experiments:
-        results = root / "results" / experiment.name
-        results.mkdir(parents=True, exist_ok=True)
-        save_dataset(str(results / "dataset.npz"), make_dataset(experiment.problem, experiment.params, experiment.seed))
-        problem = problem_for(experiment, results / "dataset.npz")
+        files = experiment_results(experiment, root)
+        Path(files.dataset).parent.mkdir(parents=True, exist_ok=True)
+        save_dataset(files.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))
+        problem = problem_for(experiment, files.dataset)
         experiment = resolve(experiment, problem)  # as summarize.py and render_experiment.py do
-        layout = media_layout(experiment, config.animation.formats, root)
         runs, seconds = {}, {}
         for backend in experiment.backends:
             trajectories, timings = optimize_experiment(experiment, problem, backend)
-            save_trajectories(layout["trajectories"][backend], trajectories)
+            save_trajectories(files.trajectories[backend], trajectories)
             runs.update({(name, backend): t for name, t in trajectories.items()})
             seconds.update({(name, backend): s for name, s in timings.items()})
         sections.append(experiment_summary(experiment, problem, runs, seconds))
@@ -212,35 +197,38 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
         if experiment.problem == "quadratic":
             budget = step_budget(experiment.steps)
             sections.append({"theory": theory_rows(experiment.name, check_rates(problem, experiment.start, budget))})
-        to_render.append((experiment, problem, runs, layout, sweep))
+        to_render.append((experiment, problem, runs, files, sweep))
     return {"title": config.title, **merge_sections(sections)}, to_render
 
 
 def present_stages(config: Config, root: Path, template_dir: Path, summary: dict[str, Any], to_render: list[tuple]) -> None:
     """Every animation, poster and heatmap, the deck and reports/index.html, as the rules make them."""
     from momentumlab.experiment_media import render_experiment_media
+    from momentumlab.files import read_json
+    from momentumlab.layout import experiment_media
     from momentumlab.report import labelled_runs, render_report, report_context, scrubber_data
     from momentumlab.slides import DeckInputs, build_deck
-    from momentumlab.summary import read_json
 
-    media = {}
-    for experiment, problem, runs, layout, sweep in to_render:
-        render_experiment_media(experiment, problem, runs, config.animation, layout, sweep)
-        media[experiment.name] = layout
+    media, trajectories = {}, {}
+    for experiment, problem, runs, files, sweep in to_render:
+        media[experiment.name] = experiment_media(experiment, config.animation.formats, root)
+        trajectories[experiment.name] = files.trajectories
+        render_experiment_media(experiment, problem, runs, config.animation, media[experiment.name], sweep)
     out_dir = root / "reports"
+    race = "gif" if "gif" in config.animation.formats else "mp4"
     deck = None
     if config.slides.enabled:
         deck = out_dir / "slides.pptx"
         build_deck(DeckInputs(title=config.slides.title, author=config.slides.author, config_title=config.title,
                               summary=summary,
-                              compare_media={e.name: Path(media[e.name]["compare"]["gif" if "gif" in media[e.name]["compare"]
-                                                                                    else "mp4"]) for e in config.experiments},
-                              posters={e.name: Path(media[e.name]["compare"]["png"]) for e in config.experiments},
+                              compare_media={name: Path(files.compare[race]) for name, files in media.items()},
+                              posters={name: Path(files.compare["png"]) for name, files in media.items()},
                               experiment_labels={e.name: e.label for e in config.experiments},
                               date=datetime.date(2026, 1, 1)), deck)
-    scrubbers = {e.name: scrubber_data(labelled_runs(e, media[e.name]["trajectories"]), e.steps,
-                                       read_json(media[e.name]["extent"])) for e in config.experiments}
-    context = report_context(summary, config.data, media, out_dir, scrubbers, str(deck) if deck else None)
+    scrubbers = {e.name: scrubber_data(labelled_runs(e, trajectories[e.name]), e.steps,
+                                       read_json(media[e.name].extent)) for e in config.experiments}
+    shown = {name: dataclasses.asdict(files) for name, files in media.items()}
+    context = report_context(summary, config.data, shown, out_dir, scrubbers, str(deck) if deck else None)
     (out_dir / "index.html").write_text(render_report(template_dir, context), encoding="utf-8")
 
 

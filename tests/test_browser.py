@@ -133,9 +133,9 @@ def test_loss_plots_take_the_full_content_width_on_a_phone(browser_page, tiny_wo
 
 
 def test_scrubber_shows_a_zero_loss_as_0(tmp_path: Path, browser_page) -> None:
-    from test_report import synthetic  # a report whose runs end at loss exactly 0
-
     from momentumlab.report import write_page
+
+    from report_builders import synthetic  # a report whose runs end at loss exactly 0
 
     _, page_text = synthetic(tmp_path)
     write_page(tmp_path / "reports" / "index.html", page_text)

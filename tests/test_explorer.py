@@ -10,7 +10,8 @@ import pytest
 from momentumlab.problems import Quadratic
 from momentumlab.report.explorer import GLOBAL, explorer_data, explorer_script
 from momentumlab.sweep import gather_chunks, run_chunk, sweep_grid
-from test_sweep import experiment
+
+from problem_builders import experiment
 
 BUDGET = 1_500_000
 

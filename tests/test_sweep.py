@@ -14,7 +14,6 @@ from PIL import Image
 
 from momentumlab.backends import numpy_backend
 from momentumlab.backends import run as run_backend
-from momentumlab.config import parse_config
 from momentumlab.problems import Quadratic, Saddle
 from momentumlab.render.heatmap import render_sweep_heatmap
 from momentumlab.sweep import (
@@ -32,27 +31,9 @@ from momentumlab.sweep import (
     sweep_grid,
 )
 
+from problem_builders import experiment
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def experiment(problem: str = "quadratic", method: str = "momentum", **sweep: object):
-    """A one-experiment config with a small (global) sweep of ``method``."""
-    raw = {
-        "experiments": {
-            "exp": {
-                "problem": problem,
-                "params": {"kappa": 10} if problem == "quadratic" else {},
-                "sweep": {"method": method},
-                "optimizers": {
-                    "sgd": {"method": "sgd", "lr": 0.05},
-                    "momentum": {"method": "momentum", "lr": 0.05, "momentum": 0.9},
-                    "nesterov": {"method": "nesterov", "lr": 0.05, "momentum": 0.9},
-                },
-            }
-        },
-        "sweep": {"lr_points": 7, "momentum_points": 5, "steps": 150, **sweep},
-    }
-    return parse_config(raw).experiments[0]
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +174,8 @@ def test_tensorflow_spot_check_agrees_and_includes_a_diverged_point(quadratic_re
         assert row["max_rel_diff"] <= 1e-10
 
 
-def test_workflow_scatters_chunks_and_gathers(tmp_path: Path) -> None:
+def test_workflow_scatters_chunks_and_gathers(tmp_path: Path, tiny_workflow: Path) -> None:
+    """Three chunk jobs, gathered into the very file one chunk gives; the chunks are temporary."""
     config = yaml.safe_load((REPO / "tests" / "tiny.yaml").read_text())
     config["sweep"]["chunks"] = 3
     (tmp_path / "chunked.yaml").write_text(yaml.safe_dump(config))
@@ -202,10 +184,11 @@ def test_workflow_scatters_chunks_and_gathers(tmp_path: Path) -> None:
                "--configfile", "chunked.yaml"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    chunks = sorted((tmp_path / "results/line/sweep").glob("chunk-*-of-3.npz"))
-    assert len(chunks) == 3
-    gathered = load_result(tmp_path / "results/line/sweep.npz")
-    assert gathered.final_loss.shape == (5, 6)
+    assert len(list((tmp_path / "logs/sweep_chunk/line").glob("chunk-*-of-3.log"))) == 3
+    assert not list((tmp_path / "results/line").rglob("chunk-*"))
+    gathered = tmp_path / "results/line/sweep.npz"
+    assert load_result(gathered).final_loss.shape == (5, 6)
+    assert gathered.read_bytes() == (tiny_workflow / "results/line/sweep.npz").read_bytes()
     timings = sorted((tmp_path / "logs/timings/line/sweep").glob("*.json"))
     assert len(timings) == 3 and not list((tmp_path / "results").rglob("*.json"))
 

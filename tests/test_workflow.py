@@ -1,4 +1,4 @@
-"""The workflow as a whole: lint-clean, every rule declares threads and a log, TensorFlow obeys threads."""
+"""The workflow as a whole: lint-clean, the stages as rules, every job logged under logs/, TensorFlow obeys threads."""
 
 from __future__ import annotations
 
@@ -10,26 +10,23 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "tiny.yaml"
-RULE = re.compile(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", re.MULTILINE)
-# Rules made in a loop (one per experiment): `rule:` then `name: f"render_{_name}"`.
-LOOP_RULE = re.compile(r'^[ \t]+rule:\n[ \t]+name:\n[ \t]+f"(\w+)_\{\w+\}"\n((?:[ \t]+.*\n|\n)*)', re.MULTILINE)
+# A job in a dry run's listing: "rule NAME:" and its indented fields ("    log: logs/...").
+JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:[ \t]+.*\n)*)", re.MULTILINE)
 
 
-def rule_bodies() -> dict[str, str]:
-    """Every rule's text block in the Snakefile and rules/*.smk, keyed by rule name."""
-    bodies = {}
-    for path in [REPO / "Snakefile", *sorted((REPO / "rules").glob("*.smk"))]:
-        text = path.read_text(encoding="utf-8")
-        for name, body in RULE.findall(text):
-            bodies[name] = body
-        for prefix, body in LOOP_RULE.findall(text):
-            bodies[f"{prefix}_*"] = body
-    return bodies
+def planned_jobs(output: str) -> list[tuple[str, dict[str, str]]]:
+    """Every job of a dry run: its rule and its fields (output, log, ...)."""
+    jobs = []
+    for rule, body in JOB.findall(output):
+        fields = dict(line.strip().split(": ", 1) for line in body.splitlines() if ": " in line)
+        jobs.append((rule, fields))
+    return jobs
 
 
-def body_of(bodies: dict[str, str], name: str) -> str:
-    """A rule's text; loop-made rules are found by their name's prefix."""
-    return bodies.get(name) or next(body for key, body in bodies.items() if key.endswith("_*") and name.startswith(key[:-1]))
+def listed_rules(workdir: Path, snakemake_in, config: Path) -> set[str]:
+    result = snakemake_in(workdir, "--list-rules", "--configfile", config)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
 
 
 def test_snakemake_lint_has_no_findings(tmp_path, snakemake_in):
@@ -39,13 +36,25 @@ def test_snakemake_lint_has_no_findings(tmp_path, snakemake_in):
     assert "Lints for" not in output and "Congratulations, your workflow is in a good condition!" in output
 
 
-def test_every_job_rule_declares_threads_log_and_software():
-    bodies = {name: body for name, body in rule_bodies().items() if name != "all"}
-    assert len(bodies) >= 10
-    for name, body in bodies.items():
-        assert re.search(r"^\s+threads: \d+", body, re.MULTILINE), f"rule {name} declares no threads"
-        assert re.search(r'^\s+log:\n\s+(\w+=)?f?"logs/', body, re.MULTILINE), f"rule {name} logs outside logs/"
-        assert '"../envs/momentumlab.yaml"' in body, f"rule {name} names no conda environment"
+def test_the_rules_are_the_stages(tmp_path, snakemake_in):
+    """One rule per stage verb (a render rule per experiment); a sweep is chunks and a gather, whatever the split."""
+    assert listed_rules(tmp_path, snakemake_in, TINY) == {
+        "all", "make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather", "sweep_spot_check",
+        "theory", "train_model", "render_model", "render_line", "render_valley", "summarize", "build_report", "build_slides",
+    }
+
+
+def test_every_rule_plans_its_jobs_with_a_log_under_logs(tmp_path, snakemake_in):
+    """The default config's dry run has a job of every rule, each logging under logs/ (the lint test
+    covers the log and software directives themselves)."""
+    config = REPO / "config.yaml"
+    result = snakemake_in(tmp_path, "-n", "--configfile", config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs = planned_jobs(result.stdout)
+    assert {rule for rule, _ in jobs} == listed_rules(tmp_path, snakemake_in, config)
+    for rule, fields in jobs:
+        if rule != "all":
+            assert fields.get("log", "").startswith("logs/"), f"rule {rule} logs to {fields.get('log')!r}"
 
 
 def test_conda_environment_pins_the_runtime_dependencies():
@@ -56,16 +65,15 @@ def test_conda_environment_pins_the_runtime_dependencies():
     assert "python=3.11" in environment["dependencies"]
 
 
-def test_every_job_wrote_its_log_under_logs(tiny_workflow):
-    ran = set()
-    for log in (tiny_workflow / ".snakemake" / "log").glob("*.snakemake.log"):
-        ran |= set(re.findall(r"^(?:local)?rule (\w+):", log.read_text(encoding="utf-8"), re.MULTILINE))
-    ran.discard("all")
-    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_valley", "build_report"} <= ran
-    bodies = rule_bodies()
-    for name in ran:
-        directory = re.search(r'^\s+log:\n\s+(?:\w+=)?f?"logs/([^/"{]+)', body_of(bodies, name), re.MULTILINE).group(1)
-        assert list((tiny_workflow / "logs").glob(f"{directory}*")), f"no log of rule {name}"
+def test_every_job_wrote_its_log_under_logs(tiny_workflow, snakemake_in):
+    result = snakemake_in(tiny_workflow, "--detailed-summary", "--configfile", TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [dict(zip(("output", "date", "rule", "logs"), line.split("\t"))) for line in result.stdout.splitlines()[1:]]
+    assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "render_valley", "build_report"} <= {
+        row["rule"] for row in rows}
+    for row in rows:
+        logs = row["logs"].split(",")
+        assert all(log.startswith("logs/") and (tiny_workflow / log).is_file() for log in logs), row
     stray = [p for p in tiny_workflow.rglob("*.log") if ".snakemake" not in p.parts and "logs" not in p.parts]
     assert not stray
 

@@ -412,6 +412,11 @@ class Animation:
     hold_seconds: float
     formats: tuple[str, ...]
 
+    @classmethod
+    def from_mapping(cls, entry: Mapping[str, Any]) -> "Animation":
+        """Build from the validated ``animation`` block."""
+        return cls(**{**entry, "formats": tuple(entry["formats"])})
+
 
 @dataclass(frozen=True)
 class Slides:
@@ -455,8 +460,6 @@ class Config:
 def parse_config(raw: Mapping[str, Any]) -> Config:
     """Validate ``raw`` and return the typed configuration."""
     data = validate(raw)
-    animation = dict(data["animation"])
-    animation["formats"] = tuple(animation["formats"])
     config = Config(
         title=data["title"],
         seed=data["seed"],
@@ -465,7 +468,7 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
             Experiment.from_mapping(name, entry) for name, entry in data["experiments"].items()
             if entry["problem"] not in MODEL_PROBLEMS
         ),
-        animation=Animation(**animation),
+        animation=Animation.from_mapping(data["animation"]),
         slides=Slides(**data["slides"]),
         budget=Budget(**data["budget"]),
         data=data,

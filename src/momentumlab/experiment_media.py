@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momentumlab.config import Animation, Experiment
+from momentumlab.files import write_json
+from momentumlab.layout import ExperimentMedia
 from momentumlab.palette import RunKey
 from momentumlab.problems import Problem
-from momentumlab.summary import write_json
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 
@@ -33,28 +34,28 @@ def render_experiment_media(
     problem: Problem,
     runs: Mapping[tuple[str, str], Trajectory],
     settings: Animation,
-    media: Mapping[str, Any],
+    media: ExperimentMedia,
     sweep: Any | None = None,
 ) -> None:
     """Write every run animation, the compare race, the loss overlay, the scrubber's contour
     (with its extent as JSON) and, when ``sweep`` is given, the sweep heatmap, to the paths
-    in ``media`` (the layout the workflow declares)."""
+    in ``media``."""
     from momentumlab.render import loss_overlay_png, render_compare, render_run
     from momentumlab.render.contour_image import contour_png
     from momentumlab.render.landscape import plot_window
 
     for optimizer, backend in experiment.runs:
-        paths = media["runs"][optimizer][backend]
+        paths = media.runs[optimizer][backend]
         title = f"{experiment.label}: {experiment.optimizer(optimizer).label} ({backend})"
         render_run(problem, runs[optimizer, backend], title, settings, _files(paths, settings.formats), paths["png"])
     labelled = {run_key(experiment, optimizer, backend): runs[optimizer, backend] for optimizer, backend in experiment.runs}
-    compare = media["compare"]
+    compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
-    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media["loss"])
+    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss)
     window = plot_window(problem, [experiment.start])
-    write_json(media["extent"], contour_png(problem, media["contour"], window=window, **CONTOUR_SIZE))
+    write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
-        render_sweep_media(experiment, problem, sweep, media["sweep"])
+        render_sweep_media(experiment, problem, sweep, media.sweep)
 
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
