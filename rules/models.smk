@@ -35,3 +35,22 @@ rule render_model:
         "../envs/momentumlab.yaml"
     script:
         "../scripts/render_model.py"
+
+
+rule sweep_model:
+    input:
+        dataset=layout.dataset("{experiment}"),
+    output:
+        **layout.named(layout.model_sweep_results("{experiment}")),
+    params:
+        experiment=experiment_entry,
+    log:
+        "logs/sweep_model/{experiment}.log",
+    threads: 1
+    priority: 20  # TensorFlow's spot checks inside: a long job, started early
+    resources:
+        mem_mb=2000,
+    conda:
+        "../envs/momentumlab.yaml"
+    script:
+        "../scripts/sweep_model.py"

@@ -33,9 +33,12 @@ def swept():
 
 
 def test_defaults_follow_the_top_level_sweep_and_the_experiment():
+    from momentumlab.config import parse_config
+
     entry = copy.deepcopy(MOONS)
     del entry["sweep"]
-    spec = parse_model_experiment("moons", entry, sweep_defaults={"enabled": False, "lr_points": 7})
+    config = parse_config({"experiments": {"moons": entry}, "sweep": {"enabled": False, "lr_points": 7}})
+    spec = config.model_experiments[0]
     assert not spec.sweep.enabled and spec.sweep.lr_points == 7 and spec.sweep.momentum_points == 20
     assert spec.sweep.steps == 60 and spec.sweep.method == "momentum"
     assert spec.sweep.lr_min == pytest.approx(0.001) and spec.sweep.lr_max == pytest.approx(3.0)

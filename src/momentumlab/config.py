@@ -230,6 +230,9 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
         if experiment["problem"] in MODEL_PROBLEMS:
             experiment.setdefault("label", name)
             experiment.setdefault("seed", _experiment_seed(config["seed"], name))
+            sweep = experiment.setdefault("sweep", {})
+            for key in ("enabled", "lr_points", "momentum_points", "momentum_max"):
+                sweep.setdefault(key, config["sweep"][key])
             continue
         problem = PROBLEM_TYPES[experiment["problem"]]
         experiment.setdefault("label", name)
@@ -483,8 +486,7 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
 def _model_experiments(data: Mapping[str, Any]) -> tuple[Any, ...]:
     from momentumlab.model_experiment import parse_model_experiment  # it imports this module
 
-    return tuple(parse_model_experiment(name, entry, data["seed"], data["sweep"])
-                 for name, entry in data["experiments"].items()
+    return tuple(parse_model_experiment(name, entry, data["seed"]) for name, entry in data["experiments"].items()
                  if entry["problem"] in MODEL_PROBLEMS)
 
 

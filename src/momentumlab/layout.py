@@ -40,6 +40,9 @@ theory = _file(RESULTS, "theory.json")
 model_runs = _file(RESULTS, "model_runs.npz")
 model_summary = _file(RESULTS, "model_summary.json")
 model_timings = _file(TIMINGS, "models.json")
+model_sweep = _file(RESULTS, "model_sweep.npz")  # a model's learning-rate × momentum grid
+model_sweep_summary = _file(RESULTS, "model_sweep.json")  # its summary row with TensorFlow's spot checks
+model_sweep_timing = _file(TIMINGS, "model_sweep.json")
 loss_plot = _file(REPORTS, "loss.png")
 contour = _file(REPORTS, "contour.png")  # the report scrubber's background
 extent = _file(REPORTS, "contour.json")  # the contour image's axes
@@ -147,6 +150,20 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
         sweep=sweep_heatmap(name) if experiment.sweep.enabled else None,
     )
     return under(root, files)
+
+
+@dataclass(frozen=True)
+class ModelSweepResults:
+    """What the sweep job of one model experiment writes."""
+
+    sweep: str
+    summary: str
+    timing: str
+
+
+def model_sweep_results(experiment: str) -> ModelSweepResults:
+    return ModelSweepResults(sweep=model_sweep(experiment), summary=model_sweep_summary(experiment),
+                             timing=model_sweep_timing(experiment))
 
 
 def model_results(experiment: str) -> ModelResults:

@@ -69,13 +69,12 @@ def _refuse(name: str, key: str, message: str) -> ConfigError:
     return ConfigError(f"config error at experiments.{name}.{key}: {message}")
 
 
-def parse_model_experiment(
-    name: str, entry: Mapping[str, Any], root_seed: int = 0, sweep_defaults: Mapping[str, Any] | None = None
-) -> ModelExperiment:
+def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0) -> ModelExperiment:
     """Validate one ``experiments.<name>`` entry of a model experiment and type it.
 
-    ``sweep_defaults`` is the config's top-level ``sweep`` (its ``enabled``, point counts and
-    ``momentum_max`` are the defaults of the experiment's own ``sweep``).
+    Within a config, ``config.normalize`` has copied the top-level ``sweep``'s ``enabled``,
+    point counts and ``momentum_max`` into the entry's own ``sweep``; alone, the entry's sweep
+    falls back to the schema's top-level defaults (``SWEEP_DEFAULTS``).
     """
     if not isinstance(entry, Mapping):
         raise _refuse(name, "(entry)", "a model experiment must be a mapping")
@@ -118,7 +117,7 @@ def parse_model_experiment(
         record_every=int(instance.get("record_every", max(1, steps // 100))),
         tolerance=float(instance["tolerance"]), seed=int(instance.get("seed", _experiment_seed(root_seed, name))),
         backends=tuple(instance["backends"]), optimizers=optimizers,
-        sweep=_sweep_spec(name, instance["sweep"], sweep_defaults or {}, steps, optimizers),
+        sweep=_sweep_spec(name, instance["sweep"], steps, optimizers),
     )
     try:
         n_train = len(spec.data().y_train)
@@ -132,10 +131,9 @@ def parse_model_experiment(
 SWEEP_DEFAULTS = {"enabled": True, "lr_points": 24, "momentum_points": 20, "momentum_max": 0.99}
 
 
-def _sweep_spec(name: str, sweep: Mapping[str, Any], defaults: Mapping[str, Any], steps: int,
-                optimizers: tuple[OptimizerSpec, ...]) -> SweepSpec:
+def _sweep_spec(name: str, sweep: Mapping[str, Any], steps: int, optimizers: tuple[OptimizerSpec, ...]) -> SweepSpec:
     """The experiment's sweep with its defaults filled in; a crossed rate range names the key set."""
-    settings = {key: sweep.get(key, defaults.get(key, value)) for key, value in SWEEP_DEFAULTS.items()}
+    settings = {key: sweep.get(key, value) for key, value in SWEEP_DEFAULTS.items()}
     rates = [o.lr for o in optimizers]
     lr_min, lr_max = sweep.get("lr_min", min(rates) / 100.0), sweep.get("lr_max", max(rates) * 30.0)
     if lr_min >= lr_max:
