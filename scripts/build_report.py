@@ -4,9 +4,9 @@ import dataclasses
 from pathlib import Path
 
 from momentumlab.config import parse_config
-from momentumlab.files import read_json
+from momentumlab.files import read_json, write_text
 from momentumlab.layout import nested
-from momentumlab.report import inline_assets, labelled_runs, render_report, report_context, scrubber_data, write_page
+from momentumlab.report import inline_assets, labelled_runs, render_report, report_context, scrubber_data
 from momentumlab.report.explorer import write_explorer
 from momentumlab.sweep import load_result
 from momentumlab.workflow import logging_to
@@ -29,6 +29,6 @@ with logging_to(snakemake.log[0]):
     slides = snakemake.input.slides if "slides" in snakemake.input.keys() else None
     context = report_context(summary, config.data, media, out_dir, scrubbers, slides)
     page = render_report(Path(snakemake.input.templates[0]).parent, context)
-    write_page(snakemake.output.html, page)
+    write_text(snakemake.output.html, page)
     if "single" in snakemake.output.keys():
-        write_page(snakemake.output.single, inline_assets(page, out_dir))
+        write_text(snakemake.output.single, inline_assets(page, out_dir))

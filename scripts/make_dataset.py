@@ -1,7 +1,8 @@
 """Snakemake entry point: write the data set of one experiment."""
 
 from momentumlab.config import Experiment
-from momentumlab.datasets import make_dataset, save_dataset
+from momentumlab.datasets import make_dataset
+from momentumlab.files import write_npz
 from momentumlab.models import MODELS
 from momentumlab.workflow import logging_to
 
@@ -15,4 +16,4 @@ with logging_to(snakemake.log[0]):
         save_classification(snakemake.output.dataset, spec.data())
     else:
         experiment = Experiment.from_mapping(snakemake.wildcards.experiment, entry)
-        save_dataset(snakemake.output.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))
+        write_npz(snakemake.output.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))

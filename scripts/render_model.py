@@ -3,7 +3,7 @@
 from momentumlab.files import read_npz
 from momentumlab.model_experiment import parse_model_experiment
 from momentumlab.models import make_architecture, predict
-from momentumlab.render.loss_plane_figure import render_loss_plane
+from momentumlab.render import render_loss_plane
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

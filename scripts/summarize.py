@@ -4,7 +4,7 @@ from momentumlab.config import parse_config
 from momentumlab.files import read_json, write_json
 from momentumlab.layout import ExperimentResults, nested
 from momentumlab.momentum_effect import momentum_effect_rows
-from momentumlab.summary import experiment_summary, merge_sections
+from momentumlab.records import experiment_summary, merge_sections
 from momentumlab.sweep import summary_section
 from momentumlab.trajectory import load_trajectories
 from momentumlab.tuning import resolve

@@ -2,7 +2,8 @@
 
 from momentumlab.config import Experiment
 from momentumlab.files import write_json
-from momentumlab.theory import check_rates, step_budget, theory_rows
+from momentumlab.records import theory_rows
+from momentumlab.theory import check_rates, step_budget
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):

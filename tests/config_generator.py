@@ -161,14 +161,15 @@ def random_config(seed: int) -> dict[str, Any]:
 def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tuple]]:
     """Data sets, runs on every backend, sweeps, TensorFlow spot checks, theory and summary, as the rules
     run them; returns summary.json's content and what the render stage needs per experiment."""
-    from momentumlab.datasets import make_dataset, save_dataset
+    from momentumlab.datasets import make_dataset
+    from momentumlab.files import write_npz
     from momentumlab.layout import experiment_results
     from momentumlab.momentum_effect import momentum_effect_rows
     from momentumlab.tuning import resolve
     from momentumlab.runner import optimize_experiment
-    from momentumlab.summary import experiment_summary, merge_sections
-    from momentumlab.sweep import gather_chunks, run_chunk, spot_check, summary_row, sweep_grid
-    from momentumlab.theory import check_rates, step_budget, theory_rows
+    from momentumlab.records import experiment_summary, merge_sections, sweep_row, theory_rows
+    from momentumlab.sweep import gather_chunks, marked_optimizers, run_chunk, spot_check, sweep_grid
+    from momentumlab.theory import check_rates, step_budget
     from momentumlab.trajectory import save_trajectories
     from momentumlab.workflow import problem_for
 
@@ -176,7 +177,7 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
     for experiment in config.experiments:
         files = experiment_results(experiment, root)
         Path(files.dataset).parent.mkdir(parents=True, exist_ok=True)
-        save_dataset(files.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))
+        write_npz(files.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))
         problem = problem_for(experiment, files.dataset)
         experiment = resolve(experiment, problem)  # as summarize.py and render_experiment.py do
         runs, seconds = {}, {}
@@ -193,7 +194,7 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
             chunks = [run_chunk(problem, grid, index, experiment.sweep.chunks) for index in range(experiment.sweep.chunks)]
             sweep = gather_chunks(problem, grid, chunks)
             checks = spot_check(problem, sweep, experiment.start, grid=grid) if "tensorflow" in experiment.backends else []
-            sections.append({"sweeps": [summary_row(experiment, sweep, checks, None)]})
+            sections.append({"sweeps": [sweep_row(experiment.name, sweep, marked_optimizers(experiment), checks, None)]})
         if experiment.problem == "quadratic":
             budget = step_budget(experiment.steps)
             sections.append({"theory": theory_rows(experiment.name, check_rates(problem, experiment.start, budget))})

@@ -8,8 +8,9 @@ import numpy as np
 
 from momentumlab.config import parse_config
 from momentumlab.problems import make_problem
-from momentumlab.sweep import gather_chunks, run_chunk, spot_check, summary_row, sweep_grid
-from momentumlab.tuning import how_chosen, resolve
+from momentumlab.records import sweep_row
+from momentumlab.sweep import gather_chunks, marked_optimizers, run_chunk, spot_check, sweep_grid
+from momentumlab.tuning import resolve
 
 
 def experiment_with(sweep_method: str, optimizers: dict):  # noqa: ANN201
@@ -28,7 +29,7 @@ def test_an_adam_sweep_runs_over_lr_and_beta_1_with_its_options_and_schedule(tmp
     assert grid.schedule.kind == "cosine"
     problem = make_problem("quadratic", experiment.params)
     result = gather_chunks(problem, grid, [run_chunk(problem, grid, i, 2) for i in range(2)])
-    row = summary_row(experiment, result, [], None)
+    row = sweep_row(experiment.name, result, marked_optimizers(experiment), [], None)
     assert row["method"] == "adam" and row["momentum_key"] == "beta_1" and row["best"] is not None
     assert [c["optimizer"] for c in row["configured"]] == ["adam"]
     checks = spot_check(problem, result, experiment.start, grid=grid)
@@ -45,7 +46,7 @@ def test_an_adagrad_sweep_is_over_lr_alone_and_drawn_as_a_line(tmp_path: Path) -
     assert grid.momentum.tolist() == [0.0] and grid.shape == (1, 6)
     problem = make_problem("quadratic", experiment.params)
     result = gather_chunks(problem, grid, [run_chunk(problem, grid, 0, 1)])
-    assert summary_row(experiment, result, [], None)["momentum_key"] is None
+    assert sweep_row(experiment.name, result, [], [], None)["momentum_key"] is None
     from momentumlab.render.heatmap import render_sweep_heatmap
 
     render_sweep_heatmap(result, tmp_path / "adagrad.png", "adagrad sweep")
@@ -61,7 +62,7 @@ def test_tuned_values_come_from_the_methods_own_sweep_by_the_best_run_rule() -> 
     resolved = resolve(experiment, problem)
     adam, heavy = resolved.optimizers
     assert adam.lr is not None and adam.momentum is not None and heavy.momentum == 0.5
-    assert "adam sweep over 6 learning rates" in how_chosen(resolved, adam) and "beta_1" in how_chosen(resolved, adam)
+    assert "adam sweep over 6 learning rates" in adam.chosen and "beta_1" in adam.chosen
     # The rule: no other grid point reaches the tolerance sooner.
     from momentumlab.tuning import tuning_grid
 
@@ -75,7 +76,7 @@ def test_tuned_values_come_from_the_methods_own_sweep_by_the_best_run_rule() -> 
 def test_run_records_carry_hyperparameters_schedule_and_how_lr_was_chosen() -> None:
     from momentumlab.backends import numpy_backend
     from momentumlab.momentum_effect import momentum_effect_rows
-    from momentumlab.summary import run_record
+    from momentumlab.records import run_record
 
     experiment = experiment_with("momentum", {
         "adam": {"method": "adam", "lr": "tuned", "beta_2": 0.99,

@@ -16,7 +16,7 @@ from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.config import parse_config
 from momentumlab.optimizers import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
-from momentumlab.summary import run_record
+from momentumlab.records import run_record
 from momentumlab.trajectory import Trajectory
 from problem_builders import build
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from offline_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM, open_offline
@@ -69,9 +70,17 @@ def test_scrubber_moves_the_markers(browser_page, tiny_workflow: Path) -> None:
     assert canvas.evaluate(CANVAS_SIGNATURE) != before_pixels
     assert step.text_content() != before_step and step.text_content().startswith("step ")
     assert scrubber.locator("[data-readout]").text_content() != readout_before
-    scrubber.locator("[data-play]").click()
+    slider.evaluate("s => { s.value = 0; s.dispatchEvent(new Event('input', {bubbles: true})); }")
+    at_start = step.text_content()
+    assert at_start.startswith("step 0 of ")
+    play = scrubber.locator("[data-play]")
+    play.click()  # from step 0, so only Play can move the slider
+    page.wait_for_function("s => Number(s.value) > 0", arg=slider.element_handle(), timeout=5_000)
+    assert step.text_content() != at_start and play.get_attribute("aria-pressed") == "true"
+    play.click()  # pause: the slider stays where it is
+    paused = slider.input_value()
     page.wait_for_timeout(200)
-    assert int(slider.input_value()) > 0
+    assert slider.input_value() == paused and play.get_attribute("aria-pressed") == "false"
     page.screenshot(path=str(tiny_workflow / "report-1280.png"), full_page=True)
     assert (tiny_workflow / "report-1280.png").stat().st_size > 10_000
 
@@ -93,6 +102,22 @@ def test_sortable_table_reorders_rows(browser_page) -> None:
     descending = column()
     assert len(set(ascending)) > 1, "the test needs distinct values to see a reordering"
     assert ascending == sorted(ascending) and descending == sorted(ascending, reverse=True)
+
+
+FORMAT_CHECKS = [0, -0.0, 1, 12, 999, 1000, 12345, -1234567, 10**14, 1e15, 1e16, 0.5, 1 / 3, -2 / 3, 0.1 + 0.2,
+                 1.0625, 1.1875, 2.675, 12.5, 9999.5, 0.00099996, 0.001, 0.000999, 1e-7, 1.5e-7, 3.14159e-9,
+                 123456.7, 5e-324, 1.7976931348623157e308, 25000.5, None, True, False]
+
+
+def test_the_pages_number_format_is_records_format_number(browser_page) -> None:
+    from momentumlab.records import format_number
+
+    rng = np.random.default_rng(13)
+    values = FORMAT_CHECKS + [float(v) for v in rng.choice([-1, 1], 300) * 10 ** rng.uniform(-12, 12, 300)]
+    shown = browser_page[0].evaluate("values => values.map(v => [2, 3, 4].map(d => formatNumber(v, d)))", values)
+    expected = [[format_number(value, digits) for digits in (2, 3, 4)] for value in values]
+    assert [(v, s) for v, s, e in zip(values, shown, expected) if s != e] == []
+    assert shown[FORMAT_CHECKS.index(1.0625)][2] == "1.063" and shown[FORMAT_CHECKS.index(12.5)][0] == "13"
 
 
 def _page_at(browser_page, width: int, uri: str):
@@ -133,12 +158,12 @@ def test_loss_plots_take_the_full_content_width_on_a_phone(browser_page, tiny_wo
 
 
 def test_scrubber_shows_a_zero_loss_as_0(tmp_path: Path, browser_page) -> None:
-    from momentumlab.report import write_page
+    from momentumlab.files import write_text
 
     from report_builders import synthetic  # a report whose runs end at loss exactly 0
 
     _, page_text = synthetic(tmp_path)
-    write_page(tmp_path / "reports" / "index.html", page_text)
+    write_text(tmp_path / "reports" / "index.html", page_text)
     page = _page_at(browser_page, 1280, (tmp_path / "reports" / "index.html").as_uri())
     try:
         readout = page.locator("[data-scrubber] [data-readout]").first.text_content()

@@ -13,11 +13,9 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-# η and μ of cell k as the page prints them (its number format).
+# η and μ of cell k as the page prints them (its own number format).
 PAIR = ("([name, k]) => { const d = window.MOMENTUM_EXPLORER[name], P = d.lr.length;"
-        " const f = v => v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5"
-        "   ? Number(v.toPrecision(4)).toString() : v.toExponential(3);"
-        " return ['η = ' + f(d.lr[k % P]), 'μ = ' + f(d.momentum[Math.floor(k / P)])]; }")
+        " return ['η = ' + formatNumber(d.lr[k % P]), 'μ = ' + formatNumber(d.momentum[Math.floor(k / P)])]; }")
 
 
 @pytest.fixture(scope="module")
@@ -151,12 +149,13 @@ def test_a_click_works_on_a_phone(browser, tiny_workflow: Path) -> None:
 
 
 def test_the_single_file_copy_carries_the_explorer_data(browser, tiny_workflow: Path, tmp_path: Path) -> None:
-    from momentumlab.report import inline_assets, write_page
+    from momentumlab.files import write_text
+    from momentumlab.report import inline_assets
 
     reports = tiny_workflow / "reports"
     single = inline_assets((reports / "index.html").read_text(encoding="utf-8"), reports)
     assert 'src="data:text/javascript;base64,' in single and 'explorer.js">' not in single
-    write_page(tmp_path / "single.html", single)
+    write_text(tmp_path / "single.html", single)
     page, errors, blocked = browser()
     page.goto((tmp_path / "single.html").as_uri(), wait_until="load")
     names = page.evaluate("Object.keys(window.MOMENTUM_EXPLORER || {}).sort()")

@@ -55,7 +55,8 @@ def test_axes_follow_the_sweep_method(method: str, key: str | None, rows: int) -
 def test_a_heavy_ball_sweep_of_a_quadratic_carries_polyaks_point_and_its_run():
     from momentumlab.problems import Quadratic
     from momentumlab.report.explorer import explorer_data
-    from momentumlab.theory import check_rates, theory_rows
+    from momentumlab.records import theory_rows
+    from momentumlab.theory import check_rates
 
     problem = Quadratic(kappa=100.0)
     rows = theory_rows("bowl", check_rates(problem, (-4.0, 3.0)))

@@ -8,6 +8,7 @@ import pytest
 from momentumlab import model_training as mt
 from momentumlab.classification import make_classification
 from momentumlab.models import evaluate, initial_weights, make_architecture
+from momentumlab.records import rank_order
 
 
 def test_epoch_orders_are_seeded_permutations_that_cover_the_steps():
@@ -80,7 +81,8 @@ def test_reached_is_relative_to_the_lowest_loss_any_run_reached():
         [1.0, 0.40, 0.33, 0.25],   # at step 30
         [1.0, np.nan, np.nan, np.nan],  # diverged: never
     ])
-    order, reached, lowest = mt.rank_runs(train_loss, steps, tolerance=0.1)
+    reached, lowest = mt.reached_steps(train_loss, steps, tolerance=0.1)
     assert lowest == 0.2
     np.testing.assert_array_equal(reached, [20, 20, -1, 30, -1])
+    order = rank_order([False] * 4 + [True], reached, train_loss[:, -1])
     np.testing.assert_array_equal(order, [1, 0, 3, 2, 4])  # ties on the step break by final loss

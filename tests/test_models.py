@@ -115,7 +115,7 @@ def test_predicted_classes_give_the_evaluated_accuracy():
 def test_two_feature_experiments_get_a_decision_region_panel(tmp_path):
     from PIL import Image
 
-    from momentumlab.render.loss_plane_figure import render_loss_plane
+    from momentumlab.render import render_loss_plane
 
     grid = np.linspace(-1.0, 1.0, 5)
     arrays = {"plane/alphas": grid, "plane/betas": grid, "plane/loss": np.exp(np.add.outer(grid, grid)),

@@ -141,7 +141,7 @@ def test_regression_costs_bounded_memory_at_the_largest_data_size() -> None:
     import tracemalloc
 
     from momentumlab.datasets import make_line_data
-    from momentumlab.render.landscape import Landscape
+    from momentumlab.landscape import Landscape
 
     problem = make_problem("linear_regression", {}, make_line_data(3, n_points=1_000_000))
     data_bytes = problem.x.nbytes + problem.y.nbytes

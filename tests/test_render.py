@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
+from pathlib import Path
 
+import imageio.v3 as iio
 import imageio_ffmpeg
 import numpy as np
-
-from momentumlab.palette import RunKey
 import pytest
 from PIL import Image
 
 from momentumlab.backends.numpy_backend import run
 from momentumlab.config import Animation
 from momentumlab.datasets import make_line_data
+from momentumlab.media_info import stream_metadata
+from momentumlab.palette import RunKey
 from momentumlab.problems import make_problem
 from momentumlab.render import frames_for_steps, loss_overlay_png, render_compare, render_run
 from momentumlab.trajectory import Trajectory
@@ -51,18 +54,21 @@ def _rosenbrock(steps=400):
 
 
 def _gif_facts(path):
-    with Image.open(path) as image:
-        durations = []
-        for index in range(image.n_frames):
-            image.seek(index)
-            durations.append(image.info["duration"])
-        return image.n_frames, image.size, image.info.get("loop"), durations
+    """(frame count, (width, height), loop count, each frame's duration in ms) of a GIF."""
+    frames, height, width, _ = iio.improps(path, index=None).shape
+    durations = [iio.immeta(path, index=index)["duration"] for index in range(frames)]
+    return frames, (width, height), iio.immeta(path, index=None).get("loop"), durations
 
 
-def _ffmpeg_video_line(path):
-    result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
-                            capture_output=True, text=True)
-    return next(line for line in result.stderr.splitlines() if "Video:" in line)
+def _assert_poster_is_the_last_frame(poster, gif, size):
+    """The poster has the animation's size, shows a picture (not one flat colour) and is the
+    GIF's last frame up to the GIF's palette."""
+    pixels = iio.imread(poster)[..., :3].astype(int)
+    assert pixels.shape == (size[1], size[0], 3)
+    assert pixels.std() > 10 and len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50
+    frames = iio.improps(gif, index=None).n_images
+    last = iio.imread(gif, index=frames - 1)[..., :3].astype(int)
+    assert np.mean(np.abs(pixels - last)) < 4.0
 
 
 @pytest.fixture(scope="module")
@@ -84,32 +90,32 @@ def test_gif_has_the_frames_loops_forever_and_holds_the_last_frame(rendered):
 
 
 def test_mp4_is_h264_yuv420p_with_the_hold(rendered):
-    line = _ffmpeg_video_line(rendered / "run.mp4")
-    assert "h264" in line and "yuv420p" in line
-    assert f"{SMALL.width}x{SMALL.height}" in line
-    result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(rendered / "run.mp4")],
-                            capture_output=True, text=True)
-    hours, minutes, seconds = re.search(r"Duration: (\d+):(\d+):([\d.]+)", result.stderr).groups()
-    expected = SMALL.frames / SMALL.fps + SMALL.hold_seconds
-    assert float(seconds) + 60 * int(minutes) == pytest.approx(expected, abs=0.15)
+    meta = stream_metadata(rendered / "run.mp4")
+    assert meta["codec"] == "h264" and meta["pix_fmt"].startswith("yuv420p")
+    assert tuple(meta["size"]) == (SMALL.width, SMALL.height)
+    assert meta["duration"] == pytest.approx(SMALL.frames / SMALL.fps + SMALL.hold_seconds, abs=0.15)
+
+
+def _top_level_atoms(path):
+    """The types of an MP4's top-level boxes, in file order (each box: 32-bit size, 4-byte type)."""
+    data, at, atoms = path.read_bytes(), 0, []
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        if size == 1:  # a 64-bit size follows the type
+            size = int.from_bytes(data[at + 8:at + 16], "big")
+        atoms.append(data[at + 4:at + 8].decode("latin-1"))
+        at += size if size else len(data) - at  # size 0: the box runs to the end of the file
+    return atoms
 
 
 def test_mp4_moov_atom_comes_first(rendered):
-    head = (rendered / "run.mp4").read_bytes()[:4096]
-    moov, mdat = head.find(b"moov"), head.find(b"mdat")
-    assert moov >= 0, "no moov atom near the start: not faststart"
-    assert mdat == -1 or moov < mdat
+    atoms = _top_level_atoms(rendered / "run.mp4")
+    assert "moov" in atoms and "mdat" in atoms, atoms
+    assert atoms.index("moov") < atoms.index("mdat"), f"not faststart: {atoms}"
 
 
 def test_poster_is_the_last_frame(rendered):
-    with Image.open(rendered / "run.png") as poster:
-        assert poster.size == (SMALL.width, SMALL.height)
-        pixels = np.asarray(poster.convert("RGB")).astype(int)
-    with Image.open(rendered / "run.gif") as gif:
-        gif.seek(gif.n_frames - 1)
-        last = np.asarray(gif.convert("RGB")).astype(int)
-    assert np.mean(np.abs(pixels - last)) < 4.0
-    assert pixels.std() > 10  # not a blank image
+    _assert_poster_is_the_last_frame(rendered / "run.png", rendered / "run.gif", (SMALL.width, SMALL.height))
 
 
 def test_no_temporary_files_are_left(rendered):
@@ -136,7 +142,8 @@ def test_single_point_trajectory_and_regression_render(tmp_path):
                tmp_path / "one.png", progress=False)
     frames, _, _, _ = _gif_facts(tmp_path / "one.gif")
     assert frames == 1
-    assert "h264" in _ffmpeg_video_line(tmp_path / "one.mp4")
+    _assert_poster_is_the_last_frame(tmp_path / "one.png", tmp_path / "one.gif", (SMALL.width, SMALL.height))
+    assert stream_metadata(tmp_path / "one.mp4")["codec"] == "h264"
 
 
 def test_trajectory_far_outside_the_window_renders(tmp_path):
@@ -144,7 +151,7 @@ def test_trajectory_far_outside_the_window_renders(tmp_path):
     trajectory = run(problem, "momentum", 0.01, 0.9, (40.0, -30.0), 200)
     render_run(problem, trajectory, "far start", SMALL, {"gif": tmp_path / "far.gif"}, tmp_path / "far.png",
                progress=False)
-    assert (tmp_path / "far.png").stat().st_size > 0
+    _assert_poster_is_the_last_frame(tmp_path / "far.png", tmp_path / "far.gif", (SMALL.width, SMALL.height))
 
 
 def test_compare_renders_every_run_and_overlay_png(tmp_path):
@@ -155,9 +162,14 @@ def test_compare_renders_every_run_and_overlay_png(tmp_path):
     outputs = {"gif": tmp_path / "compare.gif", "mp4": tmp_path / "compare.mp4"}
     render_compare(problem, runs, "race", SMALL, outputs, tmp_path / "compare.png", progress=False)
     assert _gif_facts(tmp_path / "compare.gif")[0] == SMALL.frames
+    _assert_poster_is_the_last_frame(tmp_path / "compare.png", tmp_path / "compare.gif", (SMALL.width, SMALL.height))
     loss_overlay_png(runs, "loss", tmp_path / "loss.png", width=480, height=270)
-    with Image.open(tmp_path / "loss.png") as image:
-        assert image.size == (480, 270)
+    pixels = iio.imread(tmp_path / "loss.png")[..., :3]
+    assert pixels.shape == (270, 480, 3)
+    for color in ("#0072B2", "#E69F00"):  # each optimizer's line
+        target = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+        assert np.sum(np.all(np.abs(pixels.astype(int) - target) <= 12, axis=-1)) > 100, color
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["compare.gif", "compare.mp4", "compare.png", "loss.png"]
 
 
 def test_failed_render_leaves_no_output(tmp_path, monkeypatch):
@@ -195,7 +207,7 @@ def _pixels(path):
 
 @pytest.mark.parametrize("kind", ["linear_regression", "rosenbrock"])
 def test_a_cached_backdrop_does_not_leak_one_run_into_the_next(tmp_path, kind):
-    from momentumlab.render import scenes
+    from momentumlab.render import figures
 
     if kind == "linear_regression":
         problem = make_problem(kind, data=make_line_data(0))
@@ -211,11 +223,11 @@ def test_a_cached_backdrop_does_not_leak_one_run_into_the_next(tmp_path, kind):
                    progress=False)
         return _pixels(tmp_path / f"{name}.png"), (tmp_path / f"{name}.gif").read_bytes()
 
-    scenes.clear_cache()
+    figures.clear_cache()
     first_poster, _ = render(first, f"{kind}: momentum (numpy)", "first")
     warm_poster, warm_gif = render(second, f"{kind}: sgd (numpy)", "warm")
-    assert len(scenes._backdrops) == 1  # the second render reused the first one's figure
-    scenes.clear_cache()
+    assert len(figures._backdrops) == 1  # the second render reused the first one's figure
+    figures.clear_cache()
     cold_poster, cold_gif = render(second, f"{kind}: sgd (numpy)", "cold")
     assert not np.array_equal(first_poster, cold_poster)
     assert np.array_equal(warm_poster, cold_poster)
@@ -223,21 +235,21 @@ def test_a_cached_backdrop_does_not_leak_one_run_into_the_next(tmp_path, kind):
 
 
 def test_a_different_problem_object_gets_its_own_backdrop(tmp_path):
-    from momentumlab.render import scenes
+    from momentumlab.render import figures
 
-    scenes.clear_cache()
+    figures.clear_cache()
     for seed in (0, 1):
         problem = make_problem("linear_regression", data=make_line_data(seed))
         trajectory = run(problem, "momentum", 0.01, 0.9, (-20.0, -20.0), 50)
         render_run(problem, trajectory, "t", SMALL, {}, tmp_path / f"{seed}.png", progress=False)
     assert not np.array_equal(_pixels(tmp_path / "0.png"), _pixels(tmp_path / "1.png"))
-    assert len(scenes._backdrops) == 2
+    assert len(figures._backdrops) == 2
 
 
 @pytest.mark.parametrize("width, height", [(960, 540), (320, 180)])
 def test_a_long_title_stays_clear_of_the_status_line(width, height):
-    from momentumlab.render.engine import rc_context
-    from momentumlab.render.scenes import run_scene
+    from momentumlab.render.figures import run_scene
+    from momentumlab.render.style import rc_context
 
     problem = make_problem("linear_regression", data=make_line_data(0))
     trajectory = run(problem, "momentum", 0.01, 0.9, (-20.0, -20.0), 1000)
@@ -245,7 +257,7 @@ def test_a_long_title_stays_clear_of_the_status_line(width, height):
     with rc_context(width, height):
         scene = run_scene(problem, trajectory, title, width, height)
         try:
-            header = scene.updaters[-1]
+            header = scene.header
             renderer = scene.figure.canvas.get_renderer()
             title_box = scene.layers[-1].get_window_extent(renderer)
             for step in (0, 1, 10, 1000):
@@ -329,15 +341,14 @@ def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monk
 
 
 def test_a_run_that_starts_on_the_optimum_draws_its_distance_curve(tmp_path):
-    from momentumlab.render.views import DistanceView
+    from momentumlab.render.panels import DistancePanel
 
     problem = make_problem("rosenbrock")
     trajectory = run(problem, "momentum", 1e-3, 0.9, (1.0, 1.0), 20)
     assert np.all(trajectory.distance(problem) == 0)
-    view = DistanceView(problem, trajectory)
-    assert view.curve
+    assert DistancePanel(problem, trajectory).has_curve
     render_run(problem, trajectory, "on the optimum", SMALL, {}, tmp_path / "zero.png", progress=False)
-    assert not DistanceView(make_problem("saddle"), trajectory).curve
+    assert not DistancePanel(make_problem("saddle"), trajectory).has_curve
 
 
 def _drawn_text_extents(figure):
@@ -375,8 +386,8 @@ def _race_runs(problem, start, lr, steps=100):
 
 @pytest.mark.parametrize("width, height", [(320, 180), (3840, 2160)])
 def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
-    from momentumlab.render.engine import rc_context
-    from momentumlab.render.scenes import compare_scene, run_scene
+    from momentumlab.render.figures import compare_scene, run_scene
+    from momentumlab.render.style import rc_context
 
     problem = make_problem("rosenbrock")
     runs = _race_runs(problem, (-1.5, 2.5), 1e-3)
@@ -403,8 +414,8 @@ def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
 @pytest.mark.parametrize("kind, start", [("quadratic", (-4.0, 3.0)), ("rosenbrock", (-1.5, 2.5)), ("beale", (1.0, 1.5))])
 @pytest.mark.parametrize("width, height", [(960, 540), (3840, 2160)])
 def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, height):
-    from momentumlab.render.engine import rc_context
-    from momentumlab.render.scenes import clear_cache, run_scene
+    from momentumlab.render.figures import clear_cache, run_scene
+    from momentumlab.render.style import rc_context
 
     clear_cache()
     problem = make_problem(kind)
@@ -443,7 +454,7 @@ def test_the_slower_run_stays_visible_where_paths_share_their_first_steps(tmp_pa
 def test_loss_plot_text_is_legible_on_a_phone_and_inside_the_figure():
     import matplotlib
 
-    from momentumlab.render.animations import LOSS_PLOT_SIZE, LOSS_TEXT_SCALE, loss_overlay_figure
+    from momentumlab.render.static import LOSS_PLOT_SIZE, LOSS_TEXT_SCALE, loss_overlay_figure
     from momentumlab.render.style import scaled_rc
 
     problem, momentum = _rosenbrock(200)
@@ -459,3 +470,68 @@ def test_loss_plot_text_is_legible_on_a_phone_and_inside_the_figure():
     for text, box in texts.values():
         shown = text.get_fontsize() * figure.dpi / 72 * phone / figure.bbox.width
         assert shown >= 10, (text.get_text(), shown)
+
+
+RENDER = Path(__file__).resolve().parents[1] / "src" / "momentumlab" / "render"
+# Each render module and the render modules it may import: scenes use panels use artists, the
+# engine draws any scene without knowing how one is built, still pictures use the style alone.
+ALLOWED_IMPORTS = {
+    "style": set(),
+    "artists": set(),
+    "engine": set(),
+    "panels": {"artists", "style"},
+    "figures": {"engine", "panels", "artists", "style"},
+    "static": {"style"},
+    "heatmap": {"style"},
+    "__init__": {"figures", "static", "heatmap"},
+}
+
+
+def _render_imports(path):
+    """The ``momentumlab.render`` modules that a module's source imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[:2] == ["momentumlab", "render"] and len(parts) > 2 and (RENDER / f"{parts[2]}.py").exists():
+                found.add(parts[2])
+    return found
+
+
+def test_render_has_a_handful_of_modules_and_imports_go_one_way():
+    modules = {path.stem: path for path in RENDER.glob("*.py")}
+    assert len(modules) <= 8 and set(modules) == set(ALLOWED_IMPORTS)
+    for name, path in modules.items():
+        assert _render_imports(path) <= ALLOWED_IMPORTS[name], name
+
+
+def test_render_writes_files_only_through_the_atomic_file_module():
+    for path in RENDER.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                assert "os" not in [alias.name for alias in node.names], path.name
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                # Path.rename / Path.replace take one argument (str.replace takes two)
+                assert node.func.attr != "rename", path.name
+                assert not (node.func.attr == "replace" and len(node.args) == 1), path.name
+
+
+
+def test_landscapes_are_kept_per_problem_value_and_per_data_set():
+    from momentumlab.render.figures import clear_cache, kept_landscape
+
+    clear_cache()
+    window = ((-2.0, 2.0), (-1.0, 3.0))
+    assert kept_landscape(make_problem("rosenbrock"), window, 20) is kept_landscape(make_problem("rosenbrock"), window, 20)
+    assert kept_landscape(make_problem("rosenbrock", {"b": 10}), window, 20).problem.b == 10
+    regressions = [make_problem("linear_regression", data=make_line_data(seed)) for seed in (0, 1)]
+    first, second = (kept_landscape(problem, window, 20) for problem in regressions)
+    assert first.problem is regressions[0] and second.problem is regressions[1]
+    assert not np.array_equal(first.values, second.values)
+    assert kept_landscape.cache_info().currsize == 4  # the two rosenbrocks, the two data sets

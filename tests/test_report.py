@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 from momentumlab.problems import make_problem
-from momentumlab.render.contour_image import contour_png
+from momentumlab.render import contour_png
 from momentumlab.palette import RunKey, run_styles
-from momentumlab.report import best_run, inline_assets, json_for_script, render_report, scrubber_data
+from momentumlab.report import inline_assets, json_for_script, render_report, scrubber_data
 from momentumlab.trajectory import Trajectory
 
 from report_builders import CONFIG, EVIL, TEMPLATES, run, synthetic, write_image
@@ -98,16 +98,6 @@ def test_sweep_and_theory_sections_only_when_present(tmp_path: Path) -> None:
     _, page = synthetic(tmp_path / "full", extra)
     assert "Learning rate × momentum sweep" in page and 'src="bowl/sweep.png"' in page
     assert "Theory vs measurement" in page and "0.81" in page
-
-
-def test_best_run_prefers_reaching_tolerance_then_closeness() -> None:
-    runs = [
-        run("a", "numpy", distance_to_optimum=1e-5),
-        run("b", "numpy", steps_to_tolerance=50, distance_to_optimum=1e-3),
-        run("c", "numpy", steps_to_tolerance=10, diverged=True, diverged_at=11),
-    ]
-    assert best_run(runs)["optimizer"] == "b"
-    assert best_run(runs[:1] + [run("d", "numpy", distance_to_optimum=1e-2)])["optimizer"] == "a"
 
 
 def test_scrubber_downsamples_and_keeps_the_last_valid_step() -> None:

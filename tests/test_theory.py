@@ -11,6 +11,7 @@ import pytest
 from momentumlab.backends import run
 from momentumlab.config import load_config
 from momentumlab.problems import Quadratic, Rosenbrock, make_problem
+from momentumlab.records import theory_rows
 from momentumlab.theory import (
     check_rates,
     step_budget,
@@ -20,7 +21,6 @@ from momentumlab.theory import (
     heavy_ball_rate,
     polyak_parameters,
     theory_points,
-    theory_rows,
 )
 
 REPO = Path(__file__).resolve().parents[1]

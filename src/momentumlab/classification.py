@@ -19,6 +19,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from momentumlab.files import read_npz, write_npz
+
 Array = np.ndarray
 
 SYNTHETIC = ("moons", "circles", "blobs", "spirals")
@@ -147,8 +149,6 @@ def make_classification(
 
 def save_classification(path: str | Path, data: ClassificationData) -> None:
     """Write the data set and what it is (kind, parameters as JSON, names, mean/scale) to .npz."""
-    from momentumlab.trajectory import write_npz
-
     write_npz(path, {
         "kind": np.array(data.kind), "params": np.array(json.dumps(data.params, sort_keys=True)),
         "x_train": data.x_train, "y_train": data.y_train, "x_test": data.x_test, "y_test": data.y_test,
@@ -159,11 +159,11 @@ def save_classification(path: str | Path, data: ClassificationData) -> None:
 
 def load_classification(path: str | Path) -> ClassificationData:
     """Read what ``save_classification`` wrote."""
-    with np.load(path, allow_pickle=False) as archive:
-        return ClassificationData(
-            kind=str(archive["kind"]), params=json.loads(str(archive["params"])),
-            x_train=archive["x_train"], y_train=archive["y_train"], x_test=archive["x_test"], y_test=archive["y_test"],
-            class_names=tuple(str(name) for name in archive["class_names"]),
-            feature_names=tuple(str(name) for name in archive["feature_names"]),
-            mean=archive["mean"], scale=archive["scale"],
-        )
+    arrays = read_npz(path)
+    return ClassificationData(
+        kind=str(arrays["kind"]), params=json.loads(str(arrays["params"])),
+        x_train=arrays["x_train"], y_train=arrays["y_train"], x_test=arrays["x_test"], y_test=arrays["y_test"],
+        class_names=tuple(str(name) for name in arrays["class_names"]),
+        feature_names=tuple(str(name) for name in arrays["feature_names"]),
+        mean=arrays["mean"], scale=arrays["scale"],
+    )

@@ -28,16 +28,3 @@ def make_dataset(problem_kind: str, params: Mapping[str, float], seed: int) -> d
         settings["n_points"] = int(settings["n_points"])
         return make_line_data(seed, **settings)
     return {"x": np.zeros(0), "y": np.zeros(0)}
-
-
-def save_dataset(path: str, data: Mapping[str, Array]) -> None:
-    """Write a data set reproducibly (fixed zip timestamps, atomic rename)."""
-    from momentumlab.trajectory import write_npz
-
-    write_npz(path, data)
-
-
-def load_dataset(path: str) -> dict[str, Array]:
-    """Read a data set written by ``save_dataset``."""
-    with np.load(path, allow_pickle=False) as archive:
-        return {key: archive[key] for key in archive.files}

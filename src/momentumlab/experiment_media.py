@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from momentumlab.config import Animation, Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import ExperimentMedia
+from momentumlab.media_info import media_facts
 from momentumlab.palette import RunKey
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
@@ -38,11 +39,10 @@ def render_experiment_media(
     sweep: Any | None = None,
 ) -> None:
     """Write every run animation, the compare race, the loss overlay, the scrubber's contour
-    (with its extent as JSON) and, when ``sweep`` is given, the sweep heatmap, to the paths
-    in ``media``."""
-    from momentumlab.render import loss_overlay_png, render_compare, render_run
-    from momentumlab.render.contour_image import contour_png
-    from momentumlab.render.landscape import plot_window
+    (with its extent as JSON), the animations' media facts and, when ``sweep`` is given, the
+    sweep heatmap, to the paths in ``media``."""
+    from momentumlab.landscape import plot_window
+    from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
     for optimizer, backend in experiment.runs:
         paths = media.runs[optimizer][backend]
@@ -52,6 +52,9 @@ def render_experiment_media(
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
     loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss)
+    animations = [*compare.values(), *(path for backends in media.runs.values() for files in backends.values()
+                                       for path in files.values())]
+    write_json(media.facts, media_facts(animations))
     window = plot_window(problem, [experiment.start])
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:

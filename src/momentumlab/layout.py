@@ -48,6 +48,7 @@ contour = _file(REPORTS, "contour.png")  # the report scrubber's background
 extent = _file(REPORTS, "contour.json")  # the contour image's axes
 sweep_heatmap = _file(REPORTS, "sweep.png")
 explorer = _file(REPORTS, "explorer.js")  # the report's sweep explorer data, a <script src> file
+media_facts = _file(REPORTS, "media.json")  # size, length, frames of each animation (``media_info``)
 loss_plane = _file(REPORTS, "loss_plane.png")  # a model experiment's figure
 
 
@@ -100,6 +101,7 @@ class ExperimentMedia:
     loss: str
     contour: str
     extent: str
+    facts: str  # the animations' media facts, read once where they are written
     sweep: str | None = None  # the heatmap of a swept experiment
 
 
@@ -147,6 +149,7 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
         loss=loss_plot(name),
         contour=contour(name),
         extent=extent(name),
+        facts=media_facts(name),
         sweep=sweep_heatmap(name) if experiment.sweep.enabled else None,
     )
     return under(root, files)

@@ -3,7 +3,7 @@
 Every optimizer × backend starts from the same initial weights and consumes the same stored
 minibatch order. numpy runs of one method share one batched call; each TensorFlow run is one
 compiled Keras loop. Train/test loss and accuracy are evaluated at the recorded steps; the
-best run (``model_training.rank_runs``) is the plane's centre.
+best run (``records.rank_order`` on ``model_training.reached_steps``) is the plane's centre.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import numpy as np
 
 from momentumlab import loss_plane, model_training
 from momentumlab.classification import ClassificationData
+from momentumlab.files import write_npz
 from momentumlab.model_experiment import ModelExperiment
 from momentumlab.models import Architecture, evaluate, initial_weights
-from momentumlab.trajectory import write_npz
+from momentumlab.records import best_index, json_number, rank_order, reference_backend
 
 Array = np.ndarray
 
@@ -51,7 +52,8 @@ class ModelExperimentResult:
     initial: Array
     orders: Array
     runs: tuple[ModelRun, ...]
-    order: Array  # run indices, best first
+    order: Array  # run indices by the best-run rule, best first
+    winner: int | None  # index of the best run; None when every run diverged
     reached: Array  # (runs,) step of "reached", -1 never
     lowest: float
     plane: loss_plane.LossPlane
@@ -61,6 +63,7 @@ class ModelExperimentResult:
 
     @property
     def best(self) -> ModelRun:
+        """The plane's centre: the first run by the rule (the best one unless every run diverged)."""
         return self.runs[int(self.order[0])]
 
 
@@ -102,14 +105,17 @@ def run_model_experiment(
                                                        time.perf_counter() - began)
     ordered = tuple(found[key] for key in spec.runs)
     train_loss = np.stack([run.train_loss for run in ordered])
-    order, reached, lowest = model_training.rank_runs(train_loss, ordered[0].steps_recorded, spec.tolerance)
+    reached, lowest = model_training.reached_steps(train_loss, ordered[0].steps_recorded, spec.tolerance)
+    ranking = ([run.diverged_at >= 0 for run in ordered], reached, train_loss[:, -1],
+               [run.backend == reference_backend(spec.backends) for run in ordered])
+    order = rank_order(*ranking)
     trajectories = [run.weights for run in ordered]
     plane = loss_plane.fit_plane(trajectories, ordered[int(order[0])].weights[-1])
     alphas, betas = loss_plane.grid_axes(plane, trajectories, size=grid_size)
     grid = loss_plane.grid_loss(arch, plane, alphas, betas, data.x_train, data.y_train)
     return ModelExperimentResult(spec=spec, data=data, arch=arch, initial=initial, orders=orders, runs=ordered,
-                                 order=order, reached=reached, lowest=lowest, plane=plane, alphas=alphas,
-                                 betas=betas, grid=grid)
+                                 order=order, winner=best_index(*ranking), reached=reached, lowest=lowest,
+                                 plane=plane, alphas=alphas, betas=betas, grid=grid)
 
 
 def _run(arch: Architecture, data: ClassificationData, optimizer: str, backend: str,
@@ -144,17 +150,12 @@ def run_seconds(result: ModelExperimentResult) -> dict[str, float]:
     return {f"{run.optimizer}-{run.backend}": run.seconds for run in result.runs}
 
 
-def _number(value: float) -> float | None:
-    """A JSON-safe float: None for NaN and infinities (summary.json is written with allow_nan=False)."""
-    return float(value) if np.isfinite(value) else None
-
-
 def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(runs, agreement) records in summary.json's style, one per run and per optimizer.
 
     Wall times are left out (``run_seconds``), so the records are byte-reproducible.
     """
-    spec, best = result.spec, result.best
+    spec = result.spec
     records = []
     for index, run in enumerate(result.runs):
         optimizer = next(o for o in spec.optimizers if o.name == run.optimizer)
@@ -164,18 +165,18 @@ def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]]
                                "standardize": spec.standardize},
             "n_weights": result.arch.n_weights, "batch_size": spec.batch_size, "optimizer": run.optimizer,
             "method": optimizer.method, "backend": run.backend, "lr": optimizer.lr, "momentum": optimizer.momentum,
-            "steps": spec.steps, "final_train_loss": _number(run.train_loss[-1]),
-            "final_test_loss": _number(run.test_loss[-1]), "final_train_accuracy": _number(run.train_accuracy[-1]),
-            "final_test_accuracy": _number(run.test_accuracy[-1]), "lowest_train_loss": _number(result.lowest),
+            "steps": spec.steps, "final_train_loss": json_number(run.train_loss[-1]),
+            "final_test_loss": json_number(run.test_loss[-1]), "final_train_accuracy": json_number(run.train_accuracy[-1]),
+            "final_test_accuracy": json_number(run.test_accuracy[-1]), "lowest_train_loss": json_number(result.lowest),
             "steps_to_tolerance": None if result.reached[index] < 0 else int(result.reached[index]),
             "diverged": run.diverged_at >= 0, "diverged_at": None if run.diverged_at < 0 else run.diverged_at,
-            "best": run is best, "explained_variance": [float(v) for v in result.plane.explained_variance],
-            "max_off_plane_distance": _number(result.plane.off_plane_distance(run.weights).max()),
+            "best": index == result.winner, "explained_variance": [float(v) for v in result.plane.explained_variance],
+            "max_off_plane_distance": json_number(result.plane.off_plane_distance(run.weights).max()),
         })
     agreement = []
     for optimizer in spec.optimizers:
         pair = [run for run in result.runs if run.optimizer == optimizer.name]
         if len(pair) == 2:
             agreement.append({"experiment": spec.name, "optimizer": optimizer.name,
-                              "max_abs_diff": _number(np.abs(pair[0].weights - pair[1].weights).max())})
+                              "max_abs_diff": json_number(np.abs(pair[0].weights - pair[1].weights).max())})
     return records, agreement

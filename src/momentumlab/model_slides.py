@@ -8,21 +8,21 @@ from typing import Any, Mapping, Sequence
 
 from pptx.util import Emu
 
-from momentumlab.slides import CAPTION_TOP, CONTENT_TOP, MARGIN, SLIDE_WIDTH, _caption, _titled_slide, format_number
-from momentumlab.wording import counted
+from momentumlab.records import best_run, format_count, format_number
+from momentumlab.slides import CAPTION_TOP, CONTENT_TOP, MARGIN, SLIDE_WIDTH, _caption, _titled_slide
 
 
-def _notes(label: str, rows: Sequence[Mapping[str, Any]]) -> str:
+def _notes(label: str, rows: Sequence[Mapping[str, Any]], best: Mapping[str, Any] | None) -> str:
     first = rows[0]
     batch = f"batches of {first['batch_size']}" if first["batch_size"] else "full batch"
-    lines = [f"{label}: {first['model']} with {counted(first['n_weights'], 'weight')} on {first['dataset']}, "
-             f"{batch}, {counted(first['steps'], 'step')}, one shared start and batch order."]
+    lines = [f"{label}: {first['model']} with {format_count(first['n_weights'], 'weight')} on {first['dataset']}, "
+             f"{batch}, {format_count(first['steps'], 'step')}, one shared start and batch order."]
     for row in rows:
-        reached = "never" if row["steps_to_tolerance"] is None else f"step {row['steps_to_tolerance']}"
+        reached = "never" if row["steps_to_tolerance"] is None else f"step {format_number(row['steps_to_tolerance'])}"
         lines.append(f"{row['optimizer']} ({row['backend']}): lr {format_number(row['lr'])}, momentum "
                      f"{format_number(row['momentum'])}; train loss {format_number(row['final_train_loss'])}, test "
                      f"accuracy {format_number(row['final_test_accuracy'])}, reached {reached}"
-                     + (" (best)" if row["best"] else ""))
+                     + (" (best)" if row is best else ""))
     return "\n".join(lines)
 
 
@@ -31,12 +31,19 @@ def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str
     rows = [row for row in summary.get("model_runs", []) if row["experiment"] == name]
     if not rows:
         return
-    slide = _titled_slide(deck, label, _notes(label, rows))
+    best = best_run(rows)
+    slide = _titled_slide(deck, label, _notes(label, rows, best))
     width = SLIDE_WIDTH - 2 * MARGIN
     height = min(Emu(int(width * 560 / 1280)), CAPTION_TOP - CONTENT_TOP - Emu(91440))
     width = Emu(int(height * 1280 / 560))
     slide.shapes.add_picture(str(figure), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, height)
-    best = next(row for row in rows if row["best"])
-    when = f"at step {best['steps_to_tolerance']}" if best["steps_to_tolerance"] is not None else "first"
-    _caption(slide, f"{best['optimizer']} reaches the lowest training loss {when}; "
-                    f"test accuracy {format_number(best['final_test_accuracy'])}.")
+    _caption(slide, model_caption(best))
+
+
+def model_caption(best: Mapping[str, Any] | None) -> str:
+    """The caption under a model experiment's figure: its best run by the best-run rule."""
+    if best is None:
+        return "Every run diverged."
+    when = f"at step {format_number(best['steps_to_tolerance'])}" if best["steps_to_tolerance"] is not None else "first"
+    return (f"{best['optimizer']} reaches the lowest training loss {when}; "
+            f"test accuracy {format_number(best['final_test_accuracy'])}.")

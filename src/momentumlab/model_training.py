@@ -143,21 +143,15 @@ def _freeze(rows: Array, t: int, weights: Array, previous: Array, state: Array, 
     mus[rows] = 0.0
 
 
-def rank_runs(train_loss: Array, steps_recorded: Array, tolerance: float) -> tuple[Array, Array, float]:
-    """Success without a known optimum, and the best run.
+def reached_steps(train_loss: Array, steps_recorded: Array, tolerance: float) -> tuple[Array, float]:
+    """Success without a known optimum: when each run came within ``tolerance`` of the lowest loss.
 
     ``train_loss`` (B, R) is each run's full training loss at the record steps. A run has
     *reached* at the first record step where its loss ≤ lowest + ``tolerance``, with lowest the
-    smallest training loss any run reached (−1: never). Runs rank by that step (never last),
-    then by final training loss (to 12 decimals, then in the given order). Returns
-    (order best first, steps_to_reach (B,), lowest).
+    smallest training loss any run reached. Returns (steps_to_reach (B,), −1 for never; lowest).
+    The runs rank by the best-run rule (``records.rank_order``) on these steps.
     """
     finite = np.where(np.isfinite(train_loss), train_loss, np.inf)
     lowest = float(finite.min())
     hit = finite <= lowest + tolerance
-    reached = np.where(hit.any(axis=1), steps_recorded[np.argmax(hit, axis=1)], -1)
-    never = np.iinfo(np.int64).max
-    # Final losses equal to 12 decimals tie (a numpy run and its TensorFlow twin differ by rounding);
-    # lexsort is stable, so ties keep the runs' order.
-    order = np.lexsort((np.round(finite[:, -1], 12), np.where(reached < 0, never, reached)))
-    return order, reached, lowest
+    return np.where(hit.any(axis=1), steps_recorded[np.argmax(hit, axis=1)], -1), lowest

@@ -1,7 +1,9 @@
-"""Gradient-descent optimizers as small pure transformations on batches.
+"""Gradient-descent optimizers as small transformations on batches.
 
 Parameters have shape (B, d); the learning rate η and the method's momentum (μ, or β₁ for the
-Adam family) are per row (B,), so one call advances B independent runs. ``step(params, grad,
+Adam family) are per row (B,), so one call advances B independent runs. ``init`` and ``step``
+are pure (``step`` returns new params and state); ``step_into`` is the in-place twin the
+training loops call, which overwrites ``params``, ``state`` and ``grad``. ``step(params, grad,
 state, t)`` takes ``t``, the number of steps already taken (Keras' ``iterations``), which the
 schedule and the bias corrections read. The rules follow Keras 3's ``update_step`` operation for
 operation (``keras/src/optimizers/*.py``), so numpy and TensorFlow agree to rounding:
@@ -67,7 +69,7 @@ def map_state(function: Any, *states: State) -> State:
 
 @dataclass(frozen=True)
 class Optimizer:
-    """A method with per-row η and momentum (μ or β₁); ``init`` and ``step`` are pure."""
+    """A method with per-row η and momentum (μ or β₁); ``init`` and ``step`` are pure, ``step_into`` mutates."""
 
     learning_rate: Array  # (B, 1), or spread like the parameters
     momentum: Array  # (B, 1): μ, or β₁ for the Adam family

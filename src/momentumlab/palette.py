@@ -32,6 +32,9 @@ PATH_COLOR = OKABE_ITO["vermillion"]
 FIT_COLOR = OKABE_ITO["blue"]
 DIVERGED_COLOR = "#C0392B"
 LANDSCAPE_CMAP = "viridis"
+# matplotlib's viridis sampled at nine evenly spaced points: the deck's and the report's
+# heatmaps interpolate between them, so they match the PNGs without importing matplotlib.
+VIRIDIS = ("#440154", "#472D7B", "#3B528B", "#2C728E", "#21918C", "#28AE80", "#5EC962", "#ADDC30", "#FDE725")
 
 TENSORFLOW = "tensorflow"
 TENSORFLOW_DASHES = (2.5, 1.8)
@@ -85,8 +88,21 @@ def optimizer_color(index: int) -> str:
 
 def darker(color: str, amount: float = 0.45) -> str:
     """``#rrggbb`` mixed with black by ``amount`` (a dashed twin drawn over a solid line)."""
-    channels = [int(color[i : i + 2], 16) / 255.0 for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(c * (1.0 - amount) * 255):02x}" for c in channels)
+    return "#" + "".join(f"{round(c / 255.0 * (1.0 - amount) * 255):02x}" for c in rgb(color))
+
+
+def rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as its (red, green, blue) bytes."""
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def viridis(fraction: float) -> str:
+    """The viridis colour at ``fraction`` in [0, 1] (clipped), interpolated between :data:`VIRIDIS`."""
+    position = min(max(fraction, 0.0), 1.0) * (len(VIRIDIS) - 1)
+    low = min(int(position), len(VIRIDIS) - 2)
+    weight = position - low
+    below, above = rgb(VIRIDIS[low]), rgb(VIRIDIS[low + 1])
+    return "#" + "".join(f"{round(a + (b - a) * weight):02X}" for a, b in zip(below, above))
 
 
 def run_styles(keys: Iterable[RunKey]) -> dict[RunKey, RunStyle]:

@@ -298,7 +298,7 @@ class Saddle(PointwiseProblem):
 _ELEMENTS_PER_CHUNK = 2**20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinearRegression(Problem):
     """L(a, b) = mean((a·x + b − y)²) over a data set; minimum = least squares.
 
@@ -306,6 +306,8 @@ class LinearRegression(Problem):
     gradient and the plotted surface cost O(1) per point whatever the data size;
     recorded losses are evaluated exactly over the data, a bounded number of rows at
     a time. TensorFlow differentiates the same ``value`` over the data.
+
+    Compared and hashed by identity (its data are arrays); the other problems, by value.
     """
 
     x: Array = field(repr=False, default_factory=lambda: np.zeros(0))

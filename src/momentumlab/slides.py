@@ -20,7 +20,10 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from momentumlab.wording import counted
+from momentumlab import palette
+from momentumlab.files import atomic_path
+from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
+                                 rows_by_experiment)
 
 SLIDE_WIDTH = Emu(12192000)  # exactly 16:9 (13.333 × 7.5 in), PowerPoint's widescreen size
 SLIDE_HEIGHT = Emu(6858000)
@@ -32,12 +35,18 @@ MAX_HEATMAP_COLUMNS = 16
 MAX_HEATMAP_ROWS = 12
 ERROR_COLUMN_INCHES = (3.7, 1.6, 1.0, 0.7, 1.5, 1.5, 2.33)
 
-INK = RGBColor(0x1B, 0x1F, 0x2A)
-MUTED = RGBColor(0x55, 0x5B, 0x66)
-HIGHLIGHT = RGBColor(0x00, 0x9E, 0x73)  # Okabe–Ito bluish green
-HEADER = RGBColor(0x00, 0x72, 0xB2)  # Okabe–Ito blue
-DIVERGED = RGBColor(0xBB, 0xBB, 0xBB)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+def rgb_color(hex_color: str) -> RGBColor:
+    """A ``#rrggbb`` colour as python-pptx's RGBColor."""
+    return RGBColor(*palette.rgb(hex_color))
+
+
+INK = rgb_color("#1B1F2A")
+MUTED = rgb_color("#555B66")
+HIGHLIGHT = rgb_color(palette.OKABE_ITO["green"])
+HEADER = rgb_color(palette.OKABE_ITO["blue"])
+DIVERGED = rgb_color("#BBBBBB")
+WHITE = rgb_color("#FFFFFF")
 
 
 @dataclass(frozen=True)
@@ -53,17 +62,6 @@ class DeckInputs:
     date: _dt.date
     posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
     model_figures: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> reports/<exp>/loss_plane.png
-
-
-def format_number(value: Any) -> str:
-    """Table text for a summary value: 4 significant digits, integers as they are."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.4g}"
 
 
 def _text(slide: Any, left: int, top: int, width: int, height: int, text: str, size: int, *, bold: bool = False,
@@ -131,7 +129,7 @@ def _describe_runs(summary: Mapping[str, Any]) -> str:
     experiments = list(dict.fromkeys(run["label"] for run in summary["runs"]))
     optimizers = list(dict.fromkeys(run["method"] for run in summary["runs"]))
     backends = list(dict.fromkeys(run["backend"] for run in summary["runs"]))
-    return (f"{counted(len(experiments), 'experiment')} ({', '.join(experiments)})"
+    return (f"{format_count(len(experiments), 'experiment')} ({', '.join(experiments)})"
             f" · {'optimizer' if len(optimizers) == 1 else 'optimizers'}: {', '.join(optimizers)}"
             f" · {'backend' if len(backends) == 1 else 'backends'}: {', '.join(backends)}")
 
@@ -150,14 +148,14 @@ def add_title_slide(deck: Any, inputs: DeckInputs) -> None:
     )
 
 
-def _runs_of(summary: Mapping[str, Any], experiment: str, backend: str | None = None) -> list[Mapping[str, Any]]:
-    return [r for r in summary["runs"] if r["experiment"] == experiment and (backend is None or r["backend"] == backend)]
+def _runs_of(summary: Mapping[str, Any], experiment: str) -> list[Mapping[str, Any]]:
+    return [run for run in summary["runs"] if run["experiment"] == experiment]
 
 
 def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for run in runs:
-        outcome = (f"diverged at step {run['diverged_at']}" if run["diverged"]
+        outcome = (f"diverged at step {format_number(run['diverged_at'])}" if run["diverged"]
                    else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
                         f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
         chosen = run.get("lr_chosen") or "configured"
@@ -167,6 +165,22 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def race_caption(runs: Sequence[Mapping[str, Any]], start: Sequence[float], steps: int) -> str:
+    """The caption under a race: who wins by the best-run rule, and by how much."""
+    best = best_run(runs)
+    if best is None:
+        return f"Every optimizer races from {start} for {format_count(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
+    name = best["optimizer_label"]
+    if best["distance_to_optimum"] is None:
+        return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {format_count(steps, 'step')}."
+    distance = format_number(best["distance_to_optimum"])
+    if best["steps_to_tolerance"] is None:
+        return (f"{name} ends closest: {distance} from the optimum after {format_count(steps, 'step')}; "
+                "none reaches the tolerance.")
+    return (f"{name} reaches the tolerance first, at step {format_number(best['steps_to_tolerance'])}; "
+            f"{distance} from the optimum after {format_count(steps, 'step')}.")
+
+
 def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
     """One experiment: its race (GIF, or MP4 with its poster) filling the content area, and a caption."""
     runs = _runs_of(inputs.summary, experiment)
@@ -174,7 +188,7 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     steps = runs[0]["steps"] if runs else 0
     start = runs[0]["start"] if runs else []
     caption_text = inputs.summary.get("captions", {}).get(experiment, "")  # the config's caption, in the notes
-    notes = f"{label}: {counted(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
+    notes = f"{label}: {format_count(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
     slide = _titled_slide(deck, label, notes + _run_notes(runs))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
@@ -185,27 +199,23 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
                                poster_frame_image=str(poster) if poster else None, mime_type="video/mp4")
     else:
         slide.shapes.add_picture(str(media), left, CONTENT_TOP, width, height)
-    finished = [r for r in runs if r["backend"] == "numpy" and not r["diverged"] and r["distance_to_optimum"] is not None]
-    best = min(finished, key=lambda r: r["distance_to_optimum"], default=None)
-    caption = f"Every optimizer races from {start} for {counted(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
-    if best is not None:
-        caption = (f"{best['optimizer_label']} gets closest: {format_number(best['distance_to_optimum'])} from the optimum"
-                   f" after {counted(steps, 'step')}.")
-    _caption(slide, caption)
+    _caption(slide, race_caption(runs, start, steps))
 
 
 def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
-    """Header, text rows, indices of each experiment's best row, and the source records (numpy runs)."""
+    """Header, text rows, indices of each experiment's best row, and the source records
+    (each experiment's runs on its reference backend, the runs the best-run rule compares)."""
     header = ["Experiment", "Optimizer", "lr", "μ", "Final loss", "Distance", "Steps to tol."]
-    records = [r for r in summary["runs"] if r["backend"] == "numpy"] or list(summary["runs"])
-    rows, best = [], []
-    for experiment in dict.fromkeys(r["experiment"] for r in records):
-        group = [i for i, r in enumerate(records) if r["experiment"] == experiment]
-        scored = [i for i in group if not records[i]["diverged"] and records[i]["distance_to_optimum"] is not None]
-        if scored:
-            best.append(min(scored, key=lambda i: (records[i]["distance_to_optimum"], records[i]["steps_to_tolerance"] or math.inf)))
+    records, best = [], []
+    for group in rows_by_experiment(summary["runs"]).values():
+        competing = competing_runs(group)
+        winner = best_run(competing)
+        best += [len(records) + i for i, record in enumerate(competing) if record is winner]
+        records += competing
+    rows = []
     for record in records:
-        steps = f"diverged at {record['diverged_at']}" if record["diverged"] else format_number(record["steps_to_tolerance"])
+        steps = (f"diverged at {format_number(record['diverged_at'])}" if record["diverged"]
+                 else format_number(record["steps_to_tolerance"]))
         rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), format_number(record["momentum"]),
                      format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
     return header, rows, best, records
@@ -220,8 +230,9 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
         suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
         agreement = inputs.summary.get("agreement", [])
         worst = max((a["max_abs_diff"] for a in agreement if a["max_abs_diff"] is not None), default=None)
-        notes = ("Final errors of the numpy runs; highlighted: the best optimizer of each experiment. "
-                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {worst:.1e}. " if worst is not None else "")
+        notes = (f"Final errors of the numpy runs; highlighted: each experiment's best run. {BEST_RUN_RULE} "
+                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {format_number(worst, 2)}. "
+                    if worst is not None else "")
                  + _run_notes([records[i] for i in window]))
         slide = _titled_slide(deck, "Final errors" + suffix, notes)
         _table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window],
@@ -229,17 +240,9 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
         _caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
 
 
-# viridis at nine evenly spaced points (matplotlib's colour map, so the deck matches the PNGs)
-VIRIDIS = ((0x44, 0x01, 0x54), (0x47, 0x2D, 0x7B), (0x3B, 0x52, 0x8B), (0x2C, 0x72, 0x8E), (0x21, 0x91, 0x8C),
-           (0x28, 0xAE, 0x80), (0x5E, 0xC9, 0x62), (0xAD, 0xDC, 0x30), (0xFD, 0xE7, 0x25))
-
-
 def viridis(fraction: float) -> RGBColor:
-    """The viridis colour at ``fraction`` in [0, 1], interpolated between nine anchors."""
-    position = min(max(fraction, 0.0), 1.0) * (len(VIRIDIS) - 1)
-    low = min(int(position), len(VIRIDIS) - 2)
-    weight = position - low
-    return RGBColor(*(round(a + (b - a) * weight) for a, b in zip(VIRIDIS[low], VIRIDIS[low + 1])))
+    """The viridis colour at ``fraction`` in [0, 1], as the report's heatmaps draw it."""
+    return rgb_color(palette.viridis(fraction))
 
 
 def _heatmap_fill(value: float | None, low: float, high: float) -> RGBColor:
@@ -301,10 +304,10 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
         row.height = row_height
     _style_cell(table.cell(0, 0), ("β₁" if sweep.get("momentum_key") == "beta_1" else "μ") + " \\ lr", 10, bold=True)
     for j, column in enumerate(columns, start=1):
-        _style_cell(table.cell(0, j), f"{lrs[column]:.1e}", 9, bold=True)
+        _style_cell(table.cell(0, j), format_number(lrs[column], 2), 9, bold=True)
     best_cell = (best.get("momentum"), best.get("lr"))
     for i, row in enumerate(reversed(rows), start=1):
-        _style_cell(table.cell(i, 0), f"{mus[row]:.2f}", 10, bold=True)
+        _style_cell(table.cell(i, 0), format_number(mus[row], 2), 10, bold=True)
         for j, column in enumerate(columns, start=1):
             value = grid[row][column]
             mark = "★" if (mus[row], lrs[column]) == best_cell else ("×" if value is None else "")
@@ -387,7 +390,5 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
         add_sweep_slide(deck, inputs, sweep)
     if inputs.summary.get("theory"):
         add_theory_slide(deck, inputs, inputs.summary["theory"])
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    deck.save(str(tmp))
-    tmp.replace(path)
+    with atomic_path(path) as temporary:
+        deck.save(str(temporary))

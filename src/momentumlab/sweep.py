@@ -9,7 +9,6 @@ any chunk can be computed by any job, in any order, with the same result.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +18,12 @@ import numpy as np
 
 from momentumlab.backends import numpy_backend
 from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.files import read_json, read_npz, write_npz
 from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
+from momentumlab.records import best_index, json_number, sweep_row
 from momentumlab.sampling import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
-from momentumlab.trajectory import write_npz
 
 Array = np.ndarray
 _RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "steps_to_tolerance")
@@ -180,21 +180,15 @@ class SweepResult:
         return self.diverged_at >= 0
 
     def best(self) -> tuple[int, int] | None:
-        """[momentum, lr] indices of the best run that did not diverge, or None.
+        """[momentum, lr] indices of the best run by the best-run rule (``records.rank_order``), or None.
 
         With an optimum: fewest steps to tolerance, ties (and runs that never reach it)
-        ordered by final distance. Without one: lowest final loss.
+        by final distance. Without one: lowest final loss. Never a run that diverged.
         """
-        ok = ~self.diverged & np.isfinite(self.final_loss)
-        if not ok.any():
+        error = self.final_distance if self.has_optimum else self.final_loss
+        flat = best_index(self.diverged | ~np.isfinite(self.final_loss), self.steps_to_tolerance, error)
+        if flat is None:
             return None
-        if self.has_optimum:
-            steps = np.where(self.steps_to_tolerance >= 0, self.steps_to_tolerance, np.iinfo(np.int64).max)
-            distance = np.where(np.isfinite(self.final_distance), self.final_distance, np.inf)
-            order = np.lexsort((distance[ok], steps[ok]))
-        else:
-            order = np.argsort(self.final_loss[ok], kind="stable")
-        flat = np.flatnonzero(ok.ravel())[order[0]]
         q, p = np.unravel_index(flat, self.diverged.shape)
         return int(q), int(p)
 
@@ -250,12 +244,6 @@ def save_chunk(path: str | Path, arrays: Mapping[str, Array]) -> None:
     write_npz(path, arrays)
 
 
-def load_arrays(path: str | Path) -> dict[str, Array]:
-    """Every array of an .npz written by ``write_npz``."""
-    with np.load(path, allow_pickle=False) as data:
-        return {key: data[key] for key in data.files}
-
-
 def save_result(path: str | Path, result: SweepResult) -> None:
     """Write a gathered sweep reproducibly."""
     arrays: dict[str, Any] = {
@@ -273,7 +261,7 @@ def save_result(path: str | Path, result: SweepResult) -> None:
 
 def load_result(path: str | Path) -> SweepResult:
     """Read what ``save_result`` wrote."""
-    data = load_arrays(path)
+    data = read_npz(path)
     return SweepResult(
         method=str(data.pop("method")), steps=int(data.pop("steps")), tolerance=float(data.pop("tolerance")),
         has_optimum=bool(data.pop("has_optimum")), **data,
@@ -320,11 +308,6 @@ def spot_check_points(result: SweepResult, count: int = 3) -> list[tuple[int, in
     return unique[:count]
 
 
-def _number(value: float) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def spot_check(
     problem: Problem, result: SweepResult, start: tuple[float, float], threads: int = 1, grid: SweepGrid | None = None
 ) -> list[dict[str, Any]]:
@@ -354,10 +337,10 @@ def spot_check(
             {
                 "lr": lr,
                 "momentum": momentum,
-                "numpy_final_params": [_number(v) for v in numpy_final],
-                "tensorflow_final_params": [_number(v) for v in trajectory.final_params],
-                "max_abs_diff": _number(difference),
-                "max_rel_diff": _number(difference / max(1.0, float(np.max(np.abs(numpy_final))))),
+                "numpy_final_params": [json_number(v) for v in numpy_final],
+                "tensorflow_final_params": [json_number(v) for v in trajectory.final_params],
+                "max_abs_diff": json_number(difference),
+                "max_rel_diff": json_number(difference / max(1.0, float(np.max(np.abs(numpy_final))))),
                 "numpy_diverged_at": None if numpy_diverged < 0 else numpy_diverged,
                 "tensorflow_diverged_at": trajectory.diverged_at,
             }
@@ -365,50 +348,11 @@ def spot_check(
     return rows
 
 
-def _grid_rows(values: Array, valid: Array) -> list[list[Any]]:
-    return [[(v.item() if ok else None) for v, ok in zip(row, ok_row)] for row, ok_row in zip(values, valid)]
-
-
-def summary_row(
-    experiment: Experiment, result: SweepResult, tf_spot_check: list[dict[str, Any]], seconds: float | None
-) -> dict[str, Any]:
-    """The ``sweeps`` row of ``summary.json``: grids [momentum][lr], null where diverged/never."""
-    ok = ~result.diverged
-    best = result.best()
-    return {
-        "experiment": experiment.name,
-        "method": result.method,
-        "momentum_key": MOMENTUM_KEY[result.method],
-        "steps": result.steps,
-        "tolerance": result.tolerance,
-        "lr": result.lr.tolist(),
-        "momentum": result.momentum.tolist(),
-        "final_distance": _grid_rows(result.final_distance, ok & np.isfinite(result.final_distance)),
-        "final_loss": _grid_rows(result.final_loss, ok & np.isfinite(result.final_loss)),
-        "steps_to_tolerance": _grid_rows(result.steps_to_tolerance, ok & (result.steps_to_tolerance >= 0)),
-        "has_optimum": result.has_optimum,
-        "diverged_fraction": float(result.diverged.mean()),
-        "best": None if best is None else {
-            "lr": float(result.lr[best[1]]),
-            "momentum": float(result.momentum[best[0]]),
-            "final_distance": _number(result.final_distance[best]),
-            "steps_to_tolerance": int(result.steps_to_tolerance[best]) if result.steps_to_tolerance[best] >= 0 else None,
-        },
-        "configured": [
-            {"optimizer": spec.name, "method": spec.method, "lr": spec.lr, "momentum": spec.momentum}
-            for spec in marked_optimizers(experiment)
-        ],
-        "tf_spot_check": tf_spot_check,
-        "compute_seconds": None if seconds is None else round(float(seconds), 6),
-    }
-
-
 def summary_section(
     experiment: Experiment, sweep_path: str | Path, spot_check_path: str | Path, timing_paths: list[str]
 ) -> dict[str, list[Any]]:
     """The ``sweeps`` section of one experiment, from the files its sweep jobs wrote."""
-    from momentumlab.summary import read_json
-
     seconds = sum(float(read_json(path)["seconds"]) for path in timing_paths) if timing_paths else None
-    row = summary_row(experiment, load_result(sweep_path), read_json(spot_check_path), seconds)
+    row = sweep_row(experiment.name, load_result(sweep_path), marked_optimizers(experiment), read_json(spot_check_path),
+                    seconds)
     return {"sweeps": [row]}

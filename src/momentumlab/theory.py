@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -184,28 +183,6 @@ def _unmeasured_reason(distance: Array, needed: float, budget: int) -> str:
     if needed > budget:
         return f"needs about {needed:.3g} steps to show its rate; the budget is {budget:,}"
     return f"fewer than {MIN_WINDOW} steady steps within {len(distance) - 1:,} steps"
-
-
-def theory_rows(experiment: str, checks: list[RateCheck]) -> list[dict[str, Any]]:
-    """The ``theory`` rows of ``summary.json`` for one quadratic experiment."""
-    return [
-        {
-            "experiment": experiment,
-            "method": check.method,
-            "lr": check.lr,
-            "momentum": check.momentum,
-            "predicted_rate": check.predicted_rate,
-            "measured_rate": check.measured_rate,
-            "log_ratio_error": check.log_ratio_error,
-            "prefactor_power": check.prefactor_power,
-            "steps": check.steps,
-            "fit_window": list(check.window) if check.window else None,
-            "note": check.note,
-            "path_steps": list(check.path_steps),
-            "path": list(check.path),
-        }
-        for check in checks
-    ]
 
 
 def theory_points(problem: Problem) -> list[tuple[str, float, float]]:

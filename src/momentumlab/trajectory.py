@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 
+from momentumlab.files import read_npz, write_npz
 from momentumlab.problems import Problem
 
 Array = np.ndarray
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -79,25 +76,6 @@ def truncate_at_divergence(params: Array, loss: Array, steps: int, box: float) -
     return Trajectory(params=params, loss=loss, steps=steps, diverged_at=diverged_at)
 
 
-def write_npz(path: str | Path, arrays: Mapping[str, Array]) -> None:
-    """Write arrays to an .npz byte-for-byte reproducibly, atomically (temp + rename).
-
-    Stored, not deflated: float arrays barely compress, and deflating a million-point
-    data set or a ten-million-step trajectory took longer than computing it.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name in sorted(arrays):
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.array(arrays[name], order="C"), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, buffer.getvalue())
-    os.replace(tmp, path)
-
-
 def save_trajectories(path: str | Path, runs: Mapping[str, Trajectory]) -> None:
     """Save named trajectories into one .npz (keys ``<name>/params`` ...)."""
     arrays: dict[str, Array] = {}
@@ -111,15 +89,14 @@ def save_trajectories(path: str | Path, runs: Mapping[str, Trajectory]) -> None:
 
 def load_trajectories(path: str | Path) -> dict[str, Trajectory]:
     """Load what ``save_trajectories`` wrote, in name order."""
-    with np.load(path, allow_pickle=False) as data:
-        names = sorted({key.split("/")[0] for key in data.files})
-        runs = {}
-        for name in names:
-            diverged_at = int(data[f"{name}/diverged_at"])
-            runs[name] = Trajectory(
-                params=data[f"{name}/params"],
-                loss=data[f"{name}/loss"],
-                steps=int(data[f"{name}/steps"]),
-                diverged_at=None if diverged_at < 0 else diverged_at,
-            )
+    data = read_npz(path)
+    runs = {}
+    for name in sorted({key.split("/")[0] for key in data}):
+        diverged_at = int(data[f"{name}/diverged_at"])
+        runs[name] = Trajectory(
+            params=data[f"{name}/params"],
+            loss=data[f"{name}/loss"],
+            steps=int(data[f"{name}/steps"]),
+            diverged_at=None if diverged_at < 0 else diverged_at,
+        )
     return runs

@@ -2,7 +2,7 @@
 
 A spec with ``lr: tuned`` (and/or its momentum, μ or β₁, ``tuned``) is resolved by sweeping
 its method — with its own options and schedule — on the same experiment (start, steps,
-tolerance) and taking the sweep's best run by the one best-run rule (:meth:`SweepResult.best`).
+tolerance) and taking the sweep's best run by the one best-run rule (``records.rank_order``).
 Learning rates span the experiment's sweep range for the SGD family and 1e-4 … 10 for the
 adaptive methods (whose step is about η per coordinate whatever the gradient's scale); momenta
 span 0 … ``momentum_max``. On 2-D problems a 24 × 20 grid costs milliseconds to a second, and
@@ -61,13 +61,6 @@ def resolve(experiment: Experiment, problem: Problem) -> Experiment:
     if not any(spec.tuned for spec in experiment.optimizers):
         return experiment
     return replace(experiment, optimizers=tuple(tune(experiment, spec, problem) for spec in experiment.optimizers))
-
-
-def how_chosen(experiment: Experiment, spec: OptimizerSpec) -> str:
-    """One sentence: how ``spec``'s learning rate (and momentum) were chosen."""
-    if not spec.tuned:
-        return "configured"
-    return spec.chosen or _grid_text(experiment, spec, tuning_grid(experiment, spec))
 
 
 def _grid_text(experiment: Experiment, spec: OptimizerSpec, grid: SweepGrid) -> str:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Iterator
 
 from momentumlab.config import Experiment
-from momentumlab.datasets import load_dataset
+from momentumlab.files import read_npz
 from momentumlab.problems import Problem, make_problem
 
 
 def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
     """The experiment's problem, with its data set loaded from ``dataset_path``."""
-    return make_problem(experiment.problem, experiment.params, load_dataset(str(dataset_path)))
+    return make_problem(experiment.problem, experiment.params, read_npz(dataset_path))
 
 
 @contextlib.contextmanager

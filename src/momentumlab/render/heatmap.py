@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import matplotlib
-from matplotlib import rcParams
-from matplotlib.font_manager import FontProperties
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, LogNorm, Normalize
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
+from momentumlab.files import atomic_path
 from momentumlab.palette import OKABE_ITO
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
@@ -322,8 +323,5 @@ def render_sweep_heatmap(
                                ncols=min(len(handles), 3), frameon=False, handletextpad=0.4, columnspacing=1.4)
         figure.suptitle(title, fontweight="bold")
         _fixed_layout(figure, legend, bars)
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        figure.savefig(tmp, dpi=figure.dpi, metadata={"Software": None})
-        tmp.replace(path)
+        with atomic_path(path) as temp:
+            figure.savefig(temp, dpi=figure.dpi, metadata={"Software": None})

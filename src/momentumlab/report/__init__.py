@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momentumlab.report.bundle import inline_assets
-from momentumlab.report.context import best_run, package_versions, report_context
+from momentumlab.report.context import package_versions, report_context
 from momentumlab.report.environment import make_environment
 from momentumlab.report.scrubber import json_for_script, labelled_runs, scrubber_data
 
@@ -22,17 +22,7 @@ def render_report(template_dir: str | Path, context: Mapping[str, Any], template
     return make_environment(template_dir).get_template(template).render(**context)
 
 
-def write_page(path: str | Path, text: str) -> None:
-    """Write a page atomically (temp file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 __all__ = [
-    "best_run",
     "inline_assets",
     "json_for_script",
     "labelled_runs",
@@ -40,5 +30,4 @@ __all__ = [
     "render_report",
     "report_context",
     "scrubber_data",
-    "write_page",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 from importlib import metadata
@@ -11,6 +10,9 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.files import read_json
+from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
+from momentumlab.records import BEST_RUN_RULE, best_run, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 
@@ -43,25 +45,6 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _rank(run: Mapping[str, Any]) -> tuple:
-    """Sort key of a run: finished before diverged, then first to tolerance, then closest."""
-    reached = run.get("steps_to_tolerance")
-    error = run.get("distance_to_optimum")
-    if error is None:
-        error = run.get("final_loss")
-    return (
-        bool(run.get("diverged")),
-        reached is None,
-        reached if reached is not None else 0,
-        error if error is not None and math.isfinite(error) else math.inf,
-    )
-
-
-def best_run(runs: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The run that reached the tolerance first, else the one that ended closest."""
-    return min(runs, key=_rank, default=None)
-
-
 def _relative(path: str | None, out_dir: Path) -> str | None:
     """``path`` relative to the report's folder, with forward slashes (None if missing)."""
     if path is None:
@@ -78,10 +61,7 @@ def _by_experiment(section: Any) -> dict[str, Any]:
     """A summary section (a list of rows with ``experiment`` or a mapping) keyed by experiment."""
     if isinstance(section, Mapping):
         return dict(section)
-    grouped: dict[str, Any] = {}
-    for row in section or ():
-        grouped.setdefault(row.get("experiment"), []).append(row)
-    return grouped
+    return rows_by_experiment(section or ())
 
 
 def _sweep_for(sweeps: Any, name: str) -> Mapping[str, Any] | None:
@@ -150,6 +130,7 @@ def experiment_context(
         "best": best_run(runs),
         "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
         "compare": {fmt: _existing(path, out_dir) for fmt, path in media["compare"].items()},
+        "media_facts": read_json(media["facts"]) if media.get("facts") and Path(media["facts"]).exists() else {},
         "loss_plot": _existing(media.get("loss"), out_dir),
         "contour": _existing(media.get("contour"), out_dir),
         "scrubber": scrubber,
@@ -196,6 +177,8 @@ def report_context(
         "config_yaml": yaml.safe_dump(_plain(config), sort_keys=False, allow_unicode=True),
         "versions": package_versions(),
         "reproduce": REPRODUCE,
+        "best_run_rule": BEST_RUN_RULE,
+        "colors": {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]},
         "slide_media": slide_media_rows(experiments, out_dir),
         "slides_deck": _existing(slides, out_dir),
         "model_experiments": model_contexts(summary, config, out_dir),

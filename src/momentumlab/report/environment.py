@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the report: autoescaping on, number formatting filters."""
+"""The Jinja2 environment of the report: autoescaping on, numbers printed by ``records.format_number``."""
 
 from __future__ import annotations
 
@@ -8,38 +8,15 @@ from typing import Any, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from momentumlab.records import DIGITS, MISSING, format_count, format_number
 from momentumlab.report.scrubber import json_for_script
-from momentumlab.wording import counted
-
-MISSING = "—"
 
 
-def number(value: Any, digits: int = 4) -> str:
-    """A number for a table cell: ``digits`` significant digits, scientific when tiny or huge."""
-    if value is None:
-        return MISSING
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
-    value = float(value)
-    if not math.isfinite(value):
-        return str(value)
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return f"{value:.{digits}g}"
-    return f"{value:.{digits - 1}e}"
-
-
-def count_of(value: int, noun: str, plural: str | None = None) -> str:
-    """``"1 step"``, ``"1 000 steps"``: a count in the table format with the right plural."""
-    return counted(value, noun, plural, number=number)
-
-
-def vector(values: Sequence[Any] | None, digits: int = 4) -> str:
+def vector(values: Sequence[Any] | None, digits: int = DIGITS) -> str:
     """A parameter vector as "(a, b)"."""
     if values is None:
         return MISSING
-    return "(" + ", ".join(number(v, digits) for v in values) + ")"
+    return "(" + ", ".join(format_number(v, digits) for v in values) + ")"
 
 
 def sort_value(value: Any) -> str:
@@ -63,6 +40,6 @@ def make_environment(template_dir: str | Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(num=number, counted=count_of, vector=vector, sortval=sort_value,
+    environment.filters.update(num=format_number, counted=format_count, vector=vector, sortval=sort_value,
                                json_script=json_for_script)
     return environment

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from momentumlab.files import write_text
 from momentumlab.optimizers import MOMENTUM_KEY
 from momentumlab.sweep import SweepResult, path_stride
 
@@ -119,10 +120,6 @@ def explorer_script(name: str, data: Any) -> str:
 
 def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None) -> int:
     """Write experiment ``name``'s explorer data file; its size in bytes."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = explorer_script(name, explorer_data(result, theory))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, text)
     return len(text.encode("utf-8"))

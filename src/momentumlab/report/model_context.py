@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from momentumlab.records import best_run
+
 
 def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_dir: str | Path) -> list[dict[str, Any]]:
-    """One entry per model experiment, in the order of its rows: label, setting, runs, agreement, figure."""
+    """One entry per model experiment, in the order of its rows: label, setting, runs (the best marked), agreement, figure."""
     rows = summary.get("model_runs", [])
     agreement = summary.get("model_agreement", [])
     experiments = config.get("experiments", {})
     contexts = []
     for name in dict.fromkeys(row["experiment"] for row in rows):
         runs = [row for row in rows if row["experiment"] == name]
+        best = best_run(runs)
         entry = experiments.get(name, {})
         first = runs[0]
         labels = {key: value.get("label", key) for key, value in entry.get("optimizers", {}).items()}
@@ -30,7 +33,8 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "steps": first["steps"],
             "tolerance": entry.get("tolerance"),
             "explained_variance": first["explained_variance"],
-            "runs": [{**row, "optimizer_label": labels.get(row["optimizer"], row["optimizer"])} for row in runs],
+            "runs": [{**row, "optimizer_label": labels.get(row["optimizer"], row["optimizer"]), "best": row is best}
+                     for row in runs],
             "agreement": [row for row in agreement if row["experiment"] == name],
             "figure": f"{name}/loss_plane.png" if figure.exists() else None,
         })

@@ -9,10 +9,10 @@ from typing import Any, Mapping
 import numpy as np
 from markupsafe import Markup
 
-from momentumlab.render.axes import loss_scale
-from momentumlab.sampling import frames_for_steps
-from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
 from momentumlab.config import Experiment
+from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
+from momentumlab.sampling import frames_for_steps
+from momentumlab.scales import loss_scale
 from momentumlab.trajectory import Trajectory, load_trajectories
 
 MAX_POINTS = 1000

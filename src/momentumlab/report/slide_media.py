@@ -5,23 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from momentumlab.media_info import media_info
-from momentumlab.wording import counted
+from momentumlab.media_info import MediaInfo, media_info
+from momentumlab.records import format_count, format_number
 
 
 def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> str:
     if run is None:
         return (f"{experiment['label']}: every optimizer racing from {tuple(experiment['start'])} "
-                f"for {counted(experiment['steps'], 'step')}.")
-    momentum = f", μ = {run['momentum']:g}" if run["method"] != "sgd" else ""
-    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {run['lr']:g}{momentum}) "
-            f"on {run['backend']}, {counted(run['steps'], 'step')}.")
+                f"for {format_count(experiment['steps'], 'step')}.")
+    momentum = f", μ = {format_number(run['momentum'])}" if run["method"] != "sgd" else ""
+    return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {format_number(run['lr'])}{momentum}) "
+            f"on {run['backend']}, {format_count(run['steps'], 'step')}.")
 
 
 def _row(path: str | None, out_dir: Path, experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if path is None or Path(path).suffix not in (".gif", ".mp4"):
         return None
-    info = media_info(out_dir / path)
+    facts = experiment.get("media_facts", {}).get(Path(path).name)  # read where the render job wrote them
+    info = MediaInfo.from_record(out_dir / path, facts) if facts else media_info(out_dir / path)
     return {
         "path": path,
         "kind": info.kind.upper(),

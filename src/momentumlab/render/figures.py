@@ -1,9 +1,9 @@
-"""Figures built from views: the 2×2 run figure and the compare (race) figure.
+"""The animated figures built from panels: one run's 2×2 figure and an experiment's race.
 
 A figure's shared panels (surface, contour, data) depend only on the problem, the plot
 window and the start, which every run of an experiment has in common. They are drawn once
 into a ``Backdrop`` whose pixels are kept; each run then draws only its own panels (loss,
-distance) and title over a copy of those pixels. A scene built from a cached backdrop is
+distance) and title over a copy of those pixels. A scene built from a kept backdrop is
 therefore pixel-identical to one built from a fresh figure.
 """
 
@@ -11,47 +11,43 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Mapping, Protocol, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 from matplotlib import rcParams
 from matplotlib.artist import Artist
-from matplotlib.font_manager import FontProperties
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.gridspec import SubplotSpec
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from momentumlab.landscape import Landscape, plot_window
+from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunKey, RunStyle, final_states, layered_styles,
+                                 race_order, run_styles)
 from momentumlab.problems import LinearRegression, Problem
-from momentumlab.render.fasttext import GlyphText
-from momentumlab.render.landscape import cached_landscape, plot_window
-from momentumlab.render.paths import reached_divergence, visible_steps
-from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
-from momentumlab.render.race import RaceContourView, RaceLossView
-from momentumlab.palette import DIVERGED_COLOR
-from momentumlab.render.style import font_scale, margin_scale, new_figure
-from momentumlab.render.views import ContourView, DistanceView, FitView, LossView, SurfaceView
+from momentumlab.render.artists import GlyphText
+from momentumlab.render.engine import render_scene
+from momentumlab.render.panels import (ContourPanel, DistancePanel, FitPanel, LossPanel, Panel, SurfacePanel,
+                                       head_look, line_look, reached_divergence, single_run_looks, visible_steps)
+from momentumlab.render.style import font_scale, margin_scale, new_figure, rc_context
 from momentumlab.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from momentumlab.config import Animation
 
 SURFACE_RESOLUTION = 60
 CONTOUR_RESOLUTION = 160
-
-
 BACKDROPS_KEPT = 4
+LANDSCAPES_KEPT = 16
+LEGEND_MAX_HEIGHT = 0.35  # of the figure: the race and loss panels keep the rest
 
-
-class View(Protocol):
-    """A panel: static parts drawn once, moving sprites attached per run, updated per frame."""
-
-    projection: str | None
-    shared: bool
-
-    def draw_static(self, ax: Axes) -> None: ...
-
-    def attach(self, ax: Axes) -> None: ...
-
-    def update(self, step: int) -> list: ...
+# Problems hash by value (a regression's data, by identity), so equal problems share a landscape.
+kept_landscape = lru_cache(maxsize=LANDSCAPES_KEPT)(Landscape.build)
 
 
 class Header:
@@ -109,67 +105,68 @@ class Header:
 class Backdrop:
     """A figure with its shared panels drawn, and the pixels of that drawing."""
 
-    problem: Problem
     figure: Figure
     axes: list[Axes | None]
     cells: list[SubplotSpec]
     pixels: Any = None
 
     @classmethod
-    def draw(cls, problem: Problem, figure: Figure, views: Sequence[View], cells: Sequence[SubplotSpec]) -> "Backdrop":
-        """Place and draw every shared view; per-run views only get their cell."""
+    def draw(cls, figure: Figure, panels: Sequence[Panel], cells: Sequence[SubplotSpec]) -> "Backdrop":
+        """Place and draw every shared panel; per-run panels only get their cell."""
         axes: list[Axes | None] = []
-        for view, cell in zip(views, cells):
-            if not view.shared:
+        for panel, cell in zip(panels, cells):
+            if not panel.shared:
                 axes.append(None)
                 continue
-            ax = figure.add_subplot(cell, projection=view.projection)
-            if view.projection == "3d":
+            ax = figure.add_subplot(cell, projection=panel.projection)
+            if panel.projection == "3d":
                 # A 3-D axes draws well inside its box; let it use the margins around its cell.
                 box = ax.get_position()
                 ax.set_position((box.x0 - 0.06, box.y0 - 0.07, box.width + 0.08, box.height + 0.1))
-            view.draw_static(ax)
+            panel.draw_static(ax)
             axes.append(ax)
         figure.canvas.draw()
-        return cls(problem, figure, axes, list(cells), figure.canvas.copy_from_bbox(figure.bbox))
+        return cls(figure, axes, list(cells), figure.canvas.copy_from_bbox(figure.bbox))
 
 
 _backdrops: OrderedDict[Hashable, Backdrop] = OrderedDict()
 
 
-def clear_cache() -> None:
-    """Forget every kept backdrop (and landscape)."""
-    from momentumlab.render.landscape import clear_landscapes
-
-    _backdrops.clear()
-    clear_landscapes()
-
-
-def _cached_backdrop(key: Hashable, problem: Problem, build) -> Backdrop:
-    """The backdrop kept under ``key`` for this very ``problem`` object, else a new one."""
-    backdrop = _backdrops.get(key)
-    if backdrop is None or backdrop.problem is not problem:
-        backdrop = build()
-        _backdrops[key] = backdrop
+def kept_backdrop(key: Hashable, build: Callable[[], Backdrop]) -> Backdrop:
+    """The backdrop kept under ``key`` (everything its drawing depends on), else a new one;
+    the ``BACKDROPS_KEPT`` most recently used are kept."""
+    if key not in _backdrops:
+        _backdrops[key] = build()
         while len(_backdrops) > BACKDROPS_KEPT:
             _backdrops.popitem(last=False)
     _backdrops.move_to_end(key)
-    return backdrop
+    return _backdrops[key]
+
+
+def clear_cache() -> None:
+    """Forget every kept backdrop and landscape."""
+    _backdrops.clear()
+    kept_landscape.cache_clear()
 
 
 @dataclass
-class Scene:
-    """A backdrop plus one render's own static ``layers`` and moving ``updaters``."""
+class PanelScene:
+    """A backdrop plus one render's panels, header and own static ``layers`` (the engine's ``Scene``)."""
 
-    figure: Figure
-    updaters: list
-    last_step: int
     backdrop: Backdrop
+    panels: list[Panel]
+    header: Header
+    last_step: int
     layers: list[Artist] = field(default_factory=list)
 
-    def update(self, step: int) -> list:
-        """Every moving artist or sprite, positioned for ``step``."""
-        return [artist for updater in self.updaters for artist in updater.update(step)]
+    @property
+    def figure(self) -> Figure:
+        """The (possibly kept) figure this scene draws on."""
+        return self.backdrop.figure
+
+    def update(self, step: int) -> list[Artist]:
+        """Every moving artist, positioned for ``step``."""
+        return [artist for updater in (*self.panels, self.header) for artist in updater.update(step)]
 
     def background(self) -> None:
         """Paint the backdrop and this render's static layers onto the canvas."""
@@ -178,23 +175,23 @@ class Scene:
             self.figure.draw_artist(artist)
 
     def close(self) -> None:
-        """Take this render's layers off the (possibly cached) figure."""
+        """Take this render's layers off the (possibly kept) figure."""
         for artist in self.layers:
             artist.remove()
         self.layers = []
 
 
-def _scene(backdrop: Backdrop, views: Sequence[View], header: Header, last_step: int) -> Scene:
-    """Add the per-run panels and the title to ``backdrop`` and attach every view's sprites."""
+def panel_scene(backdrop: Backdrop, panels: Sequence[Panel], header: Header, last_step: int) -> PanelScene:
+    """Add the per-run panels and the title to ``backdrop`` and attach every panel's artists."""
     figure = backdrop.figure
-    scene = Scene(figure=figure, updaters=[*views, header], last_step=last_step, backdrop=backdrop)
+    scene = PanelScene(backdrop, list(panels), header, last_step)
     try:
-        for view, ax, cell in zip(views, backdrop.axes, backdrop.cells):
+        for panel, ax, cell in zip(panels, backdrop.axes, backdrop.cells):
             if ax is None:
-                ax = figure.add_subplot(cell, projection=view.projection)
+                ax = figure.add_subplot(cell, projection=panel.projection)
                 scene.layers.append(ax)
-                view.draw_static(ax)
-            view.attach(ax)
+                panel.draw_static(ax)
+            panel.attach(ax)
         scene.layers.append(header.draw_static(figure))
     except BaseException:
         scene.close()
@@ -202,33 +199,34 @@ def _scene(backdrop: Backdrop, views: Sequence[View], header: Header, last_step:
     return scene
 
 
-def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int) -> Scene:
+def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int) -> PanelScene:
     """The seed's 2×2 figure: surface, contour, fit or distance, loss."""
     window = plot_window(problem, trajectory.params[:1])
-    surface = cached_landscape(problem, window, SURFACE_RESOLUTION)
-    contour = cached_landscape(problem, window, CONTOUR_RESOLUTION)
+    surface = kept_landscape(problem, window, SURFACE_RESOLUTION)
+    contour = kept_landscape(problem, window, CONTOUR_RESOLUTION)
     regression = isinstance(problem, LinearRegression)
-    third: View = FitView(problem, trajectory) if regression else DistanceView(problem, trajectory)
-    views: list[View] = [SurfaceView(surface, trajectory), ContourView(contour, trajectory), third, LossView(trajectory)]
+    third: Panel = FitPanel(problem, trajectory) if regression else DistancePanel(problem, trajectory)
+    panels: list[Panel] = [
+        SurfacePanel(surface, trajectory),
+        ContourPanel(contour, [trajectory], [RunStyle(color=PATH_COLOR, head_size=8.0)], divergence_note=True),
+        third,
+        LossPanel([trajectory], [single_run_looks()]),
+    ]
 
     def build() -> Backdrop:
         figure = new_figure(width, height)
         k = margin_scale(figure)
         grid = figure.add_gridspec(2, 2, left=0.075 * k, right=1 - 0.035 * k, top=1 - 0.125 * k, bottom=0.095 * k,
                                    wspace=0.2 * k, hspace=0.42 * k)
-        return Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
+        return Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
 
     start = tuple(float(v) for v in trajectory.params[0])
-    key = ("run", id(problem), window, start, regression, width, height)
-    backdrop = _cached_backdrop(key, problem, build)
+    backdrop = kept_backdrop(("run", problem, window, start, width, height), build)
     header = Header(title, [trajectory], show_loss=True)
-    return _scene(backdrop, views, header, last_step=len(trajectory.params) - 1)
+    return panel_scene(backdrop, panels, header, last_step=len(trajectory.params) - 1)
 
 
-LEGEND_MAX_HEIGHT = 0.35  # of the figure: the race and loss panels keep the rest
-
-
-def _fitting_legend(figure: Figure, handles: list, labels: list[str]) -> Artist:
+def fitting_legend(figure: Figure, handles: list[Line2D], labels: list[str]) -> Legend:
     """The race legend along the bottom, in as many columns (up to 4) as fit the figure.
 
     It must fit the width and stay below ``LEGEND_MAX_HEIGHT`` of the height; when no
@@ -249,24 +247,26 @@ def _fitting_legend(figure: Figure, handles: list, labels: list[str]) -> Artist:
                          bbox_to_anchor=(0.5, 0.0), handlelength=1.6, columnspacing=0.8, fontsize=base * 0.45)
 
 
-def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, width: int, height: int) -> Scene:
+def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, width: int, height: int) -> PanelScene:
     """Every run racing on one contour, next to their loss curves, with a legend below."""
     if not runs:
         raise ValueError("render_compare needs at least one run")
     figure = new_figure(width, height)
     starts = np.array([run.params[0] for run in runs.values()])
-    contour = cached_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
+    contour = kept_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
     order = race_order(final_states(runs))
     styles = layered_styles(run_styles(runs), order)  # legend in the config's order
-    drawn = {key: runs[key] for key in order}
-    views: list[View] = [RaceContourView(contour, drawn, styles), RaceLossView(drawn, styles)]
+    drawn = [runs[key] for key in order]
+    drawn_styles = [styles[key] for key in order]
+    loss_looks = [(line_look(s), head_look(s, size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)) for s in drawn_styles]
+    panels: list[Panel] = [ContourPanel(contour, drawn, drawn_styles), LossPanel(drawn, loss_looks, shared=True)]
     handles = [
         Line2D([], [], color=s.color, linestyle=s.linestyle, linewidth=s.linewidth, marker="o",
                markersize=s.head_size * 0.8, markerfacecolor="none" if s.hollow else s.color,
                markeredgecolor=s.color if s.hollow else "white", markeredgewidth=1.6 if s.hollow else 1.0)
         for s in styles.values()
     ]
-    legend = _fitting_legend(figure, handles, [key.display for key in styles])
+    legend = fitting_legend(figure, handles, [key.display for key in styles])
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
     # A tall legend (many long labels on a tiny canvas) may overlap the panels rather than leave them no height.
@@ -274,7 +274,24 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
     # small canvases need a little more than the scaled margin for tick labels such as "−0.8"
     grid = figure.add_gridspec(1, 2, left=0.075 * k + 0.02 * (k - 1), right=1 - 0.035 * k, top=1 - 0.105 * k,
                                bottom=bottom, wspace=0.22 * k, width_ratios=[1.15, 1.0])
-    backdrop = Backdrop.draw(problem, figure, views, [grid[0, 0], grid[0, 1]])
+    backdrop = Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1]])
     header = Header(title, list(runs.values()), show_loss=False)
     last = max(len(run.params) for run in runs.values()) - 1
-    return _scene(backdrop, views, header, last_step=last)
+    return panel_scene(backdrop, panels, header, last_step=last)
+
+
+def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "Animation",
+               outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
+    """Animate one run in the seed's 2×2 panels into ``outputs`` (format → path) and ``poster``."""
+    with rc_context(settings.width, settings.height):
+        scene = run_scene(problem, trajectory, title, settings.width, settings.height)
+        render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
+
+
+def render_compare(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, settings: "Animation",
+                   outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
+    """Animate every run of an experiment racing on one contour (an optimizer's
+    numpy and TensorFlow runs share a colour and differ in line style)."""
+    with rc_context(settings.width, settings.height):
+        scene = compare_scene(problem, runs, title, settings.width, settings.height)
+        render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)

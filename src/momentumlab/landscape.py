@@ -1,4 +1,5 @@
-"""The loss surface on a grid: plot window, contour levels and the 3-D height."""
+"""The loss surface on a grid for plotting: plot window, contour levels and the 3-D height
+(numpy only; the pictures are drawn by ``momentumlab.render``)."""
 
 from __future__ import annotations
 
@@ -83,25 +84,3 @@ class Landscape:
         (x0, x1), (y0, y1) = self.window
         points = np.asarray(points, dtype=float)
         return (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
-
-
-_landscapes: dict[tuple[int, Window, int], Landscape] = {}
-LANDSCAPES_KEPT = 16
-
-
-def cached_landscape(problem: Problem, window: Window, resolution: int) -> Landscape:
-    """``Landscape.build``, remembered per problem object, window and resolution."""
-    key = (id(problem), window, resolution)
-    landscape = _landscapes.get(key)
-    if landscape is None or landscape.problem is not problem:
-        landscape = Landscape.build(problem, window, resolution)
-        _landscapes.pop(key, None)
-        _landscapes[key] = landscape
-        while len(_landscapes) > LANDSCAPES_KEPT:
-            _landscapes.pop(next(iter(_landscapes)))
-    return landscape
-
-
-def clear_landscapes() -> None:
-    """Forget every remembered landscape."""
-    _landscapes.clear()

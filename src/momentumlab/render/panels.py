@@ -1,13 +1,16 @@
-"""The panels of a run animation, each a small class: ``draw_static(ax)``, ``attach(ax)``
-and ``update(step)``.
+"""The panels of the animations, each a small class: ``draw_static(ax)``, ``attach(ax)`` and
+``update(step)``.
 
 ``draw_static`` draws what never moves; for a ``shared`` panel that depends only on the
 problem, the plot window and the start, so one drawing serves every run of an experiment.
-``attach`` creates one run's moving sprites on the finished axes, and ``update`` receives
-the optimizer step a frame shows and returns what moved; everything else is blitted.
+``attach`` creates the moving artists on the finished axes, and ``update`` receives the
+optimizer step a frame shows and returns what moved; everything else is blitted.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol, Sequence
 
 import matplotlib
 import numpy as np
@@ -17,26 +20,66 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d import proj3d
 
-from momentumlab.problems import LinearRegression, Problem
-from momentumlab.render.axes import configure_loss_axes, draw_contour, draw_minima, draw_start
-from momentumlab.render.landscape import Landscape
+from momentumlab.landscape import Landscape
 from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RunStyle
-from momentumlab.render.paths import PathArtists, reached_divergence, visible_steps
-from momentumlab.render.sprites import Look, Sprite, display_points
-from momentumlab.render.style import font_scale
+from momentumlab.problems import LinearRegression, Problem
+from momentumlab.render.artists import GrowingCurve, Look, Trace, display_points
+from momentumlab.render.style import configure_loss_axes, draw_contour, draw_minima, draw_start, font_scale
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
 MPLOT3D_LABEL_OFFSET, MPLOT3D_TICK_OFFSET = 21.0, 8.0  # points mplot3d adds to 3-D label and tick pads
+MAX_SHOWN_POINTS = 2000
 
 
-def _curve_look() -> tuple[Look, Look]:
-    """A loss-style curve (rc line width, scaled with the canvas) and its moving head."""
+class Panel(Protocol):
+    """A panel: static parts drawn once, moving artists attached per run, updated per frame."""
+
+    projection: str | None
+    shared: bool
+
+    def draw_static(self, ax: Axes) -> None: ...
+
+    def attach(self, ax: Axes) -> None: ...
+
+    def update(self, step: int) -> list[Artist]: ...
+
+
+def visible_steps(trajectory: Trajectory, step: int) -> int:
+    """The index of the last recorded step shown at optimizer step ``step``."""
+    return int(min(max(step, 0), len(trajectory.params) - 1))
+
+
+def reached_divergence(trajectory: Trajectory, step: int) -> bool:
+    """Whether a diverged run has been played up to its last valid step."""
+    return trajectory.diverged and step >= len(trajectory.params) - 1
+
+
+def line_look(style: RunStyle) -> Look:
+    """A run's line."""
+    return Look(color=style.color, linewidth=style.linewidth, dashes=style.dashes, halo=style.halo)
+
+
+def head_look(style: RunStyle, size_offset: float = 0.0, hollow_edge: float = 2.0, solid_edge: float = 1.2) -> Look:
+    """A run's moving head: filled with a white edge, or hollow with a thick coloured edge."""
+    return Look(color=style.color, marker="o", markersize=style.head_size + size_offset,
+                markerfacecolor="none" if style.hollow else style.color,
+                markeredgecolor=style.color if style.hollow else "white",
+                markeredgewidth=hollow_edge if style.hollow else solid_edge)
+
+
+def crossed(head: Look) -> Look:
+    """``head`` as a cross: where a diverged run ended."""
+    return replace(head, marker="X")
+
+
+def single_run_looks() -> tuple[Look, Look]:
+    """The line (rc line width, scaled with the canvas) and head of a single run's curves."""
     return (Look(color=PATH_COLOR, linewidth=float(matplotlib.rcParams["lines.linewidth"])),
             Look(color=PATH_COLOR, marker="o", markersize=8, markeredgecolor="white"))
 
 
-class SurfaceView:
+class SurfacePanel:
     """3-D loss surface (log height for log-scaled problems) with the path so far."""
 
     projection = "3d"
@@ -86,56 +129,60 @@ class SurfaceView:
         points = np.where(land.inside(points)[:, None], points, np.nan)
         heights = land.height(self.trajectory.loss)
         xs, ys, _ = proj3d.proj_transform(points[:, 0], points[:, 1], heights, ax.M)
-        self.points = display_points(ax, np.column_stack([xs, ys]))
-        self.line = Sprite(Look(color=PATH_COLOR, linewidth=2.2), ax.bbox)
-        self.head = Sprite(Look(color=PATH_COLOR, marker="o", markersize=7, markeredgecolor="white"), ax.bbox)
+        head = Look(color=PATH_COLOR, marker="o", markersize=7, markeredgecolor="white")
+        self.curve = GrowingCurve(display_points(ax, np.column_stack([xs, ys])), Look(color=PATH_COLOR, linewidth=2.2),
+                                  head, ax.bbox, self.trajectory.diverged, crossed(head))
 
-    def update(self, step: int) -> list[Sprite]:
+    def update(self, step: int) -> list[Artist]:
         """The path up to ``step`` lifted onto the surface."""
-        k = visible_steps(self.trajectory, step)
-        self.line.set_vertices(self.points[: k + 1])
-        self.head.set_vertices(self.points[k : k + 1])
-        self.head.set_marker("X" if reached_divergence(self.trajectory, step) else "o")
-        return [self.line, self.head]
+        return self.curve.update(step)
 
 
-class ContourView:
-    """Contour map with the path so far, the start and the optimum."""
+class ContourPanel:
+    """Runs' paths on a contour map, with every distinct start and the optimum; with
+    ``divergence_note``, a red note once a diverged run has played to its end."""
 
     projection = None
     shared = True
 
-    def __init__(self, landscape: Landscape, trajectory: Trajectory) -> None:
+    def __init__(self, landscape: Landscape, runs: Sequence[Trajectory], styles: Sequence[RunStyle],
+                 divergence_note: bool = False) -> None:
         self.landscape = landscape
-        self.trajectory = trajectory
-        self.path = PathArtists(trajectory, RunStyle(color=PATH_COLOR, head_size=8.0))
+        self.runs = runs
+        self.styles = styles
+        self.divergence_note = divergence_note
 
     def draw_static(self, ax: Axes) -> None:
         """Contours, start and optimum markers."""
         draw_contour(ax, self.landscape)
-        draw_start(ax, self.trajectory.params[0])
+        for start in np.unique(np.array([run.params[0] for run in self.runs]), axis=0):
+            draw_start(ax, start)
         draw_minima(ax, self.landscape.problem)
 
     def attach(self, ax: Axes) -> None:
-        """The path sprites and the (hidden) divergence note."""
-        self.path.attach(ax)
+        """Each path's line, head and divergence cross, and the (hidden) note."""
+        self.curves = []
+        for run, style in zip(self.runs, self.styles):
+            cross = Look(color=DIVERGED_COLOR, marker="X", markersize=style.head_size + 6, markeredgecolor="white",
+                         markeredgewidth=1.0)
+            self.curves.append(GrowingCurve(display_points(ax, run.params), line_look(style), head_look(style),
+                                            ax.bbox, run.diverged, cross))
         self.note = Text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", color=DIVERGED_COLOR,
                          fontweight="bold", zorder=8,
                          bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": DIVERGED_COLOR})
         self.note.set_figure(ax.figure)
         self.note.set_visible(False)
 
-    def update(self, step: int) -> list[Artist | Sprite]:
-        """Path to ``step``; a red note once a diverged run reaches its end."""
-        artists = self.path.update(step)
-        diverged = reached_divergence(self.trajectory, step)
-        if diverged:
-            self.note.set_text(f"diverged at step {self.trajectory.diverged_at:,}")
-        self.note.set_visible(diverged)
+    def update(self, step: int) -> list[Artist]:
+        """Every path up to ``step`` (finished runs stay at their end), then the note."""
+        artists = [artist for curve in self.curves for artist in curve.update(step)]
+        if not self.divergence_note:
+            return artists
+        ended = [run for run in self.runs if reached_divergence(run, step)]
+        if ended:
+            self.note.set_text(f"diverged at step {ended[0].diverged_at:,}")
+        self.note.set_visible(bool(ended))
         return [*artists, self.note]
-
-
-MAX_SHOWN_POINTS = 2000
 
 
 def shown_points(count: int, limit: int = MAX_SHOWN_POINTS) -> Array:
@@ -143,7 +190,7 @@ def shown_points(count: int, limit: int = MAX_SHOWN_POINTS) -> Array:
     return np.unique(np.linspace(0, count - 1, min(count, limit)).astype(int))
 
 
-class FitView:
+class FitPanel:
     """Linear regression: the data, the least-squares line and the current fit y = a·x + b."""
 
     projection = None
@@ -179,16 +226,15 @@ class FitView:
         slopes, intercepts = self.trajectory.params[:, 0], self.trajectory.params[:, 1]
         ends = slopes[:, None] * self.xs[None, :] + intercepts[:, None]
         self.lines = display_points(ax, np.stack([np.broadcast_to(self.xs, ends.shape), ends], axis=-1).reshape(-1, 2))
-        self.line = Sprite(self.look, ax.bbox)
+        self.line = Trace(self.look, ax.bbox)
 
-    def update(self, step: int) -> list[Sprite]:
+    def update(self, step: int) -> list[Artist]:
         """The line for the parameters at ``step``."""
         k = visible_steps(self.trajectory, step)
-        self.line.set_vertices(self.lines[2 * k : 2 * k + 2])
-        return [self.line]
+        return self.line.show(self.lines[2 * k : 2 * k + 2])
 
 
-class DistanceView:
+class DistancePanel:
     """Distance to the nearest optimum on a log axis (symlog when it reaches 0; "no minimum"
     only when the problem has none)."""
 
@@ -199,12 +245,12 @@ class DistanceView:
         self.trajectory = trajectory
         distance = trajectory.distance(problem)
         self.distance = None if distance is None else np.where(np.isfinite(distance), distance, np.nan)
-        self.curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
+        self.has_curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
 
     def draw_static(self, ax: Axes) -> None:
         """Log axes sized to the whole run."""
         ax.set_ylabel("distance to optimum", labelpad=1)
-        if not self.curve:
+        if not self.has_curve:
             ax.set_xticks([])
             ax.set_yticks([])
             text = "no minimum" if self.distance is None else "no finite distance"
@@ -216,47 +262,38 @@ class DistanceView:
 
     def attach(self, ax: Axes) -> None:
         """The curve in display coordinates."""
-        if not self.curve:
-            return
-        steps = np.arange(len(self.distance))
-        self.points = display_points(ax, np.column_stack([steps, self.distance]))
-        line, head = _curve_look()
-        self.line, self.head = Sprite(line, ax.bbox), Sprite(head, ax.bbox)
+        if self.has_curve:
+            points = display_points(ax, np.column_stack([np.arange(len(self.distance)), self.distance]))
+            self.growing = GrowingCurve(points, *single_run_looks(), ax.bbox)
 
-    def update(self, step: int) -> list[Sprite]:
+    def update(self, step: int) -> list[Artist]:
         """Distance curve up to ``step``."""
-        if not self.curve:
-            return []
-        k = visible_steps(self.trajectory, step)
-        self.line.set_vertices(self.points[: k + 1])
-        self.head.set_vertices(self.points[k : k + 1])
-        return [self.line, self.head]
+        return self.growing.update(step) if self.has_curve else []
 
 
-class LossView:
-    """Loss against step (log axes, symlog when a loss is ≤ 0) with a moving marker."""
+class LossPanel:
+    """Loss against step of one or more runs (log axes, symlog when a loss is ≤ 0), each curve
+    with a moving head that turns into a cross where a diverged run ended."""
 
     projection = None
-    shared = False
 
-    def __init__(self, trajectory: Trajectory) -> None:
-        self.trajectory = trajectory
+    def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], shared: bool = False) -> None:
+        self.runs = runs
+        self.looks = looks
+        self.shared = shared
 
     def draw_static(self, ax: Axes) -> None:
-        """Axes sized to the whole run."""
-        configure_loss_axes(ax, [self.trajectory.loss], self.trajectory.steps)
+        """Axes sized to the longest run."""
+        configure_loss_axes(ax, [run.loss for run in self.runs], max(run.steps for run in self.runs))
 
     def attach(self, ax: Axes) -> None:
-        """The curve in display coordinates."""
-        steps = np.arange(len(self.trajectory.loss))
-        self.points = display_points(ax, np.column_stack([steps, self.trajectory.loss]))
-        line, head = _curve_look()
-        self.line, self.head = Sprite(line, ax.bbox), Sprite(head, ax.bbox)
+        """Each run's curve in display coordinates."""
+        self.curves = [
+            GrowingCurve(display_points(ax, np.column_stack([np.arange(len(run.loss)), run.loss])), line, head,
+                         ax.bbox, run.diverged, crossed(head))
+            for run, (line, head) in zip(self.runs, self.looks)
+        ]
 
-    def update(self, step: int) -> list[Sprite]:
-        """Loss curve up to ``step``."""
-        k = visible_steps(self.trajectory, step)
-        self.line.set_vertices(self.points[: k + 1])
-        self.head.set_vertices(self.points[k : k + 1])
-        self.head.set_marker("X" if reached_divergence(self.trajectory, step) else "o")
-        return [self.line, self.head]
+    def update(self, step: int) -> list[Artist]:
+        """Each loss curve up to ``step``."""
+        return [artist for curve in self.curves for artist in curve.update(step)]

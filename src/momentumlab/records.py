@@ -1,0 +1,336 @@
+"""The rows of ``summary.json``, the one best-run rule, and the one way numbers are printed.
+
+Rows: :func:`experiment_summary` (``runs`` and ``agreement``), :func:`sweep_row` (``sweeps``)
+and :func:`theory_rows` (``theory``); every float is finite or None (:func:`json_number`).
+
+The best run (:func:`rank_order`), the same for the report, the deck, the sweeps' ``best``
+pair and the model experiments' ``best`` mark:
+
+1. Only runs on the reference backend compete: numpy when it ran, else the first backend.
+   A TensorFlow run repeats its numpy twin to rounding (the agreement tables measure how
+   closely); ranking twins would crown one by its rounding noise.
+2. A run that diverged is never best (diverged runs rank last).
+3. Runs that came within the tolerance rank before runs that never did, fewest steps first:
+   the race asks who gets there first, and once a run is within the tolerance, how much
+   closer it ends is mostly floating-point noise (1e-14 against 1e-27).
+4. Ties, and runs that never got there, rank by their error: the final distance to the
+   nearest optimum; the final loss on a problem without one; the final training loss for a
+   model experiment (whose tolerance counts from the lowest training loss any run reached).
+5. Remaining ties go to the run listed first (the config's order).
+
+Numbers (:func:`format_number`, and counts with :func:`format_count`) are printed the same in
+the report, its script (the port ``formatNumber`` in ``templates/_script.js.j2``) and the deck.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.optimizers import MOMENTUM_KEY
+from momentumlab.wording import counted
+
+if TYPE_CHECKING:  # the modules that compute these import this one
+    from momentumlab.problems import Problem
+    from momentumlab.sweep import SweepResult
+    from momentumlab.theory import RateCheck
+    from momentumlab.trajectory import Trajectory
+
+Array = np.ndarray
+MISSING = "—"
+DIGITS = 4
+REFERENCE_BACKEND = "numpy"
+BEST_RUN_RULE = ("Best: of the numpy runs (TensorFlow repeats them to rounding) that did not diverge, the one that "
+                 "came within the tolerance of an optimum in the fewest steps; ties, and runs that never got there, "
+                 "go to the smaller final distance (the lower final loss on a problem without a minimum).")
+
+
+def json_number(value: float) -> float | None:
+    """A JSON-safe float: NaN and infinities become None."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# --- the best-run rule ---------------------------------------------------------------------
+
+
+def rank_order(diverged: Any, steps_to_tolerance: Any, error: Any, reference: Any = None) -> Array:
+    """Run indices, best first, by the rule above.
+
+    ``steps_to_tolerance`` below 0 means never; a NaN or infinite ``error`` ranks as +∞;
+    ``reference`` marks the runs on the reference backend (default: all). Stable, so equal
+    runs keep the given order.
+    """
+    diverged = np.asarray(diverged, dtype=bool).ravel()
+    steps = np.asarray(steps_to_tolerance, dtype=np.int64).ravel()
+    error = np.asarray(error, dtype=float).ravel()
+    reference = np.ones_like(diverged) if reference is None else np.asarray(reference, dtype=bool).ravel()
+    never = steps < 0
+    return np.lexsort((np.where(np.isfinite(error), error, np.inf), np.where(never, 0, steps), never, diverged,
+                       ~reference))
+
+
+def best_index(diverged: Any, steps_to_tolerance: Any, error: Any, reference: Any = None) -> int | None:
+    """The index of the best run, or None when no reference run finished without diverging."""
+    order = rank_order(diverged, steps_to_tolerance, error, reference)
+    if order.size == 0:
+        return None
+    first = int(order[0])
+    diverged = np.asarray(diverged, dtype=bool).ravel()
+    competes = reference is None or bool(np.asarray(reference, dtype=bool).ravel()[first])
+    return None if diverged[first] or not competes else first
+
+
+def reference_backend(backends: Iterable[str]) -> str | None:
+    """The backend whose runs compete: numpy when it ran, else the first one (None without runs)."""
+    backends = list(backends)
+    return REFERENCE_BACKEND if REFERENCE_BACKEND in backends else next(iter(backends), None)
+
+
+def run_error(row: Mapping[str, Any]) -> float | None:
+    """The error a summary row ranks by: distance to the optimum, else final (training) loss."""
+    if "final_train_loss" in row:  # a model experiment's row
+        return row["final_train_loss"]
+    if row.get("optimum") is None and row.get("distance_to_optimum") is None:
+        return row.get("final_loss")
+    return row.get("distance_to_optimum")
+
+
+def competing_runs(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One experiment's rows on its reference backend: the runs the rule compares."""
+    rows = list(rows)
+    reference = reference_backend(row["backend"] for row in rows)
+    return [row for row in rows if row["backend"] == reference]
+
+
+def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The best of one experiment's summary rows (``runs`` or ``model_runs``), None if none finished."""
+    runs = competing_runs(rows)
+    errors = [run_error(run) for run in runs]
+    index = best_index(
+        [bool(run.get("diverged")) for run in runs],
+        [-1 if run.get("steps_to_tolerance") is None else run["steps_to_tolerance"] for run in runs],
+        [math.nan if error is None else error for error in errors],
+    )
+    return None if index is None else runs[index]
+
+
+def rows_by_experiment(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Summary rows grouped by their ``experiment``, in order of first appearance."""
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["experiment"], []).append(row)
+    return grouped
+
+
+# --- the number format ---------------------------------------------------------------------
+
+
+def format_number(value: Any, digits: int = DIGITS) -> str:
+    """A number as a table cell, a caption or a note shows it.
+
+    None is "—", a boolean "yes"/"no"; an integer (or an integral float below 10¹⁵) is written
+    in full with a space every three digits ("12 345"); any other number is rounded to
+    ``digits`` significant digits (halves away from zero, as JavaScript rounds), trailing
+    zeros dropped, fixed from 0.001 up to 10⁴ ("0.001235", "3.142") and scientific outside
+    ("1.235e-7", "2.5e4"); "inf", "-inf" and "nan" as Python prints them.
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}".replace(",", " ")
+    with localcontext() as context:
+        context.prec, context.rounding = digits, ROUND_HALF_UP
+        rounded = +Decimal(number)  # the exact binary value, rounded once
+        exponent = rounded.adjusted()
+        if -3 <= exponent < 4:
+            return format(rounded.normalize(), "f")
+        return f"{format(rounded.scaleb(-exponent).normalize(), 'f')}e{exponent}"
+
+
+def format_count(count: int, noun: str, plural: str | None = None) -> str:
+    """``"1 step"``, ``"1 000 steps"``: a count in the number format, with the right plural."""
+    return counted(count, noun, plural, number=format_number)
+
+
+# --- runs and agreement ----------------------------------------------------------------------
+
+
+def hyperparameters(spec: OptimizerSpec) -> dict[str, Any]:
+    """Every hyperparameter of a run by its Keras name (lr, the momentum axis, the options)."""
+    values: dict[str, Any] = {"lr": spec.lr}
+    if spec.momentum_key:
+        values[spec.momentum_key] = spec.momentum
+    values.update(spec.options)
+    return values
+
+
+def run_record(
+    experiment: Experiment,
+    spec: OptimizerSpec,
+    backend: str,
+    problem: Problem,
+    trajectory: Trajectory,
+    seconds: float | None,
+) -> dict[str, Any]:
+    """The SPEC's record of one run (``spec`` with its tuned values resolved)."""
+    optimum = problem.nearest_optimum(trajectory.final_params)
+    distance = problem.distance_to_optimum(trajectory.final_params)
+    return {
+        "experiment": experiment.name,
+        "label": experiment.label,
+        "problem": experiment.problem,
+        "problem_params": dict(experiment.params),
+        "start": list(experiment.start),
+        "optimizer": spec.name,
+        "optimizer_label": spec.label,
+        "method": spec.method,
+        "backend": backend,
+        "lr": spec.lr,
+        "momentum": spec.momentum,
+        "momentum_key": spec.momentum_key,
+        "hyperparameters": hyperparameters(spec),
+        "schedule": spec.schedule.as_dict(),
+        "lr_chosen": spec.chosen or "configured",
+        "steps": experiment.steps,
+        "final_params": [json_number(v) for v in trajectory.final_params],
+        "final_loss": json_number(trajectory.final_loss),
+        "optimum": None if optimum is None else [float(v) for v in optimum],
+        "distance_to_optimum": None if distance is None else json_number(distance),
+        "tolerance": experiment.tolerance,
+        "steps_to_tolerance": trajectory.steps_to_tolerance(problem, experiment.tolerance),
+        "diverged": trajectory.diverged,
+        "diverged_at": trajectory.diverged_at,
+        "seconds": None if seconds is None else round(float(seconds), 6),
+    }
+
+
+def max_abs_difference(first: Trajectory, second: Trajectory) -> float | None:
+    """max |Δθ| over the steps both trajectories recorded (None if either is empty)."""
+    rows = min(len(first.params), len(second.params))
+    if rows == 0:
+        return None
+    return json_number(np.max(np.abs(first.params[:rows] - second.params[:rows])))
+
+
+def agreement_rows(experiment: Experiment, runs: Mapping[tuple[str, str], Trajectory]) -> list[dict[str, Any]]:
+    """numpy vs TensorFlow max |Δθ| for every optimizer that ran on both backends."""
+    rows = []
+    for spec in experiment.optimizers:
+        numpy_run = runs.get((spec.name, "numpy"))
+        tensorflow_run = runs.get((spec.name, "tensorflow"))
+        if numpy_run is None or tensorflow_run is None:
+            continue
+        rows.append(
+            {
+                "experiment": experiment.name,
+                "optimizer": spec.name,
+                "max_abs_diff": max_abs_difference(numpy_run, tensorflow_run),
+                "steps_compared": min(len(numpy_run.params), len(tensorflow_run.params)) - 1,
+                "same_divergence": numpy_run.diverged_at == tensorflow_run.diverged_at,
+            }
+        )
+    return rows
+
+
+def experiment_summary(
+    experiment: Experiment,
+    problem: Problem,
+    runs: Mapping[tuple[str, str], Trajectory],
+    seconds: Mapping[tuple[str, str], float],
+) -> dict[str, list[Any]]:
+    """The ``runs`` and ``agreement`` rows of one (resolved) experiment."""
+    records = [
+        run_record(experiment, experiment.optimizer(optimizer), backend, problem, runs[optimizer, backend],
+                   seconds.get((optimizer, backend)))
+        for optimizer, backend in experiment.runs
+    ]
+    return {"runs": records, "agreement": agreement_rows(experiment, runs)}
+
+
+def merge_sections(sections: Iterable[Mapping[str, list[Any]]]) -> dict[str, list[Any]]:
+    """Concatenate the lists of several partial summaries key by key, in order."""
+    merged: dict[str, list[Any]] = {}
+    for section in sections:
+        for key, rows in section.items():
+            merged.setdefault(key, []).extend(rows)
+    return merged
+
+
+# --- sweeps and theory -----------------------------------------------------------------------
+
+
+def _grid_rows(values: Array, valid: Array) -> list[list[Any]]:
+    return [[(v.item() if ok else None) for v, ok in zip(row, ok_row)] for row, ok_row in zip(values, valid)]
+
+
+def sweep_row(
+    experiment: str,
+    result: SweepResult,
+    configured: Sequence[OptimizerSpec],
+    tf_spot_check: list[dict[str, Any]],
+    seconds: float | None,
+) -> dict[str, Any]:
+    """The ``sweeps`` row of one sweep: grids [momentum][lr], null where diverged or never.
+
+    ``configured`` are the experiment's optimizers that are points of the sweep's plane.
+    """
+    ok = ~result.diverged
+    best = result.best()
+    return {
+        "experiment": experiment,
+        "method": result.method,
+        "momentum_key": MOMENTUM_KEY[result.method],
+        "steps": result.steps,
+        "tolerance": result.tolerance,
+        "lr": result.lr.tolist(),
+        "momentum": result.momentum.tolist(),
+        "final_distance": _grid_rows(result.final_distance, ok & np.isfinite(result.final_distance)),
+        "final_loss": _grid_rows(result.final_loss, ok & np.isfinite(result.final_loss)),
+        "steps_to_tolerance": _grid_rows(result.steps_to_tolerance, ok & (result.steps_to_tolerance >= 0)),
+        "has_optimum": result.has_optimum,
+        "diverged_fraction": float(result.diverged.mean()),
+        "best": None if best is None else {
+            "lr": float(result.lr[best[1]]),
+            "momentum": float(result.momentum[best[0]]),
+            "final_distance": json_number(result.final_distance[best]),
+            "steps_to_tolerance": int(result.steps_to_tolerance[best]) if result.steps_to_tolerance[best] >= 0 else None,
+        },
+        "configured": [
+            {"optimizer": spec.name, "method": spec.method, "lr": spec.lr, "momentum": spec.momentum}
+            for spec in configured
+        ],
+        "tf_spot_check": tf_spot_check,
+        "compute_seconds": None if seconds is None else round(float(seconds), 6),
+    }
+
+
+def theory_rows(experiment: str, checks: Sequence[RateCheck]) -> list[dict[str, Any]]:
+    """The ``theory`` rows of one quadratic experiment: predicted and measured rates."""
+    return [
+        {
+            "experiment": experiment,
+            "method": check.method,
+            "lr": check.lr,
+            "momentum": check.momentum,
+            "predicted_rate": check.predicted_rate,
+            "measured_rate": check.measured_rate,
+            "log_ratio_error": check.log_ratio_error,
+            "prefactor_power": check.prefactor_power,
+            "steps": check.steps,
+            "fit_window": list(check.window) if check.window else None,
+            "note": check.note,
+            "path_steps": list(check.path_steps),
+            "path": list(check.path),
+        }
+        for check in checks
+    ]
