@@ -4,8 +4,9 @@ The grid is the 2-D sweeps' (``lr`` log-spaced, ``momentum`` linear from 0; sgd 
 alone). Every cell starts from the experiment's initial weights and sees the experiment's
 minibatches (``model_training.train`` with B = cells), so a cell with the configured (η, μ)
 is the configured run. Train loss is evaluated at ``SWEEP_RECORDS`` record steps, so the
-best cell is picked by the experiment's own rule (``model_training.rank_runs``: first to come
-within ``tolerance`` of the lowest train loss any cell reached, then the lowest final loss).
+best cell is picked by the one best-run rule (``records.best_index``: never diverged, first
+to come within ``tolerance`` of the lowest train loss any cell reached, then the lowest final
+train loss), as the experiment's runs are.
 TensorFlow re-runs a few cells (``spot_check``) from the same start on the same batches.
 """
 
@@ -22,6 +23,7 @@ from momentumlab.classification import ClassificationData
 from momentumlab.files import read_npz, write_npz
 from momentumlab.model_experiment import ModelExperiment
 from momentumlab.models import evaluate, initial_weights
+from momentumlab.records import best_index, json_number
 
 Array = np.ndarray
 SWEEP_RECORDS = 20  # train-loss samples per cell for the "reached" rule
@@ -46,7 +48,7 @@ class ModelSweepResult:
     diverged_at: Array  # (Q, P) int, -1: never
     final_weights: Array  # (Q, P, n_weights)
     lowest_train_loss: float
-    best: tuple[int, int]  # (q, p)
+    best: tuple[int, int] | None  # (q, p); None when every cell diverged
 
     @property
     def diverged(self) -> Array:
@@ -97,19 +99,21 @@ def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResu
     cells = flat_lr.size
     train_loss = evaluate(arch, recorded.reshape(-1, arch.n_weights), data.x_train, data.y_train)[0]
     train_loss = train_loss.reshape(len(marks), cells).T  # (cells, R)
-    order, reached, lowest = model_training.rank_runs(train_loss, marks, spec.tolerance)
+    reached, lowest = model_training.reached_steps(train_loss, marks, spec.tolerance)
     final = recorded[-1]
     final_train_loss, final_train_accuracy = evaluate(arch, final, data.x_train, data.y_train)
     final_test_loss, final_test_accuracy = evaluate(arch, final, data.x_test, data.y_test)
     shape = (len(momentum), len(lr))
-    best = np.unravel_index(int(order[0]), shape)
+    diverged_at = np.concatenate(diverged_at)
+    index = best_index(diverged_at >= 0, reached, final_train_loss)
+    best = None if index is None else tuple(int(i) for i in np.unravel_index(index, shape))
     return ModelSweepResult(
         method=spec.sweep.method, steps=steps, tolerance=spec.tolerance, lr=lr, momentum=momentum,
         final_train_loss=final_train_loss.reshape(shape), final_test_loss=final_test_loss.reshape(shape),
         final_train_accuracy=final_train_accuracy.reshape(shape),
         final_test_accuracy=final_test_accuracy.reshape(shape), steps_to_reach=reached.reshape(shape),
-        diverged_at=np.concatenate(diverged_at).reshape(shape), final_weights=final.reshape(*shape, arch.n_weights),
-        lowest_train_loss=lowest, best=(int(best[0]), int(best[1])),
+        diverged_at=diverged_at.reshape(shape), final_weights=final.reshape(*shape, arch.n_weights),
+        lowest_train_loss=lowest, best=best,
     )
 
 
@@ -117,7 +121,7 @@ def spot_check_cells(result: ModelSweepResult, count: int = 3) -> list[tuple[int
     """Cells to re-run on TensorFlow: the best, the latest divergence (or the largest rate and
     momentum when none diverged), the grid's centre; distinct, at most ``count``."""
     q_size, p_size = result.diverged_at.shape
-    cells = [result.best]
+    cells = [] if result.best is None else [result.best]
     if result.diverged.any():
         latest = np.where(result.diverged, result.diverged_at, -1)
         cells.append(tuple(int(i) for i in np.unravel_index(int(np.argmax(latest)), latest.shape)))
@@ -156,32 +160,37 @@ def save_sweep(path: str | Path, result: ModelSweepResult) -> None:
     """Write a sweep result as one reproducible ``.npz``."""
     arrays: dict[str, Any] = {name: getattr(result, name) for name in _FIELDS}
     arrays.update(method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),
-                  lowest_train_loss=np.array(result.lowest_train_loss), best=np.array(result.best))
+                  lowest_train_loss=np.array(result.lowest_train_loss),
+                  best=np.array(result.best if result.best is not None else (-1, -1)))
     write_npz(path, arrays)
 
 
 def load_sweep(path: str | Path) -> ModelSweepResult:
     """Read what ``save_sweep`` wrote."""
     arrays = read_npz(path)
+    best = (int(arrays["best"][0]), int(arrays["best"][1]))
     return ModelSweepResult(
         method=str(arrays["method"]), steps=int(arrays["steps"]), tolerance=float(arrays["tolerance"]),
-        lowest_train_loss=float(arrays["lowest_train_loss"]), best=(int(arrays["best"][0]), int(arrays["best"][1])),
+        lowest_train_loss=float(arrays["lowest_train_loss"]), best=None if best[0] < 0 else best,
         **{name: arrays[name] for name in _FIELDS},
     )
 
 
-def _number(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
+def _cell_record(result: ModelSweepResult, q: int, p: int) -> dict[str, Any]:
+    reached = int(result.steps_to_reach[q, p])
+    return {"lr": float(result.lr[p]), "momentum": float(result.momentum[q]),
+            "final_train_loss": json_number(result.final_train_loss[q, p]),
+            "final_test_accuracy": json_number(result.final_test_accuracy[q, p]),
+            "steps_to_tolerance": reached if reached >= 0 else None}
 
 
 def summary_row(spec: ModelExperiment, result: ModelSweepResult, tf_spot_check: list[dict[str, Any]],
                 seconds: float | None) -> dict[str, Any]:
     """The experiment's row of summary.json's ``sweeps``: grids as [momentum][lr] lists (null: diverged)."""
-    q, p = result.best
     ok = ~result.diverged
 
     def grid(values: Array) -> list[list[float | None]]:
-        return [[_number(v) if fine else None for v, fine in zip(row, fine_row)] for row, fine_row in zip(values, ok)]
+        return [[json_number(v) if fine else None for v, fine in zip(row, fine_row)] for row, fine_row in zip(values, ok)]
 
     return {
         "experiment": spec.name, "kind": "model", "method": result.method, "steps": result.steps,
@@ -189,11 +198,8 @@ def summary_row(spec: ModelExperiment, result: ModelSweepResult, tf_spot_check: 
         "momentum": [float(v) for v in result.momentum], "final_train_loss": grid(result.final_train_loss),
         "final_test_accuracy": grid(result.final_test_accuracy),
         "steps_to_tolerance": [[int(v) if v >= 0 else None for v in row] for row in result.steps_to_reach],
-        "diverged_fraction": float(result.diverged.mean()), "lowest_train_loss": _number(result.lowest_train_loss),
-        "best": {"lr": float(result.lr[p]), "momentum": float(result.momentum[q]),
-                 "final_train_loss": _number(result.final_train_loss[q, p]),
-                 "final_test_accuracy": _number(result.final_test_accuracy[q, p]),
-                 "steps_to_tolerance": int(result.steps_to_reach[q, p]) if result.steps_to_reach[q, p] >= 0 else None},
+        "diverged_fraction": float(result.diverged.mean()), "lowest_train_loss": json_number(result.lowest_train_loss),
+        "best": None if result.best is None else _cell_record(result, *result.best),
         "configured": [{"optimizer": o.name, "lr": o.lr, "momentum": o.momentum, "cell": result.cell(o.lr, o.momentum)}
                        for o in spec.optimizers if o.method == result.method],
         "tf_spot_check": tf_spot_check, "compute_seconds": seconds,
