@@ -3,6 +3,7 @@
 import time
 
 from momentumlab.classification import load_classification
+from momentumlab.experiment_media import render_model_sweep_media
 from momentumlab.files import write_json
 from momentumlab.model_experiment import parse_model_experiment
 from momentumlab.model_sweep import run_sweep, save_sweep, spot_check, summary_row
@@ -17,3 +18,4 @@ with logging_to(snakemake.log[0]):
     save_sweep(snakemake.output.sweep, result)
     write_json(snakemake.output.summary, summary_row(spec, result, spot_check(spec, data, result, snakemake.threads), None))
     write_json(snakemake.output.timing, {"compute_seconds": seconds})  # kept out of results/: not reproducible
+    render_model_sweep_media(spec, result, snakemake.output.heatmap)

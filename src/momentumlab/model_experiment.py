@@ -59,6 +59,10 @@ class ModelExperiment:
     def architecture(self, data: ClassificationData) -> Architecture:
         return make_architecture(self.model, data.n_features, data.n_classes, self.hidden, self.activation, self.l2)
 
+    def optimizer(self, name: str) -> OptimizerSpec:
+        """The optimizer called ``name``."""
+        return next(spec for spec in self.optimizers if spec.name == name)
+
     @property
     def runs(self) -> list[tuple[str, str]]:
         """Every (optimizer, backend) pair, in config order."""

@@ -3,14 +3,20 @@
 The animation steps through the recorded steps; at a frame it shows the record at or before
 the frame's step. For data with two input features, the classes the run's model predicts
 over a grid of the input plane (the decision regions) at every record; with more features,
-the accuracy on each class of the test set (per-class bars). No matplotlib here.
+the accuracy on each class of the test set (per-class bars). The render panels draw series
+step by step, so ``ModelRunView.series`` holds each record until the next. No matplotlib here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
 import numpy as np
 
 from momentumlab.models import Architecture, BatchedModel, chunk_size
+from momentumlab.palette import RunKey
+from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
 REGION_RESOLUTION = 120  # grid points per side of the decision-region image
@@ -67,3 +73,86 @@ def class_accuracy(arch: Architecture, weights: Array, x: Array, y: Array) -> Ar
         if members.any():
             accuracy[:, k] = (predicted[:, members] == k).mean(axis=1)
     return accuracy
+
+
+@dataclass(frozen=True)
+class ModelRunView:
+    """What one model run's animation shows, by record (R records at ``steps_recorded``)."""
+
+    key: RunKey
+    steps: int  # optimizer steps of the run
+    steps_recorded: Array  # (R,)
+    coordinates: Array  # (R, 2) the recorded weights projected on the plane
+    off_plane: Array  # (R,) their distance from the plane
+    train_loss: Array  # (R,) at the run's own weights
+    test_loss: Array
+    train_accuracy: Array
+    test_accuracy: Array
+    diverged_at: int | None
+    regions: Array | None = None  # (R, res, res) predicted classes over ``window`` (two input features)
+    class_accuracy: Array | None = None  # (R, K) test accuracy per class (more features)
+
+    def per_step(self, values: Array, held: bool = False) -> Array:
+        """``values`` by record at every step 0..last (a diverged run ends at its last valid step):
+        drawn straight from record to record, or ``held`` at the last record (what a readout may
+        state as the value at that step)."""
+        last = self.steps if self.diverged_at is None else max(self.diverged_at - 1, 0)
+        steps = np.arange(last + 1)
+        values = np.asarray(values, dtype=float)
+        if held:
+            return values[np.maximum(np.searchsorted(self.steps_recorded, steps, side="right") - 1, 0)]
+        if values.ndim == 1:
+            return np.interp(steps, self.steps_recorded, values)
+        return np.column_stack([np.interp(steps, self.steps_recorded, column) for column in values.T])
+
+    def series(self, values: Array, held: bool = False) -> Trajectory:
+        """``values`` as a step-by-step series the render panels draw (its value in ``loss``)."""
+        return Trajectory(params=self.per_step(self.coordinates), loss=self.per_step(values, held),
+                          steps=self.steps, diverged_at=self.diverged_at)
+
+    @property
+    def path(self) -> Trajectory:
+        """The projected path with the TRUE training loss of the weights (not the plane's value there)."""
+        return self.series(self.train_loss)
+
+
+@dataclass(frozen=True)
+class PlaneView:
+    """The experiment's loss plane: the training loss on the grid (len(betas), len(alphas))."""
+
+    alphas: Array
+    betas: Array
+    loss: Array
+    explained_variance: Array
+
+
+def plane_view(arrays: Mapping[str, Array]) -> PlaneView:
+    """The plane from a ``model_run.save_result`` archive."""
+    return PlaneView(arrays["plane/alphas"], arrays["plane/betas"], arrays["plane/loss"],
+                     arrays["plane/explained_variance"])
+
+
+def model_run_views(arrays: Mapping[str, Array], runs: Sequence[RunKey], steps: int, arch: Architecture,
+                    data: Mapping[str, Array] | None = None) -> list[ModelRunView]:
+    """Every run's view from a ``model_run.save_result`` archive; with ``data`` (the data set's
+    arrays) also its decision regions (two input features) or per-class test accuracy."""
+    views = []
+    window = None if data is None or data["x_train"].shape[1] != 2 else input_window(
+        np.concatenate([data["x_train"], data["x_test"]]))
+    for key in runs:
+        prefix = f"{key.optimizer}-{key.backend}"
+        weights = arrays[f"{prefix}/weights"]
+        diverged_at = int(arrays[f"{prefix}/diverged_at"])
+        regions = accuracy = None
+        if window is not None:
+            regions = predicted_classes(arch, weights, region_points(window)).reshape(
+                len(weights), REGION_RESOLUTION, REGION_RESOLUTION)
+        elif data is not None:
+            accuracy = class_accuracy(arch, weights, data["x_test"], data["y_test"])
+        views.append(ModelRunView(
+            key=key, steps=steps, steps_recorded=arrays[f"{prefix}/steps_recorded"],
+            coordinates=arrays[f"{prefix}/plane_coordinates"], off_plane=arrays[f"{prefix}/off_plane_distance"],
+            train_loss=arrays[f"{prefix}/train_loss"], test_loss=arrays[f"{prefix}/test_loss"],
+            train_accuracy=arrays[f"{prefix}/train_accuracy"], test_accuracy=arrays[f"{prefix}/test_accuracy"],
+            diverged_at=None if diverged_at < 0 else diverged_at, regions=regions, class_accuracy=accuracy))
+    return views

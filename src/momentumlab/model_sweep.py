@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -49,6 +49,7 @@ class ModelSweepResult:
     final_weights: Array  # (Q, P, n_weights)
     lowest_train_loss: float
     best: tuple[int, int] | None  # (q, p); None when every cell diverged
+    has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" means the weights left the box
 
     @property
     def diverged(self) -> Array:
