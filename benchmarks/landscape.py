@@ -4,11 +4,16 @@ The default model: two moons, 400 points (300 for training, test_fraction 0.25),
 MLP hidden [16, 16] tanh, full batch, heavy ball.
 
 - ``grid_speedup_vs_loop``: the loss on a 51 × 51 grid of the plane of one run (1500 steps),
-  evaluated batched (``loss_plane.grid_loss``: grid points as a batch of models) vs a Python
-  loop over the 2601 models, each evaluated vectorised over the data (plain numpy, np.tanh).
-- ``grid_speedup_bound``: the loop's time divided by the time of the batched evaluation's
-  tanh calls alone, the part no batching removes (2 × 2601 × 300 × 16 evaluations): an upper
-  bound on ``grid_speedup_vs_loop`` for this model on this machine.
+  evaluated batched (``loss_plane.grid_loss``: grid points as a batch of models) vs the loop
+  loss-landscape-anim runs (``LossGrid.compute_loss_2d``), ported from its PyTorch model to
+  this project's Keras model: for each grid point build w = c + α v₁ + β v₂, load it into the
+  model, evaluate the model on all training examples in one call, read the loss back as a
+  float and print a progress line (to an in-memory buffer here, not the terminal).
+- ``grid_speedup_vs_numpy_loop``: the same batched evaluation vs the leanest per-model loop
+  there is: plain numpy, weights as views, one model at a time vectorised over the data.
+- ``grid_speedup_bound``: the numpy loop's time divided by the time of the batched
+  evaluation's tanh calls alone, the part no batching removes (2 × 2601 × 300 × 16
+  evaluations): an upper bound on ``grid_speedup_vs_numpy_loop`` on this machine.
 - ``mlp_sweep_fraction_of_matmul``: FLOP rate of ``model_training.train`` on 480 runs (24 η × 20 μ)
   divided by numpy's 2048 × 2048 float64 matmul FLOP rate, both measured here. FLOPs counted are
   the dense layers' multiply-adds (2 per): forward m·n_in·n_out, weight gradient m·n_in·n_out,
@@ -20,6 +25,7 @@ Times are the best of ``REPEATS`` (the machine is shared; the best is the least 
 
 from __future__ import annotations
 
+import io
 import time
 from typing import Callable
 
@@ -60,8 +66,32 @@ def loop_loss(arch: Architecture, weights: np.ndarray, x: np.ndarray, y: np.ndar
     return out
 
 
-def grid_figures(arch: Architecture, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(speedup of the batched grid over the loop, the tanh-only bound)."""
+def framework_loop_loss(arch: Architecture, plane: loss_plane.LossPlane, alphas: np.ndarray, betas: np.ndarray,
+                        x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """loss-landscape-anim's grid loop with a Keras model in place of its PyTorch one."""
+    import tensorflow as tf
+
+    from momentumlab.model_tensorflow import keras_model, set_flat_weights
+
+    model = keras_model(arch, plane.centre)
+    x_all, y_all = tf.constant(x), tf.constant(y.astype(np.int64))
+    log = io.StringIO()
+    out = np.empty((len(betas), len(alphas)))
+    total, count = out.size, 0
+    for j, beta in enumerate(betas):
+        for i, alpha in enumerate(alphas):
+            weights = plane.centre + alpha * plane.directions[0] + beta * plane.directions[1]
+            set_flat_weights(model, arch, weights)
+            logits = model(x_all)
+            picked = tf.gather(logits, y_all, axis=1, batch_dims=1)
+            out[j, i] = float(tf.reduce_mean(tf.reduce_logsumexp(logits, axis=1) - picked))
+            count += 1
+            print(f"\rCalculating loss values for the contour plot: {count}/{total}...", end="", file=log)
+    return out
+
+
+def grid_figures(arch: Architecture, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """(speedup of the batched grid over the framework loop, over the numpy loop, the tanh-only bound)."""
     runs = model_training.train(arch, x, y, initial_weights(arch, 0), "momentum", [0.05], [0.9], 1500, every=10)
     trajectory = runs.weights[:, 0]
     plane = loss_plane.fit_plane([trajectory], trajectory[-1])
@@ -71,12 +101,14 @@ def grid_figures(arch: Architecture, x: np.ndarray, y: np.ndarray) -> tuple[floa
     loop = best_seconds(lambda: loop_loss(arch, points, x, y), repeats=2)
     grid = loss_plane.grid_loss(arch, plane, alphas, betas, x, y)
     assert np.allclose(grid.ravel(), loop_loss(arch, points, x, y), rtol=1e-12)
+    framework = best_seconds(lambda: framework_loop_loss(arch, plane, alphas, betas, x, y), repeats=1)
+    assert np.allclose(grid, framework_loop_loss(arch, plane, alphas, betas, x, y), rtol=1e-10)
     hidden = np.random.default_rng(0).normal(size=(len(points) * len(y) * sum(arch.sizes[1:-1]),))
     chunk = 1 << 18  # the evaluation's activations are chunked too
     work = hidden.copy()
     blocks = [work[s : s + chunk] for s in range(0, work.size, chunk)]
     tanh_only = best_seconds(lambda: [np.tanh(block, out=block) for block in blocks])
-    return loop / batched, loop / tanh_only
+    return framework / batched, loop / batched, loop / tanh_only
 
 
 def sweep_fraction(arch: Architecture, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -98,8 +130,9 @@ def sweep_fraction(arch: Architecture, x: np.ndarray, y: np.ndarray) -> tuple[fl
 def main() -> None:
     data = make_classification("moons", seed=0, params={"n_points": 400, "noise": 0.2}, test_fraction=0.25)
     arch = make_architecture("mlp", 2, 2, (16, 16), "tanh")
-    speedup, bound = grid_figures(arch, data.x_train, data.y_train)
+    speedup, numpy_speedup, bound = grid_figures(arch, data.x_train, data.y_train)
     print(f"grid_speedup_vs_loop: {speedup:.2f}")
+    print(f"grid_speedup_vs_numpy_loop: {numpy_speedup:.2f}")
     print(f"grid_speedup_bound: {bound:.2f}")
     fraction, sweep_rate, matmul_rate = sweep_fraction(arch, data.x_train, data.y_train)
     print(f"mlp_sweep_gflops: {sweep_rate:.2f}")

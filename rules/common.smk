@@ -44,6 +44,7 @@ def report_targets():
     targets = [layout.REPORT, layout.SUMMARY]
     targets += [layout.sweep_heatmap(experiment.name) for experiment in SWEPT]
     targets += [layout.loss_plane(name) for name in MODEL_EXPERIMENTS]
+    targets += [layout.sweep_heatmap(e.name) for e in CONFIG.model_experiments if e.sweep.enabled]
     if CONFIG.slides.enabled:
         targets.append(layout.SLIDES)
     if CONFIG.report_single_file:
@@ -91,7 +92,9 @@ def report_inputs():
         name: {"media": MEDIA[name], "trajectories": RESULTS[name].trajectories, "sweep": RESULTS[name].sweep}
         for name in EXPERIMENTS
     }
-    shown.update({name: {"loss_plane": layout.loss_plane(name)} for name in MODEL_EXPERIMENTS})
+    shown.update({e.name: {"model_media": layout.model_media(e, FORMATS),
+                           **({"model_sweep": layout.sweep_heatmap(e.name)} if e.sweep.enabled else {})}
+                  for e in CONFIG.model_experiments})
     return layout.named({"experiments": shown})
 
 
@@ -100,5 +103,7 @@ def slide_inputs():
     and its poster; per model experiment, its loss-plane figure."""
     race = "gif" if "gif" in FORMATS else "mp4"
     shown = {name: {"race": media.compare[race], "poster": media.compare[layout.POSTER]} for name, media in MEDIA.items()}
-    shown.update({name: {"loss_plane": layout.loss_plane(name)} for name in MODEL_EXPERIMENTS})
+    for experiment in CONFIG.model_experiments:
+        media = layout.model_media(experiment, FORMATS)
+        shown[experiment.name] = {"race": media.compare[race], "poster": media.compare[layout.POSTER]}
     return layout.named({"experiments": shown})

@@ -1,6 +1,6 @@
 # Model experiments (problem: logistic_regression | mlp): one job trains every optimizer on
 # both backends from the shared start and batch order, and evaluates the experiment's loss plane;
-# render_model draws that plane.
+# render_model_<experiment> animates every run on that plane.
 rule train_model:
     input:
         dataset=layout.dataset("{experiment}"),
@@ -20,18 +20,45 @@ rule train_model:
         "../scripts/train_model.py"
 
 
-rule render_model:
+# The output set depends on the experiment's optimizers: one rule per model experiment, as for render_<experiment>.
+for _model in CONFIG.model_experiments:
+
+    rule:
+        name:
+            f"render_model_{_model.name}"
+        input:
+            runs=layout.model_runs(_model.name),
+            dataset=layout.dataset(_model.name),
+        output:
+            **layout.named(layout.model_media(_model, FORMATS)),
+        params:
+            name=_model.name,
+            experiment=CONFIG.data["experiments"][_model.name],
+            animation=CONFIG.data["animation"],
+        log:
+            f"logs/render_model/{_model.name}.log",
+        threads: 1
+        priority: 10
+        conda:
+            "../envs/momentumlab.yaml"
+        script:
+            "../scripts/render_model.py"
+
+
+rule sweep_model:
     input:
-        runs=layout.model_runs("{experiment}"),
         dataset=layout.dataset("{experiment}"),
     output:
-        figure=layout.loss_plane("{experiment}"),
+        **layout.named(layout.model_sweep_results("{experiment}")),
     params:
         experiment=experiment_entry,
     log:
-        "logs/render_model/{experiment}.log",
+        "logs/sweep_model/{experiment}.log",
     threads: 1
+    priority: 20  # TensorFlow's spot checks inside: a long job, started early
+    resources:
+        mem_mb=2000,
     conda:
         "../envs/momentumlab.yaml"
     script:
-        "../scripts/render_model.py"
+        "../scripts/sweep_model.py"

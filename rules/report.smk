@@ -4,8 +4,10 @@
 rule summarize:
     input:
         **layout.named(RESULTS),
-        **layout.named({name: {"summary": layout.model_summary(name), "timings": layout.model_timings(name)}
-                        for name in MODEL_EXPERIMENTS}),
+        **layout.named({e.name: {"summary": layout.model_summary(e.name), "timings": layout.model_timings(e.name),
+                                 **({"sweep": layout.model_sweep_summary(e.name), "sweep_timing": layout.model_sweep_timing(e.name)}
+                                    if e.sweep.enabled else {})}
+                        for e in CONFIG.model_experiments}),
     output:
         summary=layout.SUMMARY,
     params:

@@ -27,7 +27,9 @@ with logging_to(snakemake.log[0]):
             print(f"{explorer}: {write_explorer(explorer, experiment.name, load_result(files['sweep']), theory)} bytes")
     out_dir = Path(snakemake.output.html).parent
     slides = snakemake.input.slides if "slides" in snakemake.input.keys() else None
-    context = report_context(summary, config.data, media, out_dir, scrubbers, slides)
+    model_media = {e.name: {**shown[e.name]["model_media"], "sweep": shown[e.name].get("model_sweep")}
+                   for e in config.model_experiments}
+    context = report_context(summary, config.data, media, out_dir, scrubbers, slides, model_media)
     page = render_report(Path(snakemake.input.templates[0]).parent, context)
     write_text(snakemake.output.html, page)
     if "single" in snakemake.output.keys():

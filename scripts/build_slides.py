@@ -17,9 +17,9 @@ with logging_to(snakemake.log[0]):
         config_title=snakemake.params.title,
         summary=read_json(snakemake.input.summary),
         compare_media={name: Path(shown[name]["race"]) for name in labels},
-        posters={name: Path(shown[name]["poster"]) for name in labels},
+        posters={name: Path(shown[name]["poster"]) for name in [*labels, *model_labels]},
         experiment_labels={**labels, **model_labels},
         date=datetime.date.today(),
-        model_figures={name: Path(shown[name]["loss_plane"]) for name in model_labels},
+        model_races={name: Path(shown[name]["race"]) for name in model_labels},
     )
     build_deck(inputs, snakemake.output.slides)

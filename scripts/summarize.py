@@ -30,12 +30,14 @@ with logging_to(snakemake.log[0]):
             sections.append(summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings))
         if files.theory is not None:
             sections.append({"theory": read_json(files.theory)})
-    for experiment in config.model_experiments:  # model_runs / model_agreement rows, with their wall times
+    for experiment in config.model_experiments:  # model runs' rows and agreement, with their wall times
         files = inputs[experiment.name]
         section, seconds = read_json(files["summary"]), read_json(files["timings"])
-        for row in section["model_runs"]:
+        for row in section["runs"]:
             row["seconds"] = seconds[f"{row['optimizer']}-{row['backend']}"]
         sections.append(section)
+        if "sweep" in files:  # the model's learning rate × momentum grid, with its wall time
+            sections.append({"sweeps": [{**read_json(files["sweep"]), **read_json(files["sweep_timing"])}]})
     captions = {experiment.name: experiment.caption for experiment in config.experiments if experiment.caption}
     # A config of model experiments only still has (empty) 2-D sections.
     write_json(snakemake.output.summary, {"title": config.title, "captions": captions, "runs": [], "agreement": [],

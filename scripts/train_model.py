@@ -12,5 +12,5 @@ with logging_to(snakemake.log[0]):
     result = run_model_experiment(spec, data=data, threads=snakemake.threads)
     save_result(snakemake.output.runs, result)
     runs, agreement = summary_records(result)
-    write_json(snakemake.output.summary, {"model_runs": runs, "model_agreement": agreement})
+    write_json(snakemake.output.summary, {"runs": runs, "agreement": agreement})
     write_json(snakemake.output.timings, run_seconds(result))  # kept out of results/: not reproducible

@@ -19,8 +19,8 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
     data = load_classification(tmp_path / "results/moons/dataset.npz")
     assert data.kind == "moons" and data.params["n_points"] == 120 and data.class_names == ("class 0", "class 1")
     summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
-    assert [row["experiment"] for row in summary["runs"]] == ["valley"]  # the 2-D pipeline is unchanged
-    rows = summary["model_runs"]
+    assert [row["experiment"] for row in summary["runs"] if "model" not in row] == ["valley"]  # 2-D unchanged
+    rows = [row for row in summary["runs"] if row["experiment"] == "moons"]
     assert [(row["optimizer"], row["backend"]) for row in rows] == [
         ("sgd", "numpy"), ("sgd", "tensorflow"), ("momentum", "numpy"), ("momentum", "tensorflow")]
     assert sum(row["best"] for row in rows) == 1
@@ -28,15 +28,22 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
         assert row["dataset"] == "moons" and row["model"] == "mlp" and row["n_weights"] == 42
         assert row["batch_size"] == 16 and 0.5 < row["final_test_accuracy"] <= 1.0
         assert 0.5 < sum(row["explained_variance"]) <= 1.0
-    assert all(row["max_abs_diff"] <= 1e-10 for row in summary["model_agreement"])
+        assert row["distance_to_optimum"] is None and row["optimum"] is None  # no optimum is known
+        assert row["final_loss"] == row["final_train_loss"] and row["epochs"] == 200 * 16 / 90
+    agreement = [row for row in summary["agreement"] if row["experiment"] == "moons"]
+    assert len(agreement) == 2 and all(row["max_abs_diff"] <= 1e-10 for row in agreement)
     assert all(row["seconds"] > 0 for row in rows)  # from logs/timings: results/ stays byte-reproducible
     assert "seconds" not in (tmp_path / "results/moons/model_summary.json").read_text(encoding="utf-8")
     assert (tmp_path / "reports/moons/loss_plane.png").stat().st_size > 10_000
     with np.load(tmp_path / "results/moons/model_runs.npz") as saved:
         assert saved["plane/loss"].shape == (51, 51)
         np.testing.assert_array_equal(saved["sgd-numpy/weights"][0], saved["initial_weights"])
+    facts = json.loads((tmp_path / "reports/moons/media.json").read_text(encoding="utf-8"))
+    assert sorted(facts) == ["compare.gif", "momentum-numpy.gif", "sgd-numpy.gif"]  # runs: the reference backend
+    assert all(fact["frames"] == 4 and (fact["width"], fact["height"]) == (320, 180) for fact in facts.values())
     page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
     assert '<section id="moons"' in page and 'src="moons/loss_plane.png"' in page
+    assert 'src="moons/compare.gif"' in page and 'src="moons/momentum-numpy.gif"' in page
     assert "MLP with hidden layers 8 (tanh)" in page and "(best)" in page
 
 
@@ -47,16 +54,23 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     del config["experiments"]["valley"]
     config["experiments"]["moons"]["backends"] = ["numpy"]
     config["slides"] = {"enabled": True}
+    config["experiments"]["moons"]["sweep"] = {"enabled": True, "lr_points": 3, "momentum_points": 2, "steps": 20}
     (tmp_path / "only.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     result = snakemake_in(tmp_path, "--cores", "2", "--configfile", tmp_path / "only.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
-    assert summary["runs"] == [] and len(summary["model_runs"]) == 2
+    assert [row["backend"] for row in summary["runs"]] == ["numpy", "numpy"] and all("model" in r for r in summary["runs"])
+    (sweep,) = summary["sweeps"]
+    assert sweep["kind"] == "model" and len(sweep["final_train_loss"]) == 2 and len(sweep["final_train_loss"][0]) == 3
+    cells = [(row["lr"], row["momentum"]) for row in sweep["tf_spot_check"]]
+    assert 2 <= len(cells) == len(set(cells)) <= 3 and sweep["compute_seconds"] > 0
+    assert (tmp_path / "reports/moons/sweep.png").stat().st_size > 10_000
     page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
     assert "1 experiment," in page and 'id="overview"' not in page
     from pptx import Presentation
 
     deck = Presentation(str(tmp_path / "reports/slides.pptx"))
     slide = next(s for s in deck.slides if any(getattr(sh, "text", "") == "moons" for sh in s.shapes))
-    assert any(shape.shape_type == 13 for shape in slide.shapes)  # the loss-plane picture
+    assert any(shape.shape_type == 13 for shape in slide.shapes)  # the race on the loss plane (a GIF picture)
+    assert "Learning rate × momentum" in page and 'src="moons/sweep.png"' in page
     assert "momentum (numpy): lr 0.1" in slide.notes_slide.notes_text_frame.text

@@ -35,14 +35,17 @@ def run(experiment: str, optimizer: str, backend: str = "numpy", **values: objec
 
 
 def model_run(experiment: str, optimizer: str, backend: str = "numpy", **values: object) -> dict:
-    """A ``model_runs`` row of summary.json."""
-    record = {"experiment": experiment, "problem": "mlp", "model": "mlp", "dataset": "moons", "n_weights": 10,
+    """A model run's row of summary.json's ``runs``."""
+    record = {"experiment": experiment, "label": experiment, "problem": "mlp", "model": "mlp", "dataset": "moons",
+              "n_weights": 10, "optimizer_label": optimizer, "start": None, "final_params": None, "optimum": None,
+              "distance_to_optimum": None, "tolerance": 0.01,
               "batch_size": None, "optimizer": optimizer, "method": "momentum", "backend": backend, "lr": 0.1,
               "momentum": 0.9, "steps": 400, "final_train_loss": 0.3, "final_test_loss": 0.3,
               "final_train_accuracy": 0.9, "final_test_accuracy": 0.9, "lowest_train_loss": 0.09,
               "steps_to_tolerance": None, "diverged": False, "diverged_at": None, "best": False,
               "explained_variance": [0.6, 0.3], "max_off_plane_distance": 0.1}
     record.update(values)
+    record["final_loss"] = record["final_train_loss"]
     return record
 
 
@@ -95,7 +98,7 @@ def test_rank_order_puts_other_backends_then_diverged_runs_last() -> None:
 
 
 def _deck_and_page(tmp_path: Path) -> tuple[Presentation, str]:
-    summary = {"title": "Winners", "runs": RUNS, "agreement": [], "model_runs": MODEL_RUNS}
+    summary = {"title": "Winners", "runs": RUNS + MODEL_RUNS, "agreement": []}
     config = parse_config({"title": "Winners", "experiments": {"race": {"problem": "quadratic", "optimizers": {
         "sgd": {"method": "sgd", "lr": 0.01}}}}}).data
     names = list(dict.fromkeys(row["experiment"] for row in RUNS))
@@ -107,7 +110,7 @@ def _deck_and_page(tmp_path: Path) -> tuple[Presentation, str]:
     Image.new("RGB", (64, 28), (40, 90, 160)).save(picture.with_suffix(".png"))
     build_deck(DeckInputs(title="Winners", author="", config_title="", summary=summary,
                           compare_media={name: picture for name in names}, experiment_labels={},
-                          date=datetime.date(2026, 1, 1), model_figures=models), tmp_path / "deck.pptx")
+                          date=datetime.date(2026, 1, 1), model_races=models), tmp_path / "deck.pptx")
     return Presentation(str(tmp_path / "deck.pptx")), page
 
 

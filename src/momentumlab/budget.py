@@ -12,7 +12,7 @@ seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # config imports this module; the types are only for annotations
     from momentumlab.config import Animation, Config, Experiment
@@ -84,16 +84,20 @@ def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterat
 def estimate_jobs(config: "Config") -> list[JobEstimate]:
     """Every job's estimate, experiment by experiment (model experiments last)."""
     jobs = [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
-    return jobs + [_model_job(spec) for spec in config.model_experiments]
+    return jobs + [job for spec in config.model_experiments for job in _model_jobs(spec)]
 
 
-def _model_job(spec: object) -> JobEstimate:
-    from momentumlab.model_experiment import model_job_estimate
+def _model_jobs(spec: Any) -> Iterator[JobEstimate]:
+    from momentumlab.model_experiment import model_job_estimate, model_sweep_estimate
 
-    memory, seconds, key = model_job_estimate(spec)  # type: ignore[arg-type]
-    return JobEstimate(f"train_model ({spec.name})", key, memory, seconds,  # type: ignore[attr-defined]
-                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
-                       memory_key=f"experiments.{spec.name}.steps")  # type: ignore[attr-defined]
+    memory, seconds, key = model_job_estimate(spec)
+    yield JobEstimate(f"train_model ({spec.name})", key, memory, seconds,
+                      "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
+                      memory_key=f"experiments.{spec.name}.steps")
+    if spec.sweep.enabled:
+        memory, seconds, key = model_sweep_estimate(spec)
+        yield JobEstimate(f"sweep_model ({spec.name})", key, memory, seconds,
+                          "fewer sweep points or sweep steps, or sweep: {enabled: false}")
 
 
 def _size(memory_bytes: float) -> str:

@@ -230,6 +230,9 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
         if experiment["problem"] in MODEL_PROBLEMS:
             experiment.setdefault("label", name)
             experiment.setdefault("seed", _experiment_seed(config["seed"], name))
+            sweep = experiment.setdefault("sweep", {})
+            for key in ("enabled", "lr_points", "momentum_points", "momentum_max"):
+                sweep.setdefault(key, config["sweep"][key])
             continue
         problem = PROBLEM_TYPES[experiment["problem"]]
         experiment.setdefault("label", name)

@@ -9,11 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
+
 from momentumlab.config import Animation, Experiment
 from momentumlab.files import write_json
-from momentumlab.layout import ExperimentMedia
+from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
 from momentumlab.palette import RunKey
+from momentumlab.records import reference_backend
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
@@ -74,3 +77,52 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
         configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
         theory=theory_points(problem),
     )
+
+
+def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, Any], settings: Animation,
+                       media: ModelMedia) -> None:
+    """Write a model experiment's race on its shared loss plane, each optimizer's run animation
+    (reference backend), the still loss-plane figure and the media facts to ``media``.
+
+    ``spec`` is the ``ModelExperiment``, ``arrays`` its ``model_run.save_result`` archive and
+    ``data`` its data set's arrays.
+    """
+    from momentumlab.model_frames import input_window, model_run_views, plane_view
+    from momentumlab.models import make_architecture, predict
+    from momentumlab.render import render_loss_plane, render_model_race, render_model_run
+
+    classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
+    arch = make_architecture(spec.model, data["x_train"].shape[1], classes, spec.hidden, spec.activation, spec.l2)
+    keys = [RunKey(optimizer, backend, spec.optimizer(optimizer).label) for optimizer, backend in spec.runs]
+    views = model_run_views(arrays, keys, spec.steps, arch, data)
+    plane = plane_view(arrays)
+    model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
+    batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
+    render_model_race(plane, views, f"{spec.label}: {spec.dataset}, {model}, {batch}", settings,
+                      _files(media.compare, settings.formats), media.compare["png"])
+    two_features = data["x_train"].shape[1] == 2
+    window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
+    for view in views:
+        paths = media.runs.get(view.key.optimizer)
+        if paths is None or view.key.backend != reference_backend(spec.backends):
+            continue
+        title = f"{spec.label}: {view.key.label} ({view.key.backend})"
+        render_model_run(plane, view, title, settings, _files(paths, settings.formats), paths["png"],
+                         window=window, data=data)
+    best = arrays["plane/centre"]  # the plane goes through the best run's final weights
+    render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure,
+                      f"{spec.label}: {spec.dataset}, {model}, {batch}", classify=lambda x: predict(arch, best, x),
+                      data=data)
+    animations = [*media.compare.values(), *(path for files in media.runs.values() for path in files.values())]
+    write_json(media.facts, media_facts(animations))
+
+
+def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:
+    """The two-panel heatmap of a model sweep (final training loss, test accuracy), with the
+    configured optimizers of the swept method and the best cell marked."""
+    from momentumlab.render import render_sweep_heatmap
+    from momentumlab.render.heatmap import model_best_point, model_panels
+
+    configured = [(o.label, o.lr, o.momentum) for o in spec.optimizers if o.method == result.method]
+    render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum", configured,
+                         panels=model_panels(result), best=model_best_point(result))

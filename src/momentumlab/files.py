@@ -98,3 +98,15 @@ def read_npz(path: str | Path) -> dict[str, Array]:
     """Every array of an ``.npz`` file, loaded into memory, by name."""
     with np.load(path, allow_pickle=False) as archive:
         return {key: archive[key] for key in archive.files}
+
+
+def relative_path(path: str | os.PathLike | None, folder: str | os.PathLike) -> str | None:
+    """``path`` relative to ``folder`` with forward slashes, as a page links it (None stays None)."""
+    if path is None:
+        return None
+    return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve())).as_posix()
+
+
+def existing_relative(path: str | os.PathLike | None, folder: str | os.PathLike) -> str | None:
+    """Like ``relative_path``, but None when the file was not written."""
+    return relative_path(path, folder) if path is not None and Path(path).is_file() else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from momentumlab.config import Experiment
+from momentumlab.records import reference_backend
 
 RESULTS = "results"
 REPORTS = "reports"
@@ -40,6 +41,9 @@ theory = _file(RESULTS, "theory.json")
 model_runs = _file(RESULTS, "model_runs.npz")
 model_summary = _file(RESULTS, "model_summary.json")
 model_timings = _file(TIMINGS, "models.json")
+model_sweep = _file(RESULTS, "model_sweep.npz")  # a model's learning-rate × momentum grid
+model_sweep_summary = _file(RESULTS, "model_sweep.json")  # its summary row with TensorFlow's spot checks
+model_sweep_timing = _file(TIMINGS, "model_sweep.json")
 loss_plot = _file(REPORTS, "loss.png")
 contour = _file(REPORTS, "contour.png")  # the report scrubber's background
 extent = _file(REPORTS, "contour.json")  # the contour image's axes
@@ -148,6 +152,45 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
         extent=extent(name),
         facts=media_facts(name),
         sweep=sweep_heatmap(name) if experiment.sweep.enabled else None,
+    )
+    return under(root, files)
+
+
+@dataclass(frozen=True)
+class ModelSweepResults:
+    """What the sweep job of one model experiment writes."""
+
+    sweep: str
+    summary: str
+    timing: str
+    heatmap: str
+
+
+def model_sweep_results(experiment: str) -> ModelSweepResults:
+    return ModelSweepResults(sweep=model_sweep(experiment), summary=model_sweep_summary(experiment),
+                             timing=model_sweep_timing(experiment), heatmap=sweep_heatmap(experiment))
+
+
+@dataclass(frozen=True)
+class ModelMedia:
+    """What the render job of one model experiment writes: each optimizer's animation on the
+    reference backend, the race on the shared plane, the still figure and the media facts."""
+
+    runs: Mapping[str, Mapping[str, str]]  # optimizer -> suffix -> path
+    compare: Mapping[str, str]
+    figure: str
+    facts: str
+
+
+def model_media(experiment: Any, formats: Iterable[str], root: str | os.PathLike = "") -> ModelMedia:
+    """The report files of model experiment ``experiment`` (a ``ModelExperiment``) under ``root``."""
+    name, suffixes = experiment.name, (*formats, POSTER)
+    backend = reference_backend(experiment.backends)
+    files = ModelMedia(
+        runs={o.name: {s: run_media(name, o.name, backend, s) for s in suffixes} for o in experiment.optimizers},
+        compare={suffix: compare(name, suffix) for suffix in suffixes},
+        figure=loss_plane(name),
+        facts=media_facts(name),
     )
     return under(root, files)
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, Mapping
 
 from momentumlab.classification import SYNTHETIC_DEFAULTS, ClassificationData, make_classification
-from momentumlab.config import ConfigError, OptimizerSpec, _error_message, _experiment_seed, _Validator
+from momentumlab.config import ConfigError, OptimizerSpec, SweepSpec, _error_message, _experiment_seed, _Validator
 from momentumlab.config import _schema as config_schema
 from momentumlab.models import MODELS, Architecture, make_architecture
 
@@ -49,6 +49,8 @@ class ModelExperiment:
     seed: int
     backends: tuple[str, ...]
     optimizers: tuple[OptimizerSpec, ...]
+    sweep: SweepSpec = SweepSpec(enabled=False, method="momentum", lr_min=1e-3, lr_max=1.0, lr_points=2,
+                                 momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
 
     def data(self) -> ClassificationData:
         """The seeded, split data set."""
@@ -56,6 +58,10 @@ class ModelExperiment:
 
     def architecture(self, data: ClassificationData) -> Architecture:
         return make_architecture(self.model, data.n_features, data.n_classes, self.hidden, self.activation, self.l2)
+
+    def optimizer(self, name: str) -> OptimizerSpec:
+        """The optimizer called ``name``."""
+        return next(spec for spec in self.optimizers if spec.name == name)
 
     @property
     def runs(self) -> list[tuple[str, str]]:
@@ -68,7 +74,12 @@ def _refuse(name: str, key: str, message: str) -> ConfigError:
 
 
 def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0) -> ModelExperiment:
-    """Validate one ``experiments.<name>`` entry of a model experiment and type it."""
+    """Validate one ``experiments.<name>`` entry of a model experiment and type it.
+
+    Within a config, ``config.normalize`` has copied the top-level ``sweep``'s ``enabled``,
+    point counts and ``momentum_max`` into the entry's own ``sweep``; alone, the entry's sweep
+    falls back to the schema's top-level defaults (``SWEEP_DEFAULTS``).
+    """
     if not isinstance(entry, Mapping):
         raise _refuse(name, "(entry)", "a model experiment must be a mapping")
     if "start" in entry:
@@ -96,6 +107,11 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
     elif "hidden" not in params:
         raise _refuse(name, "params.hidden", "required for mlp (e.g. hidden: [16, 16])")
     steps = int(instance["steps"])
+    optimizers = tuple(
+        OptimizerSpec(name=key, label=o.get("label", key), method=o["method"], lr=float(o["lr"]),
+                      momentum=float(o.get("momentum", 0.0)))
+        for key, o in instance["optimizers"].items()
+    )
     spec = ModelExperiment(
         name=name, label=instance.get("label", name), model=model, dataset=dataset["kind"],
         dataset_params={k: v for k, v in dataset.items() if k not in _DATASET_KEYS},
@@ -104,12 +120,8 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
         batch_size=instance.get("batch_size"), steps=steps,
         record_every=int(instance.get("record_every", max(1, steps // 100))),
         tolerance=float(instance["tolerance"]), seed=int(instance.get("seed", _experiment_seed(root_seed, name))),
-        backends=tuple(instance["backends"]),
-        optimizers=tuple(
-            OptimizerSpec(name=key, label=o.get("label", key), method=o["method"], lr=float(o["lr"]),
-                          momentum=float(o.get("momentum", 0.0)))
-            for key, o in instance["optimizers"].items()
-        ),
+        backends=tuple(instance["backends"]), optimizers=optimizers,
+        sweep=_sweep_spec(name, instance["sweep"], steps, optimizers),
     )
     try:
         n_train = len(spec.data().y_train)
@@ -118,6 +130,23 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
     if spec.batch_size is not None and spec.batch_size > n_train:
         raise _refuse(name, "batch_size", f"{spec.batch_size} is larger than the training set ({n_train} examples)")
     return spec
+
+
+SWEEP_DEFAULTS = {"enabled": True, "lr_points": 24, "momentum_points": 20, "momentum_max": 0.99}
+
+
+def _sweep_spec(name: str, sweep: Mapping[str, Any], steps: int, optimizers: tuple[OptimizerSpec, ...]) -> SweepSpec:
+    """The experiment's sweep with its defaults filled in; a crossed rate range names the key set."""
+    settings = {key: sweep.get(key, value) for key, value in SWEEP_DEFAULTS.items()}
+    rates = [o.lr for o in optimizers]
+    lr_min, lr_max = sweep.get("lr_min", min(rates) / 100.0), sweep.get("lr_max", max(rates) * 30.0)
+    if lr_min >= lr_max:
+        key = "lr_min" if "lr_min" in sweep else "lr_max"
+        raise _refuse(name, f"sweep.{key}", f"lr_min ({lr_min:g}) must be below lr_max ({lr_max:g})")
+    return SweepSpec(enabled=bool(settings["enabled"]), method=sweep["method"], lr_min=float(lr_min),
+                     lr_max=float(lr_max), lr_points=int(settings["lr_points"]),
+                     momentum_points=int(settings["momentum_points"]), momentum_max=float(settings["momentum_max"]),
+                     steps=int(sweep.get("steps", steps)), chunks=1)
 
 
 def _numbers(value: Any, path: str = "") -> list[tuple[str, float]]:
@@ -160,4 +189,21 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     stored = runs * len(spec.backends) * records * arch.n_weights * 8 * 3  # weights, plane coordinates, copies
     memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
     key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
+    return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``sweep_model`` job
+    (the batched sweep and its three TensorFlow spot checks)."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    sweep = spec.sweep
+    cells = sweep.lr_points * (1 if sweep.method == "sgd" else sweep.momentum_points)
+    batch = spec.batch_size or len(data.y_train)
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    seconds = sweep.steps * (cells * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    seconds += TF_START_S + 3 * sweep.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    memory = BASE_BYTES + min(cells * 21 * arch.n_weights * 8, 64 << 20) + 3 * cells * arch.n_weights * 8
+    key = "sweep.steps" if cells * step_flops < 1e8 else "sweep.lr_points"
     return memory, seconds, f"experiments.{spec.name}.{key}"

@@ -151,21 +151,30 @@ def run_seconds(result: ModelExperimentResult) -> dict[str, float]:
 
 
 def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(runs, agreement) records in summary.json's style, one per run and per optimizer.
+    """(runs, agreement) rows of summary.json, one per run and per optimizer with both backends.
 
-    Wall times are left out (``run_seconds``), so the records are byte-reproducible.
+    A model run's row has the fields every run row has (``final_loss`` is the final training
+    loss; ``optimum``, ``distance_to_optimum``, ``start`` and ``final_params`` are null: no
+    optimum is known and the weights are in ``model_runs.npz``) plus the model's own:
+    ``dataset``, ``model``, ``n_weights``, ``batch_size``, ``epochs``, train/test loss and
+    accuracy, ``explained_variance`` of the loss plane. Wall times are left out
+    (``run_seconds``), so the rows are byte-reproducible.
     """
     spec = result.spec
+    n_train = len(result.data.y_train)
     records = []
     for index, run in enumerate(result.runs):
         optimizer = next(o for o in spec.optimizers if o.name == run.optimizer)
         records.append({
-            "experiment": spec.name, "problem": spec.model, "model": spec.model, "dataset": spec.dataset,
+            "experiment": spec.name, "label": spec.label, "problem": spec.model, "model": spec.model,
+            "dataset": spec.dataset, "start": None, "optimizer_label": optimizer.label,
             "dataset_params": {**dict(spec.dataset_params), "test_fraction": spec.test_fraction,
                                "standardize": spec.standardize},
             "n_weights": result.arch.n_weights, "batch_size": spec.batch_size, "optimizer": run.optimizer,
             "method": optimizer.method, "backend": run.backend, "lr": optimizer.lr, "momentum": optimizer.momentum,
-            "steps": spec.steps, "final_train_loss": json_number(run.train_loss[-1]),
+            "steps": spec.steps, "epochs": json_number(spec.steps * (spec.batch_size or n_train) / n_train),
+            "final_params": None, "final_loss": json_number(run.train_loss[-1]), "optimum": None,
+            "distance_to_optimum": None, "tolerance": spec.tolerance, "final_train_loss": json_number(run.train_loss[-1]),
             "final_test_loss": json_number(run.test_loss[-1]), "final_train_accuracy": json_number(run.train_accuracy[-1]),
             "final_test_accuracy": json_number(run.test_accuracy[-1]), "lowest_train_loss": json_number(result.lowest),
             "steps_to_tolerance": None if result.reached[index] < 0 else int(result.reached[index]),
@@ -178,5 +187,6 @@ def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]]
         pair = [run for run in result.runs if run.optimizer == optimizer.name]
         if len(pair) == 2:
             agreement.append({"experiment": spec.name, "optimizer": optimizer.name,
-                              "max_abs_diff": json_number(np.abs(pair[0].weights - pair[1].weights).max())})
+                              "max_abs_diff": json_number(np.abs(pair[0].weights - pair[1].weights).max()),
+                              "steps_compared": spec.steps, "same_divergence": pair[0].diverged_at == pair[1].diverged_at})
     return records, agreement

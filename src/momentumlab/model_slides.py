@@ -1,15 +1,13 @@
-"""The deck's slide for a model experiment: its loss-plane figure, a caption naming the best run,
-and speaker notes with every run's numbers (from summary.json's ``model_runs``)."""
+"""The deck's slide for a model experiment: its race on the loss plane, a caption naming the best run,
+and speaker notes with every run's numbers (from summary.json's model rows of ``runs``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from pptx.util import Emu
-
-from momentumlab.records import best_run, format_count, format_number
-from momentumlab.slides import CAPTION_TOP, CONTENT_TOP, MARGIN, SLIDE_WIDTH, _caption, _titled_slide
+from momentumlab.records import best_run, format_count, format_number, is_model_row
+from momentumlab.slides import _caption, _titled_slide, add_race_media
 
 
 def _notes(label: str, rows: Sequence[Mapping[str, Any]], best: Mapping[str, Any] | None) -> str:
@@ -26,17 +24,16 @@ def _notes(label: str, rows: Sequence[Mapping[str, Any]], best: Mapping[str, Any
     return "\n".join(lines)
 
 
-def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str, figure: Path) -> None:
-    """The loss-plane figure across the content area, captioned with the best run."""
-    rows = [row for row in summary.get("model_runs", []) if row["experiment"] == name]
+def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str, race: Path,
+                    poster: Path | None = None) -> None:
+    """The race on the shared loss plane (GIF, or MP4 behind ``poster``) across the content
+    area, captioned with the best run."""
+    rows = [row for row in summary.get("runs", []) if row["experiment"] == name and is_model_row(row)]
     if not rows:
         return
     best = best_run(rows)
     slide = _titled_slide(deck, label, _notes(label, rows, best))
-    width = SLIDE_WIDTH - 2 * MARGIN
-    height = min(Emu(int(width * 560 / 1280)), CAPTION_TOP - CONTENT_TOP - Emu(91440))
-    width = Emu(int(height * 1280 / 560))
-    slide.shapes.add_picture(str(figure), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, height)
+    add_race_media(slide, race, poster)
     _caption(slide, model_caption(best))
 
 

@@ -106,7 +106,9 @@ class BatchedModel:
         self.row = np.empty((batch, examples, 1))
         self.ones = np.ones((1, examples))
 
-    def _forward(self, layers: list[tuple[Array, Array]], x: Array) -> tuple[list[Array], Array]:
+    def forward(self, layers: list[tuple[Array, Array]], x: Array) -> tuple[list[Array], Array]:
+        """(activations of every layer, logits shifted by their row max) of the weight ``layers``
+        (views from ``Architecture.split``) on inputs ``x``; written into this model's buffers."""
         batch, m = layers[0][0].shape[0], x.shape[0]
         acts = [buffer[:batch, :m] for buffer in self.acts]
         previous = x
@@ -149,7 +151,7 @@ class BatchedModel:
 
     def loss(self, weights: Array, x: Array, y: Array) -> tuple[Array, Array]:
         """(loss (B,), accuracy (B,)) of each row of ``weights`` on (x, y)."""
-        acts, logits = self._forward(self.arch.split(weights), x)
+        acts, logits = self.forward(self.arch.split(weights), x)
         correct = (np.argmax(logits, axis=2) == y).mean(axis=1)
         ce, _ = self._data_loss(logits, one_hot(y, self.arch.sizes[-1]))
         return ce + self._penalty(weights), correct
@@ -159,7 +161,7 @@ class BatchedModel:
         layers = self.arch.split(weights)
         grads = self.arch.split(grad)
         batch, m = weights.shape[0], x.shape[0]
-        acts, logits = self._forward(layers, x)
+        acts, logits = self.forward(layers, x)
         onehot = one_hot(y, self.arch.sizes[-1])
         ce, probs = self._data_loss(logits, onehot)
         delta = self.deltas[-1][:batch, :m]
@@ -227,6 +229,6 @@ def predict(arch: Architecture, weights: Array, x: Array, chunk: int = 4096) -> 
     classes = np.empty(len(x), dtype=np.int64)
     with np.errstate(all="ignore"):
         for start in range(0, len(x), chunk):
-            _, logits = model._forward(layers, np.ascontiguousarray(x[start : start + chunk]))
+            _, logits = model.forward(layers, np.ascontiguousarray(x[start : start + chunk]))
             classes[start : start + chunk] = np.argmax(logits[0], axis=1)
     return classes

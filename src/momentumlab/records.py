@@ -108,7 +108,7 @@ def competing_runs(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]
 
 
 def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The best of one experiment's summary rows (``runs`` or ``model_runs``), None if none finished."""
+    """The best of one experiment's ``runs`` rows (2-D or model), None if none finished."""
     runs = competing_runs(rows)
     errors = [run_error(run) for run in runs]
     index = best_index(
@@ -117,6 +117,11 @@ def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
         [math.nan if error is None else error for error in errors],
     )
     return None if index is None else runs[index]
+
+
+def is_model_row(row: Mapping[str, Any]) -> bool:
+    """Whether a ``runs`` row is a model experiment's (it names its model; no known optimum)."""
+    return "model" in row
 
 
 def rows_by_experiment(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:

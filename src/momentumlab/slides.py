@@ -61,7 +61,7 @@ class DeckInputs:
     experiment_labels: Mapping[str, str]
     date: _dt.date
     posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
-    model_figures: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> reports/<exp>/loss_plane.png
+    model_races: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> its race on the loss plane
 
 
 def _text(slide: Any, left: int, top: int, width: int, height: int, text: str, size: int, *, bold: bool = False,
@@ -190,16 +190,20 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     caption_text = inputs.summary.get("captions", {}).get(experiment, "")  # the config's caption, in the notes
     notes = f"{label}: {format_count(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
     slide = _titled_slide(deck, label, notes + _run_notes(runs))
+    add_race_media(slide, inputs.compare_media[experiment], inputs.posters.get(experiment))
+    _caption(slide, race_caption(runs, start, steps))
+
+
+def add_race_media(slide: Any, media: Path, poster: Path | None) -> None:
+    """A race across the content area, 16:9: a GIF as a picture, an MP4 as a movie behind its poster."""
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = Emu(int(height * 16 / 9))
-    media, left = inputs.compare_media[experiment], int((SLIDE_WIDTH - width) / 2)
+    left = int((SLIDE_WIDTH - width) / 2)
     if media.suffix == ".mp4":
-        poster = inputs.posters.get(experiment)
         slide.shapes.add_movie(str(media), left, CONTENT_TOP, width, height,
                                poster_frame_image=str(poster) if poster else None, mime_type="video/mp4")
     else:
         slide.shapes.add_picture(str(media), left, CONTENT_TOP, width, height)
-    _caption(slide, race_caption(runs, start, steps))
 
 
 def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
@@ -378,8 +382,9 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
         add_experiment_slide(deck, inputs, experiment)
     from momentumlab.model_slides import add_model_slide  # it imports this module
 
-    for name, figure in inputs.model_figures.items():
-        add_model_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), figure)
+    for name, race in inputs.model_races.items():
+        add_model_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), race,
+                        inputs.posters.get(name))
     add_error_table_slides(deck, inputs)
     effects = inputs.summary.get("momentum_effect", [])
     for experiment in inputs.compare_media:
@@ -387,7 +392,8 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
         if rows:
             add_momentum_effect_slide(deck, inputs, experiment, rows)
     for sweep in inputs.summary.get("sweeps", []):
-        add_sweep_slide(deck, inputs, sweep)
+        if sweep.get("kind") != "model":  # a model's sweep is in the report (its heatmap), not the deck
+            add_sweep_slide(deck, inputs, sweep)
     if inputs.summary.get("theory"):
         add_theory_slide(deck, inputs, inputs.summary["theory"])
     with atomic_path(path) as temporary:

@@ -9,15 +9,17 @@ use ``style`` only.
 
 ``render_run`` animates one run (surface, contour, fit or distance, loss);
 ``render_compare`` races every run of an experiment on one contour;
+``render_model_run`` and ``render_model_race`` do the same for a model experiment's runs on
+its shared loss plane (with decision regions or per-class accuracy, loss and accuracy);
 ``frames_for_steps`` picks the optimizer steps that become frames;
 ``loss_overlay_png``, ``contour_png``, ``render_loss_plane`` and ``render_sweep_heatmap``
 write the report's still pictures.
 """
 
-from momentumlab.render.figures import render_compare, render_run
+from momentumlab.render.figures import render_compare, render_model_race, render_model_run, render_run
 from momentumlab.render.heatmap import render_sweep_heatmap
 from momentumlab.render.static import contour_png, loss_overlay_png, render_loss_plane
 from momentumlab.sampling import frames_for_steps
 
-__all__ = ["contour_png", "frames_for_steps", "loss_overlay_png", "render_compare", "render_loss_plane", "render_run",
-           "render_sweep_heatmap"]
+__all__ = ["contour_png", "frames_for_steps", "loss_overlay_png", "render_compare", "render_loss_plane",
+           "render_model_race", "render_model_run", "render_run", "render_sweep_heatmap"]

@@ -10,10 +10,10 @@ therefore pixel-identical to one built from a fresh figure.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 from matplotlib import rcParams
@@ -32,13 +32,15 @@ from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunKey, RunStyle, f
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GlyphText
 from momentumlab.render.engine import render_scene
-from momentumlab.render.panels import (ContourPanel, DistancePanel, FitPanel, LossPanel, Panel, SurfacePanel,
-                                       head_look, line_look, reached_divergence, single_run_looks, visible_steps)
+from momentumlab.render.panels import (ClassBarsPanel, ContourPanel, DistancePanel, FitPanel, LossPanel, Panel,
+                                       PlanePanel, RegionsPanel, SeriesPanel, SurfacePanel, head_look, line_look,
+                                       reached_divergence, single_run_looks, visible_steps)
 from momentumlab.render.style import font_scale, margin_scale, new_figure, rc_context
 from momentumlab.trajectory import Trajectory
 
 if TYPE_CHECKING:
     from momentumlab.config import Animation
+    from momentumlab.model_frames import ModelRunView, PlaneView
 
 SURFACE_RESOLUTION = 60
 CONTOUR_RESOLUTION = 160
@@ -247,6 +249,16 @@ def fitting_legend(figure: Figure, handles: list[Line2D], labels: list[str]) -> 
                          bbox_to_anchor=(0.5, 0.0), handlelength=1.6, columnspacing=0.8, fontsize=base * 0.45)
 
 
+def race_handles(styles: Iterable[RunStyle]) -> list[Line2D]:
+    """Legend proxies of a race's runs: each line with its head (hollow for TensorFlow)."""
+    return [
+        Line2D([], [], color=s.color, linestyle=s.linestyle, linewidth=s.linewidth, marker="o",
+               markersize=s.head_size * 0.8, markerfacecolor="none" if s.hollow else s.color,
+               markeredgecolor=s.color if s.hollow else "white", markeredgewidth=1.6 if s.hollow else 1.0)
+        for s in styles
+    ]
+
+
 def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, width: int, height: int) -> PanelScene:
     """Every run racing on one contour, next to their loss curves, with a legend below."""
     if not runs:
@@ -260,13 +272,7 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
     drawn_styles = [styles[key] for key in order]
     loss_looks = [(line_look(s), head_look(s, size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)) for s in drawn_styles]
     panels: list[Panel] = [ContourPanel(contour, drawn, drawn_styles), LossPanel(drawn, loss_looks, shared=True)]
-    handles = [
-        Line2D([], [], color=s.color, linestyle=s.linestyle, linewidth=s.linewidth, marker="o",
-               markersize=s.head_size * 0.8, markerfacecolor="none" if s.hollow else s.color,
-               markeredgecolor=s.color if s.hollow else "white", markeredgewidth=1.6 if s.hollow else 1.0)
-        for s in styles.values()
-    ]
-    legend = fitting_legend(figure, handles, [key.display for key in styles])
+    legend = fitting_legend(figure, race_handles(styles.values()), [key.display for key in styles])
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k
     # A tall legend (many long labels on a tiny canvas) may overlap the panels rather than leave them no height.
@@ -294,4 +300,82 @@ def render_compare(problem: Problem, runs: Mapping[RunKey, Trajectory], title: s
     numpy and TensorFlow runs share a colour and differ in line style)."""
     with rc_context(settings.width, settings.height):
         scene = compare_scene(problem, runs, title, settings.width, settings.height)
+        render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
+
+
+def _model_styles(views: Sequence["ModelRunView"]) -> dict[RunKey, RunStyle]:
+    """Run styles in drawing order: the race's order by final training loss, slow runs on top."""
+    finals = {view.key: (view.diverged_at is not None, float(view.path.loss[-1])) for view in views}
+    return layered_styles(run_styles(finals), race_order(finals))
+
+
+def model_race_scene(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, width: int,
+                     height: int) -> PanelScene:
+    """Every model run on the experiment's shared loss plane, next to the true training loss of
+    each run and its distance from the plane, with a legend below."""
+    if not views:
+        raise ValueError("model_race_scene needs at least one run")
+    figure = new_figure(width, height)
+    styles = _model_styles(views)
+    order = race_order({view.key: (view.diverged_at is not None, float(view.path.loss[-1])) for view in views})
+    by_key = {view.key: view for view in views}
+    drawn = [by_key[key] for key in order]
+    drawn_styles = [styles[key] for key in order]
+    looks = [(line_look(s), head_look(s, size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)) for s in drawn_styles]
+    panels: list[Panel] = [
+        PlanePanel(plane, [view.path for view in drawn], drawn_styles),
+        SeriesPanel([view.path for view in drawn], looks, "training loss (true)", shared=True),
+        SeriesPanel([view.series(view.off_plane) for view in drawn], looks, "distance from the plane", shared=True,
+                    limits=(0.0, 1.08 * max(float(np.nanmax(view.off_plane)) for view in views) or 1.0)),
+    ]
+    legend = fitting_legend(figure, race_handles(styles.values()), [key.display for key in styles])
+    k = margin_scale(figure)
+    bottom = min(legend.get_window_extent().height / figure.bbox.height + 0.11 * k, 1 - 0.105 * k - 0.3)
+    grid = figure.add_gridspec(2, 2, left=0.075 * k, right=1 - 0.035 * k, top=1 - 0.105 * k, bottom=bottom,
+                               wspace=0.25 * k, hspace=0.35 * k, width_ratios=[1.15, 1.0])
+    backdrop = Backdrop.draw(figure, panels, [grid[:, 0], grid[0, 1], grid[1, 1]])
+    header = Header(title, [view.path for view in views], show_loss=False)
+    return panel_scene(backdrop, panels, header, last_step=max(len(view.path.params) for view in views) - 1)
+
+
+def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width: int, height: int,
+                    window: tuple[float, float, float, float] | None = None,
+                    data: Mapping[str, Any] | None = None) -> PanelScene:
+    """One model run in 2×2 panels: its path on the loss plane (with its distance from the plane),
+    the decision regions (two input features, ``window`` and ``data`` given) or per-class test
+    accuracy, train and test loss, train and test accuracy."""
+    figure = new_figure(width, height)
+    solid, head = single_run_looks()
+    dashed = replace(solid, dashes=(3.0, 2.0))
+    third: Panel = RegionsPanel(view, window, data) if view.regions is not None else ClassBarsPanel(view)
+    panels: list[Panel] = [
+        PlanePanel(plane, [view.path], [RunStyle(color=PATH_COLOR, head_size=8.0)], off_plane=view.per_step(view.off_plane)),
+        third,
+        SeriesPanel([view.path, view.series(view.test_loss)], [(solid, head), (dashed, head)], "loss (— train, - - test)"),
+        SeriesPanel([view.series(view.train_accuracy), view.series(view.test_accuracy)], [(solid, head), (dashed, head)],
+                    "accuracy (— train, - - test)", limits=(0.0, 1.02), percent=True),
+    ]
+    k = margin_scale(figure)
+    grid = figure.add_gridspec(2, 2, left=0.085 * k, right=1 - 0.035 * k, top=1 - 0.125 * k, bottom=0.095 * k,
+                               wspace=0.24 * k, hspace=0.42 * k)
+    backdrop = Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
+    header = Header(title, [view.series(view.train_loss, held=True)], show_loss=True)
+    return panel_scene(backdrop, panels, header, last_step=len(view.path.params) - 1)
+
+
+def render_model_race(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, settings: "Animation",
+                      outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
+    """Animate every run of a model experiment on its shared loss plane."""
+    with rc_context(settings.width, settings.height):
+        scene = model_race_scene(plane, views, title, settings.width, settings.height)
+        render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
+
+
+def render_model_run(plane: "PlaneView", view: "ModelRunView", title: str, settings: "Animation",
+                     outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True,
+                     window: tuple[float, float, float, float] | None = None,
+                     data: Mapping[str, Any] | None = None) -> None:
+    """Animate one model run (``model_run_scene``)."""
+    with rc_context(settings.width, settings.height):
+        scene = model_run_scene(plane, view, title, settings.width, settings.height, window, data)
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import matplotlib
 import numpy as np
@@ -28,6 +28,9 @@ from momentumlab.palette import OKABE_ITO
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
 from momentumlab.wording import counted
+
+if TYPE_CHECKING:
+    from momentumlab.model_sweep import ModelSweepResult
 
 Array = np.ndarray
 DIVERGED_FACE = "#9E9E9E"
@@ -100,6 +103,27 @@ def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
         Panel("Step at which the run left the box", escape, "step (log scale)", log_scale=True, cmap="cividis",
               blank_label=f"stayed in the box for {steps_run}", counts=True),
     )
+
+
+def model_panels(result: "ModelSweepResult") -> tuple[Panel, Panel]:
+    """A model sweep's two panels: final training loss and final test accuracy (blank: diverged)."""
+    steps_run = counted(result.steps, "step")
+    loss = np.where(result.diverged, np.nan, result.final_train_loss)
+    accuracy = np.where(result.diverged, np.nan, result.final_test_accuracy)
+    return (
+        Panel("Final training loss", loss, f"training loss after {steps_run}", log_scale=True, cmap="viridis",
+              zero_label="loss exactly 0 (lowest colour)"),
+        Panel("Final test accuracy", accuracy, "test accuracy (fraction correct)", log_scale=False, cmap="cividis_r"),
+    )
+
+
+def model_best_point(result: "ModelSweepResult") -> Point | None:
+    """The sweep's best cell by the best-run rule (white star)."""
+    if result.best is None:
+        return None
+    q, p = result.best
+    return Point(f"best by the rule (η = {result.lr[p]:.3g}, μ = {result.momentum[q]:.3g})", float(result.lr[p]),
+                 float(result.momentum[q]), "*", "white", 16.0)
 
 
 def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
@@ -287,13 +311,19 @@ def render_sweep_heatmap(
     theory: Sequence[tuple[str, float, float]] = (),
     width: int = 1280,
     height: int = 560,
+    panels: tuple[Panel, Panel] | None = None,
+    best: Point | None = None,
 ) -> None:
-    """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ))."""
+    """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ)).
+
+    Without ``panels``, a 2-D sweep's panels and best point (``panels_for``, ``best_point``); a
+    model sweep passes ``model_panels`` and ``model_best_point`` (None: no best cell).
+    """
     with matplotlib.rc_context(scaled_rc(width, height)):
         figure = new_figure(width, height)
         axes = figure.subplots(1, 2)
-        panels = panels_for(result)
-        best = best_point(result)
+        if panels is None:
+            panels, best = panels_for(result), best_point(result)
         points = ([best] if best else []) + configured_points(configured) + theory_points(theory)
         bars = []
         for ax, panel in zip(axes, panels):

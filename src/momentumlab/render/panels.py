@@ -10,22 +10,29 @@ optimizer step a frame shows and returns what moved; everything else is blitted.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
 import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import LogNorm, to_rgb
+from matplotlib.image import AxesImage
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, PercentFormatter, ScalarFormatter
 from mpl_toolkits.mplot3d import proj3d
 
 from momentumlab.landscape import Landscape
-from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RunStyle
+from momentumlab.model_frames import record_at
+from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RUN_COLORS, RunStyle
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GrowingCurve, Look, Trace, display_points
 from momentumlab.render.style import configure_loss_axes, draw_contour, draw_minima, draw_start, font_scale
 from momentumlab.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from momentumlab.model_frames import ModelRunView, PlaneView
 
 Array = np.ndarray
 MPLOT3D_LABEL_OFFSET, MPLOT3D_TICK_OFFSET = 21.0, 8.0  # points mplot3d adds to 3-D label and tick pads
@@ -297,3 +304,164 @@ class LossPanel:
     def update(self, step: int) -> list[Artist]:
         """Each loss curve up to ``step``."""
         return [artist for curve in self.curves for artist in curve.update(step)]
+
+
+class PlanePanel(ContourPanel):
+    """Model runs on their experiment's loss plane: the training loss on the plane's grid, the
+    centre ★ (the best run's final weights), each run's projected path. The axis labels give
+    each direction's explained variance; with ``off_plane`` (one run's distance from the plane
+    per step) a note shows how far the weights are from the picture."""
+
+    def __init__(self, plane: "PlaneView", runs: Sequence[Trajectory], styles: Sequence[RunStyle],
+                 off_plane: Array | None = None) -> None:
+        super().__init__(None, runs, styles, divergence_note=off_plane is not None)  # type: ignore[arg-type]
+        self.plane = plane
+        self.off_plane = off_plane
+
+    def draw_static(self, ax: Axes) -> None:
+        """Log-spaced filled contours of the plane's loss, the centre and the labels."""
+        plane = self.plane
+        finite = plane.loss[np.isfinite(plane.loss) & (plane.loss > 0)]
+        if finite.size:
+            low, high = float(finite.min()), float(finite.max())
+            levels = np.geomspace(low, max(high, low * 1.0001), 16)
+            shown = np.clip(np.nan_to_num(plane.loss, nan=high, posinf=high), low, high)
+            ax.contourf(plane.alphas, plane.betas, shown, levels=levels, norm=LogNorm(low, high), cmap=LANDSCAPE_CMAP,
+                        alpha=0.55, zorder=1)
+            ax.contour(plane.alphas, plane.betas, shown, levels=levels, norm=LogNorm(low, high), colors="white",
+                       linewidths=0.6, alpha=0.8, zorder=2)
+        ax.plot(0.0, 0.0, "*", color="white", markeredgecolor="black", markersize=15, zorder=5)
+        ax.set_xlim(plane.alphas[0], plane.alphas[-1])
+        ax.set_ylim(plane.betas[0], plane.betas[-1])
+        explained = 100 * plane.explained_variance
+        ax.set_xlabel(f"direction 1 ({explained[0]:.1f}% of the variance)", labelpad=1)
+        ax.set_ylabel(f"direction 2 ({explained[1]:.1f}%)", labelpad=1)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+
+    def update(self, step: int) -> list[Artist]:
+        """Every path up to ``step``; for one run, its distance from the plane in the note."""
+        artists = [artist for curve in self.curves for artist in curve.update(step)]
+        if self.off_plane is None:
+            return artists
+        k = min(max(step, 0), len(self.off_plane) - 1)
+        diverged = reached_divergence(self.runs[0], step)
+        self.note.set_text(f"diverged at step {self.runs[0].diverged_at:,}" if diverged
+                           else f"off the plane: {self.off_plane[k]:.2g}")
+        self.note.set_color(DIVERGED_COLOR if diverged else "#222222")
+        self.note.set_position((0.97, 0.05))
+        self.note.set_horizontalalignment("right")
+        self.note.set_verticalalignment("bottom")
+        self.note.set_visible(True)
+        return [*artists, self.note]
+
+
+class SeriesPanel(LossPanel):
+    """Growing curves of any per-step series: log (or symlog) axes, or linear within ``limits``."""
+
+    def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], ylabel: str,
+                 limits: tuple[float, float] | None = None, shared: bool = False, percent: bool = False) -> None:
+        super().__init__(runs, looks, shared)
+        self.ylabel = ylabel
+        self.limits = limits
+        self.percent = percent
+
+    def draw_static(self, ax: Axes) -> None:
+        """The axes, with the panel's label."""
+        super().draw_static(ax)
+        if self.limits is not None:
+            ax.set_yscale("linear")
+            ax.set_ylim(*self.limits)
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0) if self.percent else ScalarFormatter())
+        ax.set_ylabel(self.ylabel, labelpad=1)
+
+
+def class_colors(classes: int) -> list[str]:
+    """One colour per class (the run colours, in order)."""
+    return [RUN_COLORS[k % len(RUN_COLORS)] for k in range(classes)]
+
+
+class RegionsPanel:
+    """The classes a run's model predicts over the input plane, as they change, under the
+    examples (training ●, test ×) coloured by their true class."""
+
+    projection = None
+    shared = False
+
+    def __init__(self, view: "ModelRunView", window: tuple[float, float, float, float], data: Mapping[str, Array]) -> None:
+        self.view = view
+        self.window = window
+        self.data = data
+        classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
+        self.colors = class_colors(max(classes, int(view.regions.max()) + 1))
+        tint = np.array([to_rgb(color) for color in self.colors])
+        self.tints = (0.75 + 0.25 * tint) * 255  # each class colour lightened towards white
+
+    def draw_static(self, ax: Axes) -> None:
+        """Limits and labels."""
+        x0, x1, y0, y1 = self.window
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xlabel("feature 1", labelpad=1)
+        ax.set_ylabel("feature 2", labelpad=1)
+        ax.set_title("Decision regions", fontsize="medium")
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+
+    def attach(self, ax: Axes) -> None:
+        """The region image and the examples, drawn over it every frame."""
+        self.image = AxesImage(ax, extent=self.window, origin="lower", interpolation="nearest", zorder=0)
+        self.image.set_figure(ax.figure)
+        self.image.set_transform(ax.transData)
+        self.image.set_clip_path(ax.patch)
+        self.examples = []
+        for part, marker in (("train", "o"), ("test", "X")):
+            for k, color in enumerate(self.colors):
+                points = self.data[f"x_{part}"][self.data[f"y_{part}"] == k]
+                if len(points):
+                    look = Look(color=color, marker=marker, markersize=4.5 if marker == "o" else 5.5,
+                                markeredgecolor="white" if marker == "o" else color, markeredgewidth=0.5)
+                    self.examples.append((Trace(look, ax.bbox), display_points(ax, points)))
+
+    def update(self, step: int) -> list[Artist]:
+        """The regions of the record shown at ``step``, then the examples."""
+        index = record_at(self.view.steps_recorded, step)
+        self.image.set_data(self.tints[self.view.regions[index]].astype(np.uint8))
+        return [self.image, *(artist for trace, points in self.examples for artist in trace.show(points))]
+
+
+class ClassBarsPanel:
+    """Test accuracy on each class as bars that change with the run (data with more than two features)."""
+
+    projection = None
+    shared = False
+
+    def __init__(self, view: "ModelRunView") -> None:
+        self.view = view
+        self.classes = view.class_accuracy.shape[1]
+
+    def draw_static(self, ax: Axes) -> None:
+        """Class axis and a 0–100 % accuracy axis."""
+        ax.set_xlim(-0.6, self.classes - 0.4)
+        ax.set_ylim(0.0, 1.0)
+        ax.set_xticks(range(self.classes), [str(k) for k in range(self.classes)])
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("class", labelpad=1)
+        ax.set_ylabel("test accuracy", labelpad=1)
+
+    def attach(self, ax: Axes) -> None:
+        """One bar per class."""
+        self.bars = []
+        for k, color in enumerate(class_colors(self.classes)):
+            bar = Rectangle((k - 0.35, 0.0), 0.7, 0.0, facecolor=color, edgecolor="white", transform=ax.transData)
+            bar.set_figure(ax.figure)
+            bar.set_clip_box(ax.bbox)
+            self.bars.append(bar)
+
+    def update(self, step: int) -> list[Artist]:
+        """Bar heights at the record shown at ``step`` (an absent class stays empty)."""
+        accuracy = self.view.class_accuracy[record_at(self.view.steps_recorded, step)]
+        for bar, value in zip(self.bars, accuracy):
+            bar.set_height(0.0 if not np.isfinite(value) else float(value))
+        return list(self.bars)

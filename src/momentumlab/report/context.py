@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -10,9 +9,9 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from momentumlab.files import read_json
+from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
-from momentumlab.records import BEST_RUN_RULE, best_run, rows_by_experiment
+from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 
@@ -43,18 +42,6 @@ def package_versions() -> dict[str, str]:
             except metadata.PackageNotFoundError:
                 continue
     return versions
-
-
-def _relative(path: str | None, out_dir: Path) -> str | None:
-    """``path`` relative to the report's folder, with forward slashes (None if missing)."""
-    if path is None:
-        return None
-    return Path(os.path.relpath(Path(path).resolve(), out_dir.resolve())).as_posix()
-
-
-def _existing(path: str | None, out_dir: Path) -> str | None:
-    """Like ``_relative`` but None when the file was not written."""
-    return _relative(path, out_dir) if path is not None and Path(path).is_file() else None
 
 
 def _by_experiment(section: Any) -> dict[str, Any]:
@@ -115,7 +102,7 @@ def experiment_context(
     run_media = []
     for run in runs:
         files = media["runs"].get(run["optimizer"], {}).get(run["backend"], {})
-        run_media.append({"run": run, "files": {fmt: _existing(path, out_dir) for fmt, path in files.items()}})
+        run_media.append({"run": run, "files": {fmt: existing_relative(path, out_dir) for fmt, path in files.items()}})
     context = {
         "name": name,
         "label": first.get("label", name),
@@ -129,12 +116,12 @@ def experiment_context(
         "run_media": run_media,
         "best": best_run(runs),
         "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
-        "compare": {fmt: _existing(path, out_dir) for fmt, path in media["compare"].items()},
+        "compare": {fmt: existing_relative(path, out_dir) for fmt, path in media["compare"].items()},
         "media_facts": read_json(media["facts"]) if media.get("facts") and Path(media["facts"]).exists() else {},
-        "loss_plot": _existing(media.get("loss"), out_dir),
-        "contour": _existing(media.get("contour"), out_dir),
+        "loss_plot": existing_relative(media.get("loss"), out_dir),
+        "contour": existing_relative(media.get("contour"), out_dir),
         "scrubber": scrubber,
-        "explorer": _existing(media.get("explorer"), out_dir),
+        "explorer": existing_relative(media.get("explorer"), out_dir),
         "loss_axes": LOSS_AXES.get((scrubber or {}).get("loss_scale")),
         "sweep": None,
         "theory": None,
@@ -144,7 +131,7 @@ def experiment_context(
     if "sweeps" in summary:
         sweep = _sweep_for(summary["sweeps"], name)
         if sweep is not None:
-            context["sweep"] = {"record": sweep, "image": _existing(media.get("sweep"), out_dir),
+            context["sweep"] = {"record": sweep, "image": existing_relative(media.get("sweep"), out_dir),
                                 "best": _sweep_best(sweep, has_optimum)}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
@@ -158,18 +145,19 @@ def report_context(
     out_dir: str | Path,
     scrubbers: Mapping[str, Mapping[str, Any]] | None = None,
     slides: str | None = None,
+    model_media: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The whole template context; media paths become relative to ``out_dir``."""
     out_dir = Path(out_dir)
-    names = list(dict.fromkeys(run["experiment"] for run in summary["runs"]))
+    models = model_contexts(summary, config, out_dir, model_media)
+    names = list(dict.fromkeys(run["experiment"] for run in summary["runs"] if not is_model_row(run)))
     experiments = [experiment_context(n, summary, media[n], out_dir, (scrubbers or {}).get(n)) for n in names]
     runs = summary["runs"]
     return {
         "title": summary.get("title") or config.get("title") or "Momentum Lab",
         "experiments": experiments,
         "optimizers": sorted({(run["optimizer_label"], run["method"]) for run in runs}),
-        "backends": list(dict.fromkeys([run["backend"] for run in runs]
-                                       + [row["backend"] for row in summary.get("model_runs", [])])),
+        "backends": list(dict.fromkeys(run["backend"] for run in runs)),
         "total_steps": sum(run["steps"] for run in runs),
         "has_sweeps": any(e["sweep"] for e in experiments),
         "has_theory": any(e["theory"] for e in experiments),
@@ -179,9 +167,9 @@ def report_context(
         "reproduce": REPRODUCE,
         "best_run_rule": BEST_RUN_RULE,
         "colors": {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]},
-        "slide_media": slide_media_rows(experiments, out_dir),
-        "slides_deck": _existing(slides, out_dir),
-        "model_experiments": model_contexts(summary, config, out_dir),
+        "slide_media": slide_media_rows([*experiments, *models], out_dir),
+        "slides_deck": existing_relative(slides, out_dir),
+        "model_experiments": models,
     }
 
 

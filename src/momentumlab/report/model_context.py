@@ -1,41 +1,54 @@
-"""The report's context for model experiments, from summary.json's ``model_runs`` and ``model_agreement``."""
+"""The report's context for model experiments, from summary.json's model rows of ``runs`` and ``agreement``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Mapping
 
-from momentumlab.records import best_run
+from momentumlab.files import existing_relative, read_json
+from momentumlab.records import best_run, is_model_row, reference_backend, rows_by_experiment
+
+MODEL_NAMES = {"mlp": "MLP", "logistic_regression": "Logistic regression"}
 
 
-def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_dir: str | Path) -> list[dict[str, Any]]:
-    """One entry per model experiment, in the order of its rows: label, setting, runs (the best marked), agreement, figure."""
-    rows = summary.get("model_runs", [])
-    agreement = summary.get("model_agreement", [])
+def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_dir: str | Path,
+                   media: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """One entry per model experiment, in the order of its rows: label, setting, runs (the best
+    marked), agreement, sweep, and its media (``media``: experiment -> ``layout.ModelMedia``
+    fields) as paths relative to ``out_dir``."""
+    out_dir = Path(out_dir)
     experiments = config.get("experiments", {})
+    sweeps = {row["experiment"]: row for row in summary.get("sweeps", []) if row.get("kind") == "model"}
     contexts = []
-    for name in dict.fromkeys(row["experiment"] for row in rows):
-        runs = [row for row in rows if row["experiment"] == name]
+    for name, runs in rows_by_experiment(row for row in summary.get("runs", []) if is_model_row(row)).items():
         best = best_run(runs)
-        entry = experiments.get(name, {})
-        first = runs[0]
-        labels = {key: value.get("label", key) for key, value in entry.get("optimizers", {}).items()}
-        figure = Path(out_dir) / name / "loss_plane.png"
+        entry, files, first = experiments.get(name, {}), (media or {}).get(name, {}), runs[0]
+        facts = files.get("facts")
+        reference = reference_backend(row["backend"] for row in runs)  # the backend the run animations show
         contexts.append({
             "name": name,
-            "label": entry.get("label", name),
+            "label": first.get("label", entry.get("label", name)),
             "dataset": first["dataset"],
-            "model": {"mlp": "MLP", "logistic_regression": "Logistic regression"}.get(first["model"], first["model"]),
+            "model": MODEL_NAMES.get(first["model"], first["model"]),
             "hidden": entry.get("params", {}).get("hidden"),
             "activation": entry.get("params", {}).get("activation", "tanh"),
             "n_weights": first["n_weights"],
             "batch_size": first["batch_size"],
             "steps": first["steps"],
-            "tolerance": entry.get("tolerance"),
+            "epochs": first.get("epochs"),
+            "start": None,
+            "tolerance": first.get("tolerance", entry.get("tolerance")),
             "explained_variance": first["explained_variance"],
-            "runs": [{**row, "optimizer_label": labels.get(row["optimizer"], row["optimizer"]), "best": row is best}
-                     for row in runs],
-            "agreement": [row for row in agreement if row["experiment"] == name],
-            "figure": f"{name}/loss_plane.png" if figure.exists() else None,
+            "runs": [{**row, "best": row is best} for row in runs],
+            "best": best,
+            "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
+            "sweep": sweeps.get(name),
+            "sweep_image": existing_relative(files.get("sweep"), out_dir),
+            "figure": existing_relative(files.get("figure"), out_dir),
+            "compare": {fmt: existing_relative(path, out_dir) for fmt, path in files.get("compare", {}).items()},
+            "run_media": [{"run": row, "files": {fmt: existing_relative(path, out_dir)
+                                                 for fmt, path in files.get("runs", {}).get(row["optimizer"], {}).items()}}
+                          for row in runs if row["optimizer"] in files.get("runs", {}) and row["backend"] == reference],
+            "media_facts": read_json(facts) if facts and Path(facts).exists() else {},
         })
     return contexts

@@ -10,6 +10,9 @@ from momentumlab.records import format_count, format_number
 
 
 def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> str:
+    if run is None and experiment.get("start") is None:
+        return (f"{experiment['label']}: every run on the shared loss plane of {format_count(experiment['n_weights'], 'weight')} "
+                f"for {format_count(experiment['steps'], 'step')}.")
     if run is None:
         return (f"{experiment['label']}: every optimizer racing from {tuple(experiment['start'])} "
                 f"for {format_count(experiment['steps'], 'step')}.")

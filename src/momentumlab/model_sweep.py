@@ -1,0 +1,207 @@
+"""Learning rate × momentum sweeps of a model: every cell a full training run, all in one batched loop.
+
+The grid is the 2-D sweeps' (``lr`` log-spaced, ``momentum`` linear from 0; sgd sweeps lr
+alone). Every cell starts from the experiment's initial weights and sees the experiment's
+minibatches (``model_training.train`` with B = cells), so a cell with the configured (η, μ)
+is the configured run. Train loss is evaluated at ``SWEEP_RECORDS`` record steps, so the
+best cell is picked by the one best-run rule (``records.best_index``: never diverged, first
+to come within ``tolerance`` of the lowest train loss any cell reached, then the lowest final
+train loss), as the experiment's runs are.
+TensorFlow re-runs a few cells (``spot_check``) from the same start on the same batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from momentumlab import model_training
+from momentumlab.classification import ClassificationData
+from momentumlab.files import read_npz, write_npz
+from momentumlab.model_experiment import ModelExperiment
+from momentumlab.models import evaluate, initial_weights
+from momentumlab.records import best_index, json_number
+
+Array = np.ndarray
+SWEEP_RECORDS = 20  # train-loss samples per cell for the "reached" rule
+# Cells trained per batched call: their recorded weights stay within ~RECORD_BYTES.
+RECORD_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class ModelSweepResult:
+    """Final metrics of every cell, [momentum][lr] (Q, P), and the best cell."""
+
+    method: str
+    steps: int
+    tolerance: float
+    lr: Array  # (P,)
+    momentum: Array  # (Q,)
+    final_train_loss: Array  # (Q, P)
+    final_test_loss: Array
+    final_train_accuracy: Array
+    final_test_accuracy: Array
+    steps_to_reach: Array  # (Q, P) int, -1: never within tolerance of the lowest train loss
+    diverged_at: Array  # (Q, P) int, -1: never
+    final_weights: Array  # (Q, P, n_weights)
+    lowest_train_loss: float
+    best: tuple[int, int] | None  # (q, p); None when every cell diverged
+    has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" means the weights left the box
+
+    @property
+    def diverged(self) -> Array:
+        return self.diverged_at >= 0
+
+    def cell(self, lr: float, momentum: float) -> tuple[int, int] | None:
+        """The cell holding exactly (``lr``, ``momentum``), if the grid has it."""
+        p = np.flatnonzero(np.isclose(self.lr, lr, rtol=1e-12, atol=0.0))
+        q = np.flatnonzero(np.isclose(self.momentum, momentum, rtol=1e-12, atol=1e-15))
+        return (int(q[0]), int(p[0])) if p.size and q.size else None
+
+
+def sweep_axes(spec: ModelExperiment) -> tuple[Array, Array]:
+    """(lr (P,), momentum (Q,)) of the experiment's sweep; sgd has the single momentum 0."""
+    sweep = spec.sweep
+    lr = np.geomspace(sweep.lr_min, sweep.lr_max, sweep.lr_points)
+    momentum = np.zeros(1) if sweep.method == "sgd" else np.linspace(0.0, sweep.momentum_max, sweep.momentum_points)
+    return lr, momentum
+
+
+def _batches(spec: ModelExperiment, n_train: int, steps: int) -> Array | None:
+    if spec.batch_size is None:
+        return None
+    orders = model_training.epoch_orders(spec.seed, n_train, spec.batch_size, max(steps, spec.steps))
+    return model_training.batch_indices(orders, spec.batch_size, steps)
+
+
+def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResult:
+    """Train every cell of ``spec.sweep`` and rank them."""
+    arch = spec.architecture(data)
+    initial = initial_weights(arch, spec.seed)
+    steps = spec.sweep.steps
+    batches = _batches(spec, len(data.y_train), steps)
+    lr, momentum = sweep_axes(spec)
+    flat_lr, flat_mu = (g.ravel() for g in np.meshgrid(lr, momentum))
+    every = max(1, steps // SWEEP_RECORDS)
+    records = len(model_training.record_steps(steps, every))
+    per_call = max(1, RECORD_BYTES // (8 * records * arch.n_weights))
+    weights, diverged_at, marks = [], [], None
+    for start in range(0, flat_lr.size, per_call):
+        part = slice(start, start + per_call)
+        runs = model_training.train(arch, data.x_train, data.y_train, initial, spec.sweep.method, flat_lr[part],
+                                    flat_mu[part], steps, batches, every)
+        weights.append(runs.weights)
+        diverged_at.append(runs.diverged_at)
+        marks = runs.steps_recorded
+    recorded = np.concatenate(weights, axis=1)  # (R, cells, n)
+    cells = flat_lr.size
+    train_loss = evaluate(arch, recorded.reshape(-1, arch.n_weights), data.x_train, data.y_train)[0]
+    train_loss = train_loss.reshape(len(marks), cells).T  # (cells, R)
+    reached, lowest = model_training.reached_steps(train_loss, marks, spec.tolerance)
+    final = recorded[-1]
+    final_train_loss, final_train_accuracy = evaluate(arch, final, data.x_train, data.y_train)
+    final_test_loss, final_test_accuracy = evaluate(arch, final, data.x_test, data.y_test)
+    shape = (len(momentum), len(lr))
+    diverged_at = np.concatenate(diverged_at)
+    index = best_index(diverged_at >= 0, reached, final_train_loss)
+    best = None if index is None else tuple(int(i) for i in np.unravel_index(index, shape))
+    return ModelSweepResult(
+        method=spec.sweep.method, steps=steps, tolerance=spec.tolerance, lr=lr, momentum=momentum,
+        final_train_loss=final_train_loss.reshape(shape), final_test_loss=final_test_loss.reshape(shape),
+        final_train_accuracy=final_train_accuracy.reshape(shape),
+        final_test_accuracy=final_test_accuracy.reshape(shape), steps_to_reach=reached.reshape(shape),
+        diverged_at=diverged_at.reshape(shape), final_weights=final.reshape(*shape, arch.n_weights),
+        lowest_train_loss=lowest, best=best,
+    )
+
+
+def spot_check_cells(result: ModelSweepResult, count: int = 3) -> list[tuple[int, int]]:
+    """Cells to re-run on TensorFlow: the best, the latest divergence (or the largest rate and
+    momentum when none diverged), the grid's centre; distinct, at most ``count``."""
+    q_size, p_size = result.diverged_at.shape
+    cells = [] if result.best is None else [result.best]
+    if result.diverged.any():
+        latest = np.where(result.diverged, result.diverged_at, -1)
+        cells.append(tuple(int(i) for i in np.unravel_index(int(np.argmax(latest)), latest.shape)))
+    else:
+        cells.append((q_size - 1, p_size - 1))
+    cells.append((q_size // 2, p_size // 2))
+    return list(dict.fromkeys(cells))[:count]
+
+
+def spot_check(spec: ModelExperiment, data: ClassificationData, result: ModelSweepResult,
+               threads: int = 1) -> list[dict[str, Any]]:
+    """Re-run ``spot_check_cells`` in Keras; max |Δθ| of the final weights against the sweep's."""
+    from momentumlab import model_tensorflow
+    from momentumlab.backends import prepare
+
+    prepare("tensorflow", threads)
+    arch = spec.architecture(data)
+    initial = initial_weights(arch, spec.seed)
+    batches = _batches(spec, len(data.y_train), result.steps)
+    rows = []
+    for q, p in spot_check_cells(result):
+        runs = model_tensorflow.train(arch, data.x_train, data.y_train, initial, result.method, float(result.lr[p]),
+                                      float(result.momentum[q]), result.steps, batches)
+        difference = float(np.abs(runs.final_weights[0] - result.final_weights[q, p]).max())
+        rows.append({"lr": float(result.lr[p]), "momentum": float(result.momentum[q]),
+                     "max_abs_diff": difference if np.isfinite(difference) else None,
+                     "same_divergence": int(runs.diverged_at[0]) == int(result.diverged_at[q, p])})
+    return rows
+
+
+_FIELDS = ("lr", "momentum", "final_train_loss", "final_test_loss", "final_train_accuracy", "final_test_accuracy",
+           "steps_to_reach", "diverged_at", "final_weights")
+
+
+def save_sweep(path: str | Path, result: ModelSweepResult) -> None:
+    """Write a sweep result as one reproducible ``.npz``."""
+    arrays: dict[str, Any] = {name: getattr(result, name) for name in _FIELDS}
+    arrays.update(method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),
+                  lowest_train_loss=np.array(result.lowest_train_loss),
+                  best=np.array(result.best if result.best is not None else (-1, -1)))
+    write_npz(path, arrays)
+
+
+def load_sweep(path: str | Path) -> ModelSweepResult:
+    """Read what ``save_sweep`` wrote."""
+    arrays = read_npz(path)
+    best = (int(arrays["best"][0]), int(arrays["best"][1]))
+    return ModelSweepResult(
+        method=str(arrays["method"]), steps=int(arrays["steps"]), tolerance=float(arrays["tolerance"]),
+        lowest_train_loss=float(arrays["lowest_train_loss"]), best=None if best[0] < 0 else best,
+        **{name: arrays[name] for name in _FIELDS},
+    )
+
+
+def _cell_record(result: ModelSweepResult, q: int, p: int) -> dict[str, Any]:
+    reached = int(result.steps_to_reach[q, p])
+    return {"lr": float(result.lr[p]), "momentum": float(result.momentum[q]),
+            "final_train_loss": json_number(result.final_train_loss[q, p]),
+            "final_test_accuracy": json_number(result.final_test_accuracy[q, p]),
+            "steps_to_tolerance": reached if reached >= 0 else None}
+
+
+def summary_row(spec: ModelExperiment, result: ModelSweepResult, tf_spot_check: list[dict[str, Any]],
+                seconds: float | None) -> dict[str, Any]:
+    """The experiment's row of summary.json's ``sweeps``: grids as [momentum][lr] lists (null: diverged)."""
+    ok = ~result.diverged
+
+    def grid(values: Array) -> list[list[float | None]]:
+        return [[json_number(v) if fine else None for v, fine in zip(row, fine_row)] for row, fine_row in zip(values, ok)]
+
+    return {
+        "experiment": spec.name, "kind": "model", "method": result.method, "steps": result.steps,
+        "tolerance": result.tolerance, "lr": [float(v) for v in result.lr],
+        "momentum": [float(v) for v in result.momentum], "final_train_loss": grid(result.final_train_loss),
+        "final_test_accuracy": grid(result.final_test_accuracy),
+        "steps_to_tolerance": [[int(v) if v >= 0 else None for v in row] for row in result.steps_to_reach],
+        "diverged_fraction": float(result.diverged.mean()), "lowest_train_loss": json_number(result.lowest_train_loss),
+        "best": None if result.best is None else _cell_record(result, *result.best),
+        "configured": [{"optimizer": o.name, "lr": o.lr, "momentum": o.momentum, "cell": result.cell(o.lr, o.momentum)}
+                       for o in spec.optimizers if o.method == result.method],
+        "tf_spot_check": tf_spot_check, "compute_seconds": seconds,
+    }

@@ -1,0 +1,112 @@
+"""Model sweeps: each cell is a real training run, the best cell follows the experiment's rule."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from momentumlab import model_training
+from momentumlab.config import ConfigError
+from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.model_sweep import load_sweep, run_sweep, save_sweep, spot_check, spot_check_cells, summary_row, sweep_axes
+from momentumlab.models import initial_weights
+
+MOONS = {
+    "problem": "mlp",
+    "dataset": {"kind": "moons", "n_points": 80, "noise": 0.2},
+    "params": {"hidden": [6], "activation": "tanh"},
+    "batch_size": 12,
+    "steps": 60,
+    "backends": ["numpy"],
+    "sweep": {"lr_min": 0.01, "lr_max": 1.0, "lr_points": 5, "momentum_points": 4, "momentum_max": 0.9},
+    "optimizers": {"momentum": {"method": "momentum", "lr": 0.1, "momentum": 0.6}},
+}
+
+
+@pytest.fixture(scope="module")
+def swept():
+    spec = parse_model_experiment("moons", MOONS, root_seed=3)
+    data = spec.data()
+    return spec, data, run_sweep(spec, data)
+
+
+def test_defaults_follow_the_top_level_sweep_and_the_experiment():
+    from momentumlab.config import parse_config
+
+    entry = copy.deepcopy(MOONS)
+    del entry["sweep"]
+    config = parse_config({"experiments": {"moons": entry}, "sweep": {"enabled": False, "lr_points": 7}})
+    spec = config.model_experiments[0]
+    assert not spec.sweep.enabled and spec.sweep.lr_points == 7 and spec.sweep.momentum_points == 20
+    assert spec.sweep.steps == 60 and spec.sweep.method == "momentum"
+    assert spec.sweep.lr_min == pytest.approx(0.001) and spec.sweep.lr_max == pytest.approx(3.0)
+    assert parse_model_experiment("moons", entry).sweep.enabled
+
+
+@pytest.mark.parametrize("sweep, message", [
+    ({"lr_min": 1.0, "lr_max": 0.5}, r"experiments\.moons\.sweep\.lr_min: lr_min \(1\) must be below lr_max \(0\.5\)"),
+    ({"lr_max": 1e-4}, r"experiments\.moons\.sweep\.lr_max: lr_min"),
+    ({"method": "adam"}, r"experiments\.moons\.sweep\.method"),
+    ({"chunks": 2}, r"experiments\.moons\.sweep"),
+    ({"lr_points": 1}, r"experiments\.moons\.sweep\.lr_points"),
+])
+def test_a_bad_sweep_is_refused_naming_the_key(sweep, message):
+    entry = copy.deepcopy(MOONS)
+    entry["sweep"] = sweep
+    with pytest.raises(ConfigError, match=message):
+        parse_model_experiment("moons", entry)
+
+
+def test_every_cell_is_the_run_its_hyperparameters_give(swept):
+    spec, data, result = swept
+    lr, momentum = sweep_axes(spec)
+    assert result.final_train_loss.shape == (4, 5) and np.allclose(result.lr, lr) and np.allclose(result.momentum, momentum)
+    arch = spec.architecture(data)
+    orders = model_training.epoch_orders(spec.seed, len(data.y_train), spec.batch_size, spec.steps)
+    batches = model_training.batch_indices(orders, spec.batch_size, spec.steps)
+    for q, p in [(0, 0), (2, 3), (3, 4)]:
+        alone = model_training.train(arch, data.x_train, data.y_train, initial_weights(arch, spec.seed), "momentum",
+                                     [lr[p]], [momentum[q]], spec.steps, batches)
+        assert np.abs(alone.final_weights[0] - result.final_weights[q, p]).max() <= 1e-12
+
+
+def test_the_best_cell_is_the_first_to_come_within_tolerance_of_the_lowest_loss(swept):
+    spec, _, result = swept
+    reached = np.where((result.steps_to_reach >= 0) & ~result.diverged, result.steps_to_reach, np.iinfo(np.int64).max)
+    q, p = result.best
+    assert reached[q, p] == reached.min()
+    ties = (reached == reached.min()) & ~result.diverged
+    assert result.final_train_loss[q, p] == result.final_train_loss[ties].min()
+    assert result.lowest_train_loss <= result.final_train_loss.min() + 1e-15
+
+
+def test_saved_and_loaded_the_result_is_the_same(tmp_path, swept):
+    _, _, result = swept
+    save_sweep(tmp_path / "sweep.npz", result)
+    loaded = load_sweep(tmp_path / "sweep.npz")
+    assert loaded.best == result.best and loaded.method == result.method
+    assert np.array_equal(loaded.final_weights, result.final_weights)
+    assert np.array_equal(loaded.steps_to_reach, result.steps_to_reach)
+
+
+def test_summary_row_is_json_ready_and_names_the_configured_cell(swept):
+    import json
+
+    spec, _, result = swept
+    row = summary_row(spec, result, [], None)
+    json.dumps(row, allow_nan=False)
+    assert row["configured"] == [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.6, "cell": (2, 2)}]
+    assert len(row["final_train_loss"]) == 4 and len(row["final_train_loss"][0]) == 5
+
+
+def test_tensorflow_reruns_three_distinct_cells_and_agrees(swept):
+    spec, data, result = swept
+    cells = spot_check_cells(result)
+    assert len(cells) == len(set(cells)) == 3 and cells[0] == result.best
+    rows = spot_check(spec, data, result)
+    assert [(r["lr"], r["momentum"]) for r in rows] == [(result.lr[p], result.momentum[q]) for q, p in cells]
+    assert all(r["same_divergence"] for r in rows)
+    calm = [r for r, (q, p) in zip(rows, cells) if result.momentum[q] < 0.9]
+    assert calm and all(r["max_abs_diff"] <= 1e-10 for r in calm)
