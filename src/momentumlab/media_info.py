@@ -1,9 +1,11 @@
 """Facts about rendered media for people who put them into slides: size, length, frames.
 
-GIFs through Pillow: frame count, loop flag and each frame's delay, the final hold included
-(Pillow composites each frame to reach the next: about 0.15 s for a default 960×540 GIF of 120
-frames, a few ms for small ones). MP4s through the metadata ffmpeg reports to imageio-ffmpeg's
-reader before the first frame: size, frame rate, duration, codec.
+GIFs: size, frame count and loop flag from Pillow's headers (``n_frames`` skips from frame to
+frame without decoding), the total duration, the final hold included, from the header ffmpeg
+reports to imageio-ffmpeg's reader (it sums the frame delays without decoding). Pillow gives
+per-frame delays only by decoding each frame (``seek`` composites the previous one): about
+0.15 s for a default 960×540 GIF of 120 frames against 0.05 s for ffmpeg's header. MP4s: size,
+frame rate, duration and codec from the same ffmpeg header.
 """
 
 from __future__ import annotations
@@ -66,11 +68,8 @@ def gif_info(path: str | Path) -> MediaInfo:
         if image.format != "GIF":
             raise ValueError(f"not a GIF file: {path}")
         (width, height), frames, loop = image.size, image.n_frames, image.info.get("loop")
-        milliseconds = 0
-        for index in range(frames):
-            image.seek(index)
-            milliseconds += int(image.info.get("duration", 0))
-    return MediaInfo(path, "gif", width, height, frames, milliseconds / 1000.0, path.stat().st_size, loop == 0, "gif")
+    seconds = float(stream_metadata(path)["duration"])
+    return MediaInfo(path, "gif", width, height, frames, seconds, path.stat().st_size, loop == 0, "gif")
 
 
 def mp4_info(path: str | Path) -> MediaInfo:
