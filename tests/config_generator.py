@@ -8,7 +8,9 @@ example small enough to run in well under two seconds. ``compute_stages`` and ``
 library's stages on it the way the Snakemake rules do, without Snakemake
 (``compute_stages`` then ``present_stages``).
 Every method with its Keras hyperparameters (``tuned`` included), both momentum forms and every
-schedule kind are drawn; later kinds (models) extend ``random_experiment``.
+schedule kind are drawn. One config in three also has a model experiment (``random_model_experiment``):
+every data set and model, both activations, full batch and minibatches up to larger than the
+training set, L2 up to its bound, its own sweep.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ BACKENDS = ("numpy", "tensorflow")
 FORMATS = ("gif", "mp4")
 LEARNING_RATES = (1e-12, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 1e4)
 MOMENTA = (0.0, 0.3, 0.9, 0.99, 0.999999)
+DATASETS = ("moons", "circles", "blobs", "spirals", "iris", "wine", "breast_cancer", "digits")
+MODELS = ("logistic_regression", "mlp")
+ACTIVATIONS = ("tanh", "relu")
 MINIMA = {"rosenbrock": lambda p: [p.get("a", 1.0), p.get("a", 1.0) ** 2], "quadratic": lambda p: [0.0, 0.0],
           "beale": lambda p: [3.0, 0.5], "himmelblau": lambda p: [3.0, 2.0], "saddle": lambda p: [0.0, 0.0]}
 
@@ -140,11 +145,47 @@ def random_experiment(rng: random.Random, tensorflow: bool) -> dict[str, Any]:
     return experiment
 
 
+def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> dict[str, Any]:
+    """One model experiment entry on data set ``kind`` at a tiny size, edge values included (some
+    are refused: a batch larger than the training set, a split that leaves a class without test examples)."""
+    dataset: dict[str, Any] = {"kind": kind, "test_fraction": rng.choice([0.01, 0.25, 0.5, 0.99]),
+                               "standardize": rng.random() < 0.7}
+    if kind in ("moons", "circles", "blobs", "spirals"):
+        dataset.update(n_points=rng.choice([4, 7, 60]), noise=rng.choice([0.0, 0.2, 100.0]))
+        if kind in ("blobs", "spirals"):
+            dataset["classes"] = rng.choice([2, 3, 5])
+    model = rng.choice(MODELS)
+    params: dict[str, Any] = {"l2": rng.choice([0.0, 1e-3, 1e6])}
+    if model == "mlp":
+        params.update(hidden=rng.choice([[1], [3, 2], [8]]), activation=rng.choice(ACTIVATIONS))
+    optimizers = {}
+    for k in range(1 if tensorflow else rng.randint(1, 2)):
+        method = rng.choice(["sgd", "momentum", "nesterov"])
+        optimizer: dict[str, Any] = {"method": method, "lr": rng.choice([1e-12, 1e-3, 0.5, 1e4])}
+        if method != "sgd":
+            optimizer["momentum"] = rng.choice([0.0, 0.9, 0.999999])
+        optimizers[f"o{k}"] = optimizer
+    entry: dict[str, Any] = {"problem": model, "dataset": dataset, "params": params, "steps": rng.choice([1, 7, 30]),
+                             "backends": ["numpy", "tensorflow"] if tensorflow else ["numpy"], "optimizers": optimizers}
+    if rng.random() < 0.5:
+        entry["batch_size"] = rng.choice([1, 3, 10_000])
+    if rng.random() < 0.3:
+        entry["record_every"] = rng.choice([1, 5, 1000])
+    # TensorFlow's three spot checks would each compile a loop: no sweep beside a TensorFlow run
+    entry["sweep"] = {"enabled": not tensorflow and rng.random() < 0.6, "method": rng.choice(["sgd", "momentum", "nesterov"]),
+                      "lr_points": 2, "momentum_points": rng.choice([2, 3]), "steps": rng.choice([1, 5])}
+    return entry
+
+
 def random_config(seed: int) -> dict[str, Any]:
-    """A schema-valid config drawn from ``seed``: one tiny experiment."""
+    """A schema-valid config drawn from ``seed``: one tiny experiment, and one config in three a
+    tiny model experiment beside it."""
     rng = random.Random(seed)
     tensorflow = seed % 6 == 1  # TensorFlow's compile per run is the costliest stage: one example in six
     experiments = {"e0": random_experiment(rng, tensorflow)}  # several experiments: tests/test_workflow.py
+    if seed % 3 == 2:
+        # the data sets in turn, so every one is drawn within 24 seeds
+        experiments["m0"] = random_model_experiment(rng, seed % 12 == 5, DATASETS[seed // 3 % len(DATASETS)])
     formats = rng.choice([["gif"], ["mp4"], ["gif", "mp4"]])
     return {
         "title": rng.choice(["Property run", "<script>alert(1)</script>"]),
@@ -199,22 +240,61 @@ def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tup
             budget = step_budget(experiment.steps)
             sections.append({"theory": theory_rows(experiment.name, check_rates(problem, experiment.start, budget))})
         to_render.append((experiment, problem, runs, files, sweep))
-    return {"title": config.title, **merge_sections(sections)}, to_render
+    for spec in config.model_experiments:
+        sections.append(_model_stages(spec, root, to_render))
+    summary = {"title": config.title, "runs": [], "agreement": [], **merge_sections(sections)}
+    return summary, to_render
+
+
+def _model_stages(spec: Any, root: Path, to_render: list[tuple]) -> dict[str, list[Any]]:
+    """A model experiment's data set, training (both backends), loss plane and sweep, as
+    ``make_dataset``, ``train_model`` and ``sweep_model`` run them; its summary rows."""
+    from momentumlab.classification import load_classification, save_classification
+    from momentumlab.files import read_npz
+    from momentumlab.layout import dataset, model_runs
+    from momentumlab.model_run import run_model_experiment, save_result, summary_records
+    from momentumlab.model_sweep import run_sweep, spot_check, summary_row
+
+    path = root / dataset(spec.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_classification(path, spec.data())
+    data = load_classification(path)
+    result = run_model_experiment(spec, data=data)
+    save_result(root / model_runs(spec.name), result)
+    rows, agreement = summary_records(result)
+    section: dict[str, list[Any]] = {"runs": rows, "agreement": agreement}
+    sweep = None
+    if spec.sweep.enabled:
+        sweep = run_sweep(spec, data)
+        checks = spot_check(spec, data, sweep) if "tensorflow" in spec.backends else []
+        section["sweeps"] = [summary_row(spec, sweep, checks, None)]
+    arrays = {key: value for key, value in read_npz(path).items() if key in ("x_train", "y_train", "x_test", "y_test")}
+    to_render.append((spec, read_npz(root / model_runs(spec.name)), arrays, sweep))
+    return section
 
 
 def present_stages(config: Config, root: Path, template_dir: Path, summary: dict[str, Any], to_render: list[tuple]) -> None:
     """Every animation, poster and heatmap, the deck and reports/index.html, as the rules make them."""
-    from momentumlab.experiment_media import render_experiment_media
+    from momentumlab import layout
+    from momentumlab.experiment_media import render_experiment_media, render_model_media, render_model_sweep_media
     from momentumlab.files import read_json
     from momentumlab.layout import experiment_media
     from momentumlab.report import labelled_runs, render_report, report_context, scrubber_data
     from momentumlab.slides import DeckInputs, build_deck
 
-    media, trajectories = {}, {}
-    for experiment, problem, runs, files, sweep in to_render:
+    media, trajectories, model_media = {}, {}, {}
+    for experiment, problem, runs, files, sweep in (item for item in to_render if len(item) == 5):
         media[experiment.name] = experiment_media(experiment, config.animation.formats, root)
         trajectories[experiment.name] = files.trajectories
         render_experiment_media(experiment, problem, runs, config.animation, media[experiment.name], sweep)
+    for spec, arrays, data, sweep in (item for item in to_render if len(item) == 4):
+        files = layout.model_media(spec, config.animation.formats, root)
+        render_model_media(spec, arrays, data, config.animation, files)
+        heatmap = None
+        if sweep is not None:
+            heatmap = str(root / layout.sweep_heatmap(spec.name))
+            render_model_sweep_media(spec, sweep, heatmap)
+        model_media[spec.name] = {**dataclasses.asdict(files), "sweep": heatmap}
     out_dir = root / "reports"
     race = "gif" if "gif" in config.animation.formats else "mp4"
     deck = None
@@ -223,13 +303,18 @@ def present_stages(config: Config, root: Path, template_dir: Path, summary: dict
         build_deck(DeckInputs(title=config.slides.title, author=config.slides.author, config_title=config.title,
                               summary=summary,
                               compare_media={name: Path(files.compare[race]) for name, files in media.items()},
-                              posters={name: Path(files.compare["png"]) for name, files in media.items()},
-                              experiment_labels={e.name: e.label for e in config.experiments},
-                              date=datetime.date(2026, 1, 1)), deck)
+                              posters={**{name: Path(files.compare["png"]) for name, files in media.items()},
+                                       **{name: Path(files["compare"]["png"]) for name, files in model_media.items()}},
+                              experiment_labels={**{e.name: e.label for e in config.experiments},
+                                                 **{e.name: e.label for e in config.model_experiments}},
+                              date=datetime.date(2026, 1, 1),
+                              model_races={name: Path(files["compare"][race]) for name, files in model_media.items()}),
+                   deck)
     scrubbers = {e.name: scrubber_data(labelled_runs(e, trajectories[e.name]), e.steps,
                                        read_json(media[e.name].extent)) for e in config.experiments}
     shown = {name: dataclasses.asdict(files) for name, files in media.items()}
-    context = report_context(summary, config.data, shown, out_dir, scrubbers, str(deck) if deck else None)
+    context = report_context(summary, config.data, shown, out_dir, scrubbers, str(deck) if deck else None,
+                             model_media)
     (out_dir / "index.html").write_text(render_report(template_dir, context), encoding="utf-8")
 
 
