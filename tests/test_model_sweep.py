@@ -110,3 +110,14 @@ def test_tensorflow_reruns_three_distinct_cells_and_agrees(swept):
     assert all(r["same_divergence"] for r in rows)
     calm = [r for r, (q, p) in zip(rows, cells) if result.momentum[q] < 0.9]
     assert calm and all(r["max_abs_diff"] <= 1e-10 for r in calm)
+
+
+def test_a_sweep_over_the_job_budget_is_refused_naming_its_key():
+    from momentumlab.config import parse_config
+
+    entry = copy.deepcopy(MOONS)
+    entry["sweep"] = {"lr_points": 4096, "momentum_points": 4096, "steps": 100000}
+    with pytest.raises(ConfigError, match=r"experiments\.moons\.sweep\.(lr_points|steps): sweep_model \(moons\) would take"):
+        parse_config({"experiments": {"moons": entry}})
+    entry["sweep"] = {"lr_points": 3, "momentum_points": 2, "steps": 10}
+    assert parse_config({"experiments": {"moons": entry}}).model_experiments[0].sweep.lr_points == 3

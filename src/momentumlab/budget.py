@@ -84,16 +84,22 @@ def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterat
 def estimate_jobs(config: "Config") -> list[JobEstimate]:
     """Every job's estimate, experiment by experiment (model experiments last)."""
     jobs = [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
-    return jobs + [job for spec in config.model_experiments for job in _model_jobs(spec)]
+    return jobs + [job for spec in config.model_experiments for job in _model_jobs(spec, config.animation)]
 
 
-def _model_jobs(spec: Any) -> Iterator[JobEstimate]:
-    from momentumlab.model_experiment import model_job_estimate, model_sweep_estimate
+def _model_jobs(spec: Any, animation: "Animation") -> Iterator[JobEstimate]:
+    from momentumlab.model_experiment import model_job_estimate, model_render_seconds, model_sweep_estimate
 
     memory, seconds, key = model_job_estimate(spec)
     yield JobEstimate(f"train_model ({spec.name})", key, memory, seconds,
                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
                       memory_key=f"experiments.{spec.name}.steps")
+    animations = len(spec.optimizers) + 1  # each optimizer on the reference backend, and the race
+    frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
+    yield JobEstimate(f"render_model_{spec.name}", "animation.frames",
+                      PYTHON_BASE_BYTES + animation.width * animation.height * RENDER_BYTES_PER_PIXEL,
+                      animations * animation.frames * frame_seconds + model_render_seconds(spec),
+                      "fewer frames, a smaller size, fewer optimizers or a larger record_every")
     if spec.sweep.enabled:
         memory, seconds, key = model_sweep_estimate(spec)
         yield JobEstimate(f"sweep_model ({spec.name})", key, memory, seconds,

@@ -207,3 +207,16 @@ def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     memory = BASE_BYTES + min(cells * 21 * arch.n_weights * 8, 64 << 20) + 3 * cells * arch.n_weights * 8
     key = "sweep.steps" if cells * step_flops < 1e8 else "sweep.lr_points"
     return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_render_seconds(spec: ModelExperiment) -> float:
+    """The model evaluations of the experiment's render job: each run's predictions at every record
+    over the decision-region grid (two input features) or the test set (per-class accuracy)."""
+    from momentumlab.model_frames import REGION_RESOLUTION
+
+    data = spec.data()
+    arch = spec.architecture(data)
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    points = REGION_RESOLUTION**2 if data.n_features == 2 else len(data.y_test)
+    records = spec.steps // spec.record_every + 2
+    return len(spec.optimizers) * records * points * 2.0 * dense / MODEL_FLOPS_PER_S
