@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from momentumlab import model_training
+from momentumlab import model_training, sweep
 from momentumlab.classification import ClassificationData
 from momentumlab.files import read_npz, write_npz
 from momentumlab.model_experiment import ModelExperiment
@@ -64,9 +64,10 @@ class ModelSweepResult:
 
 def sweep_axes(spec: ModelExperiment) -> tuple[Array, Array]:
     """(lr (P,), momentum (Q,)) of the experiment's sweep; sgd has the single momentum 0."""
-    sweep = spec.sweep
-    lr = np.geomspace(sweep.lr_min, sweep.lr_max, sweep.lr_points)
-    momentum = np.zeros(1) if sweep.method == "sgd" else np.linspace(0.0, sweep.momentum_max, sweep.momentum_points)
+    settings = spec.sweep
+    lr = np.geomspace(settings.lr_min, settings.lr_max, settings.lr_points)
+    momentum = (np.zeros(1) if settings.method == "sgd"
+                else np.linspace(0.0, settings.momentum_max, settings.momentum_points))
     return lr, momentum
 
 
@@ -119,17 +120,8 @@ def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResu
 
 
 def spot_check_cells(result: ModelSweepResult, count: int = 3) -> list[tuple[int, int]]:
-    """Cells to re-run on TensorFlow: the best, the latest divergence (or the largest rate and
-    momentum when none diverged), the grid's centre; distinct, at most ``count``."""
-    q_size, p_size = result.diverged_at.shape
-    cells = [] if result.best is None else [result.best]
-    if result.diverged.any():
-        latest = np.where(result.diverged, result.diverged_at, -1)
-        cells.append(tuple(int(i) for i in np.unravel_index(int(np.argmax(latest)), latest.shape)))
-    else:
-        cells.append((q_size - 1, p_size - 1))
-    cells.append((q_size // 2, p_size // 2))
-    return list(dict.fromkeys(cells))[:count]
+    """Cells to re-run on TensorFlow, chosen as for a 2-D sweep (``sweep.spot_check_cells``)."""
+    return sweep.spot_check_cells(result.best, result.diverged, result.diverged_at, count)
 
 
 def spot_check(spec: ModelExperiment, data: ClassificationData, result: ModelSweepResult,

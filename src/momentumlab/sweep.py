@@ -288,24 +288,23 @@ def marked_optimizers(experiment: Experiment) -> list[OptimizerSpec]:
 
 
 def spot_check_points(result: SweepResult, count: int = 3) -> list[tuple[int, int]]:
-    """Grid cells to re-run on TensorFlow: the best, the latest divergence (or the largest
-    stable learning rate), and the centre of the grid; distinct, at most ``count``."""
-    q_size, p_size = result.diverged.shape
-    points: list[tuple[int, int]] = []
-    best = result.best()
-    if best is not None:
-        points.append(best)
-    if result.diverged.any():
-        latest = np.where(result.diverged, result.diverged_at, -1)
+    """Grid cells to re-run on TensorFlow (``spot_check_cells`` of the result)."""
+    return spot_check_cells(result.best(), result.diverged, result.diverged_at, count)
+
+
+def spot_check_cells(best: tuple[int, int] | None, diverged: Array, diverged_at: Array,
+                     count: int = 3) -> list[tuple[int, int]]:
+    """Grid cells [momentum][lr] to re-run on TensorFlow: the best, the latest divergence (or the
+    largest rate and momentum when none diverged), and the centre of the grid; distinct, at most ``count``."""
+    q_size, p_size = diverged.shape
+    points = [] if best is None else [tuple(best)]
+    if diverged.any():
+        latest = np.where(diverged, diverged_at, -1)
         points.append(tuple(int(i) for i in np.unravel_index(int(np.argmax(latest)), latest.shape)))
     else:
         points.append((q_size - 1, p_size - 1))
     points.append((q_size // 2, p_size // 2))
-    unique: list[tuple[int, int]] = []
-    for point in points:
-        if point not in unique:
-            unique.append(point)
-    return unique[:count]
+    return list(dict.fromkeys(points))[:count]
 
 
 def spot_check(
