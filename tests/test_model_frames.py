@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from momentumlab.model_frames import class_accuracy, input_window, predicted_classes, record_at, region_points
+from momentumlab.model_frames import class_accuracy, input_window, predicted_classes, region_points
+from momentumlab.sampling import record_at
 from momentumlab.models import initial_weights, make_architecture, predict
 
 

@@ -22,11 +22,6 @@ Array = np.ndarray
 REGION_RESOLUTION = 120  # grid points per side of the decision-region image
 
 
-def record_at(steps_recorded: Array, step: int) -> int:
-    """The index of the last record at or before ``step`` (the first record before the start)."""
-    return max(int(np.searchsorted(steps_recorded, step, side="right")) - 1, 0)
-
-
 def input_window(x: Array, pad: float = 0.08) -> tuple[float, float, float, float]:
     """(x_min, x_max, y_min, y_max) around two-feature inputs ``x``, padded by ``pad`` of the span."""
     (x0, y0), (x1, y1) = x.min(axis=0), x.max(axis=0)

@@ -30,3 +30,8 @@ def frames_for_steps(steps: int, frames: int, linear_share: float = 0.5) -> np.n
     index = np.arange(count)
     chosen = np.maximum.accumulate(chosen - index) + index
     return np.minimum(chosen, steps - (count - 1 - index))
+
+
+def record_at(steps_recorded: np.ndarray, step: int) -> int:
+    """The index of the last record at or before ``step`` (the first record before the start)."""
+    return max(int(np.searchsorted(steps_recorded, step, side="right")) - 1, 0)

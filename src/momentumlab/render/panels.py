@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter, ScalarFormatter
 from mpl_toolkits.mplot3d import proj3d
 
 from momentumlab.landscape import Landscape
-from momentumlab.model_frames import record_at
+from momentumlab.sampling import record_at
 from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RUN_COLORS, RunStyle
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GrowingCurve, Look, Trace, display_points
