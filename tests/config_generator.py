@@ -4,7 +4,7 @@
 every problem, method, backend and format, with edge values at the schema's bounds
 (κ = 1, steps = 1, frames = 2, a start on a minimum, n_points at the maximum with few
 steps, momentum near 1, the smallest and largest learning rates) — while keeping each
-example small enough to run in well under two seconds. ``compute_stages`` and ``present_stages`` run the
+example under two CPU seconds on a quiet machine. ``compute_stages`` and ``present_stages`` run the
 library's stages on it the way the Snakemake rules do, without Snakemake
 (``compute_stages`` then ``present_stages``).
 Every method with its Keras hyperparameters (``tuned`` included), both momentum forms and every

@@ -4,8 +4,8 @@ Seeded random configs (tests/config_generator.py) cover every problem, method,
 backend and format with edge values at the schema's bounds. Each one is either
 refused in one line naming a key, or runs through every stage in this process with
 no exception, no unflagged NaN in the report's numbers, a tracemalloc peak of at most
-256 MB and at most 2 s of CPU time, 3 s more per model experiment (this process and its
-ffmpeg children, so a busy machine does not fail it) for all stages. The memory is measured on a second, traced
+256 MB and at most 5 s of CPU time, 4 s more per model experiment (this process and its ffmpeg
+children) for all stages; ``SECONDS`` says why 5. The memory is measured on a second, traced
 run of the stages whose memory grows with the config (data sets, runs, sweeps, spot checks,
 theory, summary): tracing slows them up to threefold, so that run is not timed; drawing
 the fixed-size pictures is not traced (the landscape's memory has its own test in
@@ -34,10 +34,18 @@ FIRST = int(os.environ.get("ML_PROPERTY_FIRST", "0"))
 COUNT = int(os.environ.get("ML_PROPERTY_EXAMPLES", "60"))
 SEEDS = list(range(FIRST, FIRST + COUNT))
 PEAK_BYTES = 256e6
-SECONDS = 2.0
+# CPU time still grows when other work shares the 2 cores (caches and memory bandwidth are shared):
+# the costliest example, seed 13 (the theory check's 100 000-step run), takes 1.7-1.8 s quiet and
+# up to 2.9 s beside three CPU-bound processes, so a 2 s bound failed under load. The bound is for
+# a schema edge value turned into work that grows with it (seed 14's landscape computed over its
+# million points rather than from their five moments: 232 s), with room for load. A stage merely
+# 1.5-2.5 times slower (seed 13's record copied at every step: 3.9 s) cannot be told from load,
+# which alone made some examples 2 times costlier; benchmarks/optimizers.py times that kind.
+SECONDS = 5.0
 # A model experiment adds a race and run animations on its loss plane, decision regions, a still
-# figure and a sweep heatmap: 1.6–3.2 CPU s measured on the examples of the first 60 seeds.
-MODEL_SECONDS = 3.0
+# figure and a sweep heatmap: 1.6–3.2 CPU s measured quiet on the examples of the first 60 seeds,
+# so under load (up to ~1.6× as above) 4 s more.
+MODEL_SECONDS = 4.0
 
 
 def cpu_seconds() -> float:
