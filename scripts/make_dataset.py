@@ -10,7 +10,7 @@ with logging_to(snakemake.log[0]):
     entry = snakemake.params.experiment
     if entry["problem"] in MODELS:
         from momentumlab.classification import save_classification
-        from momentumlab.model_experiment import parse_model_experiment
+        from momentumlab.config import parse_model_experiment
 
         spec = parse_model_experiment(snakemake.wildcards.experiment, entry)
         save_classification(snakemake.output.dataset, spec.data())

@@ -4,7 +4,7 @@ from momentumlab.config import Animation
 from momentumlab.experiment_media import render_model_media
 from momentumlab.files import read_npz
 from momentumlab.layout import ModelMedia, nested
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

@@ -5,7 +5,7 @@ import time
 from momentumlab.classification import load_classification
 from momentumlab.experiment_media import render_model_sweep_media
 from momentumlab.files import write_json
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.model_sweep import run_sweep, save_sweep, spot_check, summary_row
 from momentumlab.workflow import logging_to
 

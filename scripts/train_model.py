@@ -2,7 +2,7 @@
 
 from momentumlab.classification import load_classification
 from momentumlab.files import write_json
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.model_run import run_model_experiment, run_seconds, save_result, summary_records
 from momentumlab.workflow import logging_to
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from momentumlab.config import ConfigError
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.model_run import run_model_experiment, save_result, summary_records
 
 MOONS = {

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from momentumlab.config import ConfigError
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.model_run import run_model_experiment, summary_records
 
 from config_generator import DATASETS, random_model_experiment

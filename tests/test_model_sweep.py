@@ -9,7 +9,7 @@ import pytest
 
 from momentumlab import model_training
 from momentumlab.config import ConfigError
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.model_sweep import load_sweep, run_sweep, save_sweep, spot_check, spot_check_cells, summary_row, sweep_axes
 from momentumlab.models import initial_weights
 

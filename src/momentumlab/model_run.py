@@ -18,7 +18,7 @@ import numpy as np
 from momentumlab import loss_plane, model_training
 from momentumlab.classification import ClassificationData
 from momentumlab.files import write_npz
-from momentumlab.model_experiment import ModelExperiment
+from momentumlab.config import ModelExperiment
 from momentumlab.models import Architecture, evaluate, initial_weights
 from momentumlab.records import best_index, json_number, rank_order, reference_backend
 

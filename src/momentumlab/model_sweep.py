@@ -21,7 +21,7 @@ import numpy as np
 from momentumlab import model_training, sweep
 from momentumlab.classification import ClassificationData
 from momentumlab.files import read_npz, write_npz
-from momentumlab.model_experiment import ModelExperiment
+from momentumlab.config import ModelExperiment
 from momentumlab.models import evaluate, initial_weights
 from momentumlab.records import best_index, json_number
 

@@ -12,17 +12,17 @@ seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Iterator
 
-if TYPE_CHECKING:  # config imports this module; the types are only for annotations
-    from momentumlab.config import Animation, Config, Experiment
+from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
+from momentumlab.model_frames import REGION_RESOLUTION
 
 # Measured per-unit costs (seconds and bytes), rounded up.
 NUMPY_STEP_S = 12e-6  # one step of one single run, recorded
 NUMPY_POINT_STEP_S = 3e-9  # recorded loss of a regression step, per data point
 TF_STEP_S = 25e-6  # one compiled Keras step
 TF_POINT_STEP_S = 8e-9  # per data point per TensorFlow step (loss and gradient over the data)
-TF_START_S = 10.0  # importing TensorFlow and tracing the loop
+TF_START_S = 10.0  # importing TensorFlow and tracing the loop (one loop per run for models)
 TF_BASE_BYTES = 1.0e9  # TensorFlow's resident size before any run
 TF_BYTES_PER_STEP = 300  # the loop's TensorArray keeps one small tensor per step
 SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run in the batched loop (a million-run grid: memory-bound)
@@ -46,7 +46,7 @@ class JobEstimate:
     memory_key: str = ""
 
 
-def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterator[JobEstimate]:
+def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[JobEstimate]:
     name, steps = experiment.name, experiment.steps
     points = int(experiment.params.get("n_points", 50)) if experiment.problem == "linear_regression" else 0
     runs = len(experiment.optimizers)
@@ -81,15 +81,13 @@ def _experiment_jobs(experiment: "Experiment", animation: "Animation") -> Iterat
                           spot_seconds, "fewer sweep steps")
 
 
-def estimate_jobs(config: "Config") -> list[JobEstimate]:
+def estimate_jobs(config: Config) -> list[JobEstimate]:
     """Every job's estimate, experiment by experiment (model experiments last)."""
     jobs = [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
     return jobs + [job for spec in config.model_experiments for job in _model_jobs(spec, config.animation)]
 
 
-def _model_jobs(spec: Any, animation: "Animation") -> Iterator[JobEstimate]:
-    from momentumlab.model_experiment import model_job_estimate, model_render_seconds, model_sweep_estimate
-
+def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEstimate]:
     memory, seconds, key = model_job_estimate(spec)
     yield JobEstimate(f"train_model ({spec.name})", key, memory, seconds,
                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
@@ -106,6 +104,65 @@ def _model_jobs(spec: Any, animation: "Animation") -> Iterator[JobEstimate]:
                           "fewer sweep points or sweep steps, or sweep: {enabled: false}")
 
 
+# Model jobs' per-unit costs, generous next to what benchmarks/landscape.py and the model tests measured.
+MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step (measured 5-10e9)
+MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
+TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
+TF_MODEL_FLOPS_PER_S = 1e9
+BASE_BYTES = 1.3e9  # a job's interpreter with numpy, scikit-learn and TensorFlow
+
+
+def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``train_model`` job."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    n_train, n_all = len(data.y_train), len(data.y_train) + len(data.y_test)
+    batch = spec.batch_size or n_train
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    runs = len(spec.optimizers)
+    records = spec.steps // spec.record_every + 2
+    seconds = 0.0
+    if "numpy" in spec.backends:
+        seconds += spec.steps * (runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    if "tensorflow" in spec.backends:
+        seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    evaluations = runs * len(spec.backends) * records + 51 * 51
+    seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
+    stored = runs * len(spec.backends) * records * arch.n_weights * 8 * 3  # weights, plane coordinates, copies
+    memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
+    key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
+    return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``sweep_model`` job
+    (the batched sweep and its three TensorFlow spot checks)."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    sweep = spec.sweep
+    cells = sweep.lr_points * (1 if sweep.method == "sgd" else sweep.momentum_points)
+    batch = spec.batch_size or len(data.y_train)
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    seconds = sweep.steps * (cells * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    seconds += TF_START_S + 3 * sweep.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    memory = BASE_BYTES + min(cells * 21 * arch.n_weights * 8, 64 << 20) + 3 * cells * arch.n_weights * 8
+    key = "sweep.steps" if cells * step_flops < 1e8 else "sweep.lr_points"
+    return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_render_seconds(spec: ModelExperiment) -> float:
+    """The model evaluations of the experiment's render job: each run's predictions at every record
+    over the decision-region grid (two input features) or the test set (per-class accuracy)."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    points = REGION_RESOLUTION**2 if data.n_features == 2 else len(data.y_test)
+    records = spec.steps // spec.record_every + 2
+    return len(spec.optimizers) * records * points * 2.0 * dense / MODEL_FLOPS_PER_S
+
+
 def _size(memory_bytes: float) -> str:
     return f"{memory_bytes / 1e9:.1f} GB" if memory_bytes >= 1e9 else f"{memory_bytes / 1e6:.0f} MB"
 
@@ -116,7 +173,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
-def budget_violation(config: "Config") -> str | None:
+def budget_violation(config: Config) -> str | None:
     """The one-line refusal of the first job over budget, or None when every job fits."""
     limit_bytes = config.budget.max_job_memory_mb * 1e6
     limit_seconds = config.budget.max_job_minutes * 60.0

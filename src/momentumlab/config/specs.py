@@ -1,0 +1,214 @@
+"""The typed configuration: frozen dataclasses built from a validated config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from momentumlab.classification import ClassificationData, make_classification
+from momentumlab.models import Architecture, make_architecture
+from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
+from momentumlab.schedules import CONSTANT, Schedule
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """One named optimizer of an experiment.
+
+    ``momentum`` is the method's momentum-axis value (μ, or β₁ for the Adam family; 0 where the
+    method has none); ``options`` its other hyperparameters with Keras' defaults filled in.
+    ``lr`` or ``momentum`` is None while it is ``tuned`` (see :mod:`momentumlab.tuning`).
+    """
+
+    name: str
+    label: str
+    method: str
+    lr: float | None
+    momentum: float | None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    schedule: Schedule = CONSTANT
+    tuned: tuple[str, ...] = ()
+    chosen: str = ""  # how tuned values were chosen, once resolved
+
+    @classmethod
+    def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "OptimizerSpec":
+        """Build from a validated optimizer entry."""
+        method = entry["method"]
+        key = MOMENTUM_KEY[method]
+        defaults = DEFAULTS[method]
+        options = {k: entry.get(k, v) for k, v in defaults.items() if k != key}
+        axis = entry.get(key, defaults[key]) if key else 0.0
+        tuned = tuple(k for k in ("lr", key) if k and entry.get(k) == "tuned")
+        return cls(
+            name=name, label=entry.get("label", name), method=method,
+            lr=None if "lr" in tuned else float(entry["lr"]),
+            momentum=None if key in tuned else float(axis),
+            options=options, schedule=Schedule.from_mapping(entry.get("schedule")), tuned=tuned,
+        )
+
+    @property
+    def momentum_key(self) -> str | None:
+        """The name of the hyperparameter ``momentum`` holds (momentum, beta_1 or None)."""
+        return MOMENTUM_KEY[self.method]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A learning-rate (log-spaced) × momentum (linear) grid."""
+
+    enabled: bool
+    method: str
+    lr_min: float
+    lr_max: float
+    lr_points: int
+    momentum_points: int
+    momentum_max: float
+    steps: int
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A problem, a start and the optimizers and backends that race on it."""
+
+    name: str
+    label: str
+    problem: str
+    params: Mapping[str, float]
+    start: tuple[float, float]
+    steps: int
+    tolerance: float
+    seed: int
+    backends: tuple[str, ...]
+    optimizers: tuple[OptimizerSpec, ...]
+    sweep: SweepSpec
+    caption: str = ""
+
+    @classmethod
+    def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "Experiment":
+        """Build from a validated, normalized config entry."""
+        sweep = entry["sweep"]
+        return cls(
+            name=name,
+            label=entry["label"],
+            problem=entry["problem"],
+            params=dict(entry["params"]),
+            start=(float(entry["start"][0]), float(entry["start"][1])),
+            steps=int(entry["steps"]),
+            tolerance=float(entry.get("tolerance", 0.0)),  # absent where there is no minimum
+            seed=int(entry.get("seed", 0)),  # absent where no random data is drawn
+            backends=tuple(entry["backends"]),
+            optimizers=tuple(OptimizerSpec.from_mapping(key, o) for key, o in entry["optimizers"].items()),
+            sweep=SweepSpec(**{k: sweep[k] for k in SweepSpec.__dataclass_fields__}),
+            caption=entry.get("caption", ""),
+        )
+
+    def optimizer(self, name: str) -> OptimizerSpec:
+        """The optimizer called ``name``."""
+        for spec in self.optimizers:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"experiment {self.name!r} has no optimizer {name!r}")
+
+    @property
+    def runs(self) -> list[tuple[str, str]]:
+        """Every (optimizer, backend) pair, in config order."""
+        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+
+
+@dataclass(frozen=True)
+class ModelExperiment:
+    """A data set, a classifier and the optimizers and backends that train it from one start."""
+
+    name: str
+    label: str
+    model: str
+    dataset: str
+    dataset_params: Mapping[str, Any]
+    test_fraction: float
+    standardize: bool
+    hidden: tuple[int, ...]
+    activation: str
+    l2: float
+    batch_size: int | None
+    steps: int
+    record_every: int
+    tolerance: float
+    seed: int
+    backends: tuple[str, ...]
+    optimizers: tuple[OptimizerSpec, ...]
+    sweep: SweepSpec = SweepSpec(enabled=False, method="momentum", lr_min=1e-3, lr_max=1.0, lr_points=2,
+                                 momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
+
+    def data(self) -> ClassificationData:
+        """The seeded, split data set."""
+        return make_classification(self.dataset, self.seed, self.dataset_params, self.test_fraction, self.standardize)
+
+    def architecture(self, data: ClassificationData) -> Architecture:
+        return make_architecture(self.model, data.n_features, data.n_classes, self.hidden, self.activation, self.l2)
+
+    def optimizer(self, name: str) -> OptimizerSpec:
+        """The optimizer called ``name``."""
+        return next(spec for spec in self.optimizers if spec.name == name)
+
+    @property
+    def runs(self) -> list[tuple[str, str]]:
+        """Every (optimizer, backend) pair, in config order."""
+        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+
+
+@dataclass(frozen=True)
+class Animation:
+    """Size, speed and formats of every rendered animation."""
+
+    width: int
+    height: int
+    fps: int
+    frames: int
+    hold_seconds: float
+    formats: tuple[str, ...]
+
+    @classmethod
+    def from_mapping(cls, entry: Mapping[str, Any]) -> "Animation":
+        """Build from the validated ``animation`` block."""
+        return cls(**{**entry, "formats": tuple(entry["formats"])})
+
+
+@dataclass(frozen=True)
+class Slides:
+    """The slide deck's switch and title page."""
+
+    enabled: bool
+    title: str
+    author: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The most one job may cost (estimated up front by ``momentumlab.config.budget``)."""
+
+    max_job_memory_mb: float
+    max_job_minutes: float
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration."""
+
+    title: str
+    seed: int
+    report_single_file: bool
+    experiments: tuple[Experiment, ...]
+    animation: Animation
+    slides: Slides
+    budget: Budget
+    data: Mapping[str, Any]
+    model_experiments: tuple[ModelExperiment, ...] = ()  # kept apart from the 2-D pipeline
+
+    def experiment(self, name: str) -> Experiment:
+        """The experiment called ``name``."""
+        for experiment in self.experiments:
+            if experiment.name == name:
+                return experiment
+        raise KeyError(f"no experiment {name!r}")
+

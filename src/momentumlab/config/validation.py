@@ -1,0 +1,165 @@
+"""Validation of a raw config: the schema, then what the schema cannot see, then derived defaults."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+import copy
+
+from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema
+from momentumlab.models import MODELS as MODEL_PROBLEMS
+from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
+from momentumlab.problems import PROBLEM_TYPES
+
+
+def validate(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``raw`` checked against the schema, defaults filled in."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError("config error: the configuration must be a mapping of keys to values")
+    non_finite = first_non_finite(raw)
+    if non_finite:
+        path, value = non_finite
+        raise ConfigError(f"config error at {joined(path)}: {value} is not a finite number")
+    instance = copy.deepcopy(dict(raw))
+    _refuse_misplaced_keys(instance)
+    errors = sorted(Validator(schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
+    if errors:
+        raise ConfigError(error_message(errors[0]))
+    _check_problem_keys(instance)
+    _check_optimizers(instance)
+    return canonical(normalize(instance))
+
+
+def _refuse_misplaced_keys(config: Mapping[str, Any]) -> None:
+    """Name the key when an entry's problem is unknown or a model experiment has a start (drawn
+    from its seed), rather than the schema's "unexpected key" of the branch it fell into."""
+    experiments = config.get("experiments")
+    for name, experiment in (experiments.items() if isinstance(experiments, Mapping) else ()):
+        if not isinstance(experiment, Mapping):
+            continue
+        problem = experiment.get("problem")
+        if isinstance(problem, str) and problem not in PROBLEM_TYPES and problem not in MODEL_PROBLEMS:
+            known = [*PROBLEM_TYPES, *MODEL_PROBLEMS]
+            raise ConfigError(f"config error at experiments.{name}.problem: unknown problem {problem!r}; known: {known}")
+        if problem in MODEL_PROBLEMS and "start" in experiment:
+            raise ConfigError(f"config error at experiments.{name}.start: a model experiment starts from weights "
+                              "drawn from its seed; remove start")
+
+
+def _check_problem_keys(config: Mapping[str, Any]) -> None:
+    """Refuse settings that a problem would ignore: another problem's params, a seed without data."""
+    table = schema()["$defs"]["problem_parameters"]
+    for name, experiment in config["experiments"].items():
+        problem = experiment["problem"]
+        if problem in MODEL_PROBLEMS:  # checked by model_experiment.parse_model_experiment
+            continue
+        allowed = table[problem]
+        for key in experiment.get("params", {}):
+            if key not in allowed:
+                takes = f"it takes {', '.join(allowed)}" if allowed else "it takes none"
+                raise ConfigError(
+                    f"config error at experiments.{name}.params.{key}: not a parameter of {problem} ({takes})"
+                )
+        if "seed" in experiment and not PROBLEM_TYPES[problem].has_data:
+            raise ConfigError(f"config error at experiments.{name}.seed: {problem} draws no random data, so a seed does nothing")
+        if "tolerance" in experiment and not PROBLEM_TYPES[problem].has_minimum:
+            raise ConfigError(f"config error at experiments.{name}.tolerance: {problem} has no minimum to reach")
+
+
+_SCHEDULE_KEYS = {
+    "constant": (), "piecewise": ("boundaries", "values"), "exponential": ("decay_steps", "decay_rate"),
+    "cosine": ("decay_steps", "alpha", "warmup_steps"),
+}
+
+
+def _check_optimizers(config: Mapping[str, Any]) -> None:
+    """Refuse hyperparameters a method ignores and schedules that cannot be followed."""
+    for name, experiment in config["experiments"].items():
+        for optimizer_name, optimizer in experiment["optimizers"].items():
+            where = f"config error at experiments.{name}.optimizers.{optimizer_name}"
+            method = optimizer["method"]
+            takes = set(DEFAULTS[method]) | {"method", "lr", "label", "schedule"}
+            for key in optimizer:
+                if key == "momentum_form" and key not in takes:
+                    raise ConfigError(f"{where}.{key}: applies to methods momentum and nesterov only, not {method}")
+                if key not in takes:
+                    known = ", ".join(sorted(DEFAULTS[method])) or "no hyperparameter but lr"
+                    raise ConfigError(f"{where}.{key}: not a hyperparameter of {method} (it takes {known})")
+                if optimizer[key] == "tuned" and key != "lr" and key != MOMENTUM_KEY[method]:
+                    raise ConfigError(f"{where}.{key}: only lr and {method}'s momentum can be tuned")
+            schedule = optimizer.get("schedule")
+            if schedule:
+                _check_schedule(schedule, f"experiments.{name}.optimizers.{optimizer_name}.schedule")
+
+
+def _check_schedule(schedule: Mapping[str, Any], where: str) -> None:
+    kind = schedule["kind"]
+    for key in schedule:
+        if key != "kind" and key not in _SCHEDULE_KEYS[kind]:
+            takes = ", ".join(_SCHEDULE_KEYS[kind]) or "nothing"
+            raise ConfigError(f"config error at {where}.{key}: not a parameter of the {kind} schedule (it takes {takes})")
+    if kind == "piecewise":
+        boundaries, values = schedule["boundaries"], schedule["values"]
+        if any(b >= c for b, c in zip(boundaries, boundaries[1:])):
+            raise ConfigError(f"config error at {where}.boundaries: {boundaries} must be strictly increasing")
+        if len(values) != len(boundaries) + 1:
+            raise ConfigError(
+                f"config error at {where}.values: {len(values)} values for {len(boundaries)} boundaries; "
+                f"there must be one more value than boundaries"
+            )
+
+
+def canonical(value: Any, parent: str | None = None) -> Any:
+    """``value`` with sorted mapping keys and integral floats as ints, so equal configs are equal.
+
+    Snakemake compares a rule's params by ``repr``: without this, reordering keys in
+    the YAML or writing ``1.0`` for ``1`` would rerun jobs whose inputs did not change.
+    The experiments and each experiment's optimizers keep their order, which the report shows.
+    """
+    if isinstance(value, Mapping):
+        keys = list(value) if parent in ("experiments", "optimizers") else sorted(value)
+        return {key: canonical(value[key], key) for key in keys}
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+
+def normalize(config: dict[str, Any]) -> dict[str, Any]:
+    """Resolve the defaults that depend on other keys (start, momentum, seed, sweep)."""
+    for name, experiment in config["experiments"].items():
+        if experiment["problem"] in MODEL_PROBLEMS:
+            experiment.setdefault("label", name)
+            experiment.setdefault("seed", experiment_seed(config["seed"], name))
+            sweep = experiment.setdefault("sweep", {})
+            for key in ("enabled", "lr_points", "momentum_points", "momentum_max"):
+                sweep.setdefault(key, config["sweep"][key])
+            continue
+        problem = PROBLEM_TYPES[experiment["problem"]]
+        experiment.setdefault("label", name)
+        experiment.setdefault("start", list(problem.default_start))
+        if problem.has_minimum:  # no key that does nothing: the re-validated config passes again
+            experiment.setdefault("tolerance", config["tolerance"])
+        if problem.has_data:
+            experiment.setdefault("seed", experiment_seed(config["seed"], name))
+        for optimizer_name, optimizer in experiment["optimizers"].items():
+            optimizer.setdefault("label", optimizer_name)
+        # The default sweep range follows the SGD family's rates: an adaptive method's lr is a
+        # per-coordinate step size on another scale (tuning gives those their own range).
+        rates = [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned" and o["method"] in SGD_FAMILY]
+        rates = rates or [o["lr"] for o in experiment["optimizers"].values() if o["lr"] != "tuned"] or [1e-3]
+        sweep = experiment["sweep"]
+        for key, value in config["sweep"].items():
+            sweep.setdefault(key, value)
+        given = [key for key in ("lr_min", "lr_max") if key in sweep]
+        sweep.setdefault("lr_min", min(rates) / 100.0)
+        sweep.setdefault("lr_max", max(rates) * 30.0)
+        if sweep["lr_min"] >= sweep["lr_max"]:
+            key = given[0] if len(given) == 1 else "lr_min"
+            raise ConfigError(
+                f"config error at experiments.{name}.sweep.{key}: lr_min ({sweep['lr_min']:g}) must be below "
+                f"lr_max ({sweep['lr_max']:g})"
+            )
+    return config
+
