@@ -36,6 +36,10 @@ class Problem(ABC):
     def gradient(self, theta: Array) -> Array:
         """Analytic gradient at ``theta`` (..., 2) -> (..., 2)."""
 
+    @abstractmethod
+    def hessian_at(self, theta: Array) -> Array:
+        """Analytic Hessian at ``theta`` (..., 2) -> (..., 2, 2)."""
+
     def surface(self, theta: Array) -> Array:
         """The loss for plotting a grid of ``theta`` (..., 2): ``value`` unless a cheaper exact form exists."""
         return self.value(np.asarray(theta, dtype=float))
@@ -99,6 +103,17 @@ def _xy(theta: Any) -> tuple[Any, Any]:
     return theta[..., 0], theta[..., 1]
 
 
+def _symmetric(xx: Any, xy: Any, yy: Any) -> Array:
+    """Stack the entries of symmetric 2 × 2 matrices, broadcast together, into (..., 2, 2)."""
+    xx, xy, yy = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (xx, xy, yy)))
+    return np.stack([np.stack([xx, xy], axis=-1), np.stack([xy, yy], axis=-1)], axis=-2)
+
+
+def _constant(matrix: Array, theta: Array) -> Array:
+    """``matrix`` (2, 2) repeated for every row of ``theta`` (..., 2)."""
+    return np.broadcast_to(matrix, np.shape(theta)[:-1] + (2, 2)).copy()
+
+
 class PointwiseProblem(Problem):
     """A function of (x, y) computed element by element, its gradient from ``partials``."""
 
@@ -142,6 +157,10 @@ class Rosenbrock(PointwiseProblem):
         np.subtract(term, dx, out=dx)
         np.multiply(inner, 2.0 * self.b, out=dy)
         return out
+
+    def hessian_at(self, theta: Array) -> Array:
+        x, y = _xy(np.asarray(theta, dtype=float))
+        return _symmetric(2.0 - 4.0 * self.b * y + 12.0 * self.b * x * x, -4.0 * self.b * x, 2.0 * self.b)
 
     @property
     def minima(self) -> tuple[Array, ...]:
@@ -195,6 +214,10 @@ class Quadratic(PointwiseProblem):
         np.add(np.multiply(x, h12, out=out[:, 1]), term, out=out[:, 1])
         return out
 
+    def hessian_at(self, theta: Array) -> Array:
+        (h11, h12), (_, h22) = self.hessian  # the entries ``partials`` uses, so exactly symmetric
+        return _constant(_symmetric(h11, h12, h22), theta)
+
     @property
     def minima(self) -> tuple[Array, ...]:
         return (np.zeros(2),)
@@ -221,6 +244,19 @@ class Beale(PointwiseProblem):
         dx = 2.0 * (t1 * (y - 1.0) + t2 * (y**2 - 1.0) + t3 * (y**3 - 1.0))
         dy = 2.0 * x * (t1 + 2.0 * t2 * y + 3.0 * t3 * y**2)
         return dx, dy
+
+    def hessian_at(self, theta: Array) -> Array:
+        """2 Σₖ (∇tₖ ∇tₖᵀ + tₖ ∇²tₖ) for the three terms tₖ = cₖ − x + x yᵏ."""
+        x, y = _xy(np.asarray(theta, dtype=float))
+        terms = (1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3)
+        dx = (y - 1.0, y**2 - 1.0, y**3 - 1.0)
+        dy = (x, 2.0 * x * y, 3.0 * x * y**2)
+        dxy = (1.0, 2.0 * y, 3.0 * y**2)
+        dyy = (0.0, 2.0 * x, 6.0 * x * y)
+        xx = 2.0 * sum(a * a for a in dx)
+        xy = 2.0 * sum(a * b + t * c for a, b, t, c in zip(dx, dy, terms, dxy))
+        yy = 2.0 * sum(b * b + t * d for b, t, d in zip(dy, terms, dyy))
+        return _symmetric(xx, xy, yy)
 
     @property
     def minima(self) -> tuple[Array, ...]:
@@ -249,6 +285,11 @@ class Himmelblau(PointwiseProblem):
         u = x * x + y - 11.0
         w = x + y * y - 7.0
         return 4.0 * x * u + 2.0 * w, 2.0 * u + 4.0 * y * w
+
+    def hessian_at(self, theta: Array) -> Array:
+        x, y = _xy(np.asarray(theta, dtype=float))
+        u, w = x * x + y - 11.0, x + y * y - 7.0
+        return _symmetric(8.0 * x * x + 4.0 * u + 2.0, 4.0 * (x + y), 8.0 * y * y + 4.0 * w + 2.0)
 
     @property
     def minima(self) -> tuple[Array, ...]:
@@ -281,6 +322,9 @@ class Saddle(PointwiseProblem):
 
     def partials(self, x: Array, y: Array) -> tuple[Array, Array]:
         return 2.0 * x, -2.0 * y
+
+    def hessian_at(self, theta: Array) -> Array:
+        return _constant(np.diag([2.0, -2.0]), theta)
 
     @property
     def box(self) -> float:
@@ -354,6 +398,11 @@ class LinearRegression(Problem):
         out[:, 0] = 2.0 * (a * xx + b * mx - xy)
         out[:, 1] = 2.0 * (a * mx + b - my)
         return out
+
+    def hessian_at(self, theta: Array) -> Array:
+        """2·[[E[x²], E[x]], [E[x], 1]]: constant, from the data's moments."""
+        xx, mx, _, _, _ = self.moments
+        return _constant(2.0 * np.array([[xx, mx], [mx, 1.0]]), theta)
 
     def surface(self, theta: Array) -> Array:
         """The loss from the moments (O(1) per point), for plotting; clipped at 0 against rounding."""
