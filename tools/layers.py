@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                  "the model wing's data, network, training, Keras loop, loss plane and frames",
      ("problems", "schedules", "stability", "datasets", "trajectory", "landscape", "optim", "optim.*", "backends",
       "backends.*", "model", "model.data", "model.network", "model.training", "model.keras", "model.plane",
-      "model.frames")),
+      "model.frames", "model.sharpness")),
     ("config", "the schema, the typed specs (2-D and model), validation and the budget; public names only",
      ("config", "config.*")),
     ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
