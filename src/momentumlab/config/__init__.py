@@ -26,8 +26,8 @@ __all__ = [
 ]
 
 
-def parse_config(raw: Mapping[str, Any]) -> Config:
-    """Validate ``raw`` and return the typed configuration."""
+def parse_config(raw: Mapping[str, Any], check_budget: bool = True) -> Config:
+    """Validate ``raw`` and return the typed configuration (refused when a job is over budget)."""
     data = validate(raw)
     config = Config(
         title=data["title"],
@@ -46,7 +46,7 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
             if entry["problem"] in MODEL_PROBLEMS
         ),
     )
-    refusal = budget_violation(config)
+    refusal = budget_violation(config) if check_budget else None
     if refusal:
         raise ConfigError(refusal)
     return config

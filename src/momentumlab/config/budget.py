@@ -163,11 +163,13 @@ def model_render_seconds(spec: ModelExperiment) -> float:
     return len(spec.optimizers) * records * points * 2.0 * dense / MODEL_FLOPS_PER_S
 
 
-def _size(memory_bytes: float) -> str:
+def format_size(memory_bytes: float) -> str:
+    """Bytes as MB, or GB from 1e9 up."""
     return f"{memory_bytes / 1e9:.1f} GB" if memory_bytes >= 1e9 else f"{memory_bytes / 1e6:.0f} MB"
 
 
-def _duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
+    """Seconds as s, min or h."""
     if seconds >= 3600:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
@@ -179,9 +181,9 @@ def budget_violation(config: Config) -> str | None:
     limit_seconds = config.budget.max_job_minutes * 60.0
     for job in estimate_jobs(config):
         if job.memory_bytes > limit_bytes:
-            return (f"config error at {job.memory_key or job.key}: {job.job} would need about {_size(job.memory_bytes)} of memory "
+            return (f"config error at {job.memory_key or job.key}: {job.job} would need about {format_size(job.memory_bytes)} of memory "
                     f"(budget.max_job_memory_mb = {config.budget.max_job_memory_mb:g}); {job.hint}, or raise the budget")
         if job.seconds > limit_seconds:
-            return (f"config error at {job.key}: {job.job} would take about {_duration(job.seconds)} "
+            return (f"config error at {job.key}: {job.job} would take about {format_duration(job.seconds)} "
                     f"(budget.max_job_minutes = {config.budget.max_job_minutes:g}); {job.hint}, or raise the budget")
     return None
