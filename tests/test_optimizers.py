@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from momentumlab.optimizers import METHODS, make_optimizer, map_state
+from momentumlab.optim import METHODS, make_optimizer, map_state
 from momentumlab.problems import make_problem
 
 ROSENBROCK = make_problem("rosenbrock")
@@ -66,7 +66,7 @@ def test_rows_are_independent_runs_with_their_own_hyperparameters(method: str) -
 def test_sgd_ignores_momentum_and_unknown_methods_fail() -> None:
     assert np.all(make_optimizer("sgd", 0.1, 0.9).momentum == 0.0)
     with pytest.raises(ValueError, match="unknown method"):
-        make_optimizer("adamax", 0.1)
+        make_optimizer("adabelief", 0.1)
 
 
 Schedule = Callable[[int], float]

@@ -19,7 +19,8 @@ from typing import Any, Iterator, Mapping
 import yaml
 from jsonschema import Draft202012Validator, validators
 
-from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
+from momentumlab.optim import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
+from momentumlab.optim.schema import with_method_rules
 from momentumlab.budget import budget_violation
 from momentumlab.models import MODELS as MODEL_PROBLEMS
 from momentumlab.problems import PROBLEM_TYPES
@@ -32,7 +33,7 @@ class ConfigError(ValueError):
 
 def _schema() -> dict[str, Any]:
     text = resources.files("momentumlab").joinpath("schemas/config.schema.yaml").read_text()
-    return yaml.safe_load(text)
+    return with_method_rules(yaml.safe_load(text))
 
 
 def _with_defaults(validator_class: Any) -> Any:
