@@ -136,6 +136,15 @@ def test_run_batch_matches_single_runs_with_a_schedule(problems: dict, method: s
         assert result.steps_to_tolerance[i] == (-1 if reached is None else reached)
 
 
+def test_lion_at_beta_1_zero_runs_on_keras_as_sign_descent(problems: dict) -> None:
+    """Keras' Lion constructor refuses β₁ = 0, a sweep's first row; the factory sets it afterwards."""
+    problem, start = problems["quadratic"], START["quadratic"]
+    numpy_run, keras_run = (backends.run(backend, problem, "lion", 0.01, 0.0, start, 50) for backend in backends.BACKENDS)
+    assert np.array_equal(numpy_run.params, keras_run.params)
+    steps = np.abs(np.diff(numpy_run.params, axis=0))
+    np.testing.assert_allclose(steps[:10], 0.01, rtol=1e-12)  # sign descent: every coordinate moves by η
+
+
 def test_float32_traps_of_schedules_and_hyperparameters(problems: dict) -> None:
     """A Python-float schedule computes in float32 even with floatx float64; a Python-float β₁ is
     cast through float32. Each moves the run far beyond the 1e-12 bound; ours avoid both."""

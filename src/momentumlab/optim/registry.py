@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from momentumlab.optim import adagrad, adam, rmsprop, sgd
+from momentumlab.optim import adagrad, adam, adamax, lion, rmsprop, sgd
 from momentumlab.optim.base import Array, Optimizer
 from momentumlab.schedules import CONSTANT, Schedule
 
@@ -89,6 +89,9 @@ REGISTRY: Mapping[str, MethodSpec] = {spec.name: spec for spec in (
     MethodSpec("nadam", "adaptive", _ADAM, "beta_1", ADAM_BETA_1, adam.Nadam, adam.keras_nadam),
     MethodSpec("adamw", "adaptive", (BETA_1, BETA_2, EPSILON, replace(WEIGHT_DECAY, default=0.004)), "beta_1", ADAM_BETA_1,
                adam.AdamW, adam.keras_adamw),
+    MethodSpec("adamax", "adaptive", _ADAM, "beta_1", ADAM_BETA_1, adamax.Adamax, adamax.keras_adamax),
+    MethodSpec("lion", "adaptive", (BETA_1, replace(BETA_2, default=0.99), WEIGHT_DECAY), "beta_1", "β₁ (Lion's interpolation)",
+               lion.Lion, lion.keras_lion),
 )}
 
 # Views of the registry, for the code that asks one question of every method.
