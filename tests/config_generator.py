@@ -24,14 +24,21 @@ from typing import Any
 import numpy as np
 
 from momentumlab.config import Config, Experiment, parse_config
+from momentumlab.optim import METHODS, MODEL_METHODS, REGISTRY
 
 PROBLEMS = ("linear_regression", "rosenbrock", "quadratic", "beale", "himmelblau", "saddle")
-METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "adamw")
 SCHEDULES = ("none", "constant", "piecewise", "exponential", "cosine")
 BACKENDS = ("numpy", "tensorflow")
 FORMATS = ("gif", "mp4")
 LEARNING_RATES = (1e-12, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 1e4)
 MOMENTA = (0.0, 0.3, 0.9, 0.99, 0.999999)
+# Values drawn for each hyperparameter of the registry, at the schema's bounds, in the order drawn
+# (a hyperparameter missing here is left at its default).
+HYPERPARAMETER_VALUES: dict[str, tuple] = {
+    "epsilon": (1e-12, 1e-7, 1.0, 1e3), "weight_decay": (0.0, 0.004, 1e3), "initial_accumulator_value": (0.0, 0.1, 1e6),
+    "rho": (0.0, 0.9, 0.999999), "centered": (False, True), "momentum": MOMENTA + ("tuned",),
+    "beta_1": MOMENTA + ("tuned",), "beta_2": (0.0, 0.999, 0.999999),
+}
 DATASETS = ("moons", "circles", "blobs", "spirals", "iris", "wine", "breast_cancer", "digits")
 MODELS = ("logistic_regression", "mlp")
 ACTIVATIONS = ("tanh", "relu")
@@ -87,13 +94,8 @@ def _schedule(rng: random.Random) -> dict[str, Any] | None:
 
 def _hyperparameters(rng: random.Random, method: str) -> dict[str, Any]:
     """Keras hyperparameters of ``method`` (each present or left at its default), at the bounds."""
-    choices: dict[str, tuple] = {"epsilon": (1e-12, 1e-7, 1.0, 1e3), "weight_decay": (0.0, 0.004, 1e3)}
-    if method == "adagrad":
-        choices["initial_accumulator_value"] = (0.0, 0.1, 1e6)
-    elif method == "rmsprop":
-        choices.update(rho=(0.0, 0.9, 0.999999), centered=(False, True), momentum=MOMENTA + ("tuned",))
-    else:
-        choices.update(beta_1=MOMENTA + ("tuned",), beta_2=(0.0, 0.999, 0.999999))
+    takes = set(REGISTRY[method].defaults)
+    choices = {key: values for key, values in HYPERPARAMETER_VALUES.items() if key in takes}
     return {key: rng.choice(values) for key, values in choices.items() if rng.random() < 0.4}
 
 
@@ -102,11 +104,13 @@ def _optimizers(rng: random.Random, count: int) -> dict[str, Any]:
     for index in range(count):
         method = rng.choice(METHODS)
         entry: dict[str, Any] = {"method": method, "lr": rng.choice(LEARNING_RATES + ("tuned",))}
-        if method in ("momentum", "nesterov"):
-            entry["momentum"] = rng.choice(MOMENTA + ("tuned",))
-            if rng.random() < 0.4:
+        spec = REGISTRY[method]
+        if spec.family == "sgd":  # momentum is required where the method has one: no silent default
+            if spec.momentum_key:
+                entry[spec.momentum_key] = rng.choice(MOMENTA + ("tuned",))
+            if "momentum_form" in spec.defaults and rng.random() < 0.4:
                 entry["momentum_form"] = rng.choice(["keras", "pytorch"])
-        elif method != "sgd":
+        else:
             entry.update(_hyperparameters(rng, method))
         schedule = _schedule(rng)
         if schedule is not None:
@@ -160,7 +164,7 @@ def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> 
         params.update(hidden=rng.choice([[1], [3, 2], [8]]), activation=rng.choice(ACTIVATIONS))
     optimizers = {}
     for k in range(1 if tensorflow else rng.randint(1, 2)):
-        method = rng.choice(["sgd", "momentum", "nesterov"])
+        method = rng.choice(MODEL_METHODS)
         optimizer: dict[str, Any] = {"method": method, "lr": rng.choice([1e-12, 1e-3, 0.5, 1e4])}
         if method != "sgd":
             optimizer["momentum"] = rng.choice([0.0, 0.9, 0.999999])
@@ -172,7 +176,7 @@ def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> 
     if rng.random() < 0.3:
         entry["record_every"] = rng.choice([1, 5, 1000])
     # TensorFlow's three spot checks would each compile a loop: no sweep beside a TensorFlow run
-    entry["sweep"] = {"enabled": not tensorflow and rng.random() < 0.6, "method": rng.choice(["sgd", "momentum", "nesterov"]),
+    entry["sweep"] = {"enabled": not tensorflow and rng.random() < 0.6, "method": rng.choice(MODEL_METHODS),
                       "lr_points": 2, "momentum_points": rng.choice([2, 3]), "steps": rng.choice([1, 5])}
     return entry
 

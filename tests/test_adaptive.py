@@ -13,7 +13,7 @@ import pytest
 
 from momentumlab import backends
 from momentumlab.backends import numpy_backend, tensorflow_backend
-from momentumlab.optimizers import SGD_FAMILY
+from momentumlab.optim import ADAPTIVE, DEFAULTS, METHODS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.schedules import Schedule
 from problem_builders import build
@@ -33,18 +33,12 @@ ADAPTIVE_LR = {"linear_regression": 0.1, "rosenbrock": 2e-3, "quadratic": 0.02, 
 # tenth. Centered RMSprop subtracts two nearly equal numbers (s − c² for a steady gradient), which
 # turns a 1-ulp gradient difference into ~1e-3 (measured; the same with a numpy gradient scaled by
 # 1 + 2⁻⁵², so it is conditioning, not a formula mismatch): it is cross-checked with ε = 1.
+# Every method of the registry at its defaults (μ = 0.9 for the SGD family's momentum), each
+# momentum form, and a few non-default settings.
 VARIANTS = [
-    ("sgd", "sgd", None, {}),
-    ("momentum", "momentum", 0.9, {}),
-    ("nesterov", "nesterov", 0.9, {}),
-    ("momentum_pytorch", "momentum", 0.9, {"momentum_form": "pytorch"}),
-    ("nesterov_pytorch", "nesterov", 0.9, {"momentum_form": "pytorch"}),
-    ("adagrad", "adagrad", None, {}),
-    ("rmsprop", "rmsprop", None, {}),
+    *((method, method, 0.9 if method in SGD_FAMILY and MOMENTUM_KEY[method] else None, {}) for method in METHODS),
+    *((f"{method}_pytorch", method, 0.9, {"momentum_form": "pytorch"}) for method in METHODS if "momentum_form" in DEFAULTS[method]),
     ("rmsprop_centered_momentum", "rmsprop", 0.5, {"centered": True, "epsilon": 1.0}),
-    ("adam", "adam", None, {}),
-    ("nadam", "nadam", None, {}),
-    ("adamw", "adamw", None, {}),
     ("adam_weight_decay", "adam", 0.8, {"weight_decay": 0.01, "beta_2": 0.99, "epsilon": 1e-6}),
 ]
 # Each problem gets one schedule kind, so every method meets every kind across the problems.
@@ -113,7 +107,7 @@ def test_agreement_table(runs: dict) -> None:
     assert all(relative_gap(*pair).max() <= BOUND for pair in runs.values())
 
 
-@pytest.mark.parametrize("method", ["adam", "nadam", "adamw"])
+@pytest.mark.parametrize("method", [method for method in METHODS if MOMENTUM_KEY[method] == "beta_1"])
 def test_adam_family_heads_for_the_quadratic_minimum(runs: dict, problems: dict, method: str) -> None:
     # (AdaGrad's rate decays like 1/√t and the RMSprop runs above use a tenth of the rate.)
     trajectory = runs[method, "quadratic", False][0]
@@ -122,24 +116,33 @@ def test_adam_family_heads_for_the_quadratic_minimum(runs: dict, problems: dict,
     assert distance[-1] < 0.2 * distance[0]
 
 
-@pytest.mark.parametrize("method", ["adagrad", "rmsprop", "adam", "nadam"])
+@pytest.mark.parametrize("method", ADAPTIVE)
 def test_run_batch_matches_single_runs_with_a_schedule(problems: dict, method: str) -> None:
     problem = problems["himmelblau"]
     schedule = SCHEDULES[0]
     rates = np.repeat([1e-3, 1e-2, 1e-1, 3.0], 3)
     axis = np.tile([0.0, 0.5, 0.9], 4)
-    axis_or_none = None if method == "adagrad" else axis
+    axis_or_none = None if MOMENTUM_KEY[method] is None else axis
     result = numpy_backend.run_batch(
         problem, method, rates, axis_or_none, START["himmelblau"], 300, 0.05, chunk=37, schedule=schedule
     )
     for i, lr in enumerate(rates):
         single = numpy_backend.run(
-            problem, method, lr, None if method == "adagrad" else axis[i], START["himmelblau"], 300, schedule=schedule
+            problem, method, lr, None if axis_or_none is None else axis[i], START["himmelblau"], 300, schedule=schedule
         )
         assert np.array_equal(result.final_params[i], single.final_params), (i, lr)
         assert result.diverged_at[i] == (-1 if single.diverged_at is None else single.diverged_at)
         reached = single.steps_to_tolerance(problem, 0.05)
         assert result.steps_to_tolerance[i] == (-1 if reached is None else reached)
+
+
+def test_lion_at_beta_1_zero_runs_on_keras_as_sign_descent(problems: dict) -> None:
+    """Keras' Lion constructor refuses β₁ = 0, a sweep's first row; the factory sets it afterwards."""
+    problem, start = problems["quadratic"], START["quadratic"]
+    numpy_run, keras_run = (backends.run(backend, problem, "lion", 0.01, 0.0, start, 50) for backend in backends.BACKENDS)
+    assert np.array_equal(numpy_run.params, keras_run.params)
+    steps = np.abs(np.diff(numpy_run.params, axis=0))
+    np.testing.assert_allclose(steps[:10], 0.01, rtol=1e-12)  # sign descent: every coordinate moves by η
 
 
 def test_float32_traps_of_schedules_and_hyperparameters(problems: dict) -> None:
@@ -165,12 +168,12 @@ def test_float32_traps_of_schedules_and_hyperparameters(problems: dict) -> None:
 
 def test_nadam_needs_keras_float32_rounding_of_0_96(problems: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keras' ``ops.cast(0.96, float64)`` is 0.959999978...; numpy with the exact 0.96 misses Keras."""
-    from momentumlab import optimizers
+    from momentumlab.optim import adam
 
     problem, start, lr = problems["rosenbrock"], START["rosenbrock"], ADAPTIVE_LR["rosenbrock"]
     keras_params = backends.run("tensorflow", problem, "nadam", lr, None, start, STEPS).params
     ours = numpy_backend.run(problem, "nadam", lr, None, start, STEPS).params
-    monkeypatch.setattr(optimizers, "NADAM_DECAY_STEP", np.float64(0.96))
+    monkeypatch.setattr(adam, "NADAM_DECAY_STEP", np.float64(0.96))
     exact = numpy_backend.run(problem, "nadam", lr, None, start, STEPS).params
     print(f"trap nadam_exact_0.96: {np.abs(exact - keras_params).max():.2e}  ours: {np.abs(ours - keras_params).max():.2e}")
     assert np.abs(ours - keras_params).max() <= BOUND < 1e-9 < np.abs(exact - keras_params).max()

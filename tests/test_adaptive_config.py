@@ -28,6 +28,14 @@ def test_adaptive_methods_take_keras_names_and_defaults() -> None:
     assert spec.options["weight_decay"] == 0.004
 
 
+def test_adamax_and_lion_take_their_keras_hyperparameters() -> None:
+    spec = parse_config(config_with({"method": "adamax", "lr": 0.01})).experiment("valley").optimizer("opt")
+    assert spec.momentum == 0.9 and spec.momentum_key == "beta_1"
+    assert spec.options == {"beta_2": 0.999, "epsilon": 1e-7, "weight_decay": 0.0}
+    spec = parse_config(config_with({"method": "lion", "lr": 0.01, "beta_1": "tuned"})).experiment("valley").optimizer("opt")
+    assert spec.momentum is None and spec.tuned == ("beta_1",) and spec.options == {"beta_2": 0.99, "weight_decay": 0.0}
+
+
 def test_schedules_and_momentum_forms_are_read() -> None:
     entry = {"method": "momentum", "lr": 1e-3, "momentum": 0.9, "momentum_form": "pytorch",
              "schedule": {"kind": "piecewise", "boundaries": [100, 200], "values": [1.0, 0.5, 0.25]}}
@@ -61,6 +69,8 @@ REFUSED = [
     ({"method": "adam", "lr": 0.01, "momentum": 0.9}, "opt.momentum", "not a hyperparameter of adam"),
     ({"method": "adagrad", "lr": 0.01, "beta_1": 0.9}, "opt.beta_1", "not a hyperparameter of adagrad"),
     ({"method": "momentum", "lr": 0.01, "momentum": 0.9, "rho": 0.9}, "opt.rho", "not a hyperparameter of momentum"),
+    ({"method": "lion", "lr": 0.01, "epsilon": 1e-7}, "opt.epsilon", "not a hyperparameter of lion"),
+    ({"method": "adamax", "lr": 0.01, "beta_2": 1.0}, "opt.beta_2", "greater than or equal to the maximum"),
     ({"method": "adam", "lr": "fast"}, "opt.lr", "neither a number nor tuned"),
     ({"method": "adam", "lr": 0.01, "beta_2": "tuned"}, "opt.beta_2", "is not of type"),
 ]

@@ -14,7 +14,7 @@ import pytest
 from momentumlab import backends
 from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.config import parse_config
-from momentumlab.optimizers import SGD_FAMILY
+from momentumlab.optim import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.records import run_record
 from momentumlab.trajectory import Trajectory

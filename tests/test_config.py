@@ -76,7 +76,7 @@ def test_seed_is_derived_per_experiment_and_reproducible():
     [
         (["experiments", "valley", "optimizers", "heavy", "lr"], -0.1, "experiments.valley.optimizers.heavy.lr"),
         (["experiments", "valley", "optimizers", "heavy", "lr"], "fast", "experiments.valley.optimizers.heavy.lr"),
-        (["experiments", "valley", "optimizers", "heavy", "method"], "adamax", "experiments.valley.optimizers.heavy.method"),
+        (["experiments", "valley", "optimizers", "heavy", "method"], "adabelief", "experiments.valley.optimizers.heavy.method"),
         (["experiments", "valley", "optimizers", "heavy", "momentum"], 1.0, "experiments.valley.optimizers.heavy.momentum"),
         (["experiments", "valley", "steps"], 0, "experiments.valley.steps"),
         (["experiments", "valley", "problem"], "banana", "experiments.valley.problem"),

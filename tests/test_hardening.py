@@ -75,7 +75,7 @@ HEAVY_BALL = ["experiments", "valley", "optimizers", "momentum"]
 BAD_CONFIGS = {  # case: (config, the key path the error must name)
     "negative_lr": (changed([*SGD, "lr"], -0.01), ".".join([*SGD, "lr"])),
     "lr_as_text": (changed([*SGD, "lr"], "0.01"), ".".join([*SGD, "lr"])),
-    "unknown_method": (changed([*SGD, "method"], "adamax"), ".".join([*SGD, "method"])),
+    "unknown_method": (changed([*SGD, "method"], "adabelief"), ".".join([*SGD, "method"])),
     "momentum_one": (changed([*HEAVY_BALL, "momentum"], 1.0), ".".join([*HEAVY_BALL, "momentum"])),
     "escape_name": (with_escape_experiment(), "experiments"),
     "lr_nan": (changed([*SGD, "lr"], float("nan")), ".".join([*SGD, "lr"])),

@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from momentumlab.optimizers import METHODS, make_optimizer, map_state
+from momentumlab.optim import METHODS, make_optimizer, map_state
 from momentumlab.problems import make_problem
 
 ROSENBROCK = make_problem("rosenbrock")
@@ -63,10 +63,28 @@ def test_rows_are_independent_runs_with_their_own_hyperparameters(method: str) -
     assert np.array_equal(params, np.vstack([p for _, p in singles]))
 
 
+def test_adamax_and_lion_follow_their_keras_formulas() -> None:
+    params, grad = np.array([[1.0, -2.0]]), np.array([[0.5, -4.0]])
+    eta, beta_1 = 0.1, 0.8
+    adamax = make_optimizer("adamax", eta, beta_1, beta_2=0.5, epsilon=1e-3)
+    first, peak = np.array([[0.2, 0.1]]), np.array([[3.0, 1.0]])
+    new, (kept_first, kept_peak) = adamax.step(params, grad, (first, peak), 2)
+    expected_first = first + (grad - first) * (1 - beta_1)
+    expected_peak = np.maximum(0.5 * peak, np.abs(grad))  # [1.5, 4.0]: the decayed max, then |g|
+    np.testing.assert_allclose(kept_first, expected_first)
+    np.testing.assert_array_equal(kept_peak, [[1.5, 4.0]])
+    np.testing.assert_allclose(new, params - eta * expected_first / ((1 - beta_1**3) * (expected_peak + 1e-3)))
+    lion = make_optimizer("lion", eta, beta_1, beta_2=0.5)
+    momentum = np.array([[-2.0, 2.0]])
+    new, (kept,) = lion.step(params, grad, (momentum,))
+    np.testing.assert_array_equal(new, params - eta * np.array([[-1.0, 1.0]]))  # sign(0.8m + 0.2g) = (−, +)
+    np.testing.assert_allclose(kept, 0.5 * momentum + 0.5 * grad)
+
+
 def test_sgd_ignores_momentum_and_unknown_methods_fail() -> None:
     assert np.all(make_optimizer("sgd", 0.1, 0.9).momentum == 0.0)
     with pytest.raises(ValueError, match="unknown method"):
-        make_optimizer("adamax", 0.1)
+        make_optimizer("adabelief", 0.1)
 
 
 Schedule = Callable[[int], float]

@@ -2,7 +2,7 @@
 
 Each function transcribes one framework's update rule (cited in docs/numerics.md, "How the
 frameworks write each method") as a single run on a problem, so the tests can measure, on a
-real trajectory, how far it moves from Keras' form (``momentumlab.optimizers``, which matches
+real trajectory, how far it moves from Keras' form (``momentumlab.optim``, which matches
 Keras to rounding). Neither PyTorch nor optax is a dependency: these are the formulas, not calls.
 
 - ``torch_adagrad``: ε (1e-10) outside the root, accumulator starting at 0 (torch/optim/adagrad.py)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from momentumlab.models import Architecture, BatchedModel, chunk_size
-from momentumlab.optimizers import make_optimizer
+from momentumlab.optim import make_optimizer
 
 Array = np.ndarray
 # A run whose weights leave [−WEIGHT_BOX, WEIGHT_BOX] has diverged (as a 2-D run leaving its box).

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from momentumlab.config import Experiment, OptimizerSpec
-from momentumlab.optimizers import MOMENTUM_KEY
+from momentumlab.optim import MOMENTUM_KEY
 from momentumlab.wording import counted
 
 if TYPE_CHECKING:  # the modules that compute these import this one

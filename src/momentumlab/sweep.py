@@ -19,7 +19,7 @@ import numpy as np
 from momentumlab.backends import numpy_backend
 from momentumlab.config import Experiment, OptimizerSpec
 from momentumlab.files import read_json, read_npz, write_npz
-from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
+from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
 from momentumlab.records import best_index, json_number, sweep_row
 from momentumlab.sampling import frames_for_steps

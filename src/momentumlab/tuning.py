@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from momentumlab.config import Experiment, OptimizerSpec
-from momentumlab.optimizers import SGD_FAMILY
+from momentumlab.optim import SGD_FAMILY
 from momentumlab.problems import Problem
 from momentumlab.sweep import SweepGrid, gather_chunks, momentum_axis, run_chunk
 

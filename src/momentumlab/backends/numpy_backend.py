@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from momentumlab.optimizers import Optimizer, make_optimizer, map_state
+from momentumlab.optim import Optimizer, make_optimizer, map_state
 from momentumlab.problems import Problem
 from momentumlab.schedules import Schedule
 from momentumlab.trajectory import Trajectory, truncate_at_divergence
@@ -33,7 +33,7 @@ def run(
     """One run, every step recorded; stops at the first diverged step.
 
     ``momentum`` is the method's momentum-axis value (μ, or β₁ for the Adam family; None:
-    Keras' default); ``options`` its other hyperparameters (``optimizers.DEFAULTS``).
+    Keras' default); ``options`` its other hyperparameters (``optim.DEFAULTS``).
     The loop updates in place (no allocation per step) and checks for divergence once
     per block of steps, then cuts the record right after the first bad row, exactly
     where a per-step check would have stopped.

@@ -14,9 +14,10 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from momentumlab.optimizers import MomentumGradientUnits, NesterovGradientUnits, make_optimizer
+from momentumlab.optim.base import keras_value
+from momentumlab.optim.registry import resolve
 from momentumlab.problems import Problem
-from momentumlab.schedules import Schedule, keras_schedule
+from momentumlab.schedules import CONSTANT, Schedule, keras_schedule
 from momentumlab.trajectory import Trajectory, truncate_at_divergence
 
 _configured_threads: int | None = None
@@ -65,65 +66,18 @@ def make_keras_optimizer(
     schedule: Schedule | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> Any:
-    """The ``keras.optimizers`` object of ``method`` in full float64 precision.
+    """The ``keras.optimizers`` object of ``method`` in full float64 precision, built by its registry entry.
 
     Every hyperparameter is an ``np.float64`` (a ``float`` subclass, so Keras accepts it):
     Keras casts a Python float through a float32 tensor in ``ops.cast``. ``momentum_form:
-    pytorch`` is not a Keras optimizer: :class:`GradientUnitsMomentum` runs it instead.
+    pytorch`` is not a Keras optimizer: ``optim.sgd.GradientUnitsMomentum`` runs it instead.
     """
     import keras
 
     keras.config.set_floatx("float64")
-    optimizer = make_optimizer(method, lr, momentum, schedule=schedule, **dict(options or {}))
-    settings = {name: optimizer.option(name) for name in optimizer.options}
-    rate = keras_schedule(optimizer.schedule, lr)
-    axis = np.float64(optimizer.momentum[0, 0])
-    decay = settings.pop("weight_decay", np.float64(0.0))
-    common: dict[str, Any] = {"learning_rate": rate, "weight_decay": decay if decay else None}
-    if isinstance(optimizer, (MomentumGradientUnits, NesterovGradientUnits)):
-        return GradientUnitsMomentum(rate, axis, nesterov=method == "nesterov")
-    if method in ("sgd", "momentum", "nesterov"):
-        return keras.optimizers.SGD(learning_rate=rate, momentum=axis, nesterov=method == "nesterov")
-    if method == "adagrad":
-        return keras.optimizers.Adagrad(**common, **settings)
-    if method == "rmsprop":
-        return keras.optimizers.RMSprop(**common, momentum=axis, **settings)
-    classes = {"adam": keras.optimizers.Adam, "nadam": keras.optimizers.Nadam, "adamw": keras.optimizers.AdamW}
-    if method == "adamw":
-        common["weight_decay"] = decay
-    return classes[method](**common, beta_1=axis, **settings)
-
-
-class GradientUnitsMomentum:
-    """Momentum as PyTorch, optax and TF1 write it, in plain TensorFlow ops.
-
-    b ← μ b + g;  θ ← θ − η_t b  (Nesterov: θ ← θ − η_t (g + μ b)); η_t comes from the same
-    Keras schedule object as the Keras form, read at the step count before the update.
-    """
-
-    def __init__(self, learning_rate: Any, momentum: np.float64, nesterov: bool) -> None:
-        self.learning_rate, self.momentum, self.nesterov = learning_rate, momentum, nesterov
-        self.buffer: Any = None
-        self.iterations: Any = None
-
-    def build(self, variables: list[Any]) -> None:
-        """One gradient-unit buffer for the (single) variable, and a step counter."""
-        import tensorflow as tf
-
-        self.buffer = tf.Variable(tf.zeros_like(variables[0]), dtype=variables[0].dtype)
-        self.iterations = tf.Variable(0, dtype=tf.int64)
-
-    def apply_gradients(self, pairs: list[tuple[Any, Any]]) -> None:
-        """One step on the (gradient, variable) pair."""
-        import tensorflow as tf
-
-        ((grad, variable),) = pairs
-        rate = self.learning_rate
-        rate = tf.cast(rate(self.iterations), tf.float64) if callable(rate) else tf.constant(rate, tf.float64)
-        buffer = self.buffer.assign(self.buffer * self.momentum + grad)
-        direction = grad + self.momentum * buffer if self.nesterov else buffer
-        variable.assign_sub(rate * direction)
-        self.iterations.assign_add(1)
+    spec, axis, settings = resolve(method, momentum, dict(options or {}))
+    rate = keras_schedule(schedule or CONSTANT, lr)
+    return spec.keras(rate, np.float64(axis), {name: keras_value(value) for name, value in settings.items()})
 
 
 def compile_loop(problem: Problem, optimizer: Any, variable: Any, steps: int, *, compiled: bool = True) -> Callable[[], Any]:

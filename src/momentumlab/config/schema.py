@@ -19,6 +19,8 @@ from typing import Any, Iterator, Mapping
 import yaml
 from jsonschema import Draft202012Validator, validators
 
+from momentumlab.optim.schema import with_method_rules
+
 
 class ConfigError(ValueError):
     """A configuration that cannot be run; the message is one line."""
@@ -26,7 +28,8 @@ class ConfigError(ValueError):
 
 @cache
 def _parsed_schema() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("momentumlab").joinpath("schemas/config.schema.yaml").read_text())
+    text = resources.files("momentumlab").joinpath("schemas/config.schema.yaml").read_text()
+    return with_method_rules(yaml.safe_load(text))  # the method enums and hyperparameters come from the registry
 
 
 def schema() -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from momentumlab.classification import ClassificationData, make_classification
 from momentumlab.models import Architecture, make_architecture
-from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY
+from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
 from momentumlab.schedules import CONSTANT, Schedule
 
 

@@ -7,7 +7,7 @@ import copy
 
 from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema
 from momentumlab.models import MODELS as MODEL_PROBLEMS
-from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
+from momentumlab.optim import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES
 
 

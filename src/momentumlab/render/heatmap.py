@@ -141,14 +141,11 @@ def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
     return LogNorm(low, high if high > low else low * 10.0), extend
 
 
-MOMENTUM_AXIS_LABELS = {"beta_1": "β₁ (momentum of the Adam family)", "momentum": "momentum μ"}
-
-
 def momentum_axis_label(method: str) -> str:
-    """The second axis of a sweep of ``method``: μ, or β₁ for adam, nadam and adamw."""
-    from momentumlab.optimizers import MOMENTUM_KEY
+    """The second axis of a sweep of ``method``: its momentum-like hyperparameter's label in the registry."""
+    from momentumlab.optim import method_spec
 
-    return MOMENTUM_AXIS_LABELS.get(MOMENTUM_KEY.get(method) or "momentum", "momentum μ")
+    return method_spec(method).axis_label
 
 
 def draw_line_panel(ax: Axes, result: SweepResult, panel: Panel) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from momentumlab.files import write_text
-from momentumlab.optimizers import MOMENTUM_KEY
+from momentumlab.optim import MOMENTUM_KEY
 from momentumlab.sweep import SweepResult, path_stride
 
 # Significant digits of path coordinates and grid values: enough for a contour a few
