@@ -3,6 +3,7 @@
 from momentumlab.config import Animation, Experiment
 from momentumlab.experiment_media import render_experiment_media
 from momentumlab.layout import ExperimentMedia, nested
+from momentumlab.runs import RunKey
 from momentumlab.sweep import load_result
 from momentumlab.trajectory import load_trajectories
 from momentumlab.tuning import resolve
@@ -14,9 +15,9 @@ with logging_to(snakemake.log[0]):
     runs = {}
     for backend, path in inputs["trajectories"].items():
         for optimizer, trajectory in load_trajectories(path).items():
-            runs[optimizer, backend] = trajectory
+            runs[RunKey(optimizer, backend)] = trajectory
     sweep = load_result(inputs["sweep"]) if "sweep" in inputs else None
     problem = problem_for(experiment, inputs["dataset"])
     experiment = resolve(experiment, problem)
     settings = Animation.from_mapping(snakemake.params.animation)
-    render_experiment_media(experiment, problem, runs, settings, ExperimentMedia(**nested(snakemake.output)), sweep)
+    render_experiment_media(experiment, problem, runs, settings, ExperimentMedia.from_tree(nested(snakemake.output)), sweep)

@@ -23,6 +23,7 @@ from momentumlab.optimizers import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.budget import budget_violation
 from momentumlab.models import MODELS as MODEL_PROBLEMS
 from momentumlab.problems import PROBLEM_TYPES
+from momentumlab.runs import RunKey
 from momentumlab.schedules import CONSTANT, Schedule
 
 
@@ -399,9 +400,9 @@ class Experiment:
         raise KeyError(f"experiment {self.name!r} has no optimizer {name!r}")
 
     @property
-    def runs(self) -> list[tuple[str, str]]:
-        """Every (optimizer, backend) pair, in config order."""
-        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+    def runs(self) -> list[RunKey]:
+        """Every run (optimizer × backend, its label carried), in config order."""
+        return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from momentumlab.classification import SYNTHETIC_DEFAULTS, ClassificationData, m
 from momentumlab.config import ConfigError, OptimizerSpec, SweepSpec, _error_message, _experiment_seed, _Validator
 from momentumlab.config import _schema as config_schema
 from momentumlab.models import MODELS, Architecture, make_architecture
+from momentumlab.runs import RunKey
 
 _DATASET_KEYS = ("kind", "test_fraction", "standardize")
 
@@ -64,9 +65,9 @@ class ModelExperiment:
         return next(spec for spec in self.optimizers if spec.name == name)
 
     @property
-    def runs(self) -> list[tuple[str, str]]:
-        """Every (optimizer, backend) pair, in config order."""
-        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+    def runs(self) -> list[RunKey]:
+        """Every run (optimizer × backend, its label carried), in config order."""
+        return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
 
 
 def _refuse(name: str, key: str, message: str) -> ConfigError:
