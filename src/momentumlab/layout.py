@@ -99,7 +99,7 @@ class ExperimentResults:
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentResults:
         """The files from ``nested``'s tree of them."""
-        return cls(**tree)
+        return cls(**{**tree, "sweep_timings": tuple(tree.get("sweep_timings", ()))})
 
 
 def _runs_from_tree(tree: Mapping[str, Any]) -> dict[RunKey, Any]:
@@ -299,7 +299,7 @@ class ReportInputs:
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ReportInputs:
         """The files from ``nested``'s tree of them."""
-        return cls(summary=tree["summary"], templates=list(tree["templates"]), slides=tree.get("slides"),
+        return cls(summary=tree["summary"], templates=tuple(tree["templates"]), slides=tree.get("slides"),
                    experiments={n: ShownExperiment.from_tree(t) for n, t in tree.get("experiments", {}).items()},
                    models={n: ShownModel.from_tree(t) for n, t in tree.get("models", {}).items()})
 
@@ -330,7 +330,7 @@ def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathL
               for e in config.model_experiments}
     inputs = ReportInputs(summary=SUMMARY, templates=(), experiments=experiments, models=models,
                           slides=SLIDES if config.slides.enabled else None)
-    return dataclasses.replace(under(root, inputs), templates=list(templates))
+    return dataclasses.replace(under(root, inputs), templates=tuple(templates))
 
 
 def report_outputs(config: Config, root: str | os.PathLike = "") -> ReportOutputs:
