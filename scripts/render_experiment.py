@@ -3,19 +3,15 @@
 from momentumlab.config import Animation, Experiment
 from momentumlab.experiment_media import render_experiment_media
 from momentumlab.layout import ExperimentMedia, nested
-from momentumlab.runs import RunKey
 from momentumlab.sweep import load_result
-from momentumlab.trajectory import load_trajectories
+from momentumlab.trajectory import load_runs
 from momentumlab.tuning import resolve
 from momentumlab.workflow import logging_to, problem_for
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.params.name, snakemake.params.experiment)
     inputs = nested(snakemake.input)
-    runs = {}
-    for backend, path in inputs["trajectories"].items():
-        for optimizer, trajectory in load_trajectories(path).items():
-            runs[RunKey(optimizer, backend)] = trajectory
+    runs = load_runs(inputs["trajectories"])
     sweep = load_result(inputs["sweep"]) if "sweep" in inputs else None
     problem = problem_for(experiment, inputs["dataset"])
     experiment = resolve(experiment, problem)

@@ -17,7 +17,6 @@ from momentumlab import layout
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_npz, write_json, write_npz
 from momentumlab.report import build_report
-from momentumlab.runs import RunKey
 from momentumlab.slides import write_deck
 from momentumlab.summary import write_summary
 from momentumlab.workflow import problem_for
@@ -102,7 +101,7 @@ def _render(config: Config, root: Path) -> None:
     from momentumlab.experiment_media import render_experiment_media, render_model_media, render_model_sweep_media
     from momentumlab.model_sweep import load_sweep
     from momentumlab.sweep import load_result
-    from momentumlab.trajectory import load_trajectories
+    from momentumlab.trajectory import load_runs
     from momentumlab.tuning import resolve
 
     settings = Animation.from_mapping(config.data["animation"])
@@ -110,8 +109,7 @@ def _render(config: Config, root: Path) -> None:
         results = layout.experiment_results(experiment, root)
         media = layout.experiment_media(experiment, settings.formats, root)
         _at(root, layout.contour(experiment.name))
-        runs = {RunKey(optimizer, backend): trajectory for backend, path in results.trajectories.items()
-                for optimizer, trajectory in load_trajectories(path).items()}
+        runs = load_runs(results.trajectories)
         sweep = load_result(results.sweep) if results.sweep is not None else None
         problem = problem_for(experiment, results.dataset)
         render_experiment_media(resolve(experiment, problem), problem, runs, settings, media, sweep)

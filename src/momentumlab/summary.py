@@ -17,19 +17,16 @@ from momentumlab.layout import ExperimentResults, ModelSummaryFiles, SummaryInpu
 from momentumlab.momentum_effect import momentum_effect_rows
 from momentumlab.records import Section, experiment_summary, merge_sections
 from momentumlab.runs import RunKey
-from momentumlab.trajectory import load_trajectories
+from momentumlab.trajectory import load_runs
 from momentumlab.tuning import resolve
 from momentumlab.workflow import problem_for
 
 
 def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Section]:
     """A 2-D experiment's sections: what momentum adds, runs and agreement, its sweep and theory rows."""
-    runs, seconds = {}, {}
-    for backend in experiment.backends:
-        for optimizer, trajectory in load_trajectories(files.trajectories[backend]).items():
-            runs[RunKey(optimizer, backend)] = trajectory
-        for optimizer, value in read_json(files.timings[backend]).items():
-            seconds[RunKey(optimizer, backend)] = value
+    runs = load_runs(files.trajectories)
+    seconds = {RunKey(optimizer, backend): value for backend, path in files.timings.items()
+               for optimizer, value in read_json(path).items()}
     problem = problem_for(experiment, files.dataset)
     experiment = resolve(experiment, problem)
     sections = [{"momentum_effect": momentum_effect_rows(experiment, problem)},
