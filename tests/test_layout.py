@@ -122,3 +122,11 @@ def test_absent_files_get_no_name():
     names = layout.named(layout.experiment_results(tiny(enabled=False)))
     assert set(names) == {"dataset", "trajectories/numpy", "trajectories/tensorflow", "timings/numpy",
                           "timings/tensorflow", "theory"}
+
+
+def test_a_run_is_named_by_its_file_name_and_shown_by_its_label():
+    run = RunKey("heavy_ball", "tensorflow", "Heavy ball")
+    assert run.file_name == "heavy_ball-tensorflow" and run.display == "Heavy ball · tensorflow"
+    assert RunKey.from_file_name(run.file_name) == run  # the label is carried, never compared
+    assert RunKey.of_row({"optimizer": "heavy_ball", "backend": "tensorflow"}) == run
+    assert RunKey("heavy_ball", "numpy") != run

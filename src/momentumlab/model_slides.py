@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from momentumlab.records import best_run, format_count, format_number, is_model_row
 from momentumlab.deck_parts import DeckInputs, add_race_media, caption, titled_slide
+from momentumlab.records import best_run, format_count, format_number, is_model_row
 
 
 def _notes(label: str, rows: Sequence[Mapping[str, Any]], best: Mapping[str, Any] | None) -> str:
