@@ -251,10 +251,10 @@ def summary_inputs(config: Config, root: str | os.PathLike = "") -> SummaryInput
     """The files the summary of ``config`` reads, under ``root``."""
     models = {}
     for experiment in config.model_experiments:
-        sweep = model_sweep_results(experiment.name) if experiment.sweep.enabled else None
-        models[experiment.name] = ModelSummaryFiles(
-            summary=model_summary(experiment.name), timings=model_timings(experiment.name),
-            sweep=sweep and sweep.summary, sweep_timing=sweep and sweep.timing)
+        name, swept = experiment.name, experiment.sweep.enabled
+        models[name] = ModelSummaryFiles(summary=model_summary(name), timings=model_timings(name),
+                                         sweep=model_sweep_summary(name) if swept else None,
+                                         sweep_timing=model_sweep_timing(name) if swept else None)
     results = {experiment.name: experiment_results(experiment) for experiment in config.experiments}
     return under(root, SummaryInputs(experiments=results, models=models))
 
