@@ -69,12 +69,9 @@ def reported_media(name):
         return {**files, "gif": shown}
 
     runs = {
-        optimizer: {
-            backend: with_gif(files, "../report/run_animation.rst", "Runs",
-                              {"experiment": name, "optimizer": optimizer, "backend": backend})
-            for backend, files in backends.items()
-        }
-        for optimizer, backends in media.runs.items()
+        run: with_gif(files, "../report/run_animation.rst", "Runs",
+                      {"experiment": name, "optimizer": run.optimizer, "backend": run.backend})
+        for run, files in media.runs.items()
     }
     compare = with_gif(media.compare, "../report/compare.rst", "All runs", {"experiment": name, "figure": "race"})
     loss = report(media.loss, caption="../report/loss.rst", category=name, subcategory="All runs",
@@ -84,26 +81,3 @@ def reported_media(name):
         sweep = report(media.sweep, caption="../report/sweep.rst", category=name, subcategory="Sweep",
                        labels={"experiment": name, "figure": "learning rate × momentum"})
     return dataclasses.replace(media, runs=runs, compare=compare, loss=loss, sweep=sweep)
-
-
-def report_inputs():
-    """What the page shows of each experiment: its media, its runs (for the scrubber), its sweep (for the explorer)."""
-    shown = {
-        name: {"media": MEDIA[name], "trajectories": RESULTS[name].trajectories, "sweep": RESULTS[name].sweep}
-        for name in EXPERIMENTS
-    }
-    shown.update({e.name: {"model_media": layout.model_media(e, FORMATS),
-                           **({"model_sweep": layout.sweep_heatmap(e.name)} if e.sweep.enabled else {})}
-                  for e in CONFIG.model_experiments})
-    return layout.named({"experiments": shown})
-
-
-def slide_inputs():
-    """Per experiment, the race (a GIF, or an MP4 shown by its poster when no GIFs are rendered)
-    and its poster; per model experiment, its loss-plane figure."""
-    race = "gif" if "gif" in FORMATS else "mp4"
-    shown = {name: {"race": media.compare[race], "poster": media.compare[layout.POSTER]} for name, media in MEDIA.items()}
-    for experiment in CONFIG.model_experiments:
-        media = layout.model_media(experiment, FORMATS)
-        shown[experiment.name] = {"race": media.compare[race], "poster": media.compare[layout.POSTER]}
-    return layout.named({"experiments": shown})

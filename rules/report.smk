@@ -3,11 +3,7 @@
 
 rule summarize:
     input:
-        **layout.named(RESULTS),
-        **layout.named({e.name: {"summary": layout.model_summary(e.name), "timings": layout.model_timings(e.name),
-                                 **({"sweep": layout.model_sweep_summary(e.name), "sweep_timing": layout.model_sweep_timing(e.name)}
-                                    if e.sweep.enabled else {})}
-                        for e in CONFIG.model_experiments}),
+        **layout.named(layout.summary_inputs(CONFIG)),
     output:
         summary=layout.SUMMARY,
     params:
@@ -23,14 +19,9 @@ rule summarize:
 
 rule build_report:
     input:
-        summary=layout.SUMMARY,
-        templates=TEMPLATE_FILES,
-        **({"slides": layout.SLIDES} if CONFIG.slides.enabled else {}),
-        **report_inputs(),
+        **layout.named(layout.report_inputs(CONFIG, TEMPLATE_FILES)),
     output:
-        html=layout.REPORT,
-        **layout.named({"experiments": {e.name: {"explorer": layout.explorer(e.name)} for e in SWEPT}}),
-        **({"single": layout.SINGLE_FILE_REPORT} if CONFIG.report_single_file else {}),
+        **layout.named(layout.report_outputs(CONFIG)),
     params:
         config=CONFIG.data,
     log:

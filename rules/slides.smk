@@ -1,14 +1,10 @@
 rule build_slides:
     input:
-        summary=layout.SUMMARY,
-        **slide_inputs(),
+        **layout.named(layout.slide_inputs(CONFIG)),
     output:
         slides=layout.SLIDES,
     params:
-        slides=CONFIG.data["slides"],
-        title=CONFIG.title,
-        labels={name: experiment.label for name, experiment in EXPERIMENTS.items()},
-        model_labels={name: experiment.label for name, experiment in MODEL_EXPERIMENTS.items()},
+        config=CONFIG.data,
     log:
         "logs/build_slides.log",
     threads: 1

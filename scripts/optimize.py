@@ -4,7 +4,8 @@ from momentumlab.config import Experiment
 from momentumlab.files import write_json
 from momentumlab.runner import optimize_experiment
 from momentumlab.trajectory import save_trajectories
-from momentumlab.workflow import logging_to, problem_for
+from momentumlab.runner import problem_for
+from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.wildcards.experiment, snakemake.params.experiment)

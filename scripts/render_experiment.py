@@ -4,19 +4,17 @@ from momentumlab.config import Animation, Experiment
 from momentumlab.experiment_media import render_experiment_media
 from momentumlab.layout import ExperimentMedia, nested
 from momentumlab.sweep import load_result
-from momentumlab.trajectory import load_trajectories
+from momentumlab.trajectory import load_runs
 from momentumlab.tuning import resolve
-from momentumlab.workflow import logging_to, problem_for
+from momentumlab.runner import problem_for
+from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.params.name, snakemake.params.experiment)
     inputs = nested(snakemake.input)
-    runs = {}
-    for backend, path in inputs["trajectories"].items():
-        for optimizer, trajectory in load_trajectories(path).items():
-            runs[optimizer, backend] = trajectory
+    runs = load_runs(inputs["trajectories"])
     sweep = load_result(inputs["sweep"]) if "sweep" in inputs else None
     problem = problem_for(experiment, inputs["dataset"])
     experiment = resolve(experiment, problem)
     settings = Animation.from_mapping(snakemake.params.animation)
-    render_experiment_media(experiment, problem, runs, settings, ExperimentMedia(**nested(snakemake.output)), sweep)
+    render_experiment_media(experiment, problem, runs, settings, ExperimentMedia.from_tree(nested(snakemake.output)), sweep)

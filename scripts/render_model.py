@@ -12,4 +12,4 @@ with logging_to(snakemake.log[0]):
     data = {key: value for key, value in read_npz(snakemake.input.dataset).items()
             if key in ("x_train", "y_train", "x_test", "y_test")}
     render_model_media(spec, read_npz(snakemake.input.runs), data, Animation.from_mapping(snakemake.params.animation),
-                       ModelMedia(**nested(snakemake.output)))
+                       ModelMedia.from_tree(nested(snakemake.output)))

@@ -3,7 +3,8 @@
 from momentumlab.config import Experiment
 from momentumlab.files import read_npz
 from momentumlab.sweep import gather_chunks, save_result, sweep_grid
-from momentumlab.workflow import logging_to, problem_for
+from momentumlab.runner import problem_for
+from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
     experiment = Experiment.from_mapping(snakemake.wildcards.experiment, snakemake.params.experiment)

@@ -4,7 +4,8 @@ from momentumlab.config import Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import nested
 from momentumlab.sweep import load_result, spot_check, sweep_grid
-from momentumlab.workflow import logging_to, problem_for
+from momentumlab.runner import problem_for
+from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
     inputs, outputs = nested(snakemake.input), nested(snakemake.output)

@@ -11,6 +11,5 @@ with logging_to(snakemake.log[0]):
     data = load_classification(snakemake.input.dataset)
     result = run_model_experiment(spec, data=data, threads=snakemake.threads)
     save_result(snakemake.output.runs, result)
-    runs, agreement = summary_records(result)
-    write_json(snakemake.output.summary, {"runs": runs, "agreement": agreement})
+    write_json(snakemake.output.summary, summary_records(result))
     write_json(snakemake.output.timings, run_seconds(result))  # kept out of results/: not reproducible

@@ -4,9 +4,8 @@
 every problem, method, backend and format, with edge values at the schema's bounds
 (κ = 1, steps = 1, frames = 2, a start on a minimum, n_points at the maximum with few
 steps, momentum near 1, the smallest and largest learning rates) — while keeping each
-example under two CPU seconds on a quiet machine. ``compute_stages`` and ``present_stages`` run the
-library's stages on it the way the Snakemake rules do, without Snakemake
-(``compute_stages`` then ``present_stages``).
+example under two CPU seconds on a quiet machine. ``tests/pipeline_stages.py`` runs the pipeline's
+stages on it.
 Every method with its Keras hyperparameters (``tuned`` included), both momentum forms and every
 schedule kind are drawn. One config in three also has a model experiment (``random_model_experiment``):
 every data set and model, both activations, full batch and minibatches up to larger than the
@@ -15,15 +14,12 @@ training set, L2 up to its bound, its own sweep.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import random
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from momentumlab.config import Config, Experiment, parse_config
+from momentumlab.config import Config, parse_config
 from momentumlab.optim import METHODS, MODEL_METHODS, REGISTRY
 
 PROBLEMS = ("linear_regression", "rosenbrock", "quadratic", "beale", "himmelblau", "saddle")
@@ -201,125 +197,6 @@ def random_config(seed: int) -> dict[str, Any]:
         "slides": {"enabled": rng.random() < 0.5},
         "report_single_file": rng.random() < 0.3,
     }
-
-
-def compute_stages(config: Config, root: Path) -> tuple[dict[str, Any], list[tuple]]:
-    """Data sets, runs on every backend, sweeps, TensorFlow spot checks, theory and summary, as the rules
-    run them; returns summary.json's content and what the render stage needs per experiment."""
-    from momentumlab.datasets import make_dataset
-    from momentumlab.files import write_npz
-    from momentumlab.layout import experiment_results
-    from momentumlab.momentum_effect import momentum_effect_rows
-    from momentumlab.tuning import resolve
-    from momentumlab.runner import optimize_experiment
-    from momentumlab.records import experiment_summary, merge_sections, sweep_row, theory_rows
-    from momentumlab.sweep import gather_chunks, marked_optimizers, run_chunk, spot_check, sweep_grid
-    from momentumlab.theory import check_rates, step_budget
-    from momentumlab.trajectory import save_trajectories
-    from momentumlab.workflow import problem_for
-
-    sections, to_render = [], []
-    for experiment in config.experiments:
-        files = experiment_results(experiment, root)
-        Path(files.dataset).parent.mkdir(parents=True, exist_ok=True)
-        write_npz(files.dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))
-        problem = problem_for(experiment, files.dataset)
-        experiment = resolve(experiment, problem)  # as summarize.py and render_experiment.py do
-        runs, seconds = {}, {}
-        for backend in experiment.backends:
-            trajectories, timings = optimize_experiment(experiment, problem, backend)
-            save_trajectories(files.trajectories[backend], trajectories)
-            runs.update({(name, backend): t for name, t in trajectories.items()})
-            seconds.update({(name, backend): s for name, s in timings.items()})
-        sections.append(experiment_summary(experiment, problem, runs, seconds))
-        sections.append({"momentum_effect": momentum_effect_rows(experiment, problem)})
-        sweep = None
-        if experiment.sweep.enabled:
-            grid = sweep_grid(experiment)
-            chunks = [run_chunk(problem, grid, index, experiment.sweep.chunks) for index in range(experiment.sweep.chunks)]
-            sweep = gather_chunks(problem, grid, chunks)
-            checks = spot_check(problem, sweep, experiment.start, grid=grid) if "tensorflow" in experiment.backends else []
-            sections.append({"sweeps": [sweep_row(experiment.name, sweep, marked_optimizers(experiment), checks, None)]})
-        if experiment.problem == "quadratic":
-            budget = step_budget(experiment.steps)
-            sections.append({"theory": theory_rows(experiment.name, check_rates(problem, experiment.start, budget))})
-        to_render.append((experiment, problem, runs, files, sweep))
-    for spec in config.model_experiments:
-        sections.append(_model_stages(spec, root, to_render))
-    summary = {"title": config.title, "runs": [], "agreement": [], **merge_sections(sections)}
-    return summary, to_render
-
-
-def _model_stages(spec: Any, root: Path, to_render: list[tuple]) -> dict[str, list[Any]]:
-    """A model experiment's data set, training (both backends), loss plane and sweep, as
-    ``make_dataset``, ``train_model`` and ``sweep_model`` run them; its summary rows."""
-    from momentumlab.classification import load_classification, save_classification
-    from momentumlab.files import read_npz
-    from momentumlab.layout import dataset, model_runs
-    from momentumlab.model_run import run_model_experiment, save_result, summary_records
-    from momentumlab.model_sweep import run_sweep, spot_check, summary_row
-
-    path = root / dataset(spec.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_classification(path, spec.data())
-    data = load_classification(path)
-    result = run_model_experiment(spec, data=data)
-    save_result(root / model_runs(spec.name), result)
-    rows, agreement = summary_records(result)
-    section: dict[str, list[Any]] = {"runs": rows, "agreement": agreement}
-    sweep = None
-    if spec.sweep.enabled:
-        sweep = run_sweep(spec, data)
-        checks = spot_check(spec, data, sweep) if "tensorflow" in spec.backends else []
-        section["sweeps"] = [summary_row(spec, sweep, checks, None)]
-    arrays = {key: value for key, value in read_npz(path).items() if key in ("x_train", "y_train", "x_test", "y_test")}
-    to_render.append((spec, read_npz(root / model_runs(spec.name)), arrays, sweep))
-    return section
-
-
-def present_stages(config: Config, root: Path, template_dir: Path, summary: dict[str, Any], to_render: list[tuple]) -> None:
-    """Every animation, poster and heatmap, the deck and reports/index.html, as the rules make them."""
-    from momentumlab import layout
-    from momentumlab.experiment_media import render_experiment_media, render_model_media, render_model_sweep_media
-    from momentumlab.files import read_json
-    from momentumlab.layout import experiment_media
-    from momentumlab.report import labelled_runs, render_report, report_context, scrubber_data
-    from momentumlab.slides import DeckInputs, build_deck
-
-    media, trajectories, model_media = {}, {}, {}
-    for experiment, problem, runs, files, sweep in (item for item in to_render if len(item) == 5):
-        media[experiment.name] = experiment_media(experiment, config.animation.formats, root)
-        trajectories[experiment.name] = files.trajectories
-        render_experiment_media(experiment, problem, runs, config.animation, media[experiment.name], sweep)
-    for spec, arrays, data, sweep in (item for item in to_render if len(item) == 4):
-        files = layout.model_media(spec, config.animation.formats, root)
-        render_model_media(spec, arrays, data, config.animation, files)
-        heatmap = None
-        if sweep is not None:
-            heatmap = str(root / layout.sweep_heatmap(spec.name))
-            render_model_sweep_media(spec, sweep, heatmap)
-        model_media[spec.name] = {**dataclasses.asdict(files), "sweep": heatmap}
-    out_dir = root / "reports"
-    race = "gif" if "gif" in config.animation.formats else "mp4"
-    deck = None
-    if config.slides.enabled:
-        deck = out_dir / "slides.pptx"
-        build_deck(DeckInputs(title=config.slides.title, author=config.slides.author, config_title=config.title,
-                              summary=summary,
-                              compare_media={name: Path(files.compare[race]) for name, files in media.items()},
-                              posters={**{name: Path(files.compare["png"]) for name, files in media.items()},
-                                       **{name: Path(files["compare"]["png"]) for name, files in model_media.items()}},
-                              experiment_labels={**{e.name: e.label for e in config.experiments},
-                                                 **{e.name: e.label for e in config.model_experiments}},
-                              date=datetime.date(2026, 1, 1),
-                              model_races={name: Path(files["compare"][race]) for name, files in model_media.items()}),
-                   deck)
-    scrubbers = {e.name: scrubber_data(labelled_runs(e, trajectories[e.name]), e.steps,
-                                       read_json(media[e.name].extent)) for e in config.experiments}
-    shown = {name: dataclasses.asdict(files) for name, files in media.items()}
-    context = report_context(summary, config.data, shown, out_dir, scrubbers, str(deck) if deck else None,
-                             model_media)
-    (out_dir / "index.html").write_text(render_report(template_dir, context), encoding="utf-8")
 
 
 def unflagged_non_finite(summary: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from momentumlab.config import parse_config
-from momentumlab.palette import RunKey
+from momentumlab.runs import RunKey
 from momentumlab.report import render_report, report_context, scrubber_data
 from momentumlab.trajectory import Trajectory
 
@@ -57,7 +57,7 @@ def synthetic(tmp_path: Path, extra: dict | None = None, runs: list | None = Non
     media = {
         "compare": {fmt: str(reports / "bowl" / f"compare.{fmt}") for fmt in ("gif", "png")},
         "runs": {
-            name: {"numpy": {fmt: str(reports / "bowl" / f"{name}-numpy.{fmt}") for fmt in ("gif", "png")}}
+            RunKey(name, "numpy"): {fmt: str(reports / "bowl" / f"{name}-numpy.{fmt}") for fmt in ("gif", "png")}
             for name in ("sgd", "heavy")
         },
         "loss": str(reports / "bowl" / "loss.png"),
@@ -66,8 +66,8 @@ def synthetic(tmp_path: Path, extra: dict | None = None, runs: list | None = Non
     }
     for path in [media["loss"], media["contour"], media["sweep"], *media["compare"].values()]:
         write_image(Path(path))
-    for backends in media["runs"].values():
-        for path in backends["numpy"].values():
+    for files in media["runs"].values():
+        for path in files.values():
             write_image(Path(path))
     summary = {
         "title": "Report test",

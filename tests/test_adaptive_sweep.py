@@ -8,7 +8,7 @@ import numpy as np
 
 from momentumlab.config import parse_config
 from momentumlab.problems import make_problem
-from momentumlab.records import sweep_row
+from momentumlab.sweep_summary import sweep_row
 from momentumlab.sweep import gather_chunks, marked_optimizers, run_chunk, spot_check, sweep_grid
 from momentumlab.tuning import resolve
 

@@ -80,7 +80,8 @@ def test_an_experiment_runs_end_to_end(tmp_path):
         np.testing.assert_array_equal(run.steps_recorded, np.arange(0, 201, 20))
     assert result.grid.shape == (9, 9) and np.isfinite(result.grid).all()
     np.testing.assert_array_equal(result.plane.centre, result.best.weights[-1])
-    records, agreement = summary_records(result)
+    section = summary_records(result)
+    records, agreement = section["runs"], section["agreement"]
     assert agreement == []  # one backend
     best = [record for record in records if record["best"]]
     assert len(best) == 1 and best[0]["steps_to_tolerance"] is not None

@@ -33,7 +33,7 @@ def test_a_random_model_experiment_runs_or_is_refused(seed):
         assert message.startswith("config error at experiments.random") and "\n" not in message
         return
     result = run_model_experiment(spec, grid_size=5)
-    records, _ = summary_records(result)
+    records = summary_records(result)["runs"]
     assert len(records) == len(spec.optimizers)
     finished = [record for record in records if not record["diverged"]]
     marked = [record for record in records if record["best"]]  # one, unless every run diverged

@@ -10,6 +10,7 @@ from momentumlab.classification import make_classification
 from momentumlab.models import (
     BatchedModel, evaluate, initial_weights, make_architecture,
 )
+from momentumlab.runs import RunKey
 
 
 def test_layout_and_initialisation_follow_keras():
@@ -125,7 +126,7 @@ def test_two_feature_experiments_get_a_decision_region_panel(tmp_path):
               "sgd-numpy/train_loss": np.array([1.0, 0.5])}
     data = {"x_train": np.array([[0.0, 0.0], [1.0, 1.0]]), "y_train": np.array([0, 1]),
             "x_test": np.array([[0.5, 0.2]]), "y_test": np.array([1])}
-    render_loss_plane(arrays, [("sgd", "numpy")], {}, tmp_path / "two.png", "two panels")
-    render_loss_plane(arrays, [("sgd", "numpy")], {}, tmp_path / "three.png", "three panels",
+    render_loss_plane(arrays, [RunKey("sgd", "numpy")], {}, tmp_path / "two.png", "two panels")
+    render_loss_plane(arrays, [RunKey("sgd", "numpy")], {}, tmp_path / "three.png", "three panels",
                       classify=lambda x: (x.sum(axis=1) > 1.0).astype(int), data=data)
     assert Image.open(tmp_path / "three.png").width > Image.open(tmp_path / "two.png").width

@@ -25,9 +25,10 @@ import pytest
 from momentumlab.config import parse_config
 
 from config_generator import (
-    ACTIVATIONS, BACKENDS, DATASETS, FORMATS, METHODS, MODELS, PROBLEMS, SCHEDULES, compute_stages, parse_or_refusal,
-    present_stages, random_config, unflagged_non_finite,
+    ACTIVATIONS, BACKENDS, DATASETS, FORMATS, METHODS, MODELS, PROBLEMS, SCHEDULES, parse_or_refusal, random_config,
+    unflagged_non_finite,
 )
+from pipeline_stages import compute, present
 
 REPO = Path(__file__).resolve().parents[1]
 FIRST = int(os.environ.get("ML_PROPERTY_FIRST", "0"))
@@ -101,12 +102,12 @@ def test_a_valid_config_runs_or_is_refused(seed: int, tmp_path: Path) -> None:
     gc.collect()
     gc.freeze()  # what earlier tests left alive is not the example's cost: keep the collector off it
     began = cpu_seconds()
-    summary, to_render = compute_stages(config, tmp_path)
-    present_stages(config, tmp_path, REPO / "templates", summary, to_render)
+    summary = compute(config, tmp_path)
+    present(config, tmp_path, sorted((REPO / "templates").glob("*.j2")))
     seconds = cpu_seconds() - began
     tracemalloc.start()  # the same (deterministic) computation again, traced: tracing slows it, so it is not timed
     try:
-        compute_stages(config, tmp_path / "traced")
+        compute(config, tmp_path / "traced")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

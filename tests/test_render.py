@@ -17,7 +17,7 @@ from momentumlab.backends.numpy_backend import run
 from momentumlab.config import Animation
 from momentumlab.datasets import make_line_data
 from momentumlab.media_info import stream_metadata
-from momentumlab.palette import RunKey
+from momentumlab.runs import RunKey
 from momentumlab.problems import make_problem
 from momentumlab.render import frames_for_steps, loss_overlay_png, render_compare, render_run
 from momentumlab.trajectory import Trajectory

@@ -14,7 +14,8 @@ from PIL import Image
 
 from momentumlab.problems import make_problem
 from momentumlab.render import contour_png
-from momentumlab.palette import RunKey, run_styles
+from momentumlab.palette import run_styles
+from momentumlab.runs import RunKey
 from momentumlab.report import inline_assets, json_for_script, render_report, scrubber_data
 from momentumlab.trajectory import Trajectory
 

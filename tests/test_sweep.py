@@ -15,7 +15,7 @@ from PIL import Image
 from momentumlab.backends import numpy_backend
 from momentumlab.backends import run as run_backend
 from momentumlab.problems import Quadratic, Saddle
-from momentumlab.records import sweep_row
+from momentumlab.sweep_summary import sweep_row
 from momentumlab.render.heatmap import render_sweep_heatmap
 from momentumlab.sweep import (
     SweepResult,

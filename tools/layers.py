@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("config", "config.*")),
     ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
                "model runs and model sweeps",
-     ("runner", "tuning", "sweep", "theory", "momentum_effect", "records", "rows", "rows.*", "wings", "wings.*",
+     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "rows", "rows.*", "wings", "wings.*",
       "model.run", "model.sweep", "model.rows")),
     ("layout", "every path of the workflow and the typed inputs of the output stages",
      ("layout",)),
@@ -67,7 +67,11 @@ def _resolve(name: str, modules: dict[str, Path]) -> str | None:
 
 
 def imports_of(module: str, path: Path, modules: dict[str, Path]) -> set[str]:
-    """The package modules that ``module`` imports anywhere in its source."""
+    """The package modules that ``module`` imports anywhere in its source.
+
+    ``from pkg import sub`` imports the submodule ``pkg.sub``; ``from pkg import name`` imports
+    ``pkg`` (import-linter's reading).
+    """
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -77,19 +81,19 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> set[str]:
             if node.level:
                 base = package.split(".") if package else []
                 base = base[: len(base) - (node.level - 1)]
-                origin = "momentumlab." + ".".join(base + ([node.module] if node.module else []))
+                origin = ".".join(["momentumlab", *base, *([node.module] if node.module else [])])
             else:
                 origin = node.module or ""
-            targets = [f"{origin}.{alias.name}" for alias in node.names] + [origin]
+            targets = [f"{origin}.{alias.name}" if f"{origin}.{alias.name}".removeprefix("momentumlab.") in modules
+                       else origin for alias in node.names]
         else:
             continue
         for target in targets:
-            if target == "momentumlab" or not target.startswith("momentumlab."):
+            if not target.startswith("momentumlab."):
                 continue
-            resolved = _resolve(target.removeprefix("momentumlab.").rstrip("."), modules)
+            resolved = _resolve(target.removeprefix("momentumlab."), modules)
             if resolved and resolved != module:
                 found.add(resolved)
-    # ``from momentumlab.x import name`` adds x itself; ``from momentumlab.x import sub`` adds both.
     return found
 
 

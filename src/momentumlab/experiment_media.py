@@ -15,8 +15,7 @@ from momentumlab.config import Animation, Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
-from momentumlab.palette import RunKey
-from momentumlab.records import reference_backend
+from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
@@ -28,15 +27,10 @@ def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]
     return {fmt: paths[fmt] for fmt in formats}
 
 
-def run_key(experiment: Experiment, optimizer: str, backend: str) -> RunKey:
-    """The identity of one run of ``experiment``, carrying its optimizer's label for legends."""
-    return RunKey(optimizer, backend, experiment.optimizer(optimizer).label)
-
-
 def render_experiment_media(
     experiment: Experiment,
     problem: Problem,
-    runs: Mapping[tuple[str, str], Trajectory],
+    runs: Mapping[RunKey, Trajectory],
     settings: Animation,
     media: ExperimentMedia,
     sweep: Any | None = None,
@@ -47,16 +41,15 @@ def render_experiment_media(
     from momentumlab.landscape import plot_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
-    for optimizer, backend in experiment.runs:
-        paths = media.runs[optimizer][backend]
-        title = f"{experiment.label}: {experiment.optimizer(optimizer).label} ({backend})"
-        render_run(problem, runs[optimizer, backend], title, settings, _files(paths, settings.formats), paths["png"])
-    labelled = {run_key(experiment, optimizer, backend): runs[optimizer, backend] for optimizer, backend in experiment.runs}
+    for run in experiment.runs:
+        paths = media.runs[run]
+        title = f"{experiment.label}: {run.label} ({run.backend})"
+        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"])
+    labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
     loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss)
-    animations = [*compare.values(), *(path for backends in media.runs.values() for files in backends.values()
-                                       for path in files.values())]
+    animations = [*compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
     window = plot_window(problem, [experiment.start])
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
@@ -93,8 +86,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
 
     classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
     arch = make_architecture(spec.model, data["x_train"].shape[1], classes, spec.hidden, spec.activation, spec.l2)
-    keys = [RunKey(optimizer, backend, spec.optimizer(optimizer).label) for optimizer, backend in spec.runs]
-    views = model_run_views(arrays, keys, spec.steps, arch, data)
+    views = model_run_views(arrays, spec.runs, spec.steps, arch, data)
     plane = plane_view(arrays)
     model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
     batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
@@ -103,8 +95,8 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     two_features = data["x_train"].shape[1] == 2
     window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
     for view in views:
-        paths = media.runs.get(view.key.optimizer)
-        if paths is None or view.key.backend != reference_backend(spec.backends):
+        paths = media.runs.get(view.key)
+        if paths is None:  # a run off the reference backend has no animation of its own
             continue
         title = f"{spec.label}: {view.key.label} ({view.key.backend})"
         render_model_run(plane, view, title, settings, _files(paths, settings.formats), paths["png"],

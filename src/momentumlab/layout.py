@@ -4,19 +4,23 @@ Paths are relative to the working directory. A name argument may be a wildcard
 (``dataset("{experiment}")`` is the rule's pattern). The dataclasses group the files of one
 experiment; ``named`` turns any tree of them into a rule's named inputs or outputs (names
 joined by "/", e.g. ``rosenbrock/trajectories/numpy``) and ``nested`` rebuilds the tree from
-``snakemake.input`` or ``snakemake.output``, so a script opens only what its rule declares.
-No Snakemake here: tests use the same layout.
+``snakemake.input`` or ``snakemake.output``, so a script opens only what its rule declares
+(``from_tree`` turns that tree back into the dataclass). A run's files are keyed by its
+:class:`RunKey` (named by its file name, ``<optimizer>-<backend>``). ``SummaryInputs``,
+``ReportInputs``/``ReportOutputs`` and ``SlideInputs`` are what the summary, report and deck
+stages read and write. No Snakemake here: tests use the same layout.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from momentumlab.config import Experiment
+from momentumlab.config import Config, Experiment
 from momentumlab.records import reference_backend
+from momentumlab.runs import RunKey
 
 RESULTS = "results"
 REPORTS = "reports"
@@ -70,9 +74,9 @@ def sweep_chunk_timing(experiment: str, index: int | str, chunks: int | str) -> 
     return f"{TIMINGS}/{experiment}/sweep/chunk-{index}-of-{chunks}.json"
 
 
-def run_media(experiment: str, optimizer: str, backend: str, suffix: str) -> str:
+def run_media(experiment: str, run: RunKey, suffix: str) -> str:
     """One run's animation (``suffix`` a format) or poster (``png``)."""
-    return f"{REPORTS}/{experiment}/{optimizer}-{backend}.{suffix}"
+    return f"{REPORTS}/{experiment}/{run.file_name}.{suffix}"
 
 
 def compare(experiment: str, suffix: str) -> str:
@@ -92,18 +96,33 @@ class ExperimentResults:
     sweep_timings: Sequence[str] = ()  # one per chunk
     theory: str | None = None  # quadratic experiments only
 
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentResults:
+        """The files from ``nested``'s tree of them."""
+        return cls(**{**tree, "sweep_timings": tuple(tree.get("sweep_timings", ()))})
+
+
+def _runs_from_tree(tree: Mapping[str, Any]) -> dict[RunKey, Any]:
+    """A tree keyed by run file names (``named`` writes a RunKey so) keyed by RunKey again."""
+    return {RunKey.from_file_name(name): files for name, files in tree.items()}
+
 
 @dataclass(frozen=True)
 class ExperimentMedia:
     """What the render job of one 2-D experiment writes; animations by suffix (formats and ``png``)."""
 
-    runs: Mapping[str, Mapping[str, Mapping[str, str]]]  # optimizer -> backend -> suffix -> path
+    runs: Mapping[RunKey, Mapping[str, str]]  # run -> suffix -> path
     compare: Mapping[str, str]
     loss: str
     contour: str
     extent: str
     facts: str  # the animations' media facts, read once where they are written
     sweep: str | None = None  # the heatmap of a swept experiment
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentMedia:
+        """The files from ``nested``'s tree of them."""
+        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
 
 
 @dataclass(frozen=True)
@@ -141,11 +160,8 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
     """The report files of ``experiment`` when its animations are rendered in ``formats``, under ``root``."""
     name = experiment.name
     suffixes = (*formats, POSTER)
-    runs: dict[str, dict[str, dict[str, str]]] = {}
-    for optimizer, backend in experiment.runs:
-        runs.setdefault(optimizer, {})[backend] = {s: run_media(name, optimizer, backend, s) for s in suffixes}
     files = ExperimentMedia(
-        runs=runs,
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs},
         compare={suffix: compare(name, suffix) for suffix in suffixes},
         loss=loss_plot(name),
         contour=contour(name),
@@ -176,10 +192,15 @@ class ModelMedia:
     """What the render job of one model experiment writes: each optimizer's animation on the
     reference backend, the race on the shared plane, the still figure and the media facts."""
 
-    runs: Mapping[str, Mapping[str, str]]  # optimizer -> suffix -> path
+    runs: Mapping[RunKey, Mapping[str, str]]  # run (on the reference backend) -> suffix -> path
     compare: Mapping[str, str]
     figure: str
     facts: str
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ModelMedia:
+        """The files from ``nested``'s tree of them."""
+        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
 
 
 def model_media(experiment: Any, formats: Iterable[str], root: str | os.PathLike = "") -> ModelMedia:
@@ -187,7 +208,7 @@ def model_media(experiment: Any, formats: Iterable[str], root: str | os.PathLike
     name, suffixes = experiment.name, (*formats, POSTER)
     backend = reference_backend(experiment.backends)
     files = ModelMedia(
-        runs={o.name: {s: run_media(name, o.name, backend, s) for s in suffixes} for o in experiment.optimizers},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == backend},
         compare={suffix: compare(name, suffix) for suffix in suffixes},
         figure=loss_plane(name),
         facts=media_facts(name),
@@ -197,6 +218,163 @@ def model_media(experiment: Any, formats: Iterable[str], root: str | os.PathLike
 
 def model_results(experiment: str) -> ModelResults:
     return ModelResults(runs=model_runs(experiment), summary=model_summary(experiment), timings=model_timings(experiment))
+
+
+# --- what the summary, report and deck stages read and write -----------------------------------
+
+
+@dataclass(frozen=True)
+class ModelSummaryFiles:
+    """What the summary reads of one model experiment: its rows, wall times and (if swept) its sweep's."""
+
+    summary: str
+    timings: str
+    sweep: str | None = None
+    sweep_timing: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryInputs:
+    """Every file ``summary.json`` is gathered from, by experiment."""
+
+    experiments: Mapping[str, ExperimentResults] = field(default_factory=dict)
+    models: Mapping[str, ModelSummaryFiles] = field(default_factory=dict)
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> SummaryInputs:
+        """The files from ``nested``'s tree of them."""
+        return cls(experiments={name: ExperimentResults.from_tree(files) for name, files in tree.get("experiments", {}).items()},
+                   models={name: ModelSummaryFiles(**files) for name, files in tree.get("models", {}).items()})
+
+
+def summary_inputs(config: Config, root: str | os.PathLike = "") -> SummaryInputs:
+    """The files the summary of ``config`` reads, under ``root``."""
+    models = {}
+    for experiment in config.model_experiments:
+        name, swept = experiment.name, experiment.sweep.enabled
+        models[name] = ModelSummaryFiles(summary=model_summary(name), timings=model_timings(name),
+                                         sweep=model_sweep_summary(name) if swept else None,
+                                         sweep_timing=model_sweep_timing(name) if swept else None)
+    results = {experiment.name: experiment_results(experiment) for experiment in config.experiments}
+    return under(root, SummaryInputs(experiments=results, models=models))
+
+
+@dataclass(frozen=True)
+class ShownExperiment:
+    """What the report shows of one 2-D experiment: its media, its runs (for the scrubber), its sweep (for the explorer)."""
+
+    media: ExperimentMedia
+    trajectories: Mapping[str, str]  # by backend
+    sweep: str | None = None
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ShownExperiment:
+        """The files from ``nested``'s tree of them."""
+        return cls(**{**tree, "media": ExperimentMedia.from_tree(tree["media"])})
+
+
+@dataclass(frozen=True)
+class ShownModel:
+    """What the report shows of one model experiment: its media and (if swept) its sweep's heatmap."""
+
+    media: ModelMedia
+    sweep: str | None = None
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ShownModel:
+        """The files from ``nested``'s tree of them."""
+        return cls(**{**tree, "media": ModelMedia.from_tree(tree["media"])})
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Every file the report page reads: the summary, the templates, each experiment's media, the deck."""
+
+    summary: str
+    templates: Sequence[str]
+    experiments: Mapping[str, ShownExperiment] = field(default_factory=dict)
+    models: Mapping[str, ShownModel] = field(default_factory=dict)
+    slides: str | None = None  # the deck, linked when the config builds one
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ReportInputs:
+        """The files from ``nested``'s tree of them."""
+        return cls(summary=tree["summary"], templates=tuple(tree["templates"]), slides=tree.get("slides"),
+                   experiments={n: ShownExperiment.from_tree(t) for n, t in tree.get("experiments", {}).items()},
+                   models={n: ShownModel.from_tree(t) for n, t in tree.get("models", {}).items()})
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """What the report stage writes: the page, each swept experiment's explorer data, the single-file copy."""
+
+    html: str
+    explorers: Mapping[str, str] = field(default_factory=dict)  # by swept experiment
+    single: str | None = None
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> ReportOutputs:
+        """The files from ``nested``'s tree of them."""
+        return cls(**tree)
+
+
+def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathLike = "") -> ReportInputs:
+    """The files the report of ``config`` reads (``templates``: the Jinja2 files), under ``root``."""
+    formats = config.animation.formats
+    experiments = {
+        e.name: ShownExperiment(media=experiment_media(e, formats), trajectories=experiment_results(e).trajectories,
+                                sweep=sweep_result(e.name) if e.sweep.enabled else None)
+        for e in config.experiments
+    }
+    models = {e.name: ShownModel(media=model_media(e, formats), sweep=sweep_heatmap(e.name) if e.sweep.enabled else None)
+              for e in config.model_experiments}
+    inputs = ReportInputs(summary=SUMMARY, templates=(), experiments=experiments, models=models,
+                          slides=SLIDES if config.slides.enabled else None)
+    return dataclasses.replace(under(root, inputs), templates=tuple(templates))
+
+
+def report_outputs(config: Config, root: str | os.PathLike = "") -> ReportOutputs:
+    """The files the report stage of ``config`` writes, under ``root``."""
+    outputs = ReportOutputs(html=REPORT, explorers={e.name: explorer(e.name) for e in config.experiments if e.sweep.enabled},
+                            single=SINGLE_FILE_REPORT if config.report_single_file else None)
+    return under(root, outputs)
+
+
+@dataclass(frozen=True)
+class Race:
+    """An experiment's race as the deck shows it: the GIF (else the MP4) and its PNG poster."""
+
+    media: str
+    poster: str
+
+
+@dataclass(frozen=True)
+class SlideInputs:
+    """Every file the deck reads: the summary and each experiment's race, by experiment."""
+
+    summary: str
+    races: Mapping[str, Race] = field(default_factory=dict)
+    model_races: Mapping[str, Race] = field(default_factory=dict)  # each on the model's loss plane
+
+    @classmethod
+    def from_tree(cls, tree: Mapping[str, Any]) -> SlideInputs:
+        """The files from ``nested``'s tree of them."""
+        return cls(summary=tree["summary"], races={n: Race(**t) for n, t in tree.get("races", {}).items()},
+                   model_races={n: Race(**t) for n, t in tree.get("model_races", {}).items()})
+
+
+def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
+    """The files the deck of ``config`` reads, under ``root``: a GIF race when GIFs are rendered, else the MP4."""
+    formats = config.animation.formats
+    race = "gif" if "gif" in formats else "mp4"
+
+    def race_of(compare: Mapping[str, str]) -> Race:
+        return Race(media=compare[race], poster=compare[POSTER])
+
+    return under(root, SlideInputs(
+        summary=SUMMARY,
+        races={e.name: race_of(experiment_media(e, formats).compare) for e in config.experiments},
+        model_races={e.name: race_of(model_media(e, formats).compare) for e in config.model_experiments}))
 
 
 def _children(files: Any) -> Mapping[str, Any] | None:
@@ -227,7 +405,8 @@ def named(files: Any, prefix: str = "") -> dict[str, Any]:
     if children is not None:
         flat: dict[str, Any] = {}
         for key, value in children.items():
-            flat.update(named(value, f"{prefix}{SEPARATOR}{key}" if prefix else str(key)))
+            name = key.file_name if isinstance(key, RunKey) else str(key)
+            flat.update(named(value, f"{prefix}{SEPARATOR}{name}" if prefix else name))
         return flat
     if files is None or (isinstance(files, (list, tuple)) and not files):
         return {}

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from momentumlab.models import Architecture, BatchedModel, chunk_size
-from momentumlab.palette import RunKey
+from momentumlab.runs import RunKey
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
@@ -135,7 +135,7 @@ def model_run_views(arrays: Mapping[str, Array], runs: Sequence[RunKey], steps: 
     window = None if data is None or data["x_train"].shape[1] != 2 else input_window(
         np.concatenate([data["x_train"], data["x_test"]]))
     for key in runs:
-        prefix = f"{key.optimizer}-{key.backend}"
+        prefix = key.file_name
         weights = arrays[f"{prefix}/weights"]
         diverged_at = int(arrays[f"{prefix}/diverged_at"])
         regions = accuracy = None

@@ -20,7 +20,8 @@ from momentumlab.classification import ClassificationData
 from momentumlab.files import write_npz
 from momentumlab.config import ModelExperiment
 from momentumlab.models import Architecture, evaluate, initial_weights
-from momentumlab.records import best_index, json_number, rank_order, reference_backend
+from momentumlab.records import Section, best_index, json_number, rank_order, reference_backend
+from momentumlab.runs import RunKey
 
 Array = np.ndarray
 
@@ -40,6 +41,11 @@ class ModelRun:
     test_accuracy: Array
     diverged_at: int  # -1: never
     seconds: float
+
+    @property
+    def key(self) -> RunKey:
+        """The run's identity (without its label)."""
+        return RunKey(self.optimizer, self.backend)
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ def run_model_experiment(
     initial = initial_weights(arch, spec.seed)
     orders = model_training.epoch_orders(spec.seed, len(data.y_train), spec.batch_size, spec.steps)
     batches = None if spec.batch_size is None else model_training.batch_indices(orders, spec.batch_size, spec.steps)
-    found: dict[tuple[str, str], ModelRun] = {}
+    found: dict[RunKey, ModelRun] = {}
     if "numpy" in spec.backends:
         for method in dict.fromkeys(o.method for o in spec.optimizers):
             group = [o for o in spec.optimizers if o.method == method]
@@ -91,7 +97,7 @@ def run_model_experiment(
                                         [o.momentum for o in group], spec.steps, batches, spec.record_every)
             seconds = (time.perf_counter() - began) / len(group)
             for k, optimizer in enumerate(group):
-                found[optimizer.name, "numpy"] = _run(arch, data, optimizer.name, "numpy", runs, k, seconds)
+                found[RunKey(optimizer.name, "numpy")] = _run(arch, data, optimizer.name, "numpy", runs, k, seconds)
     if "tensorflow" in spec.backends:
         from momentumlab import model_tensorflow
         from momentumlab.backends import prepare
@@ -101,7 +107,7 @@ def run_model_experiment(
             began = time.perf_counter()
             runs = model_tensorflow.train(arch, data.x_train, data.y_train, initial, optimizer.method, optimizer.lr,
                                           optimizer.momentum, spec.steps, batches, spec.record_every)
-            found[optimizer.name, "tensorflow"] = _run(arch, data, optimizer.name, "tensorflow", runs, 0,
+            found[RunKey(optimizer.name, "tensorflow")] = _run(arch, data, optimizer.name, "tensorflow", runs, 0,
                                                        time.perf_counter() - began)
     ordered = tuple(found[key] for key in spec.runs)
     train_loss = np.stack([run.train_loss for run in ordered])
@@ -135,7 +141,7 @@ def save_result(path: str | Path, result: ModelExperimentResult) -> None:
                               "plane/explained_variance": result.plane.explained_variance,
                               "plane/alphas": result.alphas, "plane/betas": result.betas, "plane/loss": result.grid}
     for run in result.runs:
-        key = f"{run.optimizer}-{run.backend}"
+        key = run.key.file_name
         for name in ("steps_recorded", "weights", "step_loss", "train_loss", "train_accuracy", "test_loss",
                      "test_accuracy"):
             arrays[f"{key}/{name}"] = getattr(run, name)
@@ -147,11 +153,11 @@ def save_result(path: str | Path, result: ModelExperimentResult) -> None:
 
 def run_seconds(result: ModelExperimentResult) -> dict[str, float]:
     """Wall time of each run, keyed ``<optimizer>-<backend>`` (numpy: the batched call's share)."""
-    return {f"{run.optimizer}-{run.backend}": run.seconds for run in result.runs}
+    return {run.key.file_name: run.seconds for run in result.runs}
 
 
-def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(runs, agreement) rows of summary.json, one per run and per optimizer with both backends.
+def summary_records(result: ModelExperimentResult) -> Section:
+    """The ``runs`` and ``agreement`` rows of summary.json, one per run and per optimizer with both backends.
 
     A model run's row has the fields every run row has (``final_loss`` is the final training
     loss; ``optimum``, ``distance_to_optimum``, ``start`` and ``final_params`` are null: no
@@ -189,4 +195,4 @@ def summary_records(result: ModelExperimentResult) -> tuple[list[dict[str, Any]]
             agreement.append({"experiment": spec.name, "optimizer": optimizer.name,
                               "max_abs_diff": json_number(np.abs(pair[0].weights - pair[1].weights).max()),
                               "steps_compared": spec.steps, "same_divergence": pair[0].diverged_at == pair[1].diverged_at})
-    return records, agreement
+    return {"runs": records, "agreement": agreement}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from momentumlab.deck_parts import DeckInputs, add_race_media, caption, titled_slide
 from momentumlab.records import best_run, format_count, format_number, is_model_row
-from momentumlab.slides import _caption, _titled_slide, add_race_media
 
 
 def _notes(label: str, rows: Sequence[Mapping[str, Any]], best: Mapping[str, Any] | None) -> str:
@@ -32,9 +32,15 @@ def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str
     if not rows:
         return
     best = best_run(rows)
-    slide = _titled_slide(deck, label, _notes(label, rows, best))
+    slide = titled_slide(deck, label, _notes(label, rows, best))
     add_race_media(slide, race, poster)
-    _caption(slide, model_caption(best))
+    caption(slide, model_caption(best))
+
+
+def add_model_slides(deck: Any, inputs: DeckInputs) -> None:
+    """The model wing's race slides: one per model experiment, in config order."""
+    for name, race in inputs.model_races.items():
+        add_model_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), race, inputs.posters.get(name))
 
 
 def model_caption(best: Mapping[str, Any] | None) -> str:

@@ -20,10 +20,10 @@ import numpy as np
 
 from momentumlab import model_training, sweep
 from momentumlab.classification import ClassificationData
-from momentumlab.files import read_npz, write_npz
+from momentumlab.files import read_json, read_npz, write_npz
 from momentumlab.config import ModelExperiment
 from momentumlab.models import evaluate, initial_weights
-from momentumlab.records import best_index, json_number
+from momentumlab.records import Section, best_index, json_number
 
 Array = np.ndarray
 SWEEP_RECORDS = 20  # train-loss samples per cell for the "reached" rule
@@ -197,3 +197,8 @@ def summary_row(spec: ModelExperiment, result: ModelSweepResult, tf_spot_check: 
                        for o in spec.optimizers if o.method == result.method],
         "tf_spot_check": tf_spot_check, "compute_seconds": seconds,
     }
+
+
+def summary_section(row_path: str | Path, timing_path: str | Path) -> Section:
+    """The ``sweeps`` section of one model experiment: the row its sweep job wrote, with the job's wall time."""
+    return {"sweeps": [{**read_json(row_path), **read_json(timing_path)}]}

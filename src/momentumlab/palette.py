@@ -1,8 +1,7 @@
 """Who a run is and how it looks, without matplotlib.
 
-A run is identified by a :class:`RunKey` (the optimizer's config name and the backend), never
-by its display text. Its style comes from the optimizer's position in the experiment: one
-Okabe–Ito colour per optimizer, numpy solid with a filled head, TensorFlow dashed, darker and
+A run is identified by a :class:`~momentumlab.runs.RunKey`, never by its display text. Its style
+comes from the optimizer's position in the experiment: one Okabe–Ito colour per optimizer, numpy solid with a filled head, TensorFlow dashed, darker and
 hollow so it shows on top of its numpy twin. The animations, the report and the deck all take
 their colours from here.
 """
@@ -11,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
+
+from momentumlab.runs import RunKey
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
 # colour-vision deficiency.
@@ -38,29 +39,6 @@ VIRIDIS = ("#440154", "#472D7B", "#3B528B", "#2C728E", "#21918C", "#28AE80", "#5
 
 TENSORFLOW = "tensorflow"
 TENSORFLOW_DASHES = (2.5, 1.8)
-
-
-@dataclass(frozen=True)
-class RunKey:
-    """One run of an experiment: which optimizer (its config name) on which backend.
-
-    ``label`` is the optimizer's display label; it is carried for legends and never compared.
-    """
-
-    optimizer: str
-    backend: str
-    label: str = ""
-
-    @property
-    def display(self) -> str:
-        """How the run is named in legends and tables: ``<optimizer label> · <backend>``."""
-        return f"{self.label or self.optimizer} · {self.backend}"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RunKey) and (self.optimizer, self.backend) == (other.optimizer, other.backend)
-
-    def __hash__(self) -> int:
-        return hash((self.optimizer, self.backend))
 
 
 @dataclass(frozen=True)

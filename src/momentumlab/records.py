@@ -1,7 +1,8 @@
 """The rows of ``summary.json``, the one best-run rule, and the one way numbers are printed.
 
-Rows: :func:`experiment_summary` (``runs`` and ``agreement``), :func:`sweep_row` (``sweeps``)
-and :func:`theory_rows` (``theory``); every float is finite or None (:func:`json_number`).
+Rows: :func:`experiment_summary` (``runs`` and ``agreement``) and :func:`theory_rows`
+(``theory``); a sweep's row is ``sweep.sweep_row``, a model's ``model_run.summary_records``.
+Every float is finite or None (:func:`json_number`).
 
 The best run (:func:`rank_order`), the same for the report, the deck, the sweeps' ``best``
 pair and the model experiments' ``best`` mark:
@@ -31,16 +32,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from momentumlab.config import Experiment, OptimizerSpec
-from momentumlab.optim import MOMENTUM_KEY
+from momentumlab.runs import RunKey
 from momentumlab.wording import counted
 
-if TYPE_CHECKING:  # the modules that compute these import this one
+if TYPE_CHECKING:
     from momentumlab.problems import Problem
-    from momentumlab.sweep import SweepResult
     from momentumlab.theory import RateCheck
     from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
+Section = Mapping[str, list[Any]]  # part of summary.json: row lists by key, merged key by key
 MISSING = "—"
 DIGITS = 4
 REFERENCE_BACKEND = "numpy"
@@ -227,12 +228,12 @@ def max_abs_difference(first: Trajectory, second: Trajectory) -> float | None:
     return json_number(np.max(np.abs(first.params[:rows] - second.params[:rows])))
 
 
-def agreement_rows(experiment: Experiment, runs: Mapping[tuple[str, str], Trajectory]) -> list[dict[str, Any]]:
+def agreement_rows(experiment: Experiment, runs: Mapping[RunKey, Trajectory]) -> list[dict[str, Any]]:
     """numpy vs TensorFlow max |Δθ| for every optimizer that ran on both backends."""
     rows = []
     for spec in experiment.optimizers:
-        numpy_run = runs.get((spec.name, "numpy"))
-        tensorflow_run = runs.get((spec.name, "tensorflow"))
+        numpy_run = runs.get(RunKey(spec.name, "numpy"))
+        tensorflow_run = runs.get(RunKey(spec.name, "tensorflow"))
         if numpy_run is None or tensorflow_run is None:
             continue
         rows.append(
@@ -250,19 +251,18 @@ def agreement_rows(experiment: Experiment, runs: Mapping[tuple[str, str], Trajec
 def experiment_summary(
     experiment: Experiment,
     problem: Problem,
-    runs: Mapping[tuple[str, str], Trajectory],
-    seconds: Mapping[tuple[str, str], float],
+    runs: Mapping[RunKey, Trajectory],
+    seconds: Mapping[RunKey, float],
 ) -> dict[str, list[Any]]:
     """The ``runs`` and ``agreement`` rows of one (resolved) experiment."""
     records = [
-        run_record(experiment, experiment.optimizer(optimizer), backend, problem, runs[optimizer, backend],
-                   seconds.get((optimizer, backend)))
-        for optimizer, backend in experiment.runs
+        run_record(experiment, experiment.optimizer(run.optimizer), run.backend, problem, runs[run], seconds.get(run))
+        for run in experiment.runs
     ]
     return {"runs": records, "agreement": agreement_rows(experiment, runs)}
 
 
-def merge_sections(sections: Iterable[Mapping[str, list[Any]]]) -> dict[str, list[Any]]:
+def merge_sections(sections: Iterable[Section]) -> dict[str, list[Any]]:
     """Concatenate the lists of several partial summaries key by key, in order."""
     merged: dict[str, list[Any]] = {}
     for section in sections:
@@ -271,52 +271,7 @@ def merge_sections(sections: Iterable[Mapping[str, list[Any]]]) -> dict[str, lis
     return merged
 
 
-# --- sweeps and theory -----------------------------------------------------------------------
-
-
-def _grid_rows(values: Array, valid: Array) -> list[list[Any]]:
-    return [[(v.item() if ok else None) for v, ok in zip(row, ok_row)] for row, ok_row in zip(values, valid)]
-
-
-def sweep_row(
-    experiment: str,
-    result: SweepResult,
-    configured: Sequence[OptimizerSpec],
-    tf_spot_check: list[dict[str, Any]],
-    seconds: float | None,
-) -> dict[str, Any]:
-    """The ``sweeps`` row of one sweep: grids [momentum][lr], null where diverged or never.
-
-    ``configured`` are the experiment's optimizers that are points of the sweep's plane.
-    """
-    ok = ~result.diverged
-    best = result.best()
-    return {
-        "experiment": experiment,
-        "method": result.method,
-        "momentum_key": MOMENTUM_KEY[result.method],
-        "steps": result.steps,
-        "tolerance": result.tolerance,
-        "lr": result.lr.tolist(),
-        "momentum": result.momentum.tolist(),
-        "final_distance": _grid_rows(result.final_distance, ok & np.isfinite(result.final_distance)),
-        "final_loss": _grid_rows(result.final_loss, ok & np.isfinite(result.final_loss)),
-        "steps_to_tolerance": _grid_rows(result.steps_to_tolerance, ok & (result.steps_to_tolerance >= 0)),
-        "has_optimum": result.has_optimum,
-        "diverged_fraction": float(result.diverged.mean()),
-        "best": None if best is None else {
-            "lr": float(result.lr[best[1]]),
-            "momentum": float(result.momentum[best[0]]),
-            "final_distance": json_number(result.final_distance[best]),
-            "steps_to_tolerance": int(result.steps_to_tolerance[best]) if result.steps_to_tolerance[best] >= 0 else None,
-        },
-        "configured": [
-            {"optimizer": spec.name, "method": spec.method, "lr": spec.lr, "momentum": spec.momentum}
-            for spec in configured
-        ],
-        "tf_spot_check": tf_spot_check,
-        "compute_seconds": None if seconds is None else round(float(seconds), 6),
-    }
+# --- theory -----------------------------------------------------------------------
 
 
 def theory_rows(experiment: str, checks: Sequence[RateCheck]) -> list[dict[str, Any]]:

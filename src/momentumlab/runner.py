@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from momentumlab.backends import prepare, run
 from momentumlab.config import Experiment
-from momentumlab.problems import Problem
+from momentumlab.files import read_npz
+from momentumlab.problems import Problem, make_problem
 from momentumlab.trajectory import Trajectory
 from momentumlab.tuning import resolve
+
+
+def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
+    """The experiment's problem, with its data set loaded from ``dataset_path``."""
+    return make_problem(experiment.problem, experiment.params, read_npz(dataset_path))
 
 
 def optimize_experiment(

@@ -11,118 +11,29 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches
 
 from momentumlab import palette
-from momentumlab.files import atomic_path
+from momentumlab.config import Config
+from momentumlab.deck_parts import (CAPTION_TOP, CONTENT_TOP, DIVERGED, INK, MARGIN, MUTED, SLIDE_HEIGHT, SLIDE_WIDTH,
+                                    WHITE, DeckInputs, add_race_media, caption, rgb_color, style_cell, table, text_box,
+                                    titled_slide)
+from momentumlab.files import atomic_path, read_json
+from momentumlab.layout import SlideInputs
+from momentumlab.model_slides import add_model_slides
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
                                  rows_by_experiment)
 
-SLIDE_WIDTH = Emu(12192000)  # exactly 16:9 (13.333 × 7.5 in), PowerPoint's widescreen size
-SLIDE_HEIGHT = Emu(6858000)
-MARGIN = Inches(0.5)
-CONTENT_TOP = Inches(1.35)
-CAPTION_TOP = Inches(6.75)
 ROWS_PER_TABLE = 8
 MAX_HEATMAP_COLUMNS = 16
 MAX_HEATMAP_ROWS = 12
 ERROR_COLUMN_INCHES = (3.7, 1.6, 1.0, 0.7, 1.5, 1.5, 2.33)
-
-
-def rgb_color(hex_color: str) -> RGBColor:
-    """A ``#rrggbb`` colour as python-pptx's RGBColor."""
-    return RGBColor(*palette.rgb(hex_color))
-
-
-INK = rgb_color("#1B1F2A")
-MUTED = rgb_color("#555B66")
-HIGHLIGHT = rgb_color(palette.OKABE_ITO["green"])
-HEADER = rgb_color(palette.OKABE_ITO["blue"])
-DIVERGED = rgb_color("#BBBBBB")
-WHITE = rgb_color("#FFFFFF")
-
-
-@dataclass(frozen=True)
-class DeckInputs:
-    """What the deck is made of; all read from files earlier stages wrote."""
-
-    title: str
-    author: str
-    config_title: str
-    summary: Mapping[str, Any]
-    compare_media: Mapping[str, Path]  # experiment name -> reports/<exp>/compare.gif (or .mp4 without GIFs)
-    experiment_labels: Mapping[str, str]
-    date: _dt.date
-    posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
-    model_races: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> its race on the loss plane
-
-
-def _text(slide: Any, left: int, top: int, width: int, height: int, text: str, size: int, *, bold: bool = False,
-          color: RGBColor = INK, align: Any = PP_ALIGN.LEFT) -> Any:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    paragraph = frame.paragraphs[0]
-    paragraph.alignment = align
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.color.rgb = color
-    return box
-
-
-def _titled_slide(deck: Any, title: str, notes: str) -> Any:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank layout
-    size = 34 if len(title) <= 40 else 28 if len(title) <= 48 else 24  # one line, above the content
-    _text(slide, MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.9), title, size, bold=True)
-    slide.notes_slide.notes_text_frame.text = notes
-    return slide
-
-
-def _caption(slide: Any, text: str) -> None:
-    _text(slide, MARGIN, CAPTION_TOP, SLIDE_WIDTH - 2 * MARGIN, Inches(0.55), text, 18, color=MUTED, align=PP_ALIGN.CENTER)
-
-
-def _style_cell(cell: Any, text: str, size: int, *, bold: bool = False, fill: RGBColor | None = None,
-                color: RGBColor = INK) -> None:
-    cell.text = text
-    paragraph = cell.text_frame.paragraphs[0]
-    paragraph.alignment = PP_ALIGN.CENTER
-    for run in paragraph.runs:
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.color.rgb = color
-    if fill is not None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = fill
-    cell.margin_left = cell.margin_right = Inches(0.05)
-    cell.margin_top = cell.margin_bottom = Inches(0.02)
-
-
-def _table(slide: Any, header: Sequence[str], rows: Sequence[Sequence[str]], highlighted: Iterable[int], size: int = 16,
-           widths: Sequence[float] | None = None) -> Any:
-    height = Inches(0.45) * (len(rows) + 1)
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, height)
-    table = shape.table
-    for column, inches in enumerate(widths or ()):
-        table.columns[column].width = Inches(inches)
-    marked = set(highlighted)
-    for column, name in enumerate(header):
-        _style_cell(table.cell(0, column), name, size, bold=True, fill=HEADER, color=WHITE)
-    for row_index, row in enumerate(rows, start=1):
-        best = row_index - 1 in marked
-        for column, text in enumerate(row):
-            _style_cell(table.cell(row_index, column), text, size, bold=best, fill=HIGHLIGHT if best else None,
-                        color=WHITE if best else INK)
-    return table
 
 
 def _describe_runs(summary: Mapping[str, Any]) -> str:
@@ -137,11 +48,11 @@ def _describe_runs(summary: Mapping[str, Any]) -> str:
 def add_title_slide(deck: Any, inputs: DeckInputs) -> None:
     """The opening slide: title, what was run, date and author."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])
-    _text(slide, MARGIN, Inches(2.0), SLIDE_WIDTH - 2 * MARGIN, Inches(1.4), inputs.title, 44, bold=True, align=PP_ALIGN.CENTER)
-    _text(slide, MARGIN, Inches(3.6), SLIDE_WIDTH - 2 * MARGIN, Inches(1.2), _describe_runs(inputs.summary), 20,
-          color=MUTED, align=PP_ALIGN.CENTER)
+    text_box(slide, MARGIN, Inches(2.0), SLIDE_WIDTH - 2 * MARGIN, Inches(1.4), inputs.title, 44, bold=True, align=PP_ALIGN.CENTER)
+    text_box(slide, MARGIN, Inches(3.6), SLIDE_WIDTH - 2 * MARGIN, Inches(1.2), _describe_runs(inputs.summary), 20,
+             color=MUTED, align=PP_ALIGN.CENTER)
     byline = " · ".join(part for part in (inputs.author, inputs.config_title, inputs.date.isoformat()) if part)
-    _text(slide, MARGIN, Inches(5.2), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), byline, 20, color=MUTED, align=PP_ALIGN.CENTER)
+    text_box(slide, MARGIN, Inches(5.2), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), byline, 20, color=MUTED, align=PP_ALIGN.CENTER)
     slide.notes_slide.notes_text_frame.text = (
         f"{inputs.title}. {_describe_runs(inputs.summary)}. Generated {inputs.date.isoformat()} by Momentum Lab "
         "from the configuration shown in the report's appendix."
@@ -189,21 +100,9 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
     start = runs[0]["start"] if runs else []
     caption_text = inputs.summary.get("captions", {}).get(experiment, "")  # the config's caption, in the notes
     notes = f"{label}: {format_count(steps, 'step')} from {start}.\n" + (caption_text + "\n" if caption_text else "")
-    slide = _titled_slide(deck, label, notes + _run_notes(runs))
+    slide = titled_slide(deck, label, notes + _run_notes(runs))
     add_race_media(slide, inputs.compare_media[experiment], inputs.posters.get(experiment))
-    _caption(slide, race_caption(runs, start, steps))
-
-
-def add_race_media(slide: Any, media: Path, poster: Path | None) -> None:
-    """A race across the content area, 16:9: a GIF as a picture, an MP4 as a movie behind its poster."""
-    height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
-    width = Emu(int(height * 16 / 9))
-    left = int((SLIDE_WIDTH - width) / 2)
-    if media.suffix == ".mp4":
-        slide.shapes.add_movie(str(media), left, CONTENT_TOP, width, height,
-                               poster_frame_image=str(poster) if poster else None, mime_type="video/mp4")
-    else:
-        slide.shapes.add_picture(str(media), left, CONTENT_TOP, width, height)
+    caption(slide, race_caption(runs, start, steps))
 
 
 def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
@@ -238,10 +137,10 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
                  + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {format_number(worst, 2)}. "
                     if worst is not None else "")
                  + _run_notes([records[i] for i in window]))
-        slide = _titled_slide(deck, "Final errors" + suffix, notes)
-        _table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window],
-               widths=ERROR_COLUMN_INCHES)
-        _caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
+        slide = titled_slide(deck, "Final errors" + suffix, notes)
+        table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window],
+              widths=ERROR_COLUMN_INCHES)
+        caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
 
 
 def viridis(fraction: float) -> RGBColor:
@@ -299,31 +198,31 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
              f"{sweep.get('momentum_key') or 'momentum (none: lr alone)'} "
              f"({format_number(mus[0])} … {format_number(mus[-1])}). Best pair: lr {format_number(best.get('lr'))}, "
              f"momentum {format_number(best.get('momentum'))}. Grey cells diverged.")
-    slide = _titled_slide(deck, f"Where momentum works: {label}", notes)
+    slide = titled_slide(deck, f"Where momentum works: {label}", notes)
     shape = slide.shapes.add_table(len(rows) + 1, len(columns) + 1, Inches(1.2), CONTENT_TOP,
                                    SLIDE_WIDTH - Inches(2.4), CAPTION_TOP - CONTENT_TOP - Inches(0.15))
-    table = shape.table
+    cells = shape.table
     row_height = int((CAPTION_TOP - CONTENT_TOP - Inches(0.15)) / (len(rows) + 1))
-    for row in table.rows:
+    for row in cells.rows:
         row.height = row_height
-    _style_cell(table.cell(0, 0), ("β₁" if sweep.get("momentum_key") == "beta_1" else "μ") + " \\ lr", 10, bold=True)
+    style_cell(cells.cell(0, 0), ("β₁" if sweep.get("momentum_key") == "beta_1" else "μ") + " \\ lr", 10, bold=True)
     for j, column in enumerate(columns, start=1):
-        _style_cell(table.cell(0, j), format_number(lrs[column], 2), 9, bold=True)
+        style_cell(cells.cell(0, j), format_number(lrs[column], 2), 9, bold=True)
     best_cell = (best.get("momentum"), best.get("lr"))
     for i, row in enumerate(reversed(rows), start=1):
-        _style_cell(table.cell(i, 0), format_number(mus[row], 2), 10, bold=True)
+        style_cell(cells.cell(i, 0), format_number(mus[row], 2), 10, bold=True)
         for j, column in enumerate(columns, start=1):
             value = grid[row][column]
             mark = "★" if (mus[row], lrs[column]) == best_cell else ("×" if value is None else "")
-            _style_cell(table.cell(i, j), mark, 10, bold=True, fill=_heatmap_fill(value, low, high),
-                        color=INK if value is None else WHITE)
+            style_cell(cells.cell(i, j), mark, 10, bold=True, fill=_heatmap_fill(value, low, high),
+                       color=INK if value is None else WHITE)
     if log_scale:
         zero = "; 0 = darkest" if clipped else ""
         legend = f"Colour: log final distance (dark = close, yellow = far{zero}) · grey × = diverged · ★ = best pair"
     else:
         legend = ("Colour: final loss, no minimum (dark = low, yellow = high) · grey × = left the box (diverged)"
                   " · ★ = lowest final loss")
-    _caption(slide, legend)
+    caption(slide, legend)
 
 
 def _measured(row: Mapping[str, Any]) -> str:
@@ -343,9 +242,9 @@ def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, 
              "per step; gradient descent at its best step 2/(L + m) only by (κ − 1)/(κ + 1). " + " ".join(
                  f"{r['method']}: predicted {format_number(r['predicted_rate'])}, measured {_measured(r)}."
                  for r in rows))
-    slide = _titled_slide(deck, "Theory: why momentum is faster", notes)
-    _table(slide, header, text_rows, [], size=18)
-    _caption(slide, "Rate = factor by which the distance to the optimum shrinks per step (Polyak 1964; Goh 2017).")
+    slide = titled_slide(deck, "Theory: why momentum is faster", notes)
+    table(slide, header, text_rows, [], size=18)
+    caption(slide, "Rate = factor by which the distance to the optimum shrinks per step (Polyak 1964; Goh 2017).")
 
 
 def momentum_effect_text_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
@@ -368,9 +267,19 @@ def add_momentum_effect_slide(deck: Any, inputs: DeckInputs, experiment: str, ro
     header = ["Optimizer", "Momentum", "Steps to tol.", "… at momentum 0", "Ratio"]
     notes = (f"{label}: each optimizer against itself with its momentum (μ, or β₁ for Adam) set to 0, everything else "
              "unchanged. Ratio = steps to tolerance without ÷ with momentum; ≥ when only the run with momentum gets there.")
-    slide = _titled_slide(deck, f"What momentum adds: {label}", notes)
-    _table(slide, header, momentum_effect_text_rows(rows), [], size=16)
-    _caption(slide, "μ = 0 turns heavy ball and Nesterov into gradient descent; β₁ = 0 turns Adam into bias-corrected RMSprop.")
+    slide = titled_slide(deck, f"What momentum adds: {label}", notes)
+    table(slide, header, momentum_effect_text_rows(rows), [], size=16)
+    caption(slide, "μ = 0 turns heavy ball and Nesterov into gradient descent; β₁ = 0 turns Adam into bias-corrected RMSprop.")
+
+
+def add_experiment_slides(deck: Any, inputs: DeckInputs) -> None:
+    """The 2-D wing's race slides: one per experiment, in config order."""
+    for experiment in inputs.compare_media:
+        add_experiment_slide(deck, inputs, experiment)
+
+
+# Each wing adds its race slides after the title, 2-D experiments first.
+RACE_SLIDES: tuple[Callable[[Any, DeckInputs], None], ...] = (add_experiment_slides, add_model_slides)
 
 
 def build_deck(inputs: DeckInputs, path: str | Path) -> None:
@@ -378,13 +287,8 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     add_title_slide(deck, inputs)
-    for experiment in inputs.compare_media:
-        add_experiment_slide(deck, inputs, experiment)
-    from momentumlab.model_slides import add_model_slide  # it imports this module
-
-    for name, race in inputs.model_races.items():
-        add_model_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), race,
-                        inputs.posters.get(name))
+    for add_slides in RACE_SLIDES:
+        add_slides(deck, inputs)
     add_error_table_slides(deck, inputs)
     effects = inputs.summary.get("momentum_effect", [])
     for experiment in inputs.compare_media:
@@ -398,3 +302,22 @@ def build_deck(inputs: DeckInputs, path: str | Path) -> None:
         add_theory_slide(deck, inputs, inputs.summary["theory"])
     with atomic_path(path) as temporary:
         deck.save(str(temporary))
+
+
+def deck_inputs(config: Config, inputs: SlideInputs, date: _dt.date) -> DeckInputs:
+    """What the deck of ``config`` is made of, read from the files in ``inputs``; dated ``date``."""
+    experiments = [*config.experiments, *config.model_experiments]
+    return DeckInputs(
+        title=config.slides.title, author=config.slides.author, config_title=config.title,
+        summary=read_json(inputs.summary),
+        compare_media={name: Path(race.media) for name, race in inputs.races.items()},
+        posters={name: Path(race.poster) for name, race in [*inputs.races.items(), *inputs.model_races.items()]},
+        experiment_labels={experiment.name: experiment.label for experiment in experiments},
+        date=date,
+        model_races={name: Path(race.media) for name, race in inputs.model_races.items()},
+    )
+
+
+def write_deck(config: Config, inputs: SlideInputs, path: str | Path, date: _dt.date | None = None) -> None:
+    """The deck stage: the deck of ``config`` from the files in ``inputs``, dated ``date`` (default today), at ``path``."""
+    build_deck(deck_inputs(config, inputs, date or _dt.date.today()), path)

@@ -18,10 +18,10 @@ import numpy as np
 
 from momentumlab.backends import numpy_backend
 from momentumlab.config import Experiment, OptimizerSpec
-from momentumlab.files import read_json, read_npz, write_npz
+from momentumlab.files import read_npz, write_npz
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
-from momentumlab.records import best_index, json_number, sweep_row
+from momentumlab.records import best_index, json_number
 from momentumlab.sampling import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
 
@@ -345,13 +345,3 @@ def spot_check(
             }
         )
     return rows
-
-
-def summary_section(
-    experiment: Experiment, sweep_path: str | Path, spot_check_path: str | Path, timing_paths: list[str]
-) -> dict[str, list[Any]]:
-    """The ``sweeps`` section of one experiment, from the files its sweep jobs wrote."""
-    seconds = sum(float(read_json(path)["seconds"]) for path in timing_paths) if timing_paths else None
-    row = sweep_row(experiment.name, load_result(sweep_path), marked_optimizers(experiment), read_json(spot_check_path),
-                    seconds)
-    return {"sweeps": [row]}

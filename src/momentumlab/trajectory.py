@@ -10,6 +10,7 @@ import numpy as np
 
 from momentumlab.files import read_npz, write_npz
 from momentumlab.problems import Problem
+from momentumlab.runs import RunKey
 
 Array = np.ndarray
 
@@ -100,3 +101,9 @@ def load_trajectories(path: str | Path) -> dict[str, Trajectory]:
             diverged_at=None if diverged_at < 0 else diverged_at,
         )
     return runs
+
+
+def load_runs(paths: Mapping[str, str | Path]) -> dict[RunKey, Trajectory]:
+    """Every run in the trajectory files ``paths`` (by backend), keyed by its run."""
+    return {RunKey(optimizer, backend): trajectory for backend, path in paths.items()
+            for optimizer, trajectory in load_trajectories(path).items()}

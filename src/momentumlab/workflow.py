@@ -1,4 +1,4 @@
-"""Glue between the Snakemake scripts and the library: problems from files, logging."""
+"""Glue between the Snakemake scripts and the library: each job's log."""
 
 from __future__ import annotations
 
@@ -8,15 +8,6 @@ import sys
 import traceback
 from pathlib import Path
 from typing import Iterator
-
-from momentumlab.config import Experiment
-from momentumlab.files import read_npz
-from momentumlab.problems import Problem, make_problem
-
-
-def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
-    """The experiment's problem, with its data set loaded from ``dataset_path``."""
-    return make_problem(experiment.problem, experiment.params, read_npz(dataset_path))
 
 
 @contextlib.contextmanager

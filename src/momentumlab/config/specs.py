@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from momentumlab.classification import ClassificationData, make_classification
 from momentumlab.models import Architecture, make_architecture
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
+from momentumlab.runs import RunKey
 from momentumlab.schedules import CONSTANT, Schedule
 
 
@@ -111,9 +112,9 @@ class Experiment:
         raise KeyError(f"experiment {self.name!r} has no optimizer {name!r}")
 
     @property
-    def runs(self) -> list[tuple[str, str]]:
-        """Every (optimizer, backend) pair, in config order."""
-        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+    def runs(self) -> list[RunKey]:
+        """Every run (optimizer × backend, its label carried), in config order."""
+        return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,9 @@ class ModelExperiment:
         return next(spec for spec in self.optimizers if spec.name == name)
 
     @property
-    def runs(self) -> list[tuple[str, str]]:
-        """Every (optimizer, backend) pair, in config order."""
-        return [(spec.name, backend) for spec in self.optimizers for backend in self.backends]
+    def runs(self) -> list[RunKey]:
+        """Every run (optimizer × backend, its label carried), in config order."""
+        return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from momentumlab.landscape import Landscape, plot_window
-from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunKey, RunStyle, final_states, layered_styles,
-                                 race_order, run_styles)
+from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
+                                 run_styles)
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GlyphText
 from momentumlab.render.engine import render_scene
@@ -36,6 +36,7 @@ from momentumlab.render.panels import (ClassBarsPanel, ContourPanel, DistancePan
                                        PlanePanel, RegionsPanel, SeriesPanel, SurfacePanel, head_look, line_look,
                                        reached_divergence, single_run_looks, visible_steps)
 from momentumlab.render.style import font_scale, margin_scale, new_figure, rc_context
+from momentumlab.runs import RunKey
 from momentumlab.trajectory import Trajectory
 
 if TYPE_CHECKING:

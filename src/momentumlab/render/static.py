@@ -6,7 +6,7 @@ image the report's step scrubber draws paths on, and a model experiment's loss p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import matplotlib
 import numpy as np
@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 
 from momentumlab.files import atomic_path
 from momentumlab.landscape import Landscape
-from momentumlab.palette import RUN_COLORS, RunKey, run_styles
+from momentumlab.palette import RUN_COLORS, run_styles
+from momentumlab.runs import RunKey
 from momentumlab.problems import Problem, Window
 from momentumlab.render.style import DPI, configure_loss_axes, draw_contour, draw_minima, new_figure, scaled_rc
 from momentumlab.trajectory import Trajectory
@@ -126,7 +127,7 @@ def draw_decision_regions(ax: Axes, classify: Callable[[Array], Array], data: Ma
     ax.legend(fontsize="small", loc="lower right", framealpha=0.85)
 
 
-def render_loss_plane(arrays: Mapping[str, Array], runs: list[tuple[str, str]], labels: Mapping[str, str],
+def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], labels: Mapping[str, str],
                       path: str | Path, title: str, width: int = 1280, height: int = 560,
                       classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None) -> None:
     """Write a model experiment's loss-plane figure from a ``model_run.save_result`` archive's ``arrays``.
@@ -137,7 +138,7 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: list[tuple[str, str]], 
     from the plane (its largest off-plane distance is in the legend) the colour under it is not its loss.
     Middle: the loss at each run's own weights (``loss_plane.true_loss``), on log axes.
 
-    ``runs``: the (optimizer, backend) pairs to draw, in order; a TensorFlow twin of a numpy run
+    ``runs``: the runs to draw, in order; a TensorFlow twin of a numpy run
     is drawn dashed on top (they agree to rounding, so it hides the solid line only where they do).
     With two input features, ``classify`` (the best run's final model: inputs (N, 2) -> classes)
     and ``data`` (the data set's arrays) add a third panel: the decision regions.
@@ -166,9 +167,9 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: list[tuple[str, str]], 
             filled = plane_ax.contourf(alphas, betas, shown, levels=levels, norm=LogNorm(low, high), cmap="viridis")
             figure.colorbar(filled, ax=plane_ax, label="training loss on the plane", format="%.2g")
         colours = {}
-        for optimizer, backend in runs:
+        for run in runs:
+            optimizer, backend, key = run.optimizer, run.backend, run.file_name
             colour = colours.setdefault(optimizer, RUN_COLORS[len(colours) % len(RUN_COLORS)])
-            key = f"{optimizer}-{backend}"
             coords = arrays[f"{key}/plane_coordinates"]
             style = "--" if backend == "tensorflow" else "-"
             off = float(arrays[f"{key}/off_plane_distance"].max())

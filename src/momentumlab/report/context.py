@@ -14,6 +14,7 @@ from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
+from momentumlab.runs import RunKey
 
 # Distribution names tried in order for each package shown in the report.
 PACKAGES = {
@@ -101,7 +102,7 @@ def experiment_context(
     has_optimum = not runs or any(run.get("optimum") is not None for run in runs)
     run_media = []
     for run in runs:
-        files = media["runs"].get(run["optimizer"], {}).get(run["backend"], {})
+        files = media["runs"].get(RunKey.of_row(run), {})
         run_media.append({"run": run, "files": {fmt: existing_relative(path, out_dir) for fmt, path in files.items()}})
     context = {
         "name": name,

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momentumlab.files import existing_relative, read_json
-from momentumlab.records import best_run, is_model_row, reference_backend, rows_by_experiment
+from momentumlab.records import best_run, is_model_row, rows_by_experiment
+from momentumlab.runs import RunKey
 
 MODEL_NAMES = {"mlp": "MLP", "logistic_regression": "Logistic regression"}
 
@@ -24,7 +25,6 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
         best = best_run(runs)
         entry, files, first = experiments.get(name, {}), (media or {}).get(name, {}), runs[0]
         facts = files.get("facts")
-        reference = reference_backend(row["backend"] for row in runs)  # the backend the run animations show
         contexts.append({
             "name": name,
             "label": first.get("label", entry.get("label", name)),
@@ -46,9 +46,10 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "sweep_image": existing_relative(files.get("sweep"), out_dir),
             "figure": existing_relative(files.get("figure"), out_dir),
             "compare": {fmt: existing_relative(path, out_dir) for fmt, path in files.get("compare", {}).items()},
+            # only the reference backend's runs have animations of their own
             "run_media": [{"run": row, "files": {fmt: existing_relative(path, out_dir)
-                                                 for fmt, path in files.get("runs", {}).get(row["optimizer"], {}).items()}}
-                          for row in runs if row["optimizer"] in files.get("runs", {}) and row["backend"] == reference],
+                                                 for fmt, path in files["runs"][RunKey.of_row(row)].items()}}
+                          for row in runs if RunKey.of_row(row) in files.get("runs", {})],
             "media_facts": read_json(facts) if facts and Path(facts).exists() else {},
         })
     return contexts

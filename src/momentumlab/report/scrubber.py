@@ -10,7 +10,8 @@ import numpy as np
 from markupsafe import Markup
 
 from momentumlab.config import Experiment
-from momentumlab.palette import RunKey, final_states, layered_styles, race_order, run_styles
+from momentumlab.palette import final_states, layered_styles, race_order, run_styles
+from momentumlab.runs import RunKey
 from momentumlab.sampling import frames_for_steps
 from momentumlab.scales import loss_scale
 from momentumlab.trajectory import Trajectory, load_trajectories

@@ -1,0 +1,71 @@
+"""A sweep's row of ``summary.json``'s ``sweeps``, from its result or from the files its jobs wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.files import read_json
+from momentumlab.optim import MOMENTUM_KEY
+from momentumlab.records import Section, json_number
+from momentumlab.sweep import SweepResult, load_result, marked_optimizers
+
+Array = np.ndarray
+
+
+def _grid_rows(values: Array, valid: Array) -> list[list[Any]]:
+    return [[(v.item() if ok else None) for v, ok in zip(row, ok_row)] for row, ok_row in zip(values, valid)]
+
+
+def sweep_row(
+    experiment: str,
+    result: SweepResult,
+    configured: Sequence[OptimizerSpec],
+    tf_spot_check: list[dict[str, Any]],
+    seconds: float | None,
+) -> dict[str, Any]:
+    """The ``sweeps`` row of one sweep: grids [momentum][lr], null where diverged or never.
+
+    ``configured`` are the experiment's optimizers that are points of the sweep's plane.
+    """
+    ok = ~result.diverged
+    best = result.best()
+    return {
+        "experiment": experiment,
+        "method": result.method,
+        "momentum_key": MOMENTUM_KEY[result.method],
+        "steps": result.steps,
+        "tolerance": result.tolerance,
+        "lr": result.lr.tolist(),
+        "momentum": result.momentum.tolist(),
+        "final_distance": _grid_rows(result.final_distance, ok & np.isfinite(result.final_distance)),
+        "final_loss": _grid_rows(result.final_loss, ok & np.isfinite(result.final_loss)),
+        "steps_to_tolerance": _grid_rows(result.steps_to_tolerance, ok & (result.steps_to_tolerance >= 0)),
+        "has_optimum": result.has_optimum,
+        "diverged_fraction": float(result.diverged.mean()),
+        "best": None if best is None else {
+            "lr": float(result.lr[best[1]]),
+            "momentum": float(result.momentum[best[0]]),
+            "final_distance": json_number(result.final_distance[best]),
+            "steps_to_tolerance": int(result.steps_to_tolerance[best]) if result.steps_to_tolerance[best] >= 0 else None,
+        },
+        "configured": [
+            {"optimizer": spec.name, "method": spec.method, "lr": spec.lr, "momentum": spec.momentum}
+            for spec in configured
+        ],
+        "tf_spot_check": tf_spot_check,
+        "compute_seconds": None if seconds is None else round(float(seconds), 6),
+    }
+
+
+def summary_section(
+    experiment: Experiment, sweep_path: str | Path, spot_check_path: str | Path, timing_paths: Sequence[str]
+) -> Section:
+    """The ``sweeps`` section of one experiment, from the files its sweep jobs wrote."""
+    seconds = sum(float(read_json(path)["seconds"]) for path in timing_paths) if timing_paths else None
+    row = sweep_row(experiment.name, load_result(sweep_path), marked_optimizers(experiment), read_json(spot_check_path),
+                    seconds)
+    return {"sweeps": [row]}
