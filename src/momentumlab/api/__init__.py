@@ -7,6 +7,7 @@ sweep explorer). See ``docs/api.md``.
 """
 
 from momentumlab.api.race import Race, race
+from momentumlab.api.sweep import Sweep, sweep
 from momentumlab.config import ConfigError
 
-__all__ = ["ConfigError", "Race", "race"]
+__all__ = ["ConfigError", "Race", "Sweep", "race", "sweep"]
