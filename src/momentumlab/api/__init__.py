@@ -6,8 +6,10 @@ functions the Snakemake jobs run; results show inline (video, stills, tables, th
 sweep explorer). See ``docs/api.md``.
 """
 
+from momentumlab.api.project import Config
 from momentumlab.api.race import Race, race
 from momentumlab.api.sweep import Sweep, sweep
+from momentumlab.api.train import Training, train
 from momentumlab.config import ConfigError
 
-__all__ = ["ConfigError", "Race", "Sweep", "race", "sweep"]
+__all__ = ["Config", "ConfigError", "Race", "Sweep", "Training", "race", "sweep", "train"]
