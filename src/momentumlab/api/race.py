@@ -95,7 +95,8 @@ def run_race(experiment: Experiment) -> Race:
     problem = build_problem(experiment)
     runs: dict[tuple[str, str], Trajectory] = {}
     seconds: dict[tuple[str, str], float] = {}
-    for backend in progress(experiment.backends, len(experiment.backends), f"{experiment.name}: backends"):
+    backends = experiment.backends  # TensorFlow compiles its loop: a bar is worth it only beside numpy
+    for backend in progress(backends, len(backends), f"{experiment.name}: backends") if len(backends) > 1 else backends:
         trajectories, timing = optimize_experiment(experiment, problem, backend)
         runs.update({(name, backend): run for name, run in trajectories.items()})
         seconds.update({(name, backend): value for name, value in timing.items()})
