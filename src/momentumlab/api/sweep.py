@@ -17,6 +17,7 @@ from momentumlab.problems import Problem
 from momentumlab.sweep import SweepGrid, SweepResult
 
 CHUNKS = 8  # the grid runs in this many pieces so the progress bar moves
+SWEPT = "swept"  # the config optimizer that carries the method's options through validation
 
 
 @dataclass
@@ -90,15 +91,15 @@ def sweep(problem: str, method: str = "momentum", lr: Sequence[float] = (1e-4, 1
     require(len(momentum) == 3, "momentum", f"{list(momentum)} must be (low, high, points)")
     require(0 <= momentum[0] < momentum[1], "momentum[0]", f"{momentum[0]} must be at least 0 and below momentum[1]")
     name = name or problem
-    key = MOMENTUM_KEY.get(method) if isinstance(method, str) else None
+    key = MOMENTUM_KEY.get(method) if isinstance(method, str) else None  # the schema names a bad method
     optimizer = {"method": method, "lr": lr[0], **({key: momentum[1]} if key else {}), **dict(options or {})}
     block = {"enabled": True, "method": method, "lr_min": lr[0], "lr_max": lr[1], "lr_points": lr[2],
              "momentum_max": momentum[1], "momentum_points": momentum[2], "steps": steps}
-    raw = entry(problem, {method if isinstance(method, str) else "method": optimizer}, steps=steps, start=start,
+    raw = entry(problem, {SWEPT: optimizer}, steps=steps, start=start,
                 tolerance=tolerance, backends=["numpy"], params=problem_params or None,
                 sweep={k: v for k, v in block.items() if v is not None})
-    renames = {f"optimizers.{method}.lr": "lr[0]", f"optimizers.{method}.{key}": "momentum[1]",
-               f"optimizers.{method}.method": "method", f"optimizers.{method}": "options", **SWEEP_ARGUMENTS}
+    renames = {f"optimizers.{SWEPT}.lr": "lr[0]", f"optimizers.{SWEPT}.{key}": "momentum[1]",
+               f"optimizers.{SWEPT}.method": "method", f"optimizers.{SWEPT}": "options", **SWEEP_ARGUMENTS}
     experiment = parse_experiment(name, raw, renames).experiment(name)
     grid = sweep_grid(experiment)
     if key and momentum[0] > 0:
