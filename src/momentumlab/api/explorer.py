@@ -44,6 +44,16 @@ def templates_folder() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
+def theory_of(experiment: Experiment, problem: Problem) -> list[dict[str, Any]] | None:
+    """The ``theory`` job's rows (Polyak's pair and its run) for a quadratic; None elsewhere."""
+    if experiment.problem != "quadratic":
+        return None
+    from momentumlab.records import theory_rows
+    from momentumlab.theory import check_rates, step_budget
+
+    return theory_rows(experiment.name, check_rates(problem, experiment.start, step_budget(experiment.steps)))
+
+
 def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult) -> str:
     """The scrubber and explorer of ``result`` as one HTML fragment with its style and script inline."""
     from momentumlab.landscape import plot_window
@@ -58,7 +68,7 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
         path = Path(folder) / "contour.png"
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
-    script_data = explorer_script(name, explorer_data(result)).encode("utf-8")
+    script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem))).encode("utf-8")
     section = {
         "name": name, "label": experiment.label, "has_optimum": result.has_optimum, "contour": contour,
         "scrubber": scrubber_data({}, result.steps, extent), "steps": result.steps,
