@@ -122,6 +122,8 @@ def test_the_exported_tour_plays_offline(executed):
             assert info.text_content().startswith("η = ")
             label = page.locator("[data-cell-label]").first
             assert label.is_visible() and label.text_content().startswith("Sweep cell: η = ")
+            explorer.locator("[data-explorer-theory]").click()
+            assert info.text_content().startswith("Polyak optimum: η* = ")
             assert errors == [] and blocked == []
         finally:
             browser.close()
