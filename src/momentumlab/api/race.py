@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -64,12 +64,10 @@ class Race:
              height: int | None = None, frames: int | None = None) -> Any:
         """Write every file the pipeline's render job writes for this experiment under ``folder``
         (``reports/<experiment>/compare.gif``, ``<optimizer>-<backend>.mp4``, …); their layout."""
-        from momentumlab.config import Animation
         from momentumlab.experiment_media import render_experiment_media
         from momentumlab.layout import experiment_media
 
-        base = animation_settings("mp4", width, height, frames)
-        settings = Animation(**{**base.__dict__, "formats": tuple(formats)})
+        settings = replace(animation_settings("mp4", width, height, frames), formats=tuple(formats))
         media = experiment_media(self.experiment, settings.formats, root=folder)
         render_experiment_media(self.experiment, self.problem, self.runs, settings, media)
         return media
