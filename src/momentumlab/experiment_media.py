@@ -80,9 +80,35 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     ``spec`` is the ``ModelExperiment``, ``arrays`` its ``model_run.save_result`` archive and
     ``data`` its data set's arrays.
     """
-    from momentumlab.model_frames import input_window, model_run_views, plane_view
-    from momentumlab.models import make_architecture, predict
-    from momentumlab.render import render_loss_plane, render_model_race, render_model_run
+    from momentumlab.model_frames import input_window
+    from momentumlab.models import predict
+    from momentumlab.render import render_loss_plane, render_model_run
+
+    arch, plane, views, title = render_model_race_media(spec, arrays, data, settings,
+                                                        _files(media.compare, settings.formats), media.compare["png"])
+    two_features = data["x_train"].shape[1] == 2
+    window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
+    for view in views:
+        paths = media.runs.get(view.key)
+        if paths is None:  # a run off the reference backend has no animation of its own
+            continue
+        render_model_run(plane, view, f"{spec.label}: {view.key.label} ({view.key.backend})", settings,
+                         _files(paths, settings.formats), paths["png"],
+                         window=window, data=data)
+    best = arrays["plane/centre"]  # the plane goes through the best run's final weights
+    render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure, title,
+                      classify=lambda x: predict(arch, best, x), data=data)
+    animations = [*media.compare.values(), *(path for files in media.runs.values() for path in files.values())]
+    write_json(media.facts, media_facts(animations))
+
+
+def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, Any], settings: Animation,
+                            outputs: Mapping[str, str | Path], poster: str | Path,
+                            progress: bool = False) -> tuple[Any, Any, list[Any], str]:
+    """Render the race of every run on the shared loss plane; (architecture, plane, run views, title)."""
+    from momentumlab.model_frames import model_run_views, plane_view
+    from momentumlab.models import make_architecture
+    from momentumlab.render import render_model_race
 
     classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
     arch = make_architecture(spec.model, data["x_train"].shape[1], classes, spec.hidden, spec.activation, spec.l2)
@@ -90,23 +116,9 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     plane = plane_view(arrays)
     model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
     batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
-    render_model_race(plane, views, f"{spec.label}: {spec.dataset}, {model}, {batch}", settings,
-                      _files(media.compare, settings.formats), media.compare["png"])
-    two_features = data["x_train"].shape[1] == 2
-    window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
-    for view in views:
-        paths = media.runs.get(view.key)
-        if paths is None:  # a run off the reference backend has no animation of its own
-            continue
-        title = f"{spec.label}: {view.key.label} ({view.key.backend})"
-        render_model_run(plane, view, title, settings, _files(paths, settings.formats), paths["png"],
-                         window=window, data=data)
-    best = arrays["plane/centre"]  # the plane goes through the best run's final weights
-    render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure,
-                      f"{spec.label}: {spec.dataset}, {model}, {batch}", classify=lambda x: predict(arch, best, x),
-                      data=data)
-    animations = [*media.compare.values(), *(path for files in media.runs.values() for path in files.values())]
-    write_json(media.facts, media_facts(animations))
+    title = f"{spec.label}: {spec.dataset}, {model}, {batch}"
+    render_model_race(plane, views, title, settings, outputs, poster, progress=progress)
+    return arch, plane, views, title
 
 
 def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:

@@ -22,7 +22,7 @@ import imageio_ffmpeg
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
-from tqdm import tqdm
+from tqdm.auto import tqdm  # a widget in a notebook, text in a terminal
 
 from momentumlab.files import atomic_paths
 from momentumlab.sampling import frames_for_steps

@@ -288,7 +288,7 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
 
 
 def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "Animation",
-               outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
+               outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False) -> None:
     """Animate one run in the seed's 2×2 panels into ``outputs`` (format → path) and ``poster``."""
     with rc_context(settings.width, settings.height):
         scene = run_scene(problem, trajectory, title, settings.width, settings.height)
@@ -296,7 +296,7 @@ def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "
 
 
 def render_compare(problem: Problem, runs: Mapping[RunKey, Trajectory], title: str, settings: "Animation",
-                   outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
+                   outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False) -> None:
     """Animate every run of an experiment racing on one contour (an optimizer's
     numpy and TensorFlow runs share a colour and differ in line style)."""
     with rc_context(settings.width, settings.height):
@@ -365,7 +365,7 @@ def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width:
 
 
 def render_model_race(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, settings: "Animation",
-                      outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True) -> None:
+                      outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False) -> None:
     """Animate every run of a model experiment on its shared loss plane."""
     with rc_context(settings.width, settings.height):
         scene = model_race_scene(plane, views, title, settings.width, settings.height)
@@ -373,7 +373,7 @@ def render_model_race(plane: "PlaneView", views: Sequence["ModelRunView"], title
 
 
 def render_model_run(plane: "PlaneView", view: "ModelRunView", title: str, settings: "Animation",
-                     outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = True,
+                     outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False,
                      window: tuple[float, float, float, float] | None = None,
                      data: Mapping[str, Any] | None = None) -> None:
     """Animate one model run (``model_run_scene``)."""

@@ -139,6 +139,11 @@ def experiment_context(
     return context
 
 
+def script_colors() -> dict[str, Any]:
+    """The colours the page's script draws with: the heatmap's viridis and the theory marker's."""
+    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]}
+
+
 def report_context(
     summary: Mapping[str, Any],
     config: Mapping[str, Any],
@@ -167,7 +172,7 @@ def report_context(
         "versions": package_versions(),
         "reproduce": REPRODUCE,
         "best_run_rule": BEST_RUN_RULE,
-        "colors": {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]},
+        "colors": script_colors(),
         "slide_media": slide_media_rows([*experiments, *models], out_dir),
         "slides_deck": existing_relative(slides, out_dir),
         "model_experiments": models,
