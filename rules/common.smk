@@ -21,7 +21,9 @@ except ConfigError as error:
 
 EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.experiments}
 SWEPT = [experiment for experiment in CONFIG.experiments if experiment.sweep.enabled]
+TF_EXPERIMENTS = [experiment for experiment in CONFIG.experiments if "tensorflow" in experiment.backends]
 MODEL_EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.model_experiments}
+MODEL_SWEPT = [experiment for experiment in CONFIG.model_experiments if experiment.sweep.enabled]
 FORMATS = CONFIG.animation.formats
 RESULTS = {name: layout.experiment_results(experiment) for name, experiment in EXPERIMENTS.items()}
 MEDIA = {name: layout.experiment_media(experiment, FORMATS) for name, experiment in EXPERIMENTS.items()}

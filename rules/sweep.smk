@@ -45,15 +45,19 @@ rule sweep_gather:
         "../scripts/sweep_gather.py"
 
 
-# TensorFlow re-runs a few grid points of every sweep, in one job so that TensorFlow
-# is imported once; gathering stays numpy-only.
+# TensorFlow re-runs a few grid points of every sweep, 2-D and model, in one job so that
+# TensorFlow is imported once; gathering and the model sweep stay numpy-only.
 rule sweep_spot_check:
     input:
         **layout.named({e.name: {"dataset": layout.dataset(e.name), "sweep": layout.sweep_result(e.name)} for e in SWEPT}),
+        **layout.named({e.name: {"dataset": layout.dataset(e.name), "model_sweep": layout.model_sweep(e.name)}
+                        for e in MODEL_SWEPT}),
     output:
         **layout.named({e.name: {"spot_check": layout.spot_check(e.name)} for e in SWEPT}),
+        **layout.named({e.name: {"model_sweep_summary": layout.model_sweep_summary(e.name)} for e in MODEL_SWEPT}),
     params:
         experiments={e.name: CONFIG.data["experiments"][e.name] for e in SWEPT},
+        model_experiments={e.name: CONFIG.data["experiments"][e.name] for e in MODEL_SWEPT},
     log:
         "logs/sweep_spot_check.log",
     threads: 1

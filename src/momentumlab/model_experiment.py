@@ -8,6 +8,7 @@ to another, and a ``batch_size`` larger than the training set (known once the sp
 from __future__ import annotations
 
 import copy
+import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,9 @@ from momentumlab.config import _schema as config_schema
 from momentumlab.models import MODELS, Architecture, make_architecture
 
 _DATASET_KEYS = ("kind", "test_fraction", "standardize")
+# Building a data set imports scikit-learn (about 1.5 CPU seconds), so a process builds each one at
+# most once (the parse, the budget and the job share it) and a job given the data set's file reads it.
+_DATA: dict[tuple[Any, ...], ClassificationData] = {}
 
 
 @cache
@@ -53,8 +57,16 @@ class ModelExperiment:
                                  momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
 
     def data(self) -> ClassificationData:
-        """The seeded, split data set."""
-        return make_classification(self.dataset, self.seed, self.dataset_params, self.test_fraction, self.standardize)
+        """The seeded, split data set (built once per process, or the one read from its file)."""
+        key = self._data_key()
+        if key not in _DATA:
+            _DATA[key] = make_classification(self.dataset, self.seed, self.dataset_params, self.test_fraction,
+                                             self.standardize)
+        return _DATA[key]
+
+    def _data_key(self) -> tuple[Any, ...]:
+        params = json.dumps(dict(self.dataset_params), sort_keys=True)
+        return self.dataset, self.seed, params, self.test_fraction, self.standardize
 
     def architecture(self, data: ClassificationData) -> Architecture:
         return make_architecture(self.model, data.n_features, data.n_classes, self.hidden, self.activation, self.l2)
@@ -73,8 +85,10 @@ def _refuse(name: str, key: str, message: str) -> ConfigError:
     return ConfigError(f"config error at experiments.{name}.{key}: {message}")
 
 
-def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0) -> ModelExperiment:
-    """Validate one ``experiments.<name>`` entry of a model experiment and type it.
+def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0,
+                           data: ClassificationData | None = None) -> ModelExperiment:
+    """Validate one ``experiments.<name>`` entry of a model experiment and type it; ``data``, the
+    experiment's data set read from its file, is then used instead of building it again.
 
     Within a config, ``config.normalize`` has copied the top-level ``sweep``'s ``enabled``,
     point counts and ``momentum_max`` into the entry's own ``sweep``; alone, the entry's sweep
@@ -123,6 +137,11 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
         backends=tuple(instance["backends"]), optimizers=optimizers,
         sweep=_sweep_spec(name, instance["sweep"], steps, optimizers),
     )
+    if data is not None:
+        if (data.kind, data.params.get("seed")) != (spec.dataset, spec.seed):
+            raise ValueError(f"the data set given for {name} is {data.kind} with seed {data.params.get('seed')}, "
+                             f"not {spec.dataset} with seed {spec.seed}")
+        _DATA[spec._data_key()] = data
     try:
         n_train = len(spec.data().y_train)
     except ValueError as error:

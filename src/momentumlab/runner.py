@@ -6,8 +6,9 @@ import time
 
 from momentumlab.backends import prepare, run
 from momentumlab.config import Experiment
+from momentumlab.files import write_json
 from momentumlab.problems import Problem
-from momentumlab.trajectory import Trajectory
+from momentumlab.trajectory import Trajectory, save_trajectories
 from momentumlab.tuning import resolve
 
 
@@ -30,3 +31,11 @@ def optimize_experiment(
         )
         seconds[spec.name] = time.perf_counter() - began
     return trajectories, seconds
+
+
+def optimize_to_files(experiment: Experiment, problem: Problem, backend: str, threads: int, trajectories: str,
+                      timings: str) -> None:
+    """``optimize_experiment``, its trajectories written to ``trajectories`` and its wall times to ``timings``."""
+    runs, seconds = optimize_experiment(experiment, problem, backend, threads)
+    save_trajectories(trajectories, runs)
+    write_json(timings, seconds)
