@@ -1,4 +1,5 @@
-# Learning-rate × momentum sweeps (scatter/gather) and the heavy-ball theory check.
+# Learning-rate × momentum sweeps (scatter/gather) and the heavy-ball theory check; TensorFlow's
+# spot checks of every sweep run in optimize_tensorflow (optimize.smk).
 # Each sweep is split into `sweep.chunks` jobs over the flattened grid (one by default), so a
 # big grid spreads over a cluster through an executor plugin (see docs/sweeps.md); the chunks
 # are temporary, removed once gathered.
@@ -43,30 +44,6 @@ rule sweep_gather:
         "../envs/momentumlab.yaml"
     script:
         "../scripts/sweep_gather.py"
-
-
-# TensorFlow re-runs a few grid points of every sweep, 2-D and model, in one job so that
-# TensorFlow is imported once; gathering and the model sweep stay numpy-only.
-rule sweep_spot_check:
-    input:
-        **layout.named({e.name: {"dataset": layout.dataset(e.name), "sweep": layout.sweep_result(e.name)} for e in SWEPT}),
-        **layout.named({e.name: {"dataset": layout.dataset(e.name), "model_sweep": layout.model_sweep(e.name)}
-                        for e in MODEL_SWEPT}),
-    output:
-        **layout.named({e.name: {"spot_check": layout.spot_check(e.name)} for e in SWEPT}),
-        **layout.named({e.name: {"model_sweep_summary": layout.model_sweep_summary(e.name)} for e in MODEL_SWEPT}),
-    params:
-        experiments={e.name: CONFIG.data["experiments"][e.name] for e in SWEPT},
-        model_experiments={e.name: CONFIG.data["experiments"][e.name] for e in MODEL_SWEPT},
-    log:
-        "logs/sweep_spot_check.log",
-    threads: 1
-    resources:
-        mem_mb=2000,
-    conda:
-        "../envs/momentumlab.yaml"
-    script:
-        "../scripts/sweep_spot_check.py"
 
 
 rule theory:

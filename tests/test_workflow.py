@@ -40,7 +40,7 @@ def test_the_rules_are_the_stages(tmp_path, snakemake_in):
     """One rule per stage verb (a render rule per experiment, 2-D or model); a sweep is chunks and a gather,
     whatever the split."""
     assert listed_rules(tmp_path, snakemake_in, TINY) == {
-        "all", "make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather", "sweep_spot_check",
+        "all", "make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather",
         "theory", "train_model", "sweep_model", "render_line", "render_valley", "summarize", "build_report", "build_slides",
     }
 
