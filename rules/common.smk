@@ -54,6 +54,22 @@ def report_targets():
     return targets
 
 
+def tensorflow_files():
+    """optimize_tensorflow's (inputs, outputs) per experiment: data sets and sweeps in; runs and spot checks out."""
+    inputs, outputs = {}, {}
+    for e in TF_EXPERIMENTS:
+        inputs.setdefault(e.name, {})["dataset"] = layout.dataset(e.name)
+        outputs.setdefault(e.name, {}).update(trajectories=layout.trajectories(e.name, "tensorflow"),
+                                              timings=layout.timings(e.name, "tensorflow"))
+    for e in SWEPT:
+        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), sweep=layout.sweep_result(e.name))
+        outputs.setdefault(e.name, {})["spot_check"] = layout.spot_check(e.name)
+    for e in MODEL_SWEPT:
+        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), model_sweep=layout.model_sweep(e.name))
+        outputs.setdefault(e.name, {})["model_sweep_summary"] = layout.model_sweep_summary(e.name)
+    return layout.named(inputs), layout.named(outputs)
+
+
 def render_inputs(experiment):
     """The data set, trajectories and (if swept) the sweep one experiment's media show."""
     results = RESULTS[experiment.name]

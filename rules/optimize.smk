@@ -20,22 +20,6 @@ rule optimize_numpy:
 # Everything TensorFlow does on the 2-D side, and the model sweeps' spot checks, in one job:
 # importing TensorFlow costs ~5 CPU seconds a process. Each experiment's runs (results/<e>/tensorflow.npz)
 # and a few grid points of every sweep re-run (the spot checks), each part logging to its own file.
-def tensorflow_files():
-    """optimize_tensorflow's (inputs, outputs) per experiment: data sets and sweeps in; runs and spot checks out."""
-    inputs, outputs = {}, {}
-    for e in TF_EXPERIMENTS:
-        inputs.setdefault(e.name, {})["dataset"] = layout.dataset(e.name)
-        outputs.setdefault(e.name, {}).update(trajectories=layout.trajectories(e.name, "tensorflow"),
-                                              timings=layout.timings(e.name, "tensorflow"))
-    for e in SWEPT:
-        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), sweep=layout.sweep_result(e.name))
-        outputs.setdefault(e.name, {})["spot_check"] = layout.spot_check(e.name)
-    for e in MODEL_SWEPT:
-        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), model_sweep=layout.model_sweep(e.name))
-        outputs.setdefault(e.name, {})["model_sweep_summary"] = layout.model_sweep_summary(e.name)
-    return layout.named(inputs), layout.named(outputs)
-
-
 if TF_EXPERIMENTS or SWEPT or MODEL_SWEPT:
 
     rule optimize_tensorflow:
