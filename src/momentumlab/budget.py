@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # config imports this module; the types are only for annotations
     from momentumlab.config import Animation, Config, Experiment
+    from momentumlab.model_experiment import ModelExperiment
 
 # Measured per-unit costs (seconds and bytes), rounded up.
 NUMPY_STEP_S = 12e-6  # one step of one single run, recorded
@@ -87,9 +88,7 @@ def estimate_jobs(config: "Config") -> list[JobEstimate]:
     return jobs + [job for spec in config.model_experiments for job in _model_jobs(spec, config.animation)]
 
 
-def _model_jobs(spec: Any, animation: "Animation") -> Iterator[JobEstimate]:
-    from momentumlab.model_experiment import model_job_estimate, model_render_seconds, model_sweep_estimate
-
+def _model_jobs(spec: "ModelExperiment", animation: "Animation") -> Iterator[JobEstimate]:
     memory, seconds, key = model_job_estimate(spec)
     yield JobEstimate(f"train_model ({spec.name})", key, memory, seconds,
                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
@@ -104,6 +103,67 @@ def _model_jobs(spec: Any, animation: "Animation") -> Iterator[JobEstimate]:
         memory, seconds, key = model_sweep_estimate(spec)
         yield JobEstimate(f"sweep_model ({spec.name})", key, memory, seconds,
                           "fewer sweep points or sweep steps, or sweep: {enabled: false}")
+
+
+# Per-unit costs, generous next to what benchmarks/landscape.py and the model tests measured.
+MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step (measured 5-10e9)
+MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
+TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
+TF_MODEL_FLOPS_PER_S = 1e9
+BASE_BYTES = 1.3e9  # a job's interpreter with numpy, scikit-learn and TensorFlow
+
+
+def model_job_estimate(spec: "ModelExperiment") -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``train_model`` job."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    n_train, n_all = len(data.y_train), len(data.y_train) + len(data.y_test)
+    batch = spec.batch_size or n_train
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    runs = len(spec.optimizers)
+    records = spec.steps // spec.record_every + 2
+    seconds = 0.0
+    if "numpy" in spec.backends:
+        seconds += spec.steps * (runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    if "tensorflow" in spec.backends:
+        seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    evaluations = runs * len(spec.backends) * records + 51 * 51
+    seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
+    stored = runs * len(spec.backends) * records * arch.n_weights * 8 * 3  # weights, plane coordinates, copies
+    memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
+    key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
+    return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_sweep_estimate(spec: "ModelExperiment") -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``sweep_model`` job
+    (the batched sweep and its three TensorFlow spot checks)."""
+    data = spec.data()
+    arch = spec.architecture(data)
+    sweep = spec.sweep
+    cells = sweep.lr_points * (1 if sweep.method == "sgd" else sweep.momentum_points)
+    batch = spec.batch_size or len(data.y_train)
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    step_flops = 6.0 * batch * dense
+    seconds = sweep.steps * (cells * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+    seconds += TF_START_S + 3 * sweep.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
+    memory = BASE_BYTES + min(cells * 21 * arch.n_weights * 8, 64 << 20) + 3 * cells * arch.n_weights * 8
+    key = "sweep.steps" if cells * step_flops < 1e8 else "sweep.lr_points"
+    return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_render_seconds(spec: "ModelExperiment") -> float:
+    """The model evaluations of the experiment's render job: each run's predictions at every record
+    over the decision-region grid (two input features) or the test set (per-class accuracy)."""
+    from momentumlab.model_frames import REGION_RESOLUTION
+
+    data = spec.data()
+    arch = spec.architecture(data)
+    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
+    points = REGION_RESOLUTION**2 if data.n_features == 2 else len(data.y_test)
+    records = spec.steps // spec.record_every + 2
+    return len(spec.optimizers) * records * points * 2.0 * dense / MODEL_FLOPS_PER_S
 
 
 def _size(memory_bytes: float) -> str:
