@@ -32,6 +32,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/optimizers.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/landscape.py
+	$(BIN)/python benchmarks/pipeline.py
 
 clean:
 	rm -rf results reports/*/ reports/*.html reports/*.json reports/*.pptx logs .snakemake

@@ -21,7 +21,9 @@ except ConfigError as error:
 
 EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.experiments}
 SWEPT = [experiment for experiment in CONFIG.experiments if experiment.sweep.enabled]
+TF_EXPERIMENTS = [experiment for experiment in CONFIG.experiments if "tensorflow" in experiment.backends]
 MODEL_EXPERIMENTS = {experiment.name: experiment for experiment in CONFIG.model_experiments}
+MODEL_SWEPT = [experiment for experiment in CONFIG.model_experiments if experiment.sweep.enabled]
 FORMATS = CONFIG.animation.formats
 RESULTS = {name: layout.experiment_results(experiment) for name, experiment in EXPERIMENTS.items()}
 MEDIA = {name: layout.experiment_media(experiment, FORMATS) for name, experiment in EXPERIMENTS.items()}
@@ -50,6 +52,22 @@ def report_targets():
     if CONFIG.report_single_file:
         targets.append(layout.SINGLE_FILE_REPORT)
     return targets
+
+
+def tensorflow_files():
+    """optimize_tensorflow's (inputs, outputs) per experiment: data sets and sweeps in; runs and spot checks out."""
+    inputs, outputs = {}, {}
+    for e in TF_EXPERIMENTS:
+        inputs.setdefault(e.name, {})["dataset"] = layout.dataset(e.name)
+        outputs.setdefault(e.name, {}).update(trajectories=layout.trajectories(e.name, "tensorflow"),
+                                              timings=layout.timings(e.name, "tensorflow"))
+    for e in SWEPT:
+        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), sweep=layout.sweep_result(e.name))
+        outputs.setdefault(e.name, {})["spot_check"] = layout.spot_check(e.name)
+    for e in MODEL_SWEPT:
+        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), model_sweep=layout.model_sweep(e.name))
+        outputs.setdefault(e.name, {})["model_sweep_summary"] = layout.model_sweep_summary(e.name)
+    return layout.named(inputs), layout.named(outputs)
 
 
 def render_inputs(experiment):

@@ -1,6 +1,7 @@
 # Model experiments (problem: logistic_regression | mlp): one job trains every optimizer on
 # both backends from the shared start and batch order, and evaluates the experiment's loss plane;
-# render_model_<experiment> animates every run on that plane.
+# sweep_model runs the learning-rate × momentum grid in numpy (its TensorFlow spot checks are in
+# sweep_spot_check); render_model_<experiment> animates every run on that plane and draws the sweep.
 rule train_model:
     input:
         dataset=layout.dataset("{experiment}"),
@@ -29,8 +30,10 @@ for _model in CONFIG.model_experiments:
         input:
             runs=layout.model_runs(_model.name),
             dataset=layout.dataset(_model.name),
+            **({"sweep": layout.model_sweep(_model.name)} if _model.sweep.enabled else {}),
         output:
             **layout.named(layout.model_media(_model, FORMATS)),
+            **({"heatmap": layout.sweep_heatmap(_model.name)} if _model.sweep.enabled else {}),
         params:
             name=_model.name,
             experiment=CONFIG.data["experiments"][_model.name],
@@ -49,15 +52,16 @@ rule sweep_model:
     input:
         dataset=layout.dataset("{experiment}"),
     output:
-        **layout.named(layout.model_sweep_results("{experiment}")),
+        sweep=layout.model_sweep("{experiment}"),
+        timing=layout.model_sweep_timing("{experiment}"),
     params:
         experiment=experiment_entry,
     log:
         "logs/sweep_model/{experiment}.log",
     threads: 1
-    priority: 20  # TensorFlow's spot checks inside: a long job, started early
+    priority: 20  # a long job, started early
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
     conda:
         "../envs/momentumlab.yaml"
     script:

@@ -1,4 +1,5 @@
-# Learning-rate × momentum sweeps (scatter/gather) and the heavy-ball theory check.
+# Learning-rate × momentum sweeps (scatter/gather) and the heavy-ball theory check; TensorFlow's
+# spot checks of every sweep run in optimize_tensorflow (optimize.smk).
 # Each sweep is split into `sweep.chunks` jobs over the flattened grid (one by default), so a
 # big grid spreads over a cluster through an executor plugin (see docs/sweeps.md); the chunks
 # are temporary, removed once gathered.
@@ -43,26 +44,6 @@ rule sweep_gather:
         "../envs/momentumlab.yaml"
     script:
         "../scripts/sweep_gather.py"
-
-
-# TensorFlow re-runs a few grid points of every sweep, in one job so that TensorFlow
-# is imported once; gathering stays numpy-only.
-rule sweep_spot_check:
-    input:
-        **layout.named({e.name: {"dataset": layout.dataset(e.name), "sweep": layout.sweep_result(e.name)} for e in SWEPT}),
-    output:
-        **layout.named({e.name: {"spot_check": layout.spot_check(e.name)} for e in SWEPT}),
-    params:
-        experiments={e.name: CONFIG.data["experiments"][e.name] for e in SWEPT},
-    log:
-        "logs/sweep_spot_check.log",
-    threads: 1
-    resources:
-        mem_mb=2000,
-    conda:
-        "../envs/momentumlab.yaml"
-    script:
-        "../scripts/sweep_spot_check.py"
 
 
 rule theory:

@@ -7,8 +7,8 @@ from momentumlab.model_run import run_model_experiment, run_seconds, save_result
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
-    spec = parse_model_experiment(snakemake.wildcards.experiment, snakemake.params.experiment)
     data = load_classification(snakemake.input.dataset)
+    spec = parse_model_experiment(snakemake.wildcards.experiment, snakemake.params.experiment, data=data)
     result = run_model_experiment(spec, data=data, threads=snakemake.threads)
     save_result(snakemake.output.runs, result)
     write_json(snakemake.output.summary, summary_records(result))

@@ -125,3 +125,32 @@ def test_an_unaffordable_model_experiment_is_refused_before_any_job():
     huge.update(dataset={"kind": "digits"}, params={"hidden": [2048, 2048]}, steps=1_000_000, record_every=100_000)
     with pytest.raises(ConfigError, match=r"experiments\.moons\.batch_size: train_model \(moons\) would take about"):
         parse_config({"experiments": {"moons": huge}})
+
+
+def test_a_process_builds_each_data_set_once_and_none_it_was_given(monkeypatch):
+    """Parsing a config validates and budgets the data set (four uses); it is built once. A job
+    that read the data set from its file builds none (building imports scikit-learn)."""
+    from momentumlab.classification import make_classification
+    from momentumlab.config import specs
+    from momentumlab.config import parse_config
+
+    built = []
+
+    def counting(*args, **kwargs):
+        built.append(args)
+        return make_classification(*args, **kwargs)
+
+    monkeypatch.setattr(specs, "_DATA", {})
+    monkeypatch.setattr(specs, "make_classification", counting)
+    parse_config({"experiments": {"moons": MOONS}})
+    assert len(built) == 1
+    data = parse_model_experiment("moons", MOONS).data()
+    monkeypatch.setattr(specs, "_DATA", {})
+    given = parse_model_experiment("moons", MOONS, data=data)
+    assert len(built) == 1 and given.data() is data
+
+
+def test_a_data_set_of_other_settings_is_refused():
+    data = parse_model_experiment("moons", MOONS, root_seed=1).data()
+    with pytest.raises(ValueError, match="seed"):
+        parse_model_experiment("moons", MOONS, root_seed=2, data=data)

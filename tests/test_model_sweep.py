@@ -121,3 +121,32 @@ def test_a_sweep_over_the_job_budget_is_refused_naming_its_key():
         parse_config({"experiments": {"moons": entry}})
     entry["sweep"] = {"lr_points": 3, "momentum_points": 2, "steps": 10}
     assert parse_config({"experiments": {"moons": entry}}).model_experiments[0].sweep.lr_points == 3
+
+
+def test_the_sweep_job_is_compute_only(tmp_path):
+    """scripts/sweep_model.py runs with matplotlib and TensorFlow unimportable (its heatmap is drawn by
+    render_model_<e>, its spot checks by optimize_tensorflow) and from the data set's file (no scikit-learn)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from momentumlab.classification import save_classification
+
+    dataset = tmp_path / "dataset.npz"
+    save_classification(dataset, parse_model_experiment("moons", MOONS).data())
+    script = Path(__file__).resolve().parents[1] / "scripts" / "sweep_model.py"
+    code = f"""
+import runpy, sys
+from types import SimpleNamespace
+for name in ("matplotlib", "tensorflow", "keras", "sklearn"):
+    sys.modules[name] = None  # importing it now raises ImportError
+tmp = {str(tmp_path)!r}
+job = SimpleNamespace(input=SimpleNamespace(dataset={str(dataset)!r}), params=SimpleNamespace(experiment={json.dumps(MOONS)}),
+                      output=SimpleNamespace(sweep=tmp + "/sweep.npz", timing=tmp + "/timing.json"),
+                      wildcards=SimpleNamespace(experiment="moons"), log=[tmp + "/sweep.log"])
+runpy.run_path({str(script)!r}, init_globals={{"snakemake": job}})
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, (tmp_path / "sweep.log").read_text(encoding="utf-8")[-2000:] + result.stderr[-2000:]
+    assert load_sweep(tmp_path / "sweep.npz").final_train_loss.shape == (4, 5)

@@ -40,7 +40,7 @@ def test_the_rules_are_the_stages(tmp_path, snakemake_in):
     """One rule per stage verb (a render rule per experiment, 2-D or model); a sweep is chunks and a gather,
     whatever the split."""
     assert listed_rules(tmp_path, snakemake_in, TINY) == {
-        "all", "make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather", "sweep_spot_check",
+        "all", "make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather",
         "theory", "train_model", "sweep_model", "render_line", "render_valley", "summarize", "build_report", "build_slides",
     }
 
@@ -87,7 +87,7 @@ def test_second_run_has_nothing_to_do(tiny_workflow, snakemake_in):
 
 def test_tensorflow_uses_the_rules_threads(tiny_workflow, tmp_path, snakemake_in):
     """The job log shows TensorFlow's pools sized to the job's threads: rule default 1, capped by --cores."""
-    log = "logs/optimize_tensorflow/valley.log"
+    log = "logs/optimize_tensorflow.log"
     assert "tensorflow threads: intra-op 1, inter-op 1" in (tiny_workflow / log).read_text(encoding="utf-8")
     target = "results/valley/tensorflow.npz"
     result = snakemake_in(tmp_path, target, "--cores", "2", "--set-threads", "optimize_tensorflow=8", "--configfile", TINY)

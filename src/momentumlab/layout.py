@@ -173,21 +173,6 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
 
 
 @dataclass(frozen=True)
-class ModelSweepResults:
-    """What the sweep job of one model experiment writes."""
-
-    sweep: str
-    summary: str
-    timing: str
-    heatmap: str
-
-
-def model_sweep_results(experiment: str) -> ModelSweepResults:
-    return ModelSweepResults(sweep=model_sweep(experiment), summary=model_sweep_summary(experiment),
-                             timing=model_sweep_timing(experiment), heatmap=sweep_heatmap(experiment))
-
-
-@dataclass(frozen=True)
 class ModelMedia:
     """What the render job of one model experiment writes: each optimizer's animation on the
     reference backend, the race on the shared plane, the still figure and the media facts."""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from momentumlab.backends import prepare, run
 from momentumlab.config import Experiment
-from momentumlab.files import read_npz
+from momentumlab.files import read_npz, write_json
 from momentumlab.problems import Problem, make_problem
-from momentumlab.trajectory import Trajectory
+from momentumlab.trajectory import Trajectory, save_trajectories
 from momentumlab.tuning import resolve
 
 
@@ -37,3 +37,11 @@ def optimize_experiment(
         )
         seconds[spec.name] = time.perf_counter() - began
     return trajectories, seconds
+
+
+def optimize_to_files(experiment: Experiment, problem: Problem, backend: str, threads: int, trajectories: str,
+                      timings: str) -> None:
+    """``optimize_experiment``, its trajectories written to ``trajectories`` and its wall times to ``timings``."""
+    runs, seconds = optimize_experiment(experiment, problem, backend, threads)
+    save_trajectories(trajectories, runs)
+    write_json(timings, seconds)

@@ -12,13 +12,14 @@ import math
 from functools import cache
 from typing import Any, Mapping
 
-from momentumlab.classification import SYNTHETIC_DEFAULTS
+from momentumlab.classification import SYNTHETIC_DEFAULTS, ClassificationData
 from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed
 from momentumlab.config.schema import schema as config_schema
 from momentumlab.config.specs import ModelExperiment, OptimizerSpec, SweepSpec
 from momentumlab.models import MODELS
 
 _DATASET_KEYS = ("kind", "test_fraction", "standardize")
+# Building a data set imports scikit-learn (about 1.5 CPU seconds), so a process builds each one at
 
 
 @cache
@@ -32,8 +33,10 @@ def _refuse(name: str, key: str, message: str) -> ConfigError:
     return ConfigError(f"config error at experiments.{name}.{key}: {message}")
 
 
-def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0) -> ModelExperiment:
-    """Validate one ``experiments.<name>`` entry of a model experiment and type it.
+def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int = 0,
+                           data: ClassificationData | None = None) -> ModelExperiment:
+    """Validate one ``experiments.<name>`` entry of a model experiment and type it; ``data``, the
+    experiment's data set read from its file, is then used instead of building it again.
 
     Within a config, ``validation.normalize`` has copied the top-level ``sweep``'s ``enabled``,
     point counts and ``momentum_max`` into the entry's own ``sweep``; alone, the entry's sweep
@@ -82,6 +85,11 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
         backends=tuple(instance["backends"]), optimizers=optimizers,
         sweep=_sweep_spec(name, instance["sweep"], steps, optimizers),
     )
+    if data is not None:
+        if (data.kind, data.params.get("seed")) != (spec.dataset, spec.seed):
+            raise ValueError(f"the data set given for {name} is {data.kind} with seed {data.params.get('seed')}, "
+                             f"not {spec.dataset} with seed {spec.seed}")
+        spec.use_data(data)
     try:
         n_train = len(spec.data().y_train)
     except ValueError as error:

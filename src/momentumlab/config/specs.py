@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -117,6 +118,11 @@ class Experiment:
         return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
 
 
+# Each data set built once per process (none where a job read it from its file): config
+# validation, the budget and the job itself all ask for it.
+_DATA: dict[tuple[Any, ...], ClassificationData] = {}
+
+
 @dataclass(frozen=True)
 class ModelExperiment:
     """A data set, a classifier and the optimizers and backends that train it from one start."""
@@ -142,8 +148,20 @@ class ModelExperiment:
                                  momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
 
     def data(self) -> ClassificationData:
-        """The seeded, split data set."""
-        return make_classification(self.dataset, self.seed, self.dataset_params, self.test_fraction, self.standardize)
+        """The seeded, split data set (built once per process, or the one read from its file)."""
+        key = self._data_key()
+        if key not in _DATA:
+            _DATA[key] = make_classification(self.dataset, self.seed, self.dataset_params, self.test_fraction,
+                                             self.standardize)
+        return _DATA[key]
+
+    def use_data(self, data: ClassificationData) -> None:
+        """Take ``data`` (read from the experiment's file) as its data set, so it is not built again."""
+        _DATA[self._data_key()] = data
+
+    def _data_key(self) -> tuple[Any, ...]:
+        params = json.dumps(dict(self.dataset_params), sort_keys=True)
+        return self.dataset, self.seed, params, self.test_fraction, self.standardize
 
     def architecture(self, data: ClassificationData) -> Architecture:
         return make_architecture(self.model, data.n_features, data.n_classes, self.hidden, self.activation, self.l2)
