@@ -6,10 +6,11 @@ from momentumlab.classification import load_classification
 from momentumlab.config import Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import nested
-from momentumlab.model_experiment import parse_model_experiment
+from momentumlab.config import parse_model_experiment
 from momentumlab.runner import optimize_to_files
 from momentumlab.sweep import load_result, spot_check, sweep_grid
-from momentumlab.workflow import logging_to, problem_for
+from momentumlab.runner import problem_for
+from momentumlab.workflow import logging_to
 
 inputs, outputs = nested(snakemake.input), nested(snakemake.output)
 with logging_to(snakemake.log.runs):
