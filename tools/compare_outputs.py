@@ -12,9 +12,9 @@ Each directory is a project root after ``snakemake``. What must be equal:
   visible change).
 
 Timing fields (``TIMING_FIELDS``) are wall-clock measurements that differ between two builds of the
-same commit: ``seconds`` (per run, in summary.json) and ``compute_seconds`` (per model experiment,
-in summary.json and ``results/<experiment>/model_sweep.json``). Two builds of one commit differ
-in nothing else under ``results/`` (checked on the default config).
+same commit: ``seconds`` (per run) and ``compute_seconds`` (per sweep) in summary.json. Under
+``results/`` only ``<experiment>/model_sweep.json`` has one (``compute_seconds``, null in the default
+build); two builds of the default config at one commit wrote byte-identical ``results/`` trees.
 
 One line is printed per difference, then a count line; the exit status is 1 on any difference.
 """
