@@ -16,7 +16,7 @@ from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.optimizers import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.schedules import Schedule
-from problem_builders import build
+from problem_builders import shared_problem, shared_run
 
 KINDS = sorted(PROBLEM_TYPES)
 STEPS = 1000
@@ -68,11 +68,11 @@ def learning_rate(name: str, method: str, kind: str) -> float:
 
 @pytest.fixture(scope="module")
 def problems() -> dict[str, Problem]:
-    return {kind: build(kind) for kind in KINDS}
+    return {kind: shared_problem(kind) for kind in KINDS}
 
 
 @pytest.fixture(scope="module")
-def runs(problems: dict[str, Problem]) -> dict:
+def runs() -> dict:
     tensorflow_backend.configure(1)
     out = {}
     for name, method, axis, options in VARIANTS:
@@ -81,7 +81,7 @@ def runs(problems: dict[str, Problem]) -> dict:
                 schedule = SCHEDULE_OF[kind] if scheduled else None
                 lr = learning_rate(name, method, kind)
                 out[name, kind, scheduled] = tuple(
-                    backends.run(backend, problems[kind], method, lr, axis, START[kind], STEPS, schedule=schedule, options=options)
+                    shared_run(backend, kind, method, lr, axis, START[kind], STEPS, schedule=schedule, options=options)
                     for backend in backends.BACKENDS
                 )
     return out
