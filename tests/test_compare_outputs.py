@@ -64,6 +64,8 @@ def test_a_changed_dtype_is_a_difference_even_with_equal_values(tmp_path: Path) 
 def test_a_file_on_one_side_only_is_a_difference(tmp_path: Path) -> None:
     before, after = _build(tmp_path / "a"), _build(tmp_path / "b", extra=True)
     assert compare_outputs.results_differences(before, after) == ["results/quad/extra.npz: only in after"]
+    (before / "reports/summary.json").unlink()
+    assert compare_outputs.summary_differences(before, after) == ["reports/summary.json: only in after"]
     (before / "results/quad/notes.txt").unlink()
     assert compare_outputs.results_differences(before, after) == [
         "results/quad/extra.npz: only in after", "results/quad/notes.txt: only in after"]

@@ -130,7 +130,10 @@ def results_differences(before_root: Path, after_root: Path) -> list[str]:
 
 def summary_differences(before_root: Path, after_root: Path) -> list[str]:
     """Where the two ``reports/summary.json`` files differ, timing aside."""
-    return [f"summary.json{d}" for d in json_file_differences(before_root / "reports/summary.json", after_root / "reports/summary.json")]
+    before, after = before_root / "reports/summary.json", after_root / "reports/summary.json"
+    if not (before.is_file() and after.is_file()):
+        return [] if before.is_file() == after.is_file() else [f"reports/summary.json: only in {'before' if before.is_file() else 'after'}"]
+    return [f"summary.json{d}" for d in json_file_differences(before, after)]
 
 
 def pixels(path: Path, frame: int = 0) -> np.ndarray:
