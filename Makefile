@@ -1,4 +1,4 @@
-# Momentum Lab: `make report` builds reports/index.html, `make test` runs every test.
+# Momentum Lab: `make report` builds reports/index.html, `make test` runs the tests (`make test-slow` the larger examples).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,13 +6,17 @@ STAMP  := $(VENV)/.installed
 CORES  ?= 4
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: report test venv browser benchmarks clean
+.PHONY: report test test-slow venv browser benchmarks clean
 
 report: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The larger property examples that `make test` leaves out (pyproject's addopts: -m "not slow").
+test-slow: $(STAMP) browser
+	$(BIN)/python -m pytest -m slow
 
 venv: $(STAMP)
 

@@ -1,9 +1,10 @@
-"""Every method × every problem × (constant rate, a schedule): numpy ≡ TensorFlow, 1000 steps.
+"""Every method × every problem × (constant rate, a schedule): numpy ≡ TensorFlow, 1000 steps
+(`make test` runs each schedule kind on one problem, `make test-slow` on the other two).
 
 The bound is |Δθ| ≤ 1e-12 · max(1, |θ|) at every step. The only difference between the backends
 is the gradient (analytic in numpy, ``tf.GradientTape`` in TensorFlow, equal to ~1 ulp), so the
 settings are ones whose dynamics do not amplify rounding (no chaotic bouncing): that is what makes
-a bound this tight meaningful. One TensorFlow trace per run, all runs built once per module.
+a bound this tight meaningful. One TensorFlow trace per run, each run built once per session.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from momentumlab.backends import numpy_backend, tensorflow_backend
 from momentumlab.optim import ADAPTIVE, DEFAULTS, METHODS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.schedules import Schedule
-from problem_builders import build
+from problem_builders import shared_problem, shared_run
 
 KINDS = sorted(PROBLEM_TYPES)
 STEPS = 1000
@@ -60,25 +61,29 @@ def learning_rate(name: str, method: str, kind: str) -> float:
     return base * {"adagrad": 10.0, "rmsprop": 0.1, "rmsprop_centered_momentum": 0.1}.get(name, 1.0)
 
 
+# `make test` meets each schedule kind on one problem; quadratic repeats beale's (cosine with
+# warm-up) and saddle himmelblau's (piecewise), so those two scheduled runs are `make test-slow`'s.
+SLOW_SCHEDULED = {"quadratic", "saddle"}
+VARIANT = {variant[0]: variant for variant in VARIANTS}
+
+
 @pytest.fixture(scope="module")
 def problems() -> dict[str, Problem]:
-    return {kind: build(kind) for kind in KINDS}
+    return {kind: shared_problem(kind) for kind in KINDS}
 
 
-@pytest.fixture(scope="module")
-def runs(problems: dict[str, Problem]) -> dict:
-    tensorflow_backend.configure(1)
-    out = {}
-    for name, method, axis, options in VARIANTS:
-        for kind in KINDS:
-            for scheduled in (False, True):
-                schedule = SCHEDULE_OF[kind] if scheduled else None
-                lr = learning_rate(name, method, kind)
-                out[name, kind, scheduled] = tuple(
-                    backends.run(backend, problems[kind], method, lr, axis, START[kind], STEPS, schedule=schedule, options=options)
-                    for backend in backends.BACKENDS
-                )
-    return out
+def runs_of(name: str, kind: str, scheduled: bool) -> tuple:
+    """(numpy, TensorFlow) trajectories of one case, each computed once per test session."""
+    _, method, axis, options = VARIANT[name]
+    schedule = SCHEDULE_OF[kind] if scheduled else None
+    lr = learning_rate(name, method, kind)
+    return tuple(shared_run(backend, kind, method, lr, axis, START[kind], STEPS, schedule=schedule, options=options)
+                 for backend in backends.BACKENDS)
+
+
+def _case(name: str, kind: str, scheduled: bool) -> object:
+    marks = [pytest.mark.slow] if scheduled and kind in SLOW_SCHEDULED else []
+    return pytest.param(name, kind, scheduled, marks=marks, id=f"{name}-{kind}-{'schedule' if scheduled else 'constant'}")
 
 
 def relative_gap(first, second) -> np.ndarray:  # noqa: ANN001
@@ -88,29 +93,29 @@ def relative_gap(first, second) -> np.ndarray:  # noqa: ANN001
     return np.abs(first.params[:rows] - second.params[:rows]).max(axis=1) / scale
 
 
-@pytest.mark.parametrize("scheduled", [False, True], ids=["constant", "schedule"])
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("name", [variant[0] for variant in VARIANTS])
-def test_numpy_and_tensorflow_agree_at_every_step(runs: dict, name: str, kind: str, scheduled: bool) -> None:
-    reference, other = runs[name, kind, scheduled]
+@pytest.mark.parametrize("name, kind, scheduled", [_case(name, kind, scheduled) for scheduled in (False, True)
+                                                   for kind in KINDS for name in VARIANT])
+def test_numpy_and_tensorflow_agree_at_every_step(name: str, kind: str, scheduled: bool) -> None:
+    reference, other = runs_of(name, kind, scheduled)
     assert reference.diverged_at == other.diverged_at
     assert reference.params.shape == other.params.shape
     gap = relative_gap(reference, other)
     assert gap.max() <= BOUND, f"max relative |Δθ| {gap.max():.3e} first above at step {np.argmax(gap > BOUND)}"
 
 
-def test_agreement_table(runs: dict) -> None:
-    """Prints max relative |Δθ| per method (the numbers quoted in docs/numerics.md)."""
-    for name, *_ in VARIANTS:
-        gaps = {(kind, scheduled): relative_gap(*runs[name, kind, scheduled]).max() for kind in KINDS for scheduled in (False, True)}
+@pytest.mark.slow
+def test_agreement_table() -> None:
+    """Prints max relative |Δθ| per method over every case (the numbers quoted in docs/numerics.md)."""
+    for name in VARIANT:
+        gaps = {(kind, scheduled): relative_gap(*runs_of(name, kind, scheduled)).max() for kind in KINDS for scheduled in (False, True)}
         print(f"max_rel_diff {name}: {max(gaps.values()):.2e}", " ".join(f"{k[0][:5]}{'S' if k[1] else ''}={v:.0e}" for k, v in gaps.items()))
-    assert all(relative_gap(*pair).max() <= BOUND for pair in runs.values())
+        assert max(gaps.values()) <= BOUND
 
 
 @pytest.mark.parametrize("method", [method for method in METHODS if MOMENTUM_KEY[method] == "beta_1"])
-def test_adam_family_heads_for_the_quadratic_minimum(runs: dict, problems: dict, method: str) -> None:
+def test_adam_family_heads_for_the_quadratic_minimum(problems: dict, method: str) -> None:
     # (AdaGrad's rate decays like 1/√t and the RMSprop runs above use a tenth of the rate.)
-    trajectory = runs[method, "quadratic", False][0]
+    trajectory = runs_of(method, "quadratic", False)[0]
     assert not trajectory.diverged
     distance = trajectory.distance(problems["quadratic"])
     assert distance[-1] < 0.2 * distance[0]

@@ -18,7 +18,7 @@ from momentumlab.optim import SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES, Problem
 from momentumlab.records import run_record
 from momentumlab.trajectory import Trajectory
-from problem_builders import build
+from problem_builders import shared_problem, shared_run
 
 KINDS = sorted(PROBLEM_TYPES)
 AGREEMENT_STEPS = 1000
@@ -36,15 +36,17 @@ MOMENTUM = 0.9
 
 @pytest.fixture(scope="module")
 def problems() -> dict[str, Problem]:
-    return {kind: build(kind) for kind in KINDS}
+    return {kind: shared_problem(kind) for kind in KINDS}
 
 
 @pytest.fixture(scope="module")
-def runs(problems: dict[str, Problem]) -> dict[tuple[str, str, str], Trajectory]:
-    """Every problem × method × backend, 1000 steps: one TensorFlow trace each, shared by the tests."""
+def runs() -> dict[tuple[str, str, str], Trajectory]:
+    """Every problem × method × backend, 1000 steps: one TensorFlow trace each, shared by the tests
+    (and with test_adaptive.py's constant-rate SGD-family runs, the same runs)."""
     tensorflow_backend.configure(1)
     return {
-        (kind, method, backend): backends.run(backend, problems[kind], method, SETTINGS[kind][0], MOMENTUM, SETTINGS[kind][1], AGREEMENT_STEPS)
+        (kind, method, backend): shared_run(backend, kind, method, SETTINGS[kind][0], None if method == "sgd" else MOMENTUM,
+                                            SETTINGS[kind][1], AGREEMENT_STEPS)
         for kind in KINDS
         for method in SGD_FAMILY
         for backend in backends.BACKENDS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from momentumlab import frameworks
+import framework_rules
 from momentumlab.backends import numpy_backend
 from momentumlab.problems import make_problem
 from momentumlab.schedules import Schedule
@@ -35,10 +35,10 @@ def report(name: str, value: float) -> None:
 
 
 def test_adagrad_epsilon_and_initial_accumulator() -> None:
-    same = gap(keras("adagrad", 0.05, epsilon=1e-300), frameworks.torch_adagrad(ROSENBROCK, 0.05, START, STEPS, eps=0.0, initial_accumulator_value=0.1))
+    same = gap(keras("adagrad", 0.05, epsilon=1e-300), framework_rules.torch_adagrad(ROSENBROCK, 0.05, START, STEPS, eps=0.0, initial_accumulator_value=0.1))
     assert same < 1e-12
-    placement = gap(keras("adagrad", 0.05), frameworks.torch_adagrad(ROSENBROCK, 0.05, START, STEPS, eps=1e-7, initial_accumulator_value=0.1))
-    defaults = gap(keras("adagrad", 0.05), frameworks.torch_adagrad(ROSENBROCK, 0.05, START, STEPS))
+    placement = gap(keras("adagrad", 0.05), framework_rules.torch_adagrad(ROSENBROCK, 0.05, START, STEPS, eps=1e-7, initial_accumulator_value=0.1))
+    defaults = gap(keras("adagrad", 0.05), framework_rules.torch_adagrad(ROSENBROCK, 0.05, START, STEPS))
     report("adagrad_eps_inside_vs_outside", placement)
     report("adagrad_keras_vs_pytorch_defaults", defaults)
     assert placement > 1e-12 and defaults > 1e-6
@@ -46,15 +46,15 @@ def test_adagrad_epsilon_and_initial_accumulator() -> None:
 
 def test_rmsprop_epsilon_and_momentum_units() -> None:
     keras_run = keras("rmsprop", 1e-3, 0.0, rho=0.9)
-    assert gap(keras("rmsprop", 1e-3, 0.0, rho=0.9, epsilon=1e-300), frameworks.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=0.0)) < 1e-12
-    assert gap(keras_run, frameworks.optax_rmsprop(ROSENBROCK, 1e-3, START, STEPS, eps=1e-7)) < 1e-12
-    placement = gap(keras_run, frameworks.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=1e-7))
+    assert gap(keras("rmsprop", 1e-3, 0.0, rho=0.9, epsilon=1e-300), framework_rules.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=0.0)) < 1e-12
+    assert gap(keras_run, framework_rules.optax_rmsprop(ROSENBROCK, 1e-3, START, STEPS, eps=1e-7)) < 1e-12
+    placement = gap(keras_run, framework_rules.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=1e-7))
     report("rmsprop_eps_inside_vs_outside", placement)
     # Momentum: Keras and optax accumulate η-scaled steps, PyTorch gradient-scaled ones.
-    constant = gap(keras("rmsprop", 1e-3, 0.5, epsilon=1e-300), frameworks.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=0.0, momentum=0.5))
+    constant = gap(keras("rmsprop", 1e-3, 0.5, epsilon=1e-300), framework_rules.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=0.0, momentum=0.5))
     scheduled = gap(
         keras("rmsprop", 1e-3, 0.5, epsilon=1e-300, schedule=DECAYING),
-        frameworks.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=0.0, momentum=0.5, schedule=DECAYING),
+        framework_rules.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=0.0, momentum=0.5, schedule=DECAYING),
     )
     report("rmsprop_momentum_units_constant_rate", constant)
     report("rmsprop_momentum_units_under_schedule", scheduled)
@@ -63,31 +63,31 @@ def test_rmsprop_epsilon_and_momentum_units() -> None:
 
 def test_centered_rmsprop_epsilon() -> None:
     ours = keras("rmsprop", 1e-3, 0.0, centered=True)
-    theirs = frameworks.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=1e-7, centered=True)
+    theirs = framework_rules.torch_rmsprop(ROSENBROCK, 1e-3, START, STEPS, alpha=0.9, eps=1e-7, centered=True)
     report("centered_rmsprop_eps_inside_vs_outside", gap(ours, theirs))
     assert gap(ours, theirs) > 1e-9
 
 
 def test_adam_epsilon_before_or_after_bias_correction() -> None:
-    assert gap(keras("adam", 0.01, epsilon=1e-300), frameworks.torch_adam(ROSENBROCK, 0.01, START, STEPS, eps=0.0)) < 1e-12
-    difference = gap(keras("adam", 0.01, epsilon=1e-7), frameworks.torch_adam(ROSENBROCK, 0.01, START, STEPS, eps=1e-7))
+    assert gap(keras("adam", 0.01, epsilon=1e-300), framework_rules.torch_adam(ROSENBROCK, 0.01, START, STEPS, eps=0.0)) < 1e-12
+    difference = gap(keras("adam", 0.01, epsilon=1e-7), framework_rules.torch_adam(ROSENBROCK, 0.01, START, STEPS, eps=1e-7))
     report("adam_eps_before_vs_after_bias_correction", difference)
     assert difference > 1e-12
 
 
 def test_nadam_momentum_cache_three_ways() -> None:
     ours = keras("nadam", 0.01)
-    cache_only = frameworks.keras_nadam_cache(ROSENBROCK, 0.01, START, STEPS, decay=float(np.float32(0.96)))
+    cache_only = framework_rules.keras_nadam_cache(ROSENBROCK, 0.01, START, STEPS, decay=float(np.float32(0.96)))
     assert gap(ours, cache_only) < 1e-7  # the arrangement is transcribed right (Keras' product uses 0.96 exactly)
-    torch = gap(ours, frameworks.torch_nadam(ROSENBROCK, 0.01, START, STEPS, eps=1e-7))
-    optax = gap(ours, frameworks.optax_nadam(ROSENBROCK, 0.01, START, STEPS, eps=1e-7))
+    torch = gap(ours, framework_rules.torch_nadam(ROSENBROCK, 0.01, START, STEPS, eps=1e-7))
+    optax = gap(ours, framework_rules.optax_nadam(ROSENBROCK, 0.01, START, STEPS, eps=1e-7))
     report("nadam_keras_vs_pytorch_cache", torch)
     report("nadam_keras_vs_optax_constant_beta1", optax)
     assert torch > 1e-3 and optax > 1e-3
 
 
 def test_decoupled_weight_decay_differs_from_l2_and_moves_the_minimum() -> None:
-    coupled = frameworks.torch_adam_l2(ROSENBROCK, 0.01, START, STEPS, weight_decay=0.004, eps=1e-7)
+    coupled = framework_rules.torch_adam_l2(ROSENBROCK, 0.01, START, STEPS, weight_decay=0.004, eps=1e-7)
     decoupled = keras("adam", 0.01, weight_decay=0.004)
     report("adam_weight_decay_decoupled_vs_l2", gap(decoupled, coupled))
     assert gap(decoupled, coupled) > 1e-6

@@ -63,3 +63,12 @@ def test_anything_else_is_refused(tmp_path: Path) -> None:
     Image.new("RGB", (8, 8)).save(fake, format="PNG")
     with pytest.raises(ValueError):
         gif_info(fake)
+
+
+def test_a_gif_that_repeats_a_few_times_does_not_loop_forever(tmp_path: Path) -> None:
+    path = tmp_path / "thrice.gif"
+    images = [Image.fromarray(frame) for frame in _frames(3)]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=100, loop=2)  # NETSCAPE count 2
+    with Image.open(path) as image:
+        assert image.info.get("loop") == 2
+    assert not gif_info(path).loops_forever

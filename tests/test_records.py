@@ -16,7 +16,7 @@ from PIL import Image
 from pptx import Presentation
 
 from momentumlab.config import parse_config
-from momentumlab.records import best_run, format_number, rank_order
+from momentumlab.records import best_run, competing_runs, format_number, rank_order, reference_backend
 from momentumlab.report import render_report, report_context
 from momentumlab.slides import DeckInputs, build_deck
 
@@ -89,6 +89,17 @@ def test_best_run_prefers_reaching_tolerance_then_closeness() -> None:
     assert best_run(runs)["optimizer"] == "b"
     assert best_run(runs[:1] + [run("a", "d", distance_to_optimum=1e-2)])["optimizer"] == "a"
     assert best_run([]) is None
+
+
+def test_numpy_is_the_reference_backend_wherever_it_is_listed() -> None:
+    assert reference_backend(["tensorflow", "numpy"]) == "numpy"
+    assert reference_backend(["tensorflow"]) == "tensorflow"
+    assert reference_backend([]) is None
+    # the TensorFlow twins come first and end closer by rounding: the numpy runs still compete
+    runs = [run("twins", "heavy", "tensorflow", distance_to_optimum=1e-15), run("twins", "plain", "tensorflow", distance_to_optimum=1e-9),
+            run("twins", "heavy", distance_to_optimum=2e-15), run("twins", "plain", distance_to_optimum=1e-9)]
+    assert [(r["optimizer"], r["backend"]) for r in competing_runs(runs)] == [("heavy", "numpy"), ("plain", "numpy")]
+    assert best_run(runs) is runs[2]
 
 
 def test_rank_order_puts_other_backends_then_diverged_runs_last() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,7 @@ from PIL import Image
 from pptx import Presentation
 
 from momentumlab.config import load_config
-from momentumlab.records import best_run
-from momentumlab.slides import error_table_rows
+from momentumlab.records import best_run, format_count, format_number
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,41 +64,122 @@ def test_every_picture_is_an_animated_gif_identical_to_the_report_file(deck_and_
             assert image.n_frames > 1
 
 
-def test_error_table_cells_equal_the_summary(deck_and_summary):
+ERROR_HEADER = ["Experiment", "Optimizer", "lr", "μ", "Final loss", "Distance", "Steps to tol."]
+
+
+def _reference_runs(summary):
+    """Each experiment's runs on numpy (else its first backend), experiments in summary order."""
+    experiments = list(dict.fromkeys(run["experiment"] for run in summary["runs"]))
+    out = []
+    for experiment in experiments:
+        runs = [run for run in summary["runs"] if run["experiment"] == experiment]
+        backends = [run["backend"] for run in runs]
+        reference = "numpy" if "numpy" in backends else backends[0]
+        out += [run for run in runs if run["backend"] == reference]
+    return out
+
+
+def _error_tables(deck):
+    return [table for _, table in tables(deck) if [table.cell(0, c).text for c in range(len(table.columns))] == ERROR_HEADER]
+
+
+def _title(slide):
+    return next(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_error_table_cells_are_the_summarys_numpy_runs(deck_and_summary):
     deck, summary, _ = deck_and_summary
-    header, rows, _, records = error_table_rows(summary)
-    found = [table for slide, table in tables(deck) if table.cell(0, 0).text == header[0]]
+    found = _error_tables(deck)
     assert found, "no final-error table"
-    cells = [[found[0].cell(r, c).text for c in range(len(header))] for r in range(1, len(found[0].rows))]
-    assert cells == rows
-    for row, record in zip(cells, records):
-        assert row[0] == record["label"] and row[1] == record["optimizer_label"]
-        if record["final_loss"] is not None:
-            assert float(row[4]) == pytest.approx(record["final_loss"], rel=1e-3)
-        if record["distance_to_optimum"] is not None:
-            assert float(row[5]) == pytest.approx(record["distance_to_optimum"], rel=1e-3, abs=1e-300)
+    cells = [[table.cell(r, c).text for c in range(len(ERROR_HEADER))] for table in found for r in range(1, len(table.rows))]
+    expected = _reference_runs(summary)
+    assert len(expected) >= 3 and all(run["backend"] == "numpy" for run in expected)
+    assert [row[:2] for row in cells] == [[run["label"], run["optimizer_label"]] for run in expected]
+    for row, run in zip(cells, expected):
+        assert row[2:4] == [format_number(run["lr"]), format_number(run["momentum"])]
+        assert float(row[2]) == pytest.approx(run["lr"], rel=1e-3) and float(row[3]) == pytest.approx(run["momentum"], abs=1e-3)
+        assert row[4] == format_number(run["final_loss"]) and row[5] == format_number(run["distance_to_optimum"])
+        assert float(row[4]) == pytest.approx(run["final_loss"], rel=1e-3)
+        assert float(row[5]) == pytest.approx(run["distance_to_optimum"], rel=1e-3, abs=1e-300)
+        steps = (f"diverged at {format_number(run['diverged_at'])}" if run["diverged"]
+                 else format_number(run["steps_to_tolerance"]))
+        assert row[6] == steps
 
 
 def test_best_run_per_experiment_is_highlighted(deck_and_summary):
     deck, summary, _ = deck_and_summary
-    header, rows, best, records = error_table_rows(summary)
-    table = next(table for slide, table in tables(deck) if table.cell(0, 0).text == header[0])
-    for index in range(len(rows)):
+    table = _error_tables(deck)[0]
+    expected = _reference_runs(summary)
+    winners = [best_run([r for r in summary["runs"] if r["experiment"] == experiment])
+               for experiment in dict.fromkeys(run["experiment"] for run in expected)]
+    assert all(winner is not None for winner in winners)
+    for index, run in enumerate(expected):
         bold = table.cell(index + 1, 0).text_frame.paragraphs[0].runs[0].font.bold
-        assert bool(bold) == (index in best)
-    experiments = {record["experiment"] for record in records}
-    assert len(best) == len(experiments)
-    for index in best:
-        assert records[index] is best_run([r for r in summary["runs"] if r["experiment"] == records[index]["experiment"]])
+        assert bool(bold) == any(run is winner for winner in winners), run["optimizer"]
 
 
-def test_every_slide_has_notes_with_numbers(deck_and_summary):
-    deck, _, _ = deck_and_summary
-    for slide in deck.slides:
-        notes = slide.notes_slide.notes_text_frame.text
-        assert len(notes) > 20
-    experiment_notes = [s.notes_slide.notes_text_frame.text for s in list(deck.slides)[1:3]]
-    assert all("lr" in note and "momentum" in note for note in experiment_notes)
+def _check_run_statements(notes, runs):
+    """The notes state each run, in order, with its settings and its outcome, and no other run."""
+    assert len(re.findall(r"\(\w+, lr ", notes)) == len(runs), notes
+    position = 0
+    for run in runs:
+        start = notes.find(f"{run['optimizer_label']} ({run['method']}, lr ", position)
+        assert start >= 0, (run["optimizer"], run["backend"], notes)
+        position = notes.find("\n", start) if "\n" in notes[start:] else len(notes)
+        line = notes[start:position]
+        assert f"lr {format_number(run['lr'])}, " in line and f", {run['backend']}; " in line
+        assert f"{run.get('momentum_key') or 'momentum'} {format_number(run['momentum'])}, " in line
+        if run["diverged"]:
+            assert f"diverged at step {format_number(run['diverged_at'])}" in line
+        else:
+            assert f"final loss {format_number(run['final_loss'])}, " in line
+            assert f"distance {format_number(run['distance_to_optimum'])}, " in line
+            assert f"steps to tolerance {format_number(run['steps_to_tolerance'])}." in line
+
+
+def test_every_slide_has_notes_stating_the_summarys_numbers(deck_and_summary):
+    deck, summary, _ = deck_and_summary
+    runs = summary["runs"]
+    labels = {run["experiment"]: run["label"] for run in runs}
+    by_label = {label: experiment for experiment, label in labels.items()}
+    slides = list(deck.slides)
+    title_notes = slides[0].notes_slide.notes_text_frame.text
+    assert title_notes.startswith(f"{_title(slides[0])}. {format_count(len(labels), 'experiment')} (")
+    for word in [*labels.values(), *{run["method"] for run in runs}, *{run["backend"] for run in runs}]:
+        assert word in title_notes
+    kinds = []
+    for slide in slides[1:]:
+        title, notes = _title(slide), slide.notes_slide.notes_text_frame.text
+        if title in by_label:
+            kinds.append("race")
+            experiment_runs = [run for run in runs if run["experiment"] == by_label[title]]
+            first = experiment_runs[0]
+            assert notes.startswith(f"{title}: {format_count(first['steps'], 'step')} from {first['start']}.")
+            _check_run_statements(notes, experiment_runs)
+        elif title.startswith("Final errors"):
+            kinds.append("errors")
+            _check_run_statements(notes, _reference_runs(summary))  # one page holds the tiny config's runs
+            worst = max(row["max_abs_diff"] for row in summary["agreement"])
+            assert f"max |Δθ| = {format_number(worst, 2)}" in notes
+        elif title.startswith("Where momentum works: "):
+            kinds.append("sweep")
+            sweep = next(s for s in summary["sweeps"] if labels[s["experiment"]] == title.split(": ", 1)[1])
+            assert notes.startswith(f"{labels[sweep['experiment']]}: {sweep['method']} swept over {len(sweep['lr'])} learning rates "
+                                    f"({format_number(sweep['lr'][0])} … {format_number(sweep['lr'][-1])}, log-spaced) × "
+                                    f"{len(sweep['momentum'])} values of ")
+            assert (f"Best pair: lr {format_number(sweep['best']['lr'])}, momentum {format_number(sweep['best']['momentum'])}."
+                    in notes)
+        elif title.startswith("What momentum adds: "):
+            kinds.append("effect")
+            assert notes.startswith(f"{title.split(': ', 1)[1]}: each optimizer against itself")
+        elif title.startswith("Theory"):
+            kinds.append("theory")
+            for row in summary["theory"]:
+                assert f"predicted {format_number(row['predicted_rate'])}" in notes
+        else:
+            pytest.fail(f"a slide whose notes no rule checks: {title!r}")
+    assert kinds.count("race") == len(labels) and kinds.count("errors") >= 1
+    assert kinds.count("sweep") == len(summary.get("sweeps", []))
 
 
 def test_thinning_keeps_the_best_index_and_the_ends():
