@@ -31,9 +31,11 @@ from typing import Callable
 
 import numpy as np
 
-from momentumlab import loss_plane, model_training
-from momentumlab.classification import make_classification
-from momentumlab.models import Architecture, initial_weights, make_architecture
+from momentumlab.model import plane as loss_plane
+
+from momentumlab.model import training as model_training
+from momentumlab.model.data import make_classification
+from momentumlab.model.network import Architecture, initial_weights, make_architecture
 
 REPEATS = 3
 RUNS = 480
@@ -71,7 +73,7 @@ def framework_loop_loss(arch: Architecture, plane: loss_plane.LossPlane, alphas:
     """loss-landscape-anim's grid loop with a Keras model in place of its PyTorch one."""
     import tensorflow as tf
 
-    from momentumlab.model_tensorflow import keras_model, set_flat_weights
+    from momentumlab.model.keras import keras_model, set_flat_weights
 
     model = keras_model(arch, plane.centre)
     x_all, y_all = tf.constant(x), tf.constant(y.astype(np.int64))

@@ -2,7 +2,7 @@
 
 from momentumlab.config import parse_config
 from momentumlab.layout import SlideInputs, nested
-from momentumlab.slides import write_deck
+from momentumlab.deck.slides import write_deck
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

@@ -3,13 +3,13 @@
 from momentumlab.config import Experiment
 from momentumlab.datasets import make_dataset
 from momentumlab.files import write_npz
-from momentumlab.models import MODELS
+from momentumlab.model.network import MODELS
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):
     entry = snakemake.params.experiment
     if entry["problem"] in MODELS:
-        from momentumlab.classification import save_classification
+        from momentumlab.model.data import save_classification
         from momentumlab.config import parse_model_experiment
 
         spec = parse_model_experiment(snakemake.wildcards.experiment, entry)

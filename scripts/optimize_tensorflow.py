@@ -1,8 +1,8 @@
 """Snakemake entry point: every TensorFlow run of the 2-D experiments and every sweep's TensorFlow
 spot checks (2-D and model), in one job so that TensorFlow is imported once."""
 
-from momentumlab import model_sweep
-from momentumlab.classification import load_classification
+from momentumlab.model import sweep as model_sweep
+from momentumlab.model.data import load_classification
 from momentumlab.config import Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import nested

@@ -1,7 +1,7 @@
 """Snakemake entry point: every animation, plot and heatmap of one experiment."""
 
 from momentumlab.config import Animation, Experiment
-from momentumlab.experiment_media import render_experiment_media
+from momentumlab.render.media import render_experiment_media
 from momentumlab.layout import ExperimentMedia, nested
 from momentumlab.sweep import load_result
 from momentumlab.trajectory import load_runs

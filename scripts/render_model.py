@@ -1,12 +1,12 @@
 """Snakemake entry point: every animation and picture of one model experiment, and its sweep's heatmap."""
 
-from momentumlab.classification import load_classification
+from momentumlab.model.data import load_classification
 from momentumlab.config import Animation
-from momentumlab.experiment_media import render_model_media, render_model_sweep_media
+from momentumlab.render.media import render_model_media, render_model_sweep_media
 from momentumlab.files import read_npz
 from momentumlab.layout import ModelMedia, nested
 from momentumlab.config import parse_model_experiment
-from momentumlab.model_sweep import load_sweep
+from momentumlab.model.sweep import load_sweep
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

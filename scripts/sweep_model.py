@@ -2,10 +2,10 @@
 
 import time
 
-from momentumlab.classification import load_classification
+from momentumlab.model.data import load_classification
 from momentumlab.files import write_json
 from momentumlab.config import parse_model_experiment
-from momentumlab.model_sweep import run_sweep, save_sweep
+from momentumlab.model.sweep import run_sweep, save_sweep
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

@@ -1,9 +1,9 @@
 """Snakemake entry point: train every run of one model experiment and evaluate its loss plane."""
 
-from momentumlab.classification import load_classification
+from momentumlab.model.data import load_classification
 from momentumlab.files import write_json
 from momentumlab.config import parse_model_experiment
-from momentumlab.model_run import run_model_experiment, run_seconds, save_result, summary_records
+from momentumlab.model.run import run_model_experiment, run_seconds, save_result, summary_records
 from momentumlab.workflow import logging_to
 
 with logging_to(snakemake.log[0]):

@@ -17,7 +17,7 @@ from momentumlab import layout
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_npz, write_json, write_npz
 from momentumlab.report import build_report
-from momentumlab.slides import write_deck
+from momentumlab.deck.slides import write_deck
 from momentumlab.summary import write_summary
 from momentumlab.runner import problem_for
 
@@ -65,9 +65,9 @@ def compute_experiment(experiment: Experiment, root: Path) -> None:
 
 def compute_model(spec: Any, root: Path) -> None:
     """make_dataset, train_model and sweep_model (its numbers; the heatmap is drawn by ``present``) of one model experiment."""
-    from momentumlab.classification import load_classification, save_classification
-    from momentumlab.model_run import run_model_experiment, run_seconds, save_result, summary_records
-    from momentumlab.model_sweep import run_sweep, save_sweep, spot_check, summary_row
+    from momentumlab.model.data import load_classification, save_classification
+    from momentumlab.model.run import run_model_experiment, run_seconds, save_result, summary_records
+    from momentumlab.model.sweep import run_sweep, save_sweep, spot_check, summary_row
 
     name = spec.name
     dataset = _at(root, layout.dataset(name))
@@ -98,8 +98,8 @@ def compute(config: Config, root: Path) -> Mapping[str, Any]:
 def _render(config: Config, root: Path) -> None:
     """render_experiment and render_model of every experiment, and each model sweep's heatmap."""
     from momentumlab.config import Animation
-    from momentumlab.experiment_media import render_experiment_media, render_model_media, render_model_sweep_media
-    from momentumlab.model_sweep import load_sweep
+    from momentumlab.render.media import render_experiment_media, render_model_media, render_model_sweep_media
+    from momentumlab.model.sweep import load_sweep
     from momentumlab.sweep import load_result
     from momentumlab.trajectory import load_runs
     from momentumlab.tuning import resolve

@@ -56,8 +56,8 @@ def test_race_equals_the_optimize_job_on_the_default_quadratic(tmp_path):
 
 
 def test_train_equals_the_train_model_job_on_the_default_moons(tmp_path):
-    from momentumlab.classification import load_classification, save_classification
-    from momentumlab.model_run import run_model_experiment
+    from momentumlab.model.data import load_classification, save_classification
+    from momentumlab.model.run import run_model_experiment
 
     spec = next(e for e in load_config(DEFAULT_CONFIG).model_experiments if e.name == "moons")
     spec = replace(spec, backends=("numpy",))  # TensorFlow's agreement is the backends tests' job

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from momentumlab.classification import KINDS, load_classification, make_classification, save_classification
+from momentumlab.model.data import KINDS, load_classification, make_classification, save_classification
 
 
 @pytest.mark.parametrize("kind", KINDS)

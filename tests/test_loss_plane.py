@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from momentumlab import loss_plane as lp
-from momentumlab import model_training as mt
-from momentumlab.classification import make_classification
-from momentumlab.models import evaluate, initial_weights, make_architecture
+from momentumlab.model import plane as lp
+from momentumlab.model import training as mt
+from momentumlab.model.data import make_classification
+from momentumlab.model.network import evaluate, initial_weights, make_architecture
 
 
 def test_points_in_a_plane_are_recovered_exactly():

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from momentumlab import model_training as mt
-from momentumlab.classification import make_classification
-from momentumlab.models import initial_weights, make_architecture
+from momentumlab.model import training as mt
+from momentumlab.model.data import make_classification
+from momentumlab.model.network import initial_weights, make_architecture
 
 STEPS = 500
 CASES = [
@@ -28,7 +28,7 @@ CASES = [
 
 @pytest.mark.parametrize("model, hidden, activation, kind, classes, batch_size, method, lr, l2", CASES)
 def test_numpy_and_tensorflow_agree_step_by_step(model, hidden, activation, kind, classes, batch_size, method, lr, l2):
-    from momentumlab import model_tensorflow
+    from momentumlab.model import keras as model_tensorflow
 
     params = {"classes": classes} if kind in ("blobs", "spirals") else {}
     data = make_classification(kind, seed=1, params={"n_points": 240, **params})
@@ -45,7 +45,7 @@ def test_numpy_and_tensorflow_agree_step_by_step(model, hidden, activation, kind
 
 
 def test_both_backends_freeze_a_diverging_run_at_the_same_step_and_weights():
-    from momentumlab import model_tensorflow
+    from momentumlab.model import keras as model_tensorflow
 
     data = make_classification("moons", seed=0, params={"n_points": 120})
     arch = make_architecture("mlp", 2, 2, (8,), "tanh")

@@ -9,7 +9,7 @@ import pytest
 
 from momentumlab.config import ConfigError
 from momentumlab.config import parse_model_experiment
-from momentumlab.model_run import run_model_experiment, save_result, summary_records
+from momentumlab.model.run import run_model_experiment, save_result, summary_records
 
 MOONS = {
     "problem": "mlp",
@@ -130,7 +130,7 @@ def test_an_unaffordable_model_experiment_is_refused_before_any_job():
 def test_a_process_builds_each_data_set_once_and_none_it_was_given(monkeypatch):
     """Parsing a config validates and budgets the data set (four uses); it is built once. A job
     that read the data set from its file builds none (building imports scikit-learn)."""
-    from momentumlab.classification import make_classification
+    from momentumlab.model.data import make_classification
     from momentumlab.config import specs
     from momentumlab.config import parse_config
 

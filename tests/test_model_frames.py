@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from momentumlab.model_frames import class_accuracy, input_window, predicted_classes, region_points
+from momentumlab.model.frames import class_accuracy, input_window, predicted_classes, region_points
 from momentumlab.sampling import record_at
-from momentumlab.models import initial_weights, make_architecture, predict
+from momentumlab.model.network import initial_weights, make_architecture, predict
 
 
 def test_record_at_is_the_last_record_not_after_the_step():

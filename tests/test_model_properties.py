@@ -10,7 +10,7 @@ import pytest
 
 from momentumlab.config import ConfigError
 from momentumlab.config import parse_model_experiment
-from momentumlab.model_run import run_model_experiment, summary_records
+from momentumlab.model.run import run_model_experiment, summary_records
 
 from config_generator import DATASETS, random_model_experiment
 from momentumlab.records import best_run

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from momentumlab.model_sharpness import largest_eigenvalue, model_sharpness
-from momentumlab.models import BatchedModel, initial_weights, make_architecture
+from momentumlab.model.sharpness import largest_eigenvalue, model_sharpness
+from momentumlab.model.network import BatchedModel, initial_weights, make_architecture
 
 
 def test_quadratic_model_gives_its_largest_algebraic_eigenvalue():

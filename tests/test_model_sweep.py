@@ -7,11 +7,11 @@ import copy
 import numpy as np
 import pytest
 
-from momentumlab import model_training
+from momentumlab.model import training as model_training
 from momentumlab.config import ConfigError
 from momentumlab.config import parse_model_experiment
-from momentumlab.model_sweep import load_sweep, run_sweep, save_sweep, spot_check, spot_check_cells, summary_row, sweep_axes
-from momentumlab.models import initial_weights
+from momentumlab.model.sweep import load_sweep, run_sweep, save_sweep, spot_check, spot_check_cells, summary_row, sweep_axes
+from momentumlab.model.network import initial_weights
 
 MOONS = {
     "problem": "mlp",
@@ -131,7 +131,7 @@ def test_the_sweep_job_is_compute_only(tmp_path):
     import sys
     from pathlib import Path
 
-    from momentumlab.classification import save_classification
+    from momentumlab.model.data import save_classification
 
     dataset = tmp_path / "dataset.npz"
     save_classification(dataset, parse_model_experiment("moons", MOONS).data())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from momentumlab import model_training as mt
-from momentumlab.classification import make_classification
-from momentumlab.models import evaluate, initial_weights, make_architecture
+from momentumlab.model import training as mt
+from momentumlab.model.data import make_classification
+from momentumlab.model.network import evaluate, initial_weights, make_architecture
 from momentumlab.records import rank_order
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from momentumlab.classification import load_classification
+from momentumlab.model.data import load_classification
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "tests" / "tiny_models.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from momentumlab import model_training
-from momentumlab.classification import make_classification
-from momentumlab.models import (
+from momentumlab.model import training as model_training
+from momentumlab.model.data import make_classification
+from momentumlab.model.network import (
     BatchedModel, evaluate, initial_weights, make_architecture,
 )
 from momentumlab.runs import RunKey
@@ -102,7 +102,7 @@ def test_bad_models_are_refused(args, message):
 
 
 def test_predicted_classes_give_the_evaluated_accuracy():
-    from momentumlab.models import evaluate, predict
+    from momentumlab.model.network import evaluate, predict
 
     rng = np.random.default_rng(4)
     arch = make_architecture("mlp", 2, 3, (8,), "relu")

@@ -18,7 +18,7 @@ from pptx import Presentation
 from momentumlab.config import parse_config
 from momentumlab.records import best_run, competing_runs, format_number, rank_order, reference_backend
 from momentumlab.report import render_report, report_context
-from momentumlab.slides import DeckInputs, build_deck
+from momentumlab.deck.slides import DeckInputs, build_deck
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -188,7 +188,7 @@ def test_format_number_rounds_halves_away_from_zero_at_any_precision() -> None:
 
 
 def test_the_report_and_the_deck_load_without_matplotlib() -> None:
-    code = ("import momentumlab.report, momentumlab.slides, momentumlab.model_slides, sys; "
+    code = ("import momentumlab.report, momentumlab.deck.slides, momentumlab.deck.model_slides, sys; "
             "loaded = sorted(m for m in sys.modules if m.startswith('matplotlib')); assert not loaded, loaded")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)

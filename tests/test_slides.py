@@ -183,7 +183,7 @@ def test_every_slide_has_notes_stating_the_summarys_numbers(deck_and_summary):
 
 
 def test_thinning_keeps_the_best_index_and_the_ends():
-    from momentumlab.slides import _thin
+    from momentumlab.deck.slides import _thin
 
     assert _thin(5, 16) == [0, 1, 2, 3, 4]
     thinned = _thin(1000, 12, keep=517)
@@ -193,7 +193,7 @@ def test_thinning_keeps_the_best_index_and_the_ends():
 def test_viridis_matches_matplotlib():
     from matplotlib import colormaps
 
-    from momentumlab.slides import viridis
+    from momentumlab.deck.slides import viridis
 
     for fraction in (0.0, 0.3, 0.5, 0.77, 1.0):
         expected = [round(255 * c) for c in colormaps["viridis"](fraction)[:3]]
@@ -212,7 +212,7 @@ def _record(experiment="bowl", **values):
 def _deck(tmp_path, summary):
     import datetime
 
-    from momentumlab.slides import DeckInputs, build_deck
+    from momentumlab.deck.slides import DeckInputs, build_deck
 
     inputs = DeckInputs(title="Deck", author="", config_title="", summary=summary, compare_media={},
                         experiment_labels={}, date=datetime.date(2026, 1, 1))
@@ -250,7 +250,7 @@ def test_counts_are_pluralised_on_the_title_and_experiment_slides(tmp_path):
 
 
 def test_sweep_slide_without_a_minimum_colours_final_loss_and_crosses_only_diverged_cells(tmp_path):
-    from momentumlab.slides import DIVERGED
+    from momentumlab.deck.slides import DIVERGED
 
     loss = [[-0.5, -3.0, None], [0.2, None, None]]
     sweep = _sweep(has_optimum=False, final_distance=[[None] * 3] * 2, final_loss=loss,
@@ -266,7 +266,7 @@ def test_sweep_slide_without_a_minimum_colours_final_loss_and_crosses_only_diver
 
 
 def test_sweep_slide_colours_an_exact_zero_distance(tmp_path):
-    from momentumlab.slides import DIVERGED, viridis
+    from momentumlab.deck.slides import DIVERGED, viridis
 
     distance = [[0.0, 1e-6, 1.0], [1e-3, None, 1e-2]]
     sweep = _sweep(final_distance=distance, final_loss=[[0.0, 1.0, 1.0], [1.0, None, 1.0]])
@@ -285,7 +285,7 @@ def test_without_gifs_the_race_is_an_mp4_movie_with_its_poster(tmp_path):
     movie.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
     import datetime
 
-    from momentumlab.slides import DeckInputs, build_deck
+    from momentumlab.deck.slides import DeckInputs, build_deck
 
     inputs = DeckInputs(title="Deck", author="", config_title="", summary={"runs": [_record()]},
                         compare_media={"bowl": movie}, posters={"bowl": poster}, experiment_labels={},
@@ -309,7 +309,7 @@ def test_an_mp4_only_config_still_builds_the_deck(tmp_path, snakemake_in):
 
 
 def test_theory_slide_says_why_a_rate_was_not_measured():
-    from momentumlab.slides import _measured
+    from momentumlab.deck.slides import _measured
 
     assert _measured({"measured_rate": None, "note": "converges in 1 step: no steady rate to fit"}).startswith(
         "not measured: converges in 1 step")

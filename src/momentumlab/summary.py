@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from momentumlab import model_sweep, sweep_summary
+from momentumlab import sweep_summary
+
+from momentumlab.model import sweep as model_sweep
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_json
 from momentumlab.layout import ExperimentResults, ModelSummaryFiles, SummaryInputs

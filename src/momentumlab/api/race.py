@@ -65,7 +65,7 @@ class Race:
              height: int | None = None, frames: int | None = None) -> Any:
         """Write every file the pipeline's render job writes for this experiment under ``folder``
         (``reports/<experiment>/compare.gif``, ``<optimizer>-<backend>.mp4``, …); their layout."""
-        from momentumlab.experiment_media import render_experiment_media
+        from momentumlab.render.media import render_experiment_media
         from momentumlab.layout import experiment_media
 
         settings = replace(animation_settings("mp4", width, height, frames), formats=tuple(formats))

@@ -38,7 +38,7 @@ class Sweep:
 
     def heatmap_png(self) -> bytes:
         """The report's two-panel heatmap as PNG bytes."""
-        from momentumlab.experiment_media import render_sweep_media
+        from momentumlab.render.media import render_sweep_media
 
         with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
             path = Path(folder) / "sweep.png"

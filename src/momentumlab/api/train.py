@@ -39,7 +39,7 @@ class Training:
 
     def records(self) -> list[dict[str, Any]]:
         """One plain dict per run: the model rows ``summary.json`` holds."""
-        from momentumlab.model_run import summary_records
+        from momentumlab.model.run import summary_records
 
         return summary_records(self.result)["runs"]
 
@@ -49,9 +49,9 @@ class Training:
 
     def arrays(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(runs archive, data set arrays) exactly as the pipeline's files hold them."""
-        from momentumlab.classification import save_classification
+        from momentumlab.model.data import save_classification
         from momentumlab.files import read_npz
-        from momentumlab.model_run import save_result
+        from momentumlab.model.run import save_result
 
         with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
             save_result(Path(folder) / "runs.npz", self.result)
@@ -60,7 +60,7 @@ class Training:
 
     def figure(self, width: int = 1280, height: int = 560) -> Any:
         """The report's loss-plane figure: the plane with every path, the curves and accuracy."""
-        from momentumlab.models import predict
+        from momentumlab.model.network import predict
         from momentumlab.render import render_loss_plane
 
         arrays, data = self.arrays()
@@ -77,7 +77,7 @@ class Training:
     def animation(self, fmt: str = "mp4", width: int | None = None, height: int | None = None,
                   frames: int | None = None) -> Any:
         """Every run racing on the shared loss plane, by the report's engine."""
-        from momentumlab.experiment_media import render_model_race_media
+        from momentumlab.render.media import render_model_race_media
 
         settings = animation_settings(fmt, width, height, frames)
         arrays, data = self.arrays()
@@ -90,7 +90,7 @@ class Training:
 
 def run_training(spec: ModelExperiment) -> Training:
     """Train every run of ``spec`` and build its loss plane, as the ``train_model`` job does."""
-    from momentumlab.model_run import run_model_experiment
+    from momentumlab.model.run import run_model_experiment
 
     result = None
     for _ in progress(range(1), 1, f"{spec.name}: {len(spec.runs)} runs × {spec.steps} steps"):

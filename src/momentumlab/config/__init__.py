@@ -17,7 +17,7 @@ from momentumlab.config.specs import (
     Animation, Budget, Config, Experiment, ModelExperiment, OptimizerSpec, Slides, SweepSpec,
 )
 from momentumlab.config.validation import canonical, normalize, validate
-from momentumlab.models import MODELS as MODEL_PROBLEMS
+from momentumlab.model.network import MODELS as MODEL_PROBLEMS
 
 __all__ = [
     "Animation", "Budget", "Config", "ConfigError", "Experiment", "JobEstimate", "ModelExperiment",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
-from momentumlab.model_frames import REGION_RESOLUTION
+from momentumlab.model.frames import REGION_RESOLUTION
 
 # Measured per-unit costs (seconds and bytes), rounded up.
 NUMPY_STEP_S = 12e-6  # one step of one single run, recorded

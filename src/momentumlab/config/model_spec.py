@@ -12,11 +12,11 @@ import math
 from functools import cache
 from typing import Any, Mapping
 
-from momentumlab.classification import SYNTHETIC_DEFAULTS, ClassificationData
+from momentumlab.model.data import SYNTHETIC_DEFAULTS, ClassificationData
 from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed
 from momentumlab.config.schema import schema as config_schema
 from momentumlab.config.specs import ModelExperiment, OptimizerSpec, SweepSpec
-from momentumlab.models import MODELS
+from momentumlab.model.network import MODELS
 
 _DATASET_KEYS = ("kind", "test_fraction", "standardize")
 # Building a data set imports scikit-learn (about 1.5 CPU seconds), so a process builds each one at

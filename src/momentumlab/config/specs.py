@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from momentumlab.classification import ClassificationData, make_classification
-from momentumlab.models import Architecture, make_architecture
+from momentumlab.model.data import ClassificationData, make_classification
+from momentumlab.model.network import Architecture, make_architecture
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
 from momentumlab.runs import RunKey
 from momentumlab.schedules import CONSTANT, Schedule

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 import copy
 
 from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema
-from momentumlab.models import MODELS as MODEL_PROBLEMS
+from momentumlab.model.network import MODELS as MODEL_PROBLEMS
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES
 

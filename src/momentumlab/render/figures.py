@@ -41,7 +41,7 @@ from momentumlab.trajectory import Trajectory
 
 if TYPE_CHECKING:
     from momentumlab.config import Animation
-    from momentumlab.model_frames import ModelRunView, PlaneView
+    from momentumlab.model.frames import ModelRunView, PlaneView
 
 SURFACE_RESOLUTION = 60
 CONTOUR_RESOLUTION = 160

@@ -30,7 +30,7 @@ from momentumlab.sweep import SweepResult
 from momentumlab.wording import counted
 
 if TYPE_CHECKING:
-    from momentumlab.model_sweep import ModelSweepResult
+    from momentumlab.model.sweep import ModelSweepResult
 
 Array = np.ndarray
 DIVERGED_FACE = "#9E9E9E"

@@ -32,7 +32,7 @@ from momentumlab.render.style import configure_loss_axes, draw_contour, draw_min
 from momentumlab.trajectory import Trajectory
 
 if TYPE_CHECKING:
-    from momentumlab.model_frames import ModelRunView, PlaneView
+    from momentumlab.model.frames import ModelRunView, PlaneView
 
 Array = np.ndarray
 MPLOT3D_LABEL_OFFSET, MPLOT3D_TICK_OFFSET = 21.0, 8.0  # points mplot3d adds to 3-D label and tick pads

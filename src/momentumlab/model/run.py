@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from momentumlab import loss_plane, model_training
-from momentumlab.classification import ClassificationData
+from momentumlab.model import plane as loss_plane
+
+from momentumlab.model import training as model_training
+from momentumlab.model.data import ClassificationData
 from momentumlab.files import write_npz
 from momentumlab.config import ModelExperiment
-from momentumlab.models import Architecture, evaluate, initial_weights
+from momentumlab.model.network import Architecture, evaluate, initial_weights
 from momentumlab.records import Section, best_index, json_number, rank_order, reference_backend
 from momentumlab.runs import RunKey
 
@@ -99,7 +101,7 @@ def run_model_experiment(
             for k, optimizer in enumerate(group):
                 found[RunKey(optimizer.name, "numpy")] = _run(arch, data, optimizer.name, "numpy", runs, k, seconds)
     if "tensorflow" in spec.backends:
-        from momentumlab import model_tensorflow
+        from momentumlab.model import keras as model_tensorflow
         from momentumlab.backends import prepare
 
         prepare("tensorflow", threads)

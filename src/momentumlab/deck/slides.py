@@ -21,12 +21,12 @@ from pptx.util import Inches
 
 from momentumlab import palette
 from momentumlab.config import Config
-from momentumlab.deck_parts import (CAPTION_TOP, CONTENT_TOP, DIVERGED, INK, MARGIN, MUTED, SLIDE_HEIGHT, SLIDE_WIDTH,
+from momentumlab.deck.parts import (CAPTION_TOP, CONTENT_TOP, DIVERGED, INK, MARGIN, MUTED, SLIDE_HEIGHT, SLIDE_WIDTH,
                                     WHITE, DeckInputs, add_race_media, caption, rgb_color, style_cell, table, text_box,
                                     titled_slide)
 from momentumlab.files import atomic_path, read_json
 from momentumlab.layout import SlideInputs
-from momentumlab.model_slides import add_model_slides
+from momentumlab.deck.model_slides import add_model_slides
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
                                  rows_by_experiment)
 

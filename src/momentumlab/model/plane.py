@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from momentumlab.models import Architecture, BatchedModel, chunk_size, evaluate
+from momentumlab.model.network import Architecture, BatchedModel, chunk_size, evaluate
 
 Array = np.ndarray
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from momentumlab.models import Architecture, BatchedModel
+from momentumlab.model.network import Architecture, BatchedModel
 
 Array = np.ndarray
 Gradient = Callable[[Array], Array]  # (B, n) weight vectors -> (B, n) gradients

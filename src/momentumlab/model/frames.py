@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from momentumlab.models import Architecture, BatchedModel, chunk_size
+from momentumlab.model.network import Architecture, BatchedModel, chunk_size
 from momentumlab.runs import RunKey
 from momentumlab.trajectory import Trajectory
 

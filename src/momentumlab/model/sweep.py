@@ -18,11 +18,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from momentumlab import model_training, sweep
-from momentumlab.classification import ClassificationData
+from momentumlab import sweep
+
+from momentumlab.model import training as model_training
+from momentumlab.model.data import ClassificationData
 from momentumlab.files import read_json, read_npz, write_npz
 from momentumlab.config import ModelExperiment
-from momentumlab.models import evaluate, initial_weights
+from momentumlab.model.network import evaluate, initial_weights
 from momentumlab.records import Section, best_index, json_number
 
 Array = np.ndarray
@@ -127,7 +129,7 @@ def spot_check_cells(result: ModelSweepResult, count: int = 3) -> list[tuple[int
 def spot_check(spec: ModelExperiment, data: ClassificationData, result: ModelSweepResult,
                threads: int = 1) -> list[dict[str, Any]]:
     """Re-run ``spot_check_cells`` in Keras; max |Δθ| of the final weights against the sweep's."""
-    from momentumlab import model_tensorflow
+    from momentumlab.model import keras as model_tensorflow
     from momentumlab.backends import prepare
 
     prepare("tensorflow", threads)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from momentumlab.deck_parts import DeckInputs, add_race_media, caption, titled_slide
+from momentumlab.deck.parts import DeckInputs, add_race_media, caption, titled_slide
 from momentumlab.records import best_run, format_count, format_number, is_model_row
 
 

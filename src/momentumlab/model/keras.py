@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from momentumlab.backends.tensorflow_backend import configure, make_keras_sgd
-from momentumlab.model_training import WEIGHT_BOX, ModelRuns, record_steps
-from momentumlab.models import Architecture
+from momentumlab.model.training import WEIGHT_BOX, ModelRuns, record_steps
+from momentumlab.model.network import Architecture
 
 Array = np.ndarray
 

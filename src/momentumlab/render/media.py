@@ -80,8 +80,8 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     ``spec`` is the ``ModelExperiment``, ``arrays`` its ``model_run.save_result`` archive and
     ``data`` its data set's arrays.
     """
-    from momentumlab.model_frames import input_window
-    from momentumlab.models import predict
+    from momentumlab.model.frames import input_window
+    from momentumlab.model.network import predict
     from momentumlab.render import render_loss_plane, render_model_run
 
     arch, plane, views, title = render_model_race_media(spec, arrays, data, settings,
@@ -106,8 +106,8 @@ def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[
                             outputs: Mapping[str, str | Path], poster: str | Path,
                             progress: bool = False) -> tuple[Any, Any, list[Any], str]:
     """Render the race of every run on the shared loss plane; (architecture, plane, run views, title)."""
-    from momentumlab.model_frames import model_run_views, plane_view
-    from momentumlab.models import make_architecture
+    from momentumlab.model.frames import model_run_views, plane_view
+    from momentumlab.model.network import make_architecture
     from momentumlab.render import render_model_race
 
     classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from momentumlab.models import Architecture, BatchedModel, chunk_size
+from momentumlab.model.network import Architecture, BatchedModel, chunk_size
 from momentumlab.optim import make_optimizer
 
 Array = np.ndarray
