@@ -69,3 +69,25 @@ def test_a_module_outside_every_layer_is_named(tmp_path, monkeypatch):
     _write(tmp_path, {"stray.py": "", "files.py": ""})
     monkeypatch.setattr(layers, "PACKAGE", tmp_path)
     assert layers.unplaced(layers.import_graph()) == ["stray"]
+
+
+def _external_imports(path: Path) -> set[str]:
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_drawing_or_document_library_below_the_outputs_layer():
+    outputs = [name for name, _, _ in layers.LAYERS].index("outputs")
+    offenders = {
+        module: sorted(_external_imports(path) & {"matplotlib", "jinja2", "pptx"})
+        for module, path in layers.module_files().items()
+        if layers.layer_of(module) is not None and layers.layer_of(module) < outputs
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
