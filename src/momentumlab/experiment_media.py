@@ -82,6 +82,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     """
     from momentumlab.model_frames import input_window, model_run_views, plane_view
     from momentumlab.models import make_architecture, predict
+    from momentumlab.records import reference_backend
     from momentumlab.render import render_loss_plane, render_model_race, render_model_run
 
     classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
@@ -101,10 +102,12 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
         title = f"{spec.label}: {view.key.label} ({view.key.backend})"
         render_model_run(plane, view, title, settings, _files(paths, settings.formats), paths["png"],
                          window=window, data=data)
-    best = arrays["plane/centre"]  # the plane goes through the best run's final weights
+    best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
+    best = next((key for key in spec.runs if key.optimizer == best_name and key.backend == reference_backend(spec.backends)), None)
+    shown = arrays[f"{(best or spec.runs[0]).file_name}/weights"][-1]  # its final model on seed 0
     render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure,
-                      f"{spec.label}: {spec.dataset}, {model}, {batch}", classify=lambda x: predict(arch, best, x),
-                      data=data)
+                      f"{spec.label}: {spec.dataset}, {model}, {batch}", classify=lambda x: predict(arch, shown, x),
+                      data=data, best=best)
     animations = [*media.compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
 
@@ -116,5 +119,5 @@ def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:
     from momentumlab.render.heatmap import model_best_point, model_panels
 
     configured = [(o.label, o.lr, o.momentum) for o in spec.optimizers if o.method == result.method]
-    render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum", configured,
+    render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum (seed 0 only)", configured,
                          panels=model_panels(result), best=model_best_point(result))

@@ -129,19 +129,22 @@ def draw_decision_regions(ax: Axes, classify: Callable[[Array], Array], data: Ma
 
 def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], labels: Mapping[str, str],
                       path: str | Path, title: str, width: int = 1280, height: int = 560,
-                      classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None) -> None:
+                      classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None,
+                      best: RunKey | None = None) -> None:
     """Write a model experiment's loss-plane figure from a ``model_run.save_result`` archive's ``arrays``.
 
     Left: the training loss on the plane's grid (log-spaced filled contours), each run's recorded
-    weights projected onto it (start ○, end ●), the centre (the best run's final weights) ★; the axis
-    labels give each direction's explained variance. The path is a projection: where a run is far
-    from the plane (its largest off-plane distance is in the legend) the colour under it is not its loss.
-    Middle: the loss at each run's own weights (``loss_plane.true_loss``), on log axes.
-
-    ``runs``: the runs to draw, in order; a TensorFlow twin of a numpy run
-    is drawn dashed on top (they agree to rounding, so it hides the solid line only where they do).
-    With two input features, ``classify`` (the best run's final model: inputs (N, 2) -> classes)
-    and ``data`` (the data set's arrays) add a third panel: the decision regions.
+    weights on seed 0 projected onto it (start ○, end ●), the centre (the mean of the runs' final
+    weights, a point no run owns) +, and ★ on the end of ``best`` (the best run by the rule) when
+    there is one; the axis labels give each direction's explained variance. The path is a
+    projection: where a run is far from the plane (its largest off-plane distance is in the
+    legend) the colour under it is not its loss.
+    Middle: the train (—) and test (- -) loss at each run's own weights, the median over its
+    seeds with a min–max band (``<run>/seeds/…``; seed 0 alone without them), ▼ at the lowest
+    median test loss, on log axes. ``runs``: the runs to draw, in order; a TensorFlow twin of a
+    numpy run is drawn dotted (train loss on seed 0: they agree to rounding where it hides).
+    With two input features, ``classify`` (a final model: inputs (N, 2) -> classes) and ``data``
+    (the data set's arrays) add a third panel: the decision regions.
     """
     regions = classify is not None and data is not None and data["x_train"].shape[1] == 2
     if regions:
@@ -154,7 +157,7 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
         if regions:
             plane_ax, loss_ax, regions_ax = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1.0, 0.9]})
             draw_decision_regions(regions_ax, classify, data)
-            regions_ax.set_title("Decision regions of the best run")
+            regions_ax.set_title(f"Decision regions of {labels.get(best.optimizer, best.optimizer) if best else 'the first run'} (seed 0)")
             regions_ax.set_xlabel("feature 1")
             regions_ax.set_ylabel("feature 2")
         else:
@@ -171,22 +174,46 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             optimizer, backend, key = run.optimizer, run.backend, run.file_name
             colour = colours.setdefault(optimizer, RUN_COLORS[len(colours) % len(RUN_COLORS)])
             coords = arrays[f"{key}/plane_coordinates"]
-            style = "--" if backend == "tensorflow" else "-"
+            twin = backend == "tensorflow"
             off = float(arrays[f"{key}/off_plane_distance"].max())
-            plane_ax.plot(coords[:, 0], coords[:, 1], style, color=colour, linewidth=1.6)
+            plane_ax.plot(coords[:, 0], coords[:, 1], ":" if twin else "-", color=colour, linewidth=1.6)
             plane_ax.plot(*coords[0], "o", color=colour, markerfacecolor="white", markersize=7)
             plane_ax.plot(*coords[-1], "o", color=colour, markersize=7)
-            steps, loss = arrays[f"{key}/steps_recorded"], arrays[f"{key}/train_loss"]
-            label = f"{labels.get(optimizer, optimizer)} ({backend}; off-plane ≤ {off:.2g})"
-            loss_ax.plot(steps, loss, style, color=colour, label=label)
-        plane_ax.plot(0.0, 0.0, "*", color="white", markeredgecolor="black", markersize=15)
+            if best is not None and run == best:
+                plane_ax.plot(*coords[-1], "*", color="white", markeredgecolor="black", markersize=16, zorder=6)
+            steps = arrays[f"{key}/steps_recorded"]
+            name = f"{labels.get(optimizer, optimizer)} ({backend}; off-plane ≤ {off:.2g})"
+            if twin:
+                loss_ax.plot(steps, arrays[f"{key}/train_loss"], ":", color=colour, label=f"{name}, seed 0, train")
+                continue
+            seeded = f"{key}/seeds/train_loss" in arrays
+            train = arrays[f"{key}/seeds/train_loss"] if seeded else arrays[f"{key}/train_loss"][None]
+            test = arrays[f"{key}/seeds/test_loss"] if seeded else arrays[f"{key}/test_loss"][None]
+            count = len(train)
+            for values, style, part in ((train, "-", "train"), (test, "--", "test")):
+                median = np.median(values, axis=0)
+                loss_ax.plot(steps, median, style, color=colour,
+                             label=f"{name}, {part}" + (f" (median of {count} seeds, band min–max)" if count > 1 else ""))
+                if count > 1:
+                    loss_ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.15,
+                                         linewidth=0)
+            test_median = np.median(test, axis=0)
+            if np.isfinite(test_median).any():
+                lowest = int(np.nanargmin(np.where(np.isfinite(test_median), test_median, np.nan)))
+                loss_ax.plot(steps[lowest], test_median[lowest], "v", color=colour, markeredgecolor="black",
+                             markersize=9, zorder=5)
+                loss_ax.annotate(f"lowest test loss: step {int(steps[lowest])}", (steps[lowest], test_median[lowest]),
+                                 textcoords="offset points", xytext=(4, -14), fontsize="small", color=colour)
+        plane_ax.plot(0.0, 0.0, "+", color="white", markeredgecolor="black", markersize=14, markeredgewidth=2.5)
+        plane_ax.plot(0.0, 0.0, "+", color="black", markersize=12, markeredgewidth=1.2)
         plane_ax.set_xlabel(f"direction 1 ({100 * explained[0]:.1f}% of the variance)")
         plane_ax.set_ylabel(f"direction 2 ({100 * explained[1]:.1f}%)")
-        plane_ax.set_title("Paths on the loss plane (○ start, ★ best run's end)")
+        plane_ax.set_title("Paths on the loss plane, seed 0 (○ start, + mean of the final weights"
+                           + (", ★ best run's end)" if best is not None else "; no run best by the rule)"))
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel("step")
-        loss_ax.set_ylabel("training loss (at the run's own weights)")
-        loss_ax.set_title("True training loss")
+        loss_ax.set_ylabel("loss at the run's own weights")
+        loss_ax.set_title("Train (—) and test (- -) loss, ▼ lowest test")
         loss_ax.legend(fontsize="small", frameon=False)
         figure.suptitle(title, fontweight="bold")
         with atomic_path(path) as temp:
