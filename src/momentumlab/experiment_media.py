@@ -91,8 +91,10 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     plane = plane_view(arrays)
     model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
     batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
+    best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
+    best = next((key for key in spec.runs if key.optimizer == best_name and key.backend == reference_backend(spec.backends)), None)
     render_model_race(plane, views, f"{spec.label}: {spec.dataset}, {model}, {batch}", settings,
-                      _files(media.compare, settings.formats), media.compare["png"])
+                      _files(media.compare, settings.formats), media.compare["png"], best=best)
     two_features = data["x_train"].shape[1] == 2
     window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
     for view in views:
@@ -102,8 +104,6 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
         title = f"{spec.label}: {view.key.label} ({view.key.backend})"
         render_model_run(plane, view, title, settings, _files(paths, settings.formats), paths["png"],
                          window=window, data=data)
-    best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
-    best = next((key for key in spec.runs if key.optimizer == best_name and key.backend == reference_backend(spec.backends)), None)
     shown = arrays[f"{(best or spec.runs[0]).file_name}/weights"][-1]  # its final model on seed 0
     render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure,
                       f"{spec.label}: {spec.dataset}, {model}, {batch}", classify=lambda x: predict(arch, shown, x),

@@ -157,7 +157,8 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
         if regions:
             plane_ax, loss_ax, regions_ax = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1.0, 0.9]})
             draw_decision_regions(regions_ax, classify, data)
-            regions_ax.set_title(f"Decision regions of {labels.get(best.optimizer, best.optimizer) if best else 'the first run'} (seed 0)")
+            shown = labels.get(best.optimizer, best.optimizer) if best else labels.get(runs[0].optimizer, runs[0].optimizer)
+            regions_ax.set_title(f"Regions: {shown}, seed 0")
             regions_ax.set_xlabel("feature 1")
             regions_ax.set_ylabel("feature 2")
         else:
@@ -170,6 +171,7 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             filled = plane_ax.contourf(alphas, betas, shown, levels=levels, norm=LogNorm(low, high), cmap="viridis")
             figure.colorbar(filled, ax=plane_ax, label="training loss on the plane", format="%.2g")
         colours = {}
+        banded = any(len(arrays.get(f"{run.file_name}/seeds/train_loss", ())) > 1 for run in runs)
         for run in runs:
             optimizer, backend, key = run.optimizer, run.backend, run.file_name
             colour = colours.setdefault(optimizer, RUN_COLORS[len(colours) % len(RUN_COLORS)])
@@ -182,9 +184,10 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             if best is not None and run == best:
                 plane_ax.plot(*coords[-1], "*", color="white", markeredgecolor="black", markersize=16, zorder=6)
             steps = arrays[f"{key}/steps_recorded"]
-            name = f"{labels.get(optimizer, optimizer)} ({backend}; off-plane ≤ {off:.2g})"
+            name = labels.get(optimizer, optimizer)
             if twin:
-                loss_ax.plot(steps, arrays[f"{key}/train_loss"], ":", color=colour, label=f"{name}, seed 0, train")
+                loss_ax.plot(steps, arrays[f"{key}/train_loss"], ":", color=colour,
+                             label=f"{name} train, TensorFlow seed 0 (off-plane ≤ {off:.2g})")
                 continue
             seeded = f"{key}/seeds/train_loss" in arrays
             train = arrays[f"{key}/seeds/train_loss"] if seeded else arrays[f"{key}/train_loss"][None]
@@ -193,7 +196,8 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             for values, style, part in ((train, "-", "train"), (test, "--", "test")):
                 median = np.median(values, axis=0)
                 loss_ax.plot(steps, median, style, color=colour,
-                             label=f"{name}, {part}" + (f" (median of {count} seeds, band min–max)" if count > 1 else ""))
+                             label=f"{name} {part}" + (f", median of {count} seeds" if count > 1 else "")
+                             + (f" (off-plane ≤ {off:.2g})" if part == "train" else ""))
                 if count > 1:
                     loss_ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.15,
                                          linewidth=0)
@@ -201,20 +205,18 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             if np.isfinite(test_median).any():
                 lowest = int(np.nanargmin(np.where(np.isfinite(test_median), test_median, np.nan)))
                 loss_ax.plot(steps[lowest], test_median[lowest], "v", color=colour, markeredgecolor="black",
-                             markersize=9, zorder=5)
-                loss_ax.annotate(f"lowest test loss: step {int(steps[lowest])}", (steps[lowest], test_median[lowest]),
-                                 textcoords="offset points", xytext=(4, -14), fontsize="small", color=colour)
+                             markersize=10, zorder=5, linestyle="none",
+                             label=f"{name}: lowest test loss at step {int(steps[lowest])}")
         plane_ax.plot(0.0, 0.0, "+", color="white", markeredgecolor="black", markersize=14, markeredgewidth=2.5)
         plane_ax.plot(0.0, 0.0, "+", color="black", markersize=12, markeredgewidth=1.2)
         plane_ax.set_xlabel(f"direction 1 ({100 * explained[0]:.1f}% of the variance)")
         plane_ax.set_ylabel(f"direction 2 ({100 * explained[1]:.1f}%)")
-        plane_ax.set_title("Paths on the loss plane, seed 0 (○ start, + mean of the final weights"
-                           + (", ★ best run's end)" if best is not None else "; no run best by the rule)"))
+        plane_ax.set_title("Paths, seed 0: ○ start, + mean end" + (", ★ best run" if best is not None else ", no best run"))
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel("step")
         loss_ax.set_ylabel("loss at the run's own weights")
-        loss_ax.set_title("Train (—) and test (- -) loss, ▼ lowest test")
-        loss_ax.legend(fontsize="small", frameon=False)
+        loss_ax.set_title("Train (—) and test (- -) loss" + (", bands min–max over seeds" if banded else ""))
+        loss_ax.legend(fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
         figure.suptitle(title, fontweight="bold")
         with atomic_path(path) as temp:
             figure.savefig(temp, dpi=figure.dpi, metadata={"Software": None})
