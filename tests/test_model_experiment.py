@@ -11,6 +11,8 @@ from momentumlab.config import ConfigError
 from momentumlab.config import parse_model_experiment
 from momentumlab.model_run import run_model_experiment, save_result, summary_records
 
+from model_claims import model_claim_errors
+
 MOONS = {
     "problem": "mlp",
     "dataset": {"kind": "moons", "n_points": 120, "noise": 0.2},
@@ -86,6 +88,11 @@ def test_an_experiment_runs_end_to_end(tmp_path):
     np.testing.assert_allclose(result.plane.centre, finals.mean(axis=0))  # a point no run owns
     section = summary_records(result)
     records, agreement, comparisons = section["runs"], section["agreement"], section["model_comparisons"]
+    assert model_claim_errors(section) == []
+    planted = copy.deepcopy(section)  # one number changed: a claim beside it no longer holds
+    row = planted["runs"][0]
+    row["per_seed"]["final_train_loss"][0] = 10 * max(r["final_train_loss_range"][1] for r in records)
+    assert model_claim_errors(planted) != []
     assert agreement == []  # one backend
     assert len(comparisons) == 3 and {c["metric"] for c in comparisons} == {"final_train_loss", "final_test_loss",
                                                                            "final_test_accuracy"}

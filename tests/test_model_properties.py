@@ -13,6 +13,7 @@ from momentumlab.config import parse_model_experiment
 from momentumlab.model_run import run_model_experiment, summary_records
 
 from config_generator import DATASETS, random_model_experiment
+from model_claims import model_claim_errors
 
 def random_model_entry(seed: int) -> dict:
     """The config generator's model experiment, data sets in turn, with its own seed."""
@@ -46,6 +47,7 @@ def test_a_random_model_experiment_runs_or_is_refused(seed):
             if comparison["metric"] == "final_train_loss" and best["optimizer"] in pair and all(
                     not r["diverged"] for r in records if r["optimizer"] in pair):
                 assert comparison["winner"] == best["optimizer"]
+    assert model_claim_errors(section) == []
     for run in result.runs:
         assert np.isfinite(run.weights).all() and len(run.diverged_at) == spec.seeds
         assert np.all((run.diverged_at == -1) | ((0 <= run.diverged_at) & (run.diverged_at <= spec.steps)))

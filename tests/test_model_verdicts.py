@@ -68,7 +68,9 @@ def test_sentences_state_train_and_test_with_the_seed_count():
     assert "Momentum beats SGD on train loss (0.0816 vs 0.0965, median; better on 4 of 5 seeds)" in text
     assert "SGD beats Momentum on test loss (0.116 vs 0.206, median; better on 5 of 5 seeds)" in text
     assert "no clear difference in test accuracy" in text
-    assert "Momentum: test loss lowest at step 135 (0.13), final 0.206" in text and "overfitting" in text
+    assert ("Momentum: test loss lowest at step 135 (0.13), then rises to 0.206 while its train loss falls from 0.125 to "
+            "0.0816: overfitting (5 of 5 seeds overfit on their own)") in text
+    assert "SGD: test loss lowest at step 1 335 (0.11), final 0.116: no overfitting by the rule" in text
     caption = mv.caption(rows, comparisons)
     assert caption.startswith("Momentum is best by the rule. On 5 paired seeds: Momentum beats SGD on train loss") and "SGD beats Momentum on test loss" in caption
     assert "overfitting" in caption and "accuracy" not in caption

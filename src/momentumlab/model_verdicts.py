@@ -153,12 +153,13 @@ def comparison_sentence(comparison: Mapping[str, Any], rows: Mapping[str, Mappin
 def overfitting_sentence(row: Mapping[str, Any]) -> str:
     """Where a run's median test loss was lowest, and whether it then overfits by the rule."""
     where = (f"{_name(row)}: test loss lowest at step {format_number(row['best_test_step'])} "
-             f"({format_number(row['best_test_loss'])}), final {format_number(row['final_test_loss'])}")
+             f"({format_number(row['best_test_loss'])})")
+    seeds = row.get("seeds", 1)
     if row["overfitting"]:
-        return (f"{where} while its train loss falls from {format_number(row['train_loss_at_best_test'])} to "
-                f"{format_number(row['final_train_loss'])}: overfitting (alone on {row['overfitting_seeds']} of "
-                f"{format_count(row['seeds'], 'seed')})")
-    return f"{where}: no overfitting by the rule"
+        return (f"{where}, then rises to {format_number(row['final_test_loss'])} while its train loss falls from "
+                f"{format_number(row['train_loss_at_best_test'])} to {format_number(row['final_train_loss'])}: "
+                f"overfitting" + (f" ({row['overfitting_seeds']} of {seeds} seeds overfit on their own)" if seeds > 1 else ""))
+    return f"{where}, final {format_number(row['final_test_loss'])}: no overfitting by the rule"
 
 
 def verdict_sentences(rows: Sequence[Mapping[str, Any]], comparisons: Sequence[Mapping[str, Any]]) -> list[str]:
