@@ -17,10 +17,12 @@ def _notes(label: str, rows: Sequence[Mapping[str, Any]], comparisons: Sequence[
     batch = f"batches of {first['batch_size']}" if first["batch_size"] else "full batch"
     lines = [f"{label}: {first['model']} with {format_count(first['n_weights'], 'weight')} on {first['dataset']}, "
              f"{batch}, {format_count(first['steps'], 'step')}, {format_count(first.get('seeds', 1), 'paired seed')} "
-             f"(each: one start and batch order shared by every optimizer). Medians over seeds."]
+             f"(each: one start and batch order shared by every optimizer; TensorFlow: seed 0). Medians over seeds."]
     for row in rows:
+        seeds = row.get("seeds", 1)
         settled = ("not on every seed" if row["settled_at"] is None else f"step {format_number(row['settled_at'])}")
-        lines.append(f"{row['optimizer']} ({row['backend']}): lr {format_number(row['lr'])}, momentum "
+        settled += f" ({row.get('settled_seeds', 0)} of {format_count(seeds, 'seed')})"
+        lines.append(f"{row['optimizer']} ({row['backend']}, {format_count(seeds, 'seed')}): lr {format_number(row['lr'])}, momentum "
                      f"{format_number(row['momentum'])}; train loss {format_number(row['final_train_loss'])}, test loss "
                      f"{format_number(row['final_test_loss'])}, test accuracy {format_number(row['final_test_accuracy'])}, "
                      f"settled {settled}" + (" (best)" if row.get("best") else ""))

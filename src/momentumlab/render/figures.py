@@ -359,7 +359,8 @@ def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width:
     panels: list[Panel] = [
         PlanePanel(plane, [view.path], [RunStyle(color=PATH_COLOR, head_size=8.0)], off_plane=view.per_step(view.off_plane)),
         third,
-        SeriesPanel([view.path, view.series(view.test_loss)], [(solid, head), (dashed, head)], "loss (— train, - - test)"),
+        SeriesPanel([view.path, view.series(view.test_loss)], [(solid, head), (dashed, head)],
+                    "loss (— train, - - test)", marks=_lowest_test(view)),
         SeriesPanel([view.series(view.train_accuracy), view.series(view.test_accuracy)], [(solid, head), (dashed, head)],
                     "accuracy (— train, - - test)", limits=(0.0, 1.02), percent=True),
     ]
@@ -369,6 +370,15 @@ def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width:
     backdrop = Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
     header = Header(title, [view.series(view.train_loss, held=True)], show_loss=True)
     return panel_scene(backdrop, panels, header, last_step=len(view.path.params) - 1)
+
+
+def _lowest_test(view: "ModelRunView") -> list[tuple[float, float, str, str]]:
+    """▼ at the recorded step of the run's lowest test loss, named (none when no test loss is finite)."""
+    test = np.where(np.isfinite(view.test_loss), view.test_loss, np.inf)
+    if not np.isfinite(test).any():
+        return []
+    k = int(np.argmin(test))
+    return [(float(view.steps_recorded[k]), float(test[k]), "white", f"lowest test loss: step {int(view.steps_recorded[k])}")]
 
 
 def render_model_race(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, settings: "Animation",

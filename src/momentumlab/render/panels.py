@@ -364,12 +364,15 @@ class PlanePanel(ContourPanel):
 
 class SeriesPanel(LossPanel):
     """Growing curves of any per-step series: log (or symlog) axes, or linear within ``limits``;
-    ``bands`` (per run: (low, high) per step, or None) are drawn whole behind the curves."""
+    ``bands`` (per run: (low, high) per step, or None) are drawn whole behind the curves, ``marks``
+    ((step, value, colour, text): ▼ with the text below left of it) on them."""
 
     def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], ylabel: str,
                  limits: tuple[float, float] | None = None, shared: bool = False, percent: bool = False,
-                 bands: Sequence[tuple[Array, Array] | None] = ()) -> None:
+                 bands: Sequence[tuple[Array, Array] | None] = (),
+                 marks: Sequence[tuple[float, float, str, str]] = ()) -> None:
         super().__init__(runs, looks, shared)
+        self.marks = marks
         self.ylabel = ylabel
         self.limits = limits
         self.percent = percent
@@ -382,6 +385,11 @@ class SeriesPanel(LossPanel):
             if band is not None:
                 ax.fill_between(np.arange(len(band[0])), band[0], band[1], color=line.color, alpha=0.18, linewidth=0,
                                 zorder=1)
+        for step, value, colour, text in self.marks:
+            ax.plot([step], [value], linestyle="none", marker="v", markersize=11, markerfacecolor=colour,
+                    markeredgecolor="black", zorder=4)
+            ax.annotate(text, (step, value), textcoords="offset points", xytext=(-8, -12), ha="right", va="top",
+                        fontsize="small", color="#222222", zorder=4)
         if self.limits is not None:
             ax.set_yscale("linear")
             ax.set_ylim(*self.limits)
