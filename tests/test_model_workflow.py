@@ -73,4 +73,4 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     slide = next(s for s in deck.slides if any(getattr(sh, "text", "") == "moons" for sh in s.shapes))
     assert any(shape.shape_type == 13 for shape in slide.shapes)  # the race on the loss plane (a GIF picture)
     assert "Learning rate × momentum" in page and 'src="moons/sweep.png"' in page
-    assert "momentum (numpy): lr 0.1" in slide.notes_slide.notes_text_frame.text
+    assert "momentum (numpy, 1 seed): lr 0.1" in slide.notes_slide.notes_text_frame.text
