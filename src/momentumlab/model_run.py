@@ -217,7 +217,7 @@ def _lower_median(values: Array) -> int:
 
 
 def _spread(name: str, values: Array) -> dict[str, Any]:
-    """``name`` (median over seeds), ``name_range`` [min, max] and ``per_seed``'s list."""
+    """``name`` (the median over seeds) and ``name_range`` [min, max]."""
     return {name: json_number(np.median(values)), f"{name}_range": [json_number(values.min()), json_number(values.max())]}
 
 
