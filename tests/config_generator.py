@@ -167,6 +167,7 @@ def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> 
         optimizers[f"o{k}"] = optimizer
     entry: dict[str, Any] = {"problem": model, "dataset": dataset, "params": params, "steps": rng.choice([1, 7, 30]),
                              "backends": ["numpy", "tensorflow"] if tensorflow else ["numpy"], "optimizers": optimizers}
+    entry["seeds"] = 1 + (entry["steps"] + len(optimizers)) % 3  # paired seeds, drawn without moving the stream
     if rng.random() < 0.5:
         entry["batch_size"] = rng.choice([1, 3, 10_000])
     if rng.random() < 0.3:

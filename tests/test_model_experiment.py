@@ -11,6 +11,8 @@ from momentumlab.config import ConfigError
 from momentumlab.config import parse_model_experiment
 from momentumlab.model.run import run_model_experiment, save_result, summary_records
 
+from model_claims import model_claim_errors
+
 MOONS = {
     "problem": "mlp",
     "dataset": {"kind": "moons", "n_points": 120, "noise": 0.2},
@@ -73,25 +75,50 @@ def test_logistic_regression_takes_no_hidden_layers():
 
 
 def test_an_experiment_runs_end_to_end(tmp_path):
-    result = run_model_experiment(parse_model_experiment("moons", MOONS), grid_size=9)
+    spec = parse_model_experiment("moons", {**MOONS, "seeds": 3})
+    result = run_model_experiment(spec, grid_size=9)
     assert [(run.optimizer, run.backend) for run in result.runs] == [("momentum", "numpy"), ("sgd", "numpy")]
+    assert len(result.seeds) == 3 and result.initial.shape[0] == 3
     for run in result.runs:
-        np.testing.assert_array_equal(run.weights[0], result.initial)  # one shared start
+        np.testing.assert_array_equal(run.weights[0], result.initial[0])  # one shared start on seed 0
         np.testing.assert_array_equal(run.steps_recorded, np.arange(0, 201, 20))
+        assert run.train_loss.shape == (3, 11) and run.ulp_change is not None
     assert result.grid.shape == (9, 9) and np.isfinite(result.grid).all()
-    np.testing.assert_array_equal(result.plane.centre, result.best.weights[-1])
+    finals = np.stack([run.weights[-1] for run in result.runs])
+    np.testing.assert_allclose(result.plane.centre, finals.mean(axis=0))  # a point no run owns
     section = summary_records(result)
-    records, agreement = section["runs"], section["agreement"]
+    records, agreement, comparisons = section["runs"], section["agreement"], section["model_comparisons"]
+    assert model_claim_errors(section) == []
+    planted = copy.deepcopy(section)  # one number changed: a claim beside it no longer holds
+    row = planted["runs"][0]
+    row["per_seed"]["final_train_loss"][0] = 10 * max(r["final_train_loss_range"][1] for r in records)
+    assert model_claim_errors(planted) != []
     assert agreement == []  # one backend
+    assert len(comparisons) == 3 and {c["metric"] for c in comparisons} == {"final_train_loss", "final_test_loss",
+                                                                           "final_test_accuracy"}
+    train = next(c for c in comparisons if c["metric"] == "final_train_loss")
     best = [record for record in records if record["best"]]
-    assert len(best) == 1 and best[0]["steps_to_tolerance"] is not None
-    assert best[0]["final_train_loss"] <= min(record["final_train_loss"] for record in records) + 0.01
+    assert [b["optimizer"] for b in best] == ([train["winner"]] if train["winner"] else [])
+    for record in records:
+        assert record["seeds"] == 3 and len(record["per_seed"]["final_test_loss"]) == 3
+        assert record["final_train_loss"] == np.median(record["per_seed"]["final_train_loss"])
+        low, high = record["final_test_loss_range"]
+        assert low == min(record["per_seed"]["final_test_loss"]) and high == max(record["per_seed"]["final_test_loss"])
+        assert (record["settled_at"] is None) == (record["settled_seeds"] < 3)
+        assert record["hidden"] == [8] and record["activation"] == "tanh" and record["n_classes"] == 2
+        assert record["n_features"] == 2 and record["l2"] == 0.0
+    n_train = len(spec.data().y_train)
+    assert records[0]["epochs"] == 200 * 16 / n_train
     assert records[0]["n_weights"] == 2 * 8 + 8 + 8 * 2 + 2 and records[0]["batch_size"] == 16
     assert 0.5 < sum(records[0]["explained_variance"]) <= 1.0
     save_result(tmp_path / "moons.npz", result)
     with np.load(tmp_path / "moons.npz") as saved:
         np.testing.assert_array_equal(saved["epoch_orders"], result.orders)
+        np.testing.assert_array_equal(saved["seeds"], result.seeds)
         assert saved["momentum-numpy/plane_coordinates"].shape == (11, 2)
+        assert saved["momentum-numpy/seeds/test_loss"].shape == (3, 11)
+        assert list(saved["architecture/hidden"]) == [8] and str(saved["architecture/activation"]) == "tanh"
+        assert str(saved["verdict/best"]) == (best[0]["optimizer"] if best else "")
 
 
 def test_the_config_routes_model_experiments_and_refuses_bad_ones():

@@ -13,7 +13,7 @@ from momentumlab.config import parse_model_experiment
 from momentumlab.model.run import run_model_experiment, summary_records
 
 from config_generator import DATASETS, random_model_experiment
-from momentumlab.records import best_run
+from model_claims import model_claim_errors
 
 def random_model_entry(seed: int) -> dict:
     """The config generator's model experiment, data sets in turn, with its own seed."""
@@ -38,12 +38,22 @@ def test_a_random_model_experiment_runs_or_is_refused(seed):
         assert message.startswith("config error at experiments.random") and "\n" not in message
         return
     result = run_model_experiment(spec, grid_size=5)
-    records = summary_records(result)["runs"]
+    section = summary_records(result)
+    records = section["runs"]
     assert len(records) == len(spec.optimizers)
     finished = [record for record in records if not record["diverged"]]
-    marked = [record for record in records if record["best"]]  # one, unless every run diverged
-    assert marked == ([best_run(records)] if finished else [])  # the report's and the deck's rule
+    marked = [record for record in records if record["best"]]  # by model_verdicts' rule: at most one
+    assert len(marked) <= 1 and not any(record["diverged"] for record in marked)
+    if len(finished) == 1:
+        assert marked == finished
+    for best in marked:  # it beats every other finished run on train loss, on the stated share of seeds
+        for comparison in section["model_comparisons"]:
+            pair = {comparison["a"], comparison["b"]}
+            if comparison["metric"] == "final_train_loss" and best["optimizer"] in pair and all(
+                    not r["diverged"] for r in records if r["optimizer"] in pair):
+                assert comparison["winner"] == best["optimizer"]
+    assert model_claim_errors(section) == []
     for run in result.runs:
-        assert np.isfinite(run.weights).all()
-        assert run.diverged_at == -1 or 0 < run.diverged_at < spec.steps
+        assert np.isfinite(run.weights).all() and len(run.diverged_at) == spec.seeds
+        assert np.all((run.diverged_at == -1) | ((0 <= run.diverged_at) & (run.diverged_at <= spec.steps)))
     assert result.grid.shape == (5, 5)

@@ -8,7 +8,6 @@ import pytest
 from momentumlab.model import training as mt
 from momentumlab.model.data import make_classification
 from momentumlab.model.network import evaluate, initial_weights, make_architecture
-from momentumlab.records import rank_order
 
 
 def test_epoch_orders_are_seeded_permutations_that_cover_the_steps():
@@ -72,17 +71,20 @@ def test_a_diverging_run_is_frozen_and_dated_and_the_others_go_on():
     assert np.all(runs.weights[at:, 1] == runs.weights[at, 1])
 
 
-def test_reached_is_relative_to_the_lowest_loss_any_run_reached():
-    steps = np.array([0, 10, 20, 30])
-    train_loss = np.array([
-        [1.0, 0.50, 0.30, 0.30],   # within 0.2 + 0.1 at step 20
-        [1.0, 0.34, 0.29, 0.20],   # the lowest (0.2); also at step 20, with a lower final loss
-        [1.0, 0.90, 0.80, 0.70],   # never
-        [1.0, 0.40, 0.33, 0.25],   # at step 30
-        [1.0, np.nan, np.nan, np.nan],  # diverged: never
-    ])
-    reached, lowest = mt.reached_steps(train_loss, steps, tolerance=0.1)
-    assert lowest == 0.2
-    np.testing.assert_array_equal(reached, [20, 20, -1, 30, -1])
-    order = rank_order([False] * 4 + [True], reached, train_loss[:, -1])
-    np.testing.assert_array_equal(order, [1, 0, 3, 2, 4])  # ties on the step break by final loss
+def test_paired_runs_in_one_call_equal_each_run_alone():
+    data = make_classification("moons", 0, {"n_points": 120, "noise": 0.2}, 0.25, True)
+    arch = make_architecture("mlp", 2, 2, (8,), "tanh", 0.0)
+    seeds = mt.paired_seeds(7, 2)
+    assert seeds[0] == 7 and seeds[1] != 7 and seeds == mt.paired_seeds(7, 2)
+    starts = [initial_weights(arch, seed) for seed in seeds]
+    batches = [mt.batch_indices(mt.epoch_orders(seed, len(data.y_train), 16, 40), 16, 40) for seed in seeds]
+    alone = [mt.train(arch, data.x_train, data.y_train, start, "momentum", [0.1], [0.9], 40, batch, 10)
+             for start, batch in zip(starts, batches)]
+    together = mt.train(arch, data.x_train, data.y_train, np.stack(starts[::-1]), "momentum", [0.1, 0.1], [0.9, 0.9],
+                        40, np.stack(batches), 10, orders=[1, 0])
+    for k, run in enumerate(alone[::-1]):
+        np.testing.assert_array_equal(together.weights[:, k], run.weights[:, 0])
+    with pytest.raises(ValueError, match="orders"):
+        mt.train(arch, data.x_train, data.y_train, starts[0], "momentum", [0.1], [0.9], 40, np.stack(batches), 10,
+                 orders=[2])
+

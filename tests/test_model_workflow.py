@@ -37,7 +37,7 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
     assert (tmp_path / "reports/moons/loss_plane.png").stat().st_size > 10_000
     with np.load(tmp_path / "results/moons/model_runs.npz") as saved:
         assert saved["plane/loss"].shape == (51, 51)
-        np.testing.assert_array_equal(saved["sgd-numpy/weights"][0], saved["initial_weights"])
+        np.testing.assert_array_equal(saved["sgd-numpy/weights"][0], saved["initial_weights"][0])
     facts = json.loads((tmp_path / "reports/moons/media.json").read_text(encoding="utf-8"))
     assert sorted(facts) == ["compare.gif", "momentum-numpy.gif", "sgd-numpy.gif"]  # runs: the reference backend
     assert all(fact["frames"] == 4 and (fact["width"], fact["height"]) == (320, 180) for fact in facts.values())
@@ -73,4 +73,4 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     slide = next(s for s in deck.slides if any(getattr(sh, "text", "") == "moons" for sh in s.shapes))
     assert any(shape.shape_type == 13 for shape in slide.shapes)  # the race on the loss plane (a GIF picture)
     assert "Learning rate × momentum" in page and 'src="moons/sweep.png"' in page
-    assert "momentum (numpy): lr 0.1" in slide.notes_slide.notes_text_frame.text
+    assert "momentum (numpy, 1 seed): lr 0.1" in slide.notes_slide.notes_text_frame.text

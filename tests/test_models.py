@@ -123,7 +123,7 @@ def test_two_feature_experiments_get_a_decision_region_panel(tmp_path):
               "plane/explained_variance": np.array([0.9, 0.05]),
               "sgd-numpy/plane_coordinates": np.array([[-1.0, -1.0], [0.0, 0.0]]),
               "sgd-numpy/off_plane_distance": np.zeros(2), "sgd-numpy/steps_recorded": np.array([0, 10]),
-              "sgd-numpy/train_loss": np.array([1.0, 0.5])}
+              "sgd-numpy/train_loss": np.array([1.0, 0.5]), "sgd-numpy/test_loss": np.array([1.1, 0.7])}
     data = {"x_train": np.array([[0.0, 0.0], [1.0, 1.0]]), "y_train": np.array([0, 1]),
             "x_test": np.array([[0.5, 0.2]]), "y_test": np.array([1])}
     render_loss_plane(arrays, [RunKey("sgd", "numpy")], {}, tmp_path / "two.png", "two panels")

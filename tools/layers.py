@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
                "model runs and model sweeps",
      ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "rows", "rows.*", "wings", "wings.*",
-      "model.run", "model.sweep", "model.rows")),
+      "model.run", "model.sweep", "model.verdicts")),
     ("layout", "every path of the workflow and the typed inputs of the output stages",
      ("layout",)),
     ("outputs", "the summary, render, report and deck stages: read what earlier stages wrote",

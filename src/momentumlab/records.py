@@ -109,8 +109,13 @@ def competing_runs(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]
 
 
 def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The best of one experiment's ``runs`` rows (2-D or model), None if none finished."""
+    """The best of one experiment's ``runs`` rows (2-D or model), None if none finished.
+
+    Model rows carry their own verdict (``best``, by ``model_verdicts``' paired-seed rule): it is read, not re-ranked.
+    """
     runs = competing_runs(rows)
+    if runs and all(is_model_row(run) and "seeds" in run for run in runs):
+        return next((run for run in runs if run.get("best")), None)
     errors = [run_error(run) for run in runs]
     index = best_index(
         [bool(run.get("diverged")) for run in runs],

@@ -102,16 +102,18 @@ def train(dataset: str | Mapping[str, Any], model: str = "mlp", optimizers: Mapp
           steps: int | None = None, batch_size: int | None = None, hidden: Sequence[int] | None = None,
           activation: str | None = None, l2: float | None = None, backends: Sequence[str] = ("numpy",),
           seed: int | None = None, tolerance: float | None = None, record_every: int | None = None,
-          label: str | None = None, name: str | None = None) -> Training:
+          label: str | None = None, name: str | None = None, seeds: int | None = None) -> Training:
     """Train ``model`` (mlp or logistic_regression) on ``dataset`` (a kind, or the config's dataset
-    mapping) with each of ``optimizers`` from one shared start and minibatch order."""
+    mapping) with each of ``optimizers``; ``seeds`` paired seeds, each giving every optimizer the
+    same start and minibatch order (the config's ``seeds``)."""
     dataset = {"kind": dataset} if isinstance(dataset, str) else dataset
     params = {key: value for key, value in (("hidden", hidden), ("activation", activation), ("l2", l2))
               if value is not None}
     name = name or (dataset.get("kind") if isinstance(dataset, Mapping) and isinstance(dataset.get("kind"), str)
                     else "model")
     raw = entry(model, optimizers or {}, dataset=dataset, params=params or None, steps=steps, batch_size=batch_size,
-                backends=backends, seed=seed, tolerance=tolerance, record_every=record_every, label=label)
+                backends=backends, seed=seed, seeds=seeds, tolerance=tolerance, record_every=record_every,
+                label=label)
     config = parse_experiment(name, raw, {"problem": "model", "params.hidden": "hidden",
                                           "params.activation": "activation", "params.l2": "l2"})
     return run_training(config.model_experiments[0])

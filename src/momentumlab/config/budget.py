@@ -121,15 +121,16 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
     step_flops = 6.0 * batch * dense
     runs = len(spec.optimizers)
+    numpy_runs = runs * (spec.seeds + 1)  # every paired seed, and seed 0 nudged by one ulp (the chaos check)
     records = spec.steps // spec.record_every + 2
     seconds = 0.0
     if "numpy" in spec.backends:
-        seconds += spec.steps * (runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
+        seconds += spec.steps * (numpy_runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S * (spec.seeds + 1))
     if "tensorflow" in spec.backends:
         seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
-    evaluations = runs * len(spec.backends) * records + 51 * 51
+    evaluations = runs * (len(spec.backends) + spec.seeds) * records + 51 * 51
     seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
-    stored = runs * len(spec.backends) * records * arch.n_weights * 8 * 3  # weights, plane coordinates, copies
+    stored = (3 * runs * len(spec.backends) + numpy_runs - runs) * records * arch.n_weights * 8  # 3 copies; the extra seeds once
     memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
     key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
     return memory, seconds, f"experiments.{spec.name}.{key}"

@@ -146,6 +146,7 @@ class ModelExperiment:
     optimizers: tuple[OptimizerSpec, ...]
     sweep: SweepSpec = SweepSpec(enabled=False, method="momentum", lr_min=1e-3, lr_max=1.0, lr_points=2,
                                  momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
+    seeds: int = 1  # paired seeds of the numpy runs (``model_training.paired_seeds``)
 
     def data(self) -> ClassificationData:
         """The seeded, split data set (built once per process, or the one read from its file)."""

@@ -85,6 +85,7 @@ class ModelRunView:
     test_accuracy: Array
     diverged_at: int | None
     regions: Array | None = None  # (R, res, res) predicted classes over ``window`` (two input features)
+    seed_train_loss: Array | None = None  # (S, R) the training loss of every paired seed (seed 0 first)
     class_accuracy: Array | None = None  # (R, K) test accuracy per class (more features)
 
     def per_step(self, values: Array, held: bool = False) -> Array:
@@ -149,5 +150,6 @@ def model_run_views(arrays: Mapping[str, Array], runs: Sequence[RunKey], steps: 
             coordinates=arrays[f"{prefix}/plane_coordinates"], off_plane=arrays[f"{prefix}/off_plane_distance"],
             train_loss=arrays[f"{prefix}/train_loss"], test_loss=arrays[f"{prefix}/test_loss"],
             train_accuracy=arrays[f"{prefix}/train_accuracy"], test_accuracy=arrays[f"{prefix}/test_accuracy"],
-            diverged_at=None if diverged_at < 0 else diverged_at, regions=regions, class_accuracy=accuracy))
+            diverged_at=None if diverged_at < 0 else diverged_at, regions=regions, class_accuracy=accuracy,
+            seed_train_loss=arrays.get(f"{prefix}/seeds/train_loss")))
     return views

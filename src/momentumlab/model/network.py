@@ -109,7 +109,7 @@ class BatchedModel:
     def forward(self, layers: list[tuple[Array, Array]], x: Array) -> tuple[list[Array], Array]:
         """(activations of every layer, logits shifted by their row max) of the weight ``layers``
         (views from ``Architecture.split``) on inputs ``x``; written into this model's buffers."""
-        batch, m = layers[0][0].shape[0], x.shape[0]
+        batch, m = layers[0][0].shape[0], x.shape[-2]
         acts = [buffer[:batch, :m] for buffer in self.acts]
         previous = x
         for k, (kernel, bias) in enumerate(layers):
@@ -133,7 +133,7 @@ class BatchedModel:
         """(mean cross-entropy (B,), probabilities written over the shifted ``logits``)."""
         picked = np.zeros(logits.shape[:2])  # (B, m) shifted logit of the true class
         for k in range(logits.shape[2]):
-            picked += logits[:, :, k] * onehot[:, k]
+            picked += logits[:, :, k] * onehot[..., k]
         np.exp(logits, out=logits)
         sums = self.row[: logits.shape[0], : logits.shape[1]]
         np.copyto(sums, logits[:, :, :1])
@@ -157,10 +157,13 @@ class BatchedModel:
         return ce + self._penalty(weights), correct
 
     def loss_and_gradient(self, weights: Array, x: Array, y: Array, grad: Array) -> Array:
-        """The loss (B,) at ``weights`` (B, n_weights), its gradient written into ``grad``."""
+        """The loss (B,) at ``weights`` (B, n_weights), its gradient written into ``grad``.
+
+        ``x`` (m, d) and ``y`` (m,) are shared by every row, or (B, m, d) and (B, m): one batch per row.
+        """
         layers = self.arch.split(weights)
         grads = self.arch.split(grad)
-        batch, m = weights.shape[0], x.shape[0]
+        batch, m = weights.shape[0], x.shape[-2]
         acts, logits = self.forward(layers, x)
         onehot = one_hot(y, self.arch.sizes[-1])
         ce, probs = self._data_loss(logits, onehot)
@@ -171,7 +174,7 @@ class BatchedModel:
             kernel, _ = layers[k]
             grad_kernel, grad_bias = grads[k]
             below = x if k == 0 else acts[k - 1]
-            np.matmul(below.T if k == 0 else below.transpose(0, 2, 1), delta, out=grad_kernel)
+            np.matmul(np.swapaxes(below, -1, -2), delta, out=grad_kernel)
             np.matmul(self.ones[:, :m], delta, out=grad_bias)  # Σᵢ δ as a gemv: faster than sum(axis=1)
             if self.arch.l2:
                 grad_kernel += self.arch.l2 * kernel
@@ -193,8 +196,8 @@ class BatchedModel:
 
 
 def one_hot(y: Array, classes: int) -> Array:
-    """(m, classes) float64 indicator of the labels."""
-    return (np.asarray(y)[:, None] == np.arange(classes)).astype(np.float64)
+    """(…, m, classes) float64 indicator of the labels (m,) or (B, m)."""
+    return (np.asarray(y)[..., None] == np.arange(classes)).astype(np.float64)
 
 
 def chunk_size(arch: Architecture, examples: int, memory_bytes: int) -> int:

@@ -1,13 +1,16 @@
 """Learning rate × momentum sweeps of a model: every cell a full training run, all in one batched loop.
 
 The grid is the 2-D sweeps' (``lr`` log-spaced, ``momentum`` linear from 0; sgd sweeps lr
-alone). Every cell starts from the experiment's initial weights and sees the experiment's
-minibatches (``model_training.train`` with B = cells), so a cell with the configured (η, μ)
-is the configured run. Train loss is evaluated at ``SWEEP_RECORDS`` record steps, so the
-best cell is picked by the one best-run rule (``records.best_index``: never diverged, first
-to come within ``tolerance`` of the lowest train loss any cell reached, then the lowest final
-train loss), as the experiment's runs are.
-TensorFlow re-runs a few cells (``spot_check``) from the same start on the same batches.
+alone). Every cell starts from seed 0's initial weights and sees seed 0's minibatches
+(``model_training.train`` with B = cells; one seed, not the experiment's paired seeds), so a
+cell with the configured (η, μ) is the configured run on seed 0. Train loss is evaluated at
+``SWEEP_RECORDS`` record steps: a cell diverged by ``model_verdicts.RULES["diverged"]`` (its
+loss above 10× its initial loss, or not finite), and the best cell is picked by the one
+best-run rule (``records.best_index``: never diverged, first to settle within ``tolerance`` of
+the lowest train loss any undiverged cell reached, then the lowest final train loss).
+TensorFlow re-runs a few cells (``spot_check``) from the same start on the same batches; a
+cell that diverged on either backend or is chaotic (a one-ulp nudge of its start moves its
+numpy final weights by more than ``model_verdicts.CHAOS_TOLERANCE``) is not compared.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import numpy as np
 from momentumlab import sweep
 
 from momentumlab.model import training as model_training
+
+from momentumlab.model import verdicts as model_verdicts
 from momentumlab.model.data import ClassificationData
 from momentumlab.files import read_json, read_npz, write_npz
 from momentumlab.config import ModelExperiment
@@ -51,7 +56,8 @@ class ModelSweepResult:
     final_weights: Array  # (Q, P, n_weights)
     lowest_train_loss: float
     best: tuple[int, int] | None  # (q, p); None when every cell diverged
-    has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" means the weights left the box
+    has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" by model_verdicts' rule
+    diverged_label: ClassVar[str] = f"diverged (loss > {model_verdicts.DIVERGENCE_FACTOR:g}× initial, or not finite)"
 
     @property
     def diverged(self) -> Array:
@@ -103,12 +109,13 @@ def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResu
     cells = flat_lr.size
     train_loss = evaluate(arch, recorded.reshape(-1, arch.n_weights), data.x_train, data.y_train)[0]
     train_loss = train_loss.reshape(len(marks), cells).T  # (cells, R)
-    reached, lowest = model_training.reached_steps(train_loss, marks, spec.tolerance)
+    diverged_at = model_verdicts.diverged_at(train_loss, marks, np.concatenate(diverged_at))
+    lowest = model_verdicts.lowest_loss(train_loss[diverged_at < 0])
+    reached = model_verdicts.settled_at(train_loss, marks, lowest, spec.tolerance)
     final = recorded[-1]
     final_train_loss, final_train_accuracy = evaluate(arch, final, data.x_train, data.y_train)
     final_test_loss, final_test_accuracy = evaluate(arch, final, data.x_test, data.y_test)
     shape = (len(momentum), len(lr))
-    diverged_at = np.concatenate(diverged_at)
     index = best_index(diverged_at >= 0, reached, final_train_loss)
     best = None if index is None else tuple(int(i) for i in np.unravel_index(index, shape))
     return ModelSweepResult(
@@ -128,7 +135,12 @@ def spot_check_cells(result: ModelSweepResult, count: int = 3) -> list[tuple[int
 
 def spot_check(spec: ModelExperiment, data: ClassificationData, result: ModelSweepResult,
                threads: int = 1) -> list[dict[str, Any]]:
-    """Re-run ``spot_check_cells`` in Keras; max |Δθ| of the final weights against the sweep's."""
+    """Re-run ``spot_check_cells`` in Keras; max |Δθ| of the final weights against the sweep's.
+
+    Each cell is also re-run in numpy from its start nudged by one ulp (``ulp_change``); a cell
+    that diverged on either backend or is chaotic is listed with the reason it is ``excluded``
+    and no difference (its raw one stays in ``raw_max_abs_diff``).
+    """
     from momentumlab.model import keras as model_tensorflow
     from momentumlab.backends import prepare
 
@@ -136,14 +148,29 @@ def spot_check(spec: ModelExperiment, data: ClassificationData, result: ModelSwe
     arch = spec.architecture(data)
     initial = initial_weights(arch, spec.seed)
     batches = _batches(spec, len(data.y_train), result.steps)
+    cells = spot_check_cells(result)
+    if not cells:
+        return []
+    nudged = model_training.train(arch, data.x_train, data.y_train, np.nextafter(initial, np.inf), result.method,
+                                  [float(result.lr[p]) for _, p in cells], [float(result.momentum[q]) for q, _ in cells],
+                                  result.steps, batches, result.steps)
     rows = []
-    for q, p in spot_check_cells(result):
+    for k, (q, p) in enumerate(cells):
         runs = model_tensorflow.train(arch, data.x_train, data.y_train, initial, result.method, float(result.lr[p]),
                                       float(result.momentum[q]), result.steps, batches)
+        tf_loss = evaluate(arch, runs.weights[:, 0], data.x_train, data.y_train)[0]
+        tf_diverged = int(model_verdicts.diverged_at(tf_loss[None], runs.steps_recorded, runs.diverged_at[:1])[0])
         difference = float(np.abs(runs.final_weights[0] - result.final_weights[q, p]).max())
+        change = model_verdicts.relative_change(result.final_weights[q, p], nudged.final_weights[k])
+        reasons = [f"diverged on {backend} at step {step}" for backend, step in
+                   (("numpy", int(result.diverged_at[q, p])), ("tensorflow", tf_diverged)) if step >= 0]
+        if change > model_verdicts.CHAOS_TOLERANCE:
+            reasons.append(f"chaotic: a one-ulp nudge of the start moves the final weights by {change:.2g} (relative)")
+        raw = difference if np.isfinite(difference) else None
         rows.append({"lr": float(result.lr[p]), "momentum": float(result.momentum[q]),
-                     "max_abs_diff": difference if np.isfinite(difference) else None,
-                     "same_divergence": int(runs.diverged_at[0]) == int(result.diverged_at[q, p])})
+                     "max_abs_diff": None if reasons else raw, "raw_max_abs_diff": raw,
+                     "ulp_change": json_number(change), "compared": not reasons, "excluded": "; ".join(reasons) or None,
+                     "same_divergence": tf_diverged == int(result.diverged_at[q, p])})
     return rows
 
 
@@ -176,7 +203,7 @@ def _cell_record(result: ModelSweepResult, q: int, p: int) -> dict[str, Any]:
     return {"lr": float(result.lr[p]), "momentum": float(result.momentum[q]),
             "final_train_loss": json_number(result.final_train_loss[q, p]),
             "final_test_accuracy": json_number(result.final_test_accuracy[q, p]),
-            "steps_to_tolerance": reached if reached >= 0 else None}
+            "final_test_loss": json_number(result.final_test_loss[q, p]), "settled_at": reached if reached >= 0 else None}
 
 
 def summary_row(spec: ModelExperiment, result: ModelSweepResult, tf_spot_check: list[dict[str, Any]],
@@ -189,11 +216,11 @@ def summary_row(spec: ModelExperiment, result: ModelSweepResult, tf_spot_check: 
 
     return {
         "experiment": spec.name, "kind": "model", "method": result.method, "steps": result.steps,
-        "tolerance": result.tolerance, "lr": [float(v) for v in result.lr],
+        "tolerance": result.tolerance, "seeds": 1, "lr": [float(v) for v in result.lr],
         "momentum": [float(v) for v in result.momentum], "final_train_loss": grid(result.final_train_loss),
         "final_test_accuracy": grid(result.final_test_accuracy),
-        "steps_to_tolerance": [[int(v) if v >= 0 else None for v in row] for row in result.steps_to_reach],
-        "diverged_fraction": float(result.diverged.mean()), "lowest_train_loss": json_number(result.lowest_train_loss),
+        "settled_at": [[int(v) if v >= 0 else None for v in row] for row in result.steps_to_reach],
+        "diverged_fraction": float(result.diverged.mean()), "diverged_cells": int(result.diverged.sum()), "lowest_train_loss": json_number(result.lowest_train_loss),
         "best": None if result.best is None else _cell_record(result, *result.best),
         "configured": [{"optimizer": o.name, "lr": o.lr, "momentum": o.momentum, "cell": result.cell(o.lr, o.momentum)}
                        for o in spec.optimizers if o.method == result.method],

@@ -26,6 +26,11 @@ Array = np.ndarray
 WEIGHT_BOX = 1e6
 
 
+def paired_seeds(seed: int, count: int) -> list[int]:
+    """The ``count`` paired seeds of an experiment: ``seed`` itself, then seeds derived from (``seed``, i)."""
+    return [seed] + [int(np.random.SeedSequence([seed, i]).generate_state(1)[0]) for i in range(1, count)]
+
+
 def epoch_orders(seed: int, n_train: int, batch_size: int | None, steps: int) -> Array:
     """(epochs, n_train) int64 permutations, enough for ``steps`` steps; full batch: one identity row."""
     if batch_size is None:
@@ -75,15 +80,16 @@ class ModelRuns:
 
 def train(
     arch: Architecture, x: Array, y: Array, initial: Array, method: str, lr: Array, momentum: Array,
-    steps: int, batches: Array | None = None, every: int | None = None,
+    steps: int, batches: Array | None = None, every: int | None = None, orders: Array | None = None,
 ) -> ModelRuns:
-    """Run B = len(lr) optimizers from the same ``initial`` weights on (x, y).
+    """Run B = len(lr) optimizers on (x, y), each from its own start and batch order.
 
-    ``batches`` (steps, batch) are the example indices per step (``batch_indices``); None is
-    full batch. Per step: loss and gradient of every run on the same batch (``BatchedModel``,
-    a block of runs at a time),
-    then one in-place optimizer step (``Optimizer.step_into``, the update rules of
-    ``optimizers``).
+    ``initial`` is (n_weights,) (one start shared by every run) or (B, n_weights) (one per run).
+    ``batches`` are the example indices per step: (steps, batch) shared by every run
+    (``batch_indices``), or (G, steps, batch) with ``orders`` (B,) naming the order of each run
+    (paired seeds: the runs of one seed share an order); None is full batch. Per step: loss and
+    gradient of every run on its batch (``BatchedModel``, a block of runs at a time), then one
+    in-place optimizer step (``Optimizer.step_into``, the update rules of ``optimizers``).
     """
     lr = np.atleast_1d(np.asarray(lr, dtype=np.float64))
     momentum = np.broadcast_to(np.asarray(momentum, dtype=np.float64), lr.shape)
@@ -97,12 +103,22 @@ def train(
     weights = np.empty(shape)
     weights[:] = initial
     state, grad, previous = optimizer.init(weights), np.empty(shape), weights.copy()
-    size = x.shape[0] if batches is None else batches.shape[1]
+    per_run = batches is not None and batches.ndim == 3
+    if per_run:
+        orders = np.zeros(runs, dtype=np.int64) if orders is None else np.asarray(orders, dtype=np.int64)
+        if orders.shape != (runs,) or orders.min() < 0 or orders.max() >= batches.shape[0]:
+            raise ValueError(f"orders must name one of the {batches.shape[0]} batch orders for each of the {runs} runs")
+    size = x.shape[0] if batches is None else batches.shape[-1]
     # Runs go through the model in blocks whose activations stay in cache (~2× faster than all at once).
     block = min(runs, chunk_size(arch, size, 4 << 20))
     model = BatchedModel(arch, block, size)
     loss = np.empty(runs)
-    x_batch, y_batch = (x, y) if batches is None else (np.empty((size, x.shape[1])), np.empty(size, dtype=y.dtype))
+    if batches is None:
+        x_batch, y_batch = x, y
+    elif per_run:  # one batch per run: (B, batch, features), the model's matmuls take them stacked
+        x_batch, y_batch = np.empty((runs, size, x.shape[1])), np.empty((runs, size), dtype=y.dtype)
+    else:
+        x_batch, y_batch = np.empty((size, x.shape[1])), np.empty(size, dtype=y.dtype)
     marks = record_steps(steps, every)
     recorded = np.empty((len(marks), runs, arch.n_weights))
     step_loss = np.empty((steps, runs))
@@ -115,12 +131,17 @@ def train(
                 mark += 1
             if t == steps:
                 break
-            if batches is not None:
+            if per_run:
+                indices = batches[orders, t]
+                np.take(x, indices, axis=0, out=x_batch)
+                np.take(y, indices, axis=0, out=y_batch)
+            elif batches is not None:
                 np.take(x, batches[t], axis=0, out=x_batch)
                 np.take(y, batches[t], axis=0, out=y_batch)
             for start in range(0, runs, block):
                 rows = slice(start, start + block)
-                loss[rows] = model.loss_and_gradient(weights[rows], x_batch, y_batch, grad[rows])
+                xs, ys = (x_batch[rows], y_batch[rows]) if per_run else (x_batch, y_batch)
+                loss[rows] = model.loss_and_gradient(weights[rows], xs, ys, grad[rows])
             step_loss[t] = loss
             bad = ~(np.isfinite(loss) & (np.abs(weights).max(axis=1) <= WEIGHT_BOX)) & (diverged_at < 0)
             if bad.any():
@@ -141,17 +162,3 @@ def _freeze(rows: Array, t: int, weights: Array, previous: Array, state: Array, 
     state[rows] = 0.0
     rates[rows] = 0.0
     mus[rows] = 0.0
-
-
-def reached_steps(train_loss: Array, steps_recorded: Array, tolerance: float) -> tuple[Array, float]:
-    """Success without a known optimum: when each run came within ``tolerance`` of the lowest loss.
-
-    ``train_loss`` (B, R) is each run's full training loss at the record steps. A run has
-    *reached* at the first record step where its loss ≤ lowest + ``tolerance``, with lowest the
-    smallest training loss any run reached. Returns (steps_to_reach (B,), −1 for never; lowest).
-    The runs rank by the best-run rule (``records.rank_order``) on these steps.
-    """
-    finite = np.where(np.isfinite(train_loss), train_loss, np.inf)
-    lowest = float(finite.min())
-    hit = finite <= lowest + tolerance
-    return np.where(hit.any(axis=1), steps_recorded[np.argmax(hit, axis=1)], -1), lowest

@@ -311,9 +311,10 @@ def _model_styles(views: Sequence["ModelRunView"]) -> dict[RunKey, RunStyle]:
 
 
 def model_race_scene(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, width: int,
-                     height: int) -> PanelScene:
-    """Every model run on the experiment's shared loss plane, next to the true training loss of
-    each run and its distance from the plane, with a legend below."""
+                     height: int, best: RunKey | None = None) -> PanelScene:
+    """Every model run (seed 0) on the experiment's shared loss plane, ★ on the end of ``best`` (the
+    best run by the rule, if any), next to the true training loss of each run (with the min–max
+    band over its paired seeds) and its distance from the plane, with a legend below."""
     if not views:
         raise ValueError("model_race_scene needs at least one run")
     figure = new_figure(width, height)
@@ -323,9 +324,15 @@ def model_race_scene(plane: "PlaneView", views: Sequence["ModelRunView"], title:
     drawn = [by_key[key] for key in order]
     drawn_styles = [styles[key] for key in order]
     looks = [(line_look(s), head_look(s, size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)) for s in drawn_styles]
+    best_end = next((view.coordinates[-1] for view in views if view.key == best), None)
+    bands = [None if view.seed_train_loss is None or len(view.seed_train_loss) < 2 else
+             (view.per_step(view.seed_train_loss.min(axis=0)), view.per_step(view.seed_train_loss.max(axis=0)))
+             for view in drawn]
+    seeds = max((len(view.seed_train_loss) for view in views if view.seed_train_loss is not None), default=1)
+    label = "training loss (true)" if seeds < 2 else f"train loss, {seeds}-seed band"
     panels: list[Panel] = [
-        PlanePanel(plane, [view.path for view in drawn], drawn_styles),
-        SeriesPanel([view.path for view in drawn], looks, "training loss (true)", shared=True),
+        PlanePanel(plane, [view.path for view in drawn], drawn_styles, best_end=best_end),
+        SeriesPanel([view.path for view in drawn], looks, label, shared=True, bands=bands),
         SeriesPanel([view.series(view.off_plane) for view in drawn], looks, "distance from the plane", shared=True,
                     limits=(0.0, 1.08 * max(float(np.nanmax(view.off_plane)) for view in views) or 1.0)),
     ]
@@ -352,7 +359,8 @@ def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width:
     panels: list[Panel] = [
         PlanePanel(plane, [view.path], [RunStyle(color=PATH_COLOR, head_size=8.0)], off_plane=view.per_step(view.off_plane)),
         third,
-        SeriesPanel([view.path, view.series(view.test_loss)], [(solid, head), (dashed, head)], "loss (— train, - - test)"),
+        SeriesPanel([view.path, view.series(view.test_loss)], [(solid, head), (dashed, head)],
+                    "loss (— train, - - test)", marks=_lowest_test(view)),
         SeriesPanel([view.series(view.train_accuracy), view.series(view.test_accuracy)], [(solid, head), (dashed, head)],
                     "accuracy (— train, - - test)", limits=(0.0, 1.02), percent=True),
     ]
@@ -364,11 +372,21 @@ def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width:
     return panel_scene(backdrop, panels, header, last_step=len(view.path.params) - 1)
 
 
+def _lowest_test(view: "ModelRunView") -> list[tuple[float, float, str, str]]:
+    """▼ at the recorded step of the run's lowest test loss, named (none when no test loss is finite)."""
+    test = np.where(np.isfinite(view.test_loss), view.test_loss, np.inf)
+    if not np.isfinite(test).any():
+        return []
+    k = int(np.argmin(test))
+    return [(float(view.steps_recorded[k]), float(test[k]), "white", f"lowest test loss: step {int(view.steps_recorded[k])}")]
+
+
 def render_model_race(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, settings: "Animation",
-                      outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False) -> None:
-    """Animate every run of a model experiment on its shared loss plane."""
+                      outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False,
+                      best: RunKey | None = None) -> None:
+    """Animate every run of a model experiment on its shared loss plane (``model_race_scene``)."""
     with rc_context(settings.width, settings.height):
-        scene = model_race_scene(plane, views, title, settings.width, settings.height)
+        scene = model_race_scene(plane, views, title, settings.width, settings.height, best)
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
 
 

@@ -332,7 +332,7 @@ def render_sweep_heatmap(
                 draw_points(ax, points)
         handles: list[Patch | Line2D] = [
             Patch(facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///",
-                  label="diverged" if result.has_optimum else "left the box (diverged)"),
+                  label="diverged" if result.has_optimum else getattr(result, "diverged_label", "left the box (diverged)")),
         ]
         blank_label = panels[1].blank_label
         if blank_label and (~result.diverged & ~np.isfinite(panels[1].values)).any():

@@ -82,10 +82,14 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     """
     from momentumlab.model.frames import input_window
     from momentumlab.model.network import predict
+    from momentumlab.records import reference_backend
     from momentumlab.render import render_loss_plane, render_model_run
 
+    best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
+    best = next((key for key in spec.runs if key.optimizer == best_name and key.backend == reference_backend(spec.backends)), None)
     arch, plane, views, title = render_model_race_media(spec, arrays, data, settings,
-                                                        _files(media.compare, settings.formats), media.compare["png"])
+                                                        _files(media.compare, settings.formats), media.compare["png"],
+                                                        best=best)
     two_features = data["x_train"].shape[1] == 2
     window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
     for view in views:
@@ -95,17 +99,18 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
         render_model_run(plane, view, f"{spec.label}: {view.key.label} ({view.key.backend})", settings,
                          _files(paths, settings.formats), paths["png"],
                          window=window, data=data)
-    best = arrays["plane/centre"]  # the plane goes through the best run's final weights
+    shown = arrays[f"{(best or spec.runs[0]).file_name}/weights"][-1]  # its final model on seed 0
     render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure, title,
-                      classify=lambda x: predict(arch, best, x), data=data)
+                      classify=lambda x: predict(arch, shown, x), data=data, best=best)
     animations = [*media.compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
 
 
 def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, Any], settings: Animation,
                             outputs: Mapping[str, str | Path], poster: str | Path,
-                            progress: bool = False) -> tuple[Any, Any, list[Any], str]:
-    """Render the race of every run on the shared loss plane; (architecture, plane, run views, title)."""
+                            progress: bool = False, best: RunKey | None = None) -> tuple[Any, Any, list[Any], str]:
+    """Render the race of every run on the shared loss plane (★ on ``best``, the best run by
+    ``model_verdicts``' rule, when there is one); (architecture, plane, run views, title)."""
     from momentumlab.model.frames import model_run_views, plane_view
     from momentumlab.model.network import make_architecture
     from momentumlab.render import render_model_race
@@ -117,7 +122,7 @@ def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[
     model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
     batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
     title = f"{spec.label}: {spec.dataset}, {model}, {batch}"
-    render_model_race(plane, views, title, settings, outputs, poster, progress=progress)
+    render_model_race(plane, views, title, settings, outputs, poster, progress=progress, best=best)
     return arch, plane, views, title
 
 
@@ -128,5 +133,5 @@ def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:
     from momentumlab.render.heatmap import model_best_point, model_panels
 
     configured = [(o.label, o.lr, o.momentum) for o in spec.optimizers if o.method == result.method]
-    render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum", configured,
+    render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum (seed 0 only)", configured,
                          panels=model_panels(result), best=model_best_point(result))

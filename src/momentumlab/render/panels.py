@@ -308,15 +308,17 @@ class LossPanel:
 
 class PlanePanel(ContourPanel):
     """Model runs on their experiment's loss plane: the training loss on the plane's grid, the
-    centre ★ (the best run's final weights), each run's projected path. The axis labels give
-    each direction's explained variance; with ``off_plane`` (one run's distance from the plane
-    per step) a note shows how far the weights are from the picture."""
+    centre + (the mean of the runs' final weights, a point no run owns), ★ on ``best_end`` (the
+    best run's end, when a run is best by the rule), each run's projected path. The axis labels
+    give each direction's explained variance; with ``off_plane`` (one run's distance from the
+    plane per step) a note shows how far the weights are from the picture."""
 
     def __init__(self, plane: "PlaneView", runs: Sequence[Trajectory], styles: Sequence[RunStyle],
-                 off_plane: Array | None = None) -> None:
+                 off_plane: Array | None = None, best_end: Array | None = None) -> None:
         super().__init__(None, runs, styles, divergence_note=off_plane is not None)  # type: ignore[arg-type]
         self.plane = plane
         self.off_plane = off_plane
+        self.best_end = best_end
 
     def draw_static(self, ax: Axes) -> None:
         """Log-spaced filled contours of the plane's loss, the centre and the labels."""
@@ -330,7 +332,11 @@ class PlanePanel(ContourPanel):
                         alpha=0.55, zorder=1)
             ax.contour(plane.alphas, plane.betas, shown, levels=levels, norm=LogNorm(low, high), colors="white",
                        linewidths=0.6, alpha=0.8, zorder=2)
-        ax.plot(0.0, 0.0, "*", color="white", markeredgecolor="black", markersize=15, zorder=5)
+        ax.plot(0.0, 0.0, "+", color="black", markersize=13, markeredgewidth=2.0, zorder=5)
+        ax.text(0.03, 0.03, "+ mean of the final weights" + (", ★ best run's end" if self.best_end is not None else ""),
+                transform=ax.transAxes, fontsize="small", color="#222222", zorder=6)
+        if self.best_end is not None:
+            ax.plot(*self.best_end, "*", color="white", markeredgecolor="black", markersize=26, zorder=5)  # points out past the heads
         ax.set_xlim(plane.alphas[0], plane.alphas[-1])
         ax.set_ylim(plane.betas[0], plane.betas[-1])
         explained = 100 * plane.explained_variance
@@ -357,18 +363,33 @@ class PlanePanel(ContourPanel):
 
 
 class SeriesPanel(LossPanel):
-    """Growing curves of any per-step series: log (or symlog) axes, or linear within ``limits``."""
+    """Growing curves of any per-step series: log (or symlog) axes, or linear within ``limits``;
+    ``bands`` (per run: (low, high) per step, or None) are drawn whole behind the curves, ``marks``
+    ((step, value, colour, text): ▼ with the text below left of it) on them."""
 
     def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], ylabel: str,
-                 limits: tuple[float, float] | None = None, shared: bool = False, percent: bool = False) -> None:
+                 limits: tuple[float, float] | None = None, shared: bool = False, percent: bool = False,
+                 bands: Sequence[tuple[Array, Array] | None] = (),
+                 marks: Sequence[tuple[float, float, str, str]] = ()) -> None:
         super().__init__(runs, looks, shared)
+        self.marks = marks
         self.ylabel = ylabel
         self.limits = limits
         self.percent = percent
+        self.bands = bands
 
     def draw_static(self, ax: Axes) -> None:
-        """The axes, with the panel's label."""
+        """The axes, with the panel's label, and the bands."""
         super().draw_static(ax)
+        for band, (line, _) in zip(self.bands, self.looks):
+            if band is not None:
+                ax.fill_between(np.arange(len(band[0])), band[0], band[1], color=line.color, alpha=0.18, linewidth=0,
+                                zorder=1)
+        for step, value, colour, text in self.marks:
+            ax.plot([step], [value], linestyle="none", marker="v", markersize=11, markerfacecolor=colour,
+                    markeredgecolor="black", zorder=4)
+            ax.annotate(text, (step, value), textcoords="offset points", xytext=(-8, -12), ha="right", va="top",
+                        fontsize="small", color="#222222", zorder=4)
         if self.limits is not None:
             ax.set_yscale("linear")
             ax.set_ylim(*self.limits)

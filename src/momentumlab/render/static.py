@@ -129,19 +129,22 @@ def draw_decision_regions(ax: Axes, classify: Callable[[Array], Array], data: Ma
 
 def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], labels: Mapping[str, str],
                       path: str | Path, title: str, width: int = 1280, height: int = 560,
-                      classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None) -> None:
+                      classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None,
+                      best: RunKey | None = None) -> None:
     """Write a model experiment's loss-plane figure from a ``model_run.save_result`` archive's ``arrays``.
 
     Left: the training loss on the plane's grid (log-spaced filled contours), each run's recorded
-    weights projected onto it (start ○, end ●), the centre (the best run's final weights) ★; the axis
-    labels give each direction's explained variance. The path is a projection: where a run is far
-    from the plane (its largest off-plane distance is in the legend) the colour under it is not its loss.
-    Middle: the loss at each run's own weights (``loss_plane.true_loss``), on log axes.
-
-    ``runs``: the runs to draw, in order; a TensorFlow twin of a numpy run
-    is drawn dashed on top (they agree to rounding, so it hides the solid line only where they do).
-    With two input features, ``classify`` (the best run's final model: inputs (N, 2) -> classes)
-    and ``data`` (the data set's arrays) add a third panel: the decision regions.
+    weights on seed 0 projected onto it (start ○, end ●), the centre (the mean of the runs' final
+    weights, a point no run owns) +, and ★ on the end of ``best`` (the best run by the rule) when
+    there is one; the axis labels give each direction's explained variance. The path is a
+    projection: where a run is far from the plane (its largest off-plane distance is in the
+    legend) the colour under it is not its loss.
+    Middle: the train (—) and test (- -) loss at each run's own weights, the median over its
+    seeds with a min–max band (``<run>/seeds/…``; seed 0 alone without them), ▼ at the lowest
+    median test loss, on log axes. ``runs``: the runs to draw, in order; a TensorFlow twin of a
+    numpy run is drawn dotted (train loss on seed 0: they agree to rounding where it hides).
+    With two input features, ``classify`` (a final model: inputs (N, 2) -> classes) and ``data``
+    (the data set's arrays) add a third panel: the decision regions.
     """
     regions = classify is not None and data is not None and data["x_train"].shape[1] == 2
     if regions:
@@ -154,7 +157,8 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
         if regions:
             plane_ax, loss_ax, regions_ax = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1.0, 0.9]})
             draw_decision_regions(regions_ax, classify, data)
-            regions_ax.set_title("Decision regions of the best run")
+            shown = labels.get(best.optimizer, best.optimizer) if best else labels.get(runs[0].optimizer, runs[0].optimizer)
+            regions_ax.set_title(f"Regions: {shown}, seed 0")
             regions_ax.set_xlabel("feature 1")
             regions_ax.set_ylabel("feature 2")
         else:
@@ -167,27 +171,52 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             filled = plane_ax.contourf(alphas, betas, shown, levels=levels, norm=LogNorm(low, high), cmap="viridis")
             figure.colorbar(filled, ax=plane_ax, label="training loss on the plane", format="%.2g")
         colours = {}
+        banded = any(len(arrays.get(f"{run.file_name}/seeds/train_loss", ())) > 1 for run in runs)
         for run in runs:
             optimizer, backend, key = run.optimizer, run.backend, run.file_name
             colour = colours.setdefault(optimizer, RUN_COLORS[len(colours) % len(RUN_COLORS)])
             coords = arrays[f"{key}/plane_coordinates"]
-            style = "--" if backend == "tensorflow" else "-"
+            twin = backend == "tensorflow"
             off = float(arrays[f"{key}/off_plane_distance"].max())
-            plane_ax.plot(coords[:, 0], coords[:, 1], style, color=colour, linewidth=1.6)
+            plane_ax.plot(coords[:, 0], coords[:, 1], ":" if twin else "-", color=colour, linewidth=1.6)
             plane_ax.plot(*coords[0], "o", color=colour, markerfacecolor="white", markersize=7)
             plane_ax.plot(*coords[-1], "o", color=colour, markersize=7)
-            steps, loss = arrays[f"{key}/steps_recorded"], arrays[f"{key}/train_loss"]
-            label = f"{labels.get(optimizer, optimizer)} ({backend}; off-plane ≤ {off:.2g})"
-            loss_ax.plot(steps, loss, style, color=colour, label=label)
-        plane_ax.plot(0.0, 0.0, "*", color="white", markeredgecolor="black", markersize=15)
+            if best is not None and run == best:
+                plane_ax.plot(*coords[-1], "*", color="white", markeredgecolor="black", markersize=16, zorder=6)
+            steps = arrays[f"{key}/steps_recorded"]
+            name = labels.get(optimizer, optimizer)
+            if twin:
+                loss_ax.plot(steps, arrays[f"{key}/train_loss"], ":", color=colour,
+                             label=f"{name} train, TensorFlow seed 0 (off-plane ≤ {off:.2g})")
+                continue
+            seeded = f"{key}/seeds/train_loss" in arrays
+            train = arrays[f"{key}/seeds/train_loss"] if seeded else arrays[f"{key}/train_loss"][None]
+            test = arrays[f"{key}/seeds/test_loss"] if seeded else arrays[f"{key}/test_loss"][None]
+            count = len(train)
+            for values, style, part in ((train, "-", "train"), (test, "--", "test")):
+                median = np.median(values, axis=0)
+                loss_ax.plot(steps, median, style, color=colour,
+                             label=f"{name} {part}" + (f", median of {count} seeds" if count > 1 else "")
+                             + (f" (off-plane ≤ {off:.2g})" if part == "train" else ""))
+                if count > 1:
+                    loss_ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.15,
+                                         linewidth=0)
+            test_median = np.median(test, axis=0)
+            if np.isfinite(test_median).any():
+                lowest = int(np.nanargmin(np.where(np.isfinite(test_median), test_median, np.nan)))
+                loss_ax.plot(steps[lowest], test_median[lowest], "v", color=colour, markeredgecolor="black",
+                             markersize=10, zorder=5, linestyle="none",
+                             label=f"{name}: lowest test loss at step {int(steps[lowest])}")
+        plane_ax.plot(0.0, 0.0, "+", color="white", markeredgecolor="black", markersize=14, markeredgewidth=2.5)
+        plane_ax.plot(0.0, 0.0, "+", color="black", markersize=12, markeredgewidth=1.2)
         plane_ax.set_xlabel(f"direction 1 ({100 * explained[0]:.1f}% of the variance)")
         plane_ax.set_ylabel(f"direction 2 ({100 * explained[1]:.1f}%)")
-        plane_ax.set_title("Paths on the loss plane (○ start, ★ best run's end)")
+        plane_ax.set_title("Paths, seed 0: ○ start, + mean end" + (", ★ best run" if best is not None else ", no best run"))
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel("step")
-        loss_ax.set_ylabel("training loss (at the run's own weights)")
-        loss_ax.set_title("True training loss")
-        loss_ax.legend(fontsize="small", frameon=False)
+        loss_ax.set_ylabel("loss at the run's own weights")
+        loss_ax.set_title("Train (—) and test (- -) loss" + (", bands min–max over seeds" if banded else ""))
+        loss_ax.legend(fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
         figure.suptitle(title, fontweight="bold")
         with atomic_path(path) as temp:
             figure.savefig(temp, dpi=figure.dpi, metadata={"Software": None})

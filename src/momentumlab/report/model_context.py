@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momentumlab.files import existing_relative, read_json
-from momentumlab.records import best_run, is_model_row, rows_by_experiment
+from momentumlab.model import verdicts as model_verdicts
+from momentumlab.records import competing_runs, is_model_row, rows_by_experiment
 from momentumlab.runs import RunKey
 
 MODEL_NAMES = {"mlp": "MLP", "logistic_regression": "Logistic regression"}
@@ -15,14 +16,15 @@ MODEL_NAMES = {"mlp": "MLP", "logistic_regression": "Logistic regression"}
 def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_dir: str | Path,
                    media: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """One entry per model experiment, in the order of its rows: label, setting, runs (the best
-    marked), agreement, sweep, and its media (``media``: experiment -> ``layout.ModelMedia``
+    marked by its row), the verdict sentences and the rules they follow, agreement, sweep, and its media (``media``: experiment -> ``layout.ModelMedia``
     fields) as paths relative to ``out_dir``."""
     out_dir = Path(out_dir)
     experiments = config.get("experiments", {})
     sweeps = {row["experiment"]: row for row in summary.get("sweeps", []) if row.get("kind") == "model"}
     contexts = []
     for name, runs in rows_by_experiment(row for row in summary.get("runs", []) if is_model_row(row)).items():
-        best = best_run(runs)
+        best = next((row for row in runs if row.get("best")), None)  # by model_verdicts.RULES["best"]
+        comparisons = [row for row in summary.get("model_comparisons", []) if row["experiment"] == name]
         entry, files, first = experiments.get(name, {}), (media or {}).get(name, {}), runs[0]
         facts = files.get("facts")
         contexts.append({
@@ -30,8 +32,9 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "label": first.get("label", entry.get("label", name)),
             "dataset": first["dataset"],
             "model": MODEL_NAMES.get(first["model"], first["model"]),
-            "hidden": entry.get("params", {}).get("hidden"),
-            "activation": entry.get("params", {}).get("activation", "tanh"),
+            "hidden": first.get("hidden", entry.get("params", {}).get("hidden")),
+            "activation": first.get("activation", entry.get("params", {}).get("activation", "tanh")),
+            "seeds": first.get("seeds", 1),
             "n_weights": first["n_weights"],
             "batch_size": first["batch_size"],
             "steps": first["steps"],
@@ -39,8 +42,10 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "start": None,
             "tolerance": first.get("tolerance", entry.get("tolerance")),
             "explained_variance": first["explained_variance"],
-            "runs": [{**row, "best": row is best} for row in runs],
+            "runs": runs,
             "best": best,
+            "verdicts": model_verdicts.verdict_sentences(competing_runs(runs), comparisons),
+            "rules": model_verdicts.RULES,
             "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
             "sweep": sweeps.get(name),
             "sweep_image": existing_relative(files.get("sweep"), out_dir),
