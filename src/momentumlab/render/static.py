@@ -130,13 +130,13 @@ def draw_decision_regions(ax: Axes, classify: Callable[[Array], Array], data: Ma
 def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], labels: Mapping[str, str],
                       path: str | Path, title: str, width: int = 1280, height: int = 560,
                       classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None) -> None:
-    """Write a model experiment's loss-plane figure from a ``model_run.save_result`` archive's ``arrays``.
+    """Write a model experiment's loss-plane figure from a ``model.run.save_result`` archive's ``arrays``.
 
     Left: the training loss on the plane's grid (log-spaced filled contours), each run's recorded
     weights projected onto it (start ○, end ●), the centre (the best run's final weights) ★; the axis
     labels give each direction's explained variance. The path is a projection: where a run is far
     from the plane (its largest off-plane distance is in the legend) the colour under it is not its loss.
-    Middle: the loss at each run's own weights (``loss_plane.true_loss``), on log axes.
+    Middle: the loss at each run's own weights (``model.plane.true_loss``), on log axes.
 
     ``runs``: the runs to draw, in order; a TensorFlow twin of a numpy run
     is drawn dashed on top (they agree to rounding, so it hides the solid line only where they do).
