@@ -1,7 +1,7 @@
 # Model experiments (problem: logistic_regression | mlp): one job trains every optimizer on
 # both backends from the shared start and batch order, and evaluates the experiment's loss plane;
 # sweep_model runs the learning-rate × momentum grid in numpy (its TensorFlow spot checks are in
-# sweep_spot_check); render_model_<experiment> animates every run on that plane and draws the sweep.
+# optimize_tensorflow); render_model_<experiment> animates every run on that plane and draws the sweep.
 rule train_model:
     input:
         dataset=layout.dataset("{experiment}"),

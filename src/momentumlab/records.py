@@ -1,7 +1,7 @@
 """The rows of ``summary.json``, the one best-run rule, and the one way numbers are printed.
 
 Rows: :func:`experiment_summary` (``runs`` and ``agreement``) and :func:`theory_rows`
-(``theory``); a sweep's row is ``sweep.sweep_row``, a model's ``model_run.summary_records``.
+(``theory``); a sweep's row is ``sweep_summary.sweep_row``, a model's ``model.run.summary_records``.
 Every float is finite or None (:func:`json_number`).
 
 The best run (:func:`rank_order`), the same for the report, the deck, the sweeps' ``best``

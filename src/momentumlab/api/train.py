@@ -22,7 +22,7 @@ TRAIN_COLUMNS = ("optimizer_label", "backend", "method", "lr", "momentum", "fina
 
 @dataclass
 class Training:
-    """Every run of one model experiment and its loss plane (``model_run.ModelExperimentResult``)."""
+    """Every run of one model experiment and its loss plane (``model.run.ModelExperimentResult``)."""
 
     result: Any
 

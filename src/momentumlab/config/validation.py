@@ -50,7 +50,7 @@ def _check_problem_keys(config: Mapping[str, Any]) -> None:
     table = schema()["$defs"]["problem_parameters"]
     for name, experiment in config["experiments"].items():
         problem = experiment["problem"]
-        if problem in MODEL_PROBLEMS:  # checked by model_experiment.parse_model_experiment
+        if problem in MODEL_PROBLEMS:  # checked by config.model_spec.parse_model_experiment
             continue
         allowed = table[problem]
         for key in experiment.get("params", {}):

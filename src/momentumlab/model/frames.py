@@ -123,14 +123,14 @@ class PlaneView:
 
 
 def plane_view(arrays: Mapping[str, Array]) -> PlaneView:
-    """The plane from a ``model_run.save_result`` archive."""
+    """The plane from a ``model.run.save_result`` archive."""
     return PlaneView(arrays["plane/alphas"], arrays["plane/betas"], arrays["plane/loss"],
                      arrays["plane/explained_variance"])
 
 
 def model_run_views(arrays: Mapping[str, Array], runs: Sequence[RunKey], steps: int, arch: Architecture,
                     data: Mapping[str, Array] | None = None) -> list[ModelRunView]:
-    """Every run's view from a ``model_run.save_result`` archive; with ``data`` (the data set's
+    """Every run's view from a ``model.run.save_result`` archive; with ``data`` (the data set's
     arrays) also its decision regions (two input features) or per-class test accuracy."""
     views = []
     window = None if data is None or data["x_train"].shape[1] != 2 else input_window(

@@ -1,7 +1,7 @@
 """The classifiers in Keras: the same flat weights, batches and loss, Keras' ``SGD``, one ``tf.function``.
 
 The model is ``keras.Sequential`` of ``Dense`` layers (float64), its weights set from the flat
-vector (the layout of ``models.Architecture``: W₁, b₁, W₂, b₂, … is Keras' ``model.weights``
+vector (the layout of ``model.network.Architecture``: W₁, b₁, W₂, b₂, … is Keras' ``model.weights``
 order). The loss is written here, not a Keras loss object, so it is the numpy backend's
 formula term by term: mean(logsumexp(z) − z_y) + (l2/2) Σ‖W‖². Gradients come from
 ``tf.GradientTape``; hyperparameters go through ``tensorflow_backend.make_keras_sgd``
@@ -47,7 +47,7 @@ def train(
     arch: Architecture, x: Array, y: Array, initial: Array, method: str, lr: float, momentum: float,
     steps: int, batches: Array | None = None, every: int | None = None,
 ) -> ModelRuns:
-    """One run (B = 1) in Keras, shaped like ``model_training.train``'s result.
+    """One run (B = 1) in Keras, shaped like ``model.training.train``'s result.
 
     The whole loop is one compiled ``tf.function`` (traced once per call): step t gathers
     the examples ``batches[t]`` (all of them when None), computes the loss under a

@@ -91,7 +91,7 @@ def grid_loss(
 ) -> Array:
     """The loss at c + α v₁ + β v₂ on the grid -> (len(betas), len(alphas)).
 
-    Grid points are a batch of models (``models.evaluate``), built and evaluated chunk by
+    Grid points are a batch of models (``model.network.evaluate``), built and evaluated chunk by
     chunk so activations and weights together stay within ``memory_bytes``.
     """
     a, b = (g.reshape(-1) for g in np.meshgrid(alphas, betas))

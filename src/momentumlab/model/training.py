@@ -9,7 +9,7 @@ batches (the remainder of each epoch is dropped, so every batch has the same siz
 Records: ``step_loss[t]`` is the loss of the batch used at step t at the weights before that
 step (free from the forward pass; the full training loss when full batch); the weights at
 the record steps 0, every, 2·every, …, steps (the last always) from which train/test loss and
-accuracy are evaluated exactly afterwards (``models.evaluate``).
+accuracy are evaluated exactly afterwards (``model.network.evaluate``).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def train(
     (``batch_indices``), or (G, steps, batch) with ``orders`` (B,) naming the order of each run
     (paired seeds: the runs of one seed share an order); None is full batch. Per step: loss and
     gradient of every run on its batch (``BatchedModel``, a block of runs at a time), then one
-    in-place optimizer step (``Optimizer.step_into``, the update rules of ``optimizers``).
+    in-place optimizer step (``Optimizer.step_into``, the update rules of ``optim``).
     """
     lr = np.atleast_1d(np.asarray(lr, dtype=np.float64))
     momentum = np.broadcast_to(np.asarray(momentum, dtype=np.float64), lr.shape)

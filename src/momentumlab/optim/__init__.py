@@ -1,7 +1,8 @@
 """Gradient-descent optimizers as small transformations on batches, and the registry of methods.
 
 Each method's facts live in one entry of :mod:`momentumlab.optim.registry`; its numpy transform and
-Keras factory sit in one small module (``sgd``, ``adagrad``, ``rmsprop``, ``adam``). The rules
+Keras factory sit in one small module (``sgd``, ``adagrad``, ``rmsprop``, ``adam``,
+``adamax``, ``lion``). The rules
 follow Keras 3's ``update_step`` operation for operation (``keras/src/optimizers/*.py``), so numpy
 and TensorFlow agree to rounding. Keras' ``weight_decay`` (any adaptive method here) shrinks
 θ ← θ − θ·wd·η before the gradient step, decoupled from the loss: it moves a problem's minimum

@@ -77,7 +77,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     """Write a model experiment's race on its shared loss plane, each optimizer's run animation
     (reference backend), the still loss-plane figure and the media facts to ``media``.
 
-    ``spec`` is the ``ModelExperiment``, ``arrays`` its ``model_run.save_result`` archive and
+    ``spec`` is the ``ModelExperiment``, ``arrays`` its ``model.run.save_result`` archive and
     ``data`` its data set's arrays.
     """
     from momentumlab.model.frames import input_window

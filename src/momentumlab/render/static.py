@@ -131,7 +131,7 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
                       path: str | Path, title: str, width: int = 1280, height: int = 560,
                       classify: Callable[[Array], Array] | None = None, data: Mapping[str, Array] | None = None,
                       best: RunKey | None = None) -> None:
-    """Write a model experiment's loss-plane figure from a ``model_run.save_result`` archive's ``arrays``.
+    """Write a model experiment's loss-plane figure from a ``model.run.save_result`` archive's ``arrays``.
 
     Left: the training loss on the plane's grid (log-spaced filled contours), each run's recorded
     weights on seed 0 projected onto it (start ○, end ●), the centre (the mean of the runs' final
