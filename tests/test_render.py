@@ -484,6 +484,7 @@ ALLOWED_IMPORTS = {
     "static": {"style"},
     "heatmap": {"style"},
     "__init__": {"figures", "static", "heatmap"},
+    "media": {"figures", "static", "heatmap"},  # one experiment's files: the top of the package
 }
 
 
@@ -506,7 +507,7 @@ def _render_imports(path):
 
 def test_render_has_a_handful_of_modules_and_imports_go_one_way():
     modules = {path.stem: path for path in RENDER.glob("*.py")}
-    assert len(modules) <= 8 and set(modules) == set(ALLOWED_IMPORTS)
+    assert len(modules) <= 9 and set(modules) == set(ALLOWED_IMPORTS)
     for name, path in modules.items():
         assert _render_imports(path) <= ALLOWED_IMPORTS[name], name
 
