@@ -123,7 +123,7 @@ def _record(experiment="bowl", **values):
     record = {"experiment": experiment, "label": experiment, "problem": "quadratic", "start": [1.0, 1.0],
               "optimizer": "heavy", "optimizer_label": "heavy", "method": "momentum", "backend": "numpy", "lr": 0.1,
               "momentum": 0.9, "steps": 1, "final_loss": 0.5, "distance_to_optimum": 0.1,
-              "steps_to_tolerance": None, "diverged": False, "diverged_at": None}
+              "settled_at": None, "diverged": False, "diverged_at": None}
     record.update(values)
     return record
 

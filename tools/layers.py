@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("config", "config.*")),
     ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
                "model runs and model sweeps",
-     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "rows", "rows.*", "wings", "wings.*",
+     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "verdicts", "rows", "rows.*", "wings", "wings.*",
       "model.run", "model.sweep", "model.rows")),
     ("layout", "every path of the workflow and the typed inputs of the output stages",
      ("layout",)),

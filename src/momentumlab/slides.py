@@ -28,7 +28,8 @@ from momentumlab.files import atomic_path, read_json
 from momentumlab.layout import SlideInputs
 from momentumlab.model_slides import add_model_slides
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
-                                 rows_by_experiment)
+                                 rows_by_experiment, settled_step)
+from momentumlab.verdicts import momentum_ratio_text, momentum_text, race_verdict, settled_text
 
 ROWS_PER_TABLE = 8
 MAX_HEATMAP_COLUMNS = 16
@@ -68,28 +69,17 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
     for run in runs:
         outcome = (f"diverged at step {format_number(run['diverged_at'])}" if run["diverged"]
                    else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
-                        f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
+                        f"{settled_text(settled_step(run))}")
         chosen = run.get("lr_chosen") or "configured"
         lines.append(f"{run['optimizer_label']} ({run['method']}, lr {format_number(run['lr'])}, "
-                     f"{run.get('momentum_key') or 'momentum'} {format_number(run['momentum'])}, {run['backend']}; "
+                     f"{momentum_text(run)}, {run['backend']}; "
                      f"{chosen}): {outcome}.")
     return "\n".join(lines)
 
 
 def race_caption(runs: Sequence[Mapping[str, Any]], start: Sequence[float], steps: int) -> str:
-    """The caption under a race: who wins by the best-run rule, and by how much."""
-    best = best_run(runs)
-    if best is None:
-        return f"Every optimizer races from {start} for {format_count(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
-    name = best["optimizer_label"]
-    if best["distance_to_optimum"] is None:
-        return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {format_count(steps, 'step')}."
-    distance = format_number(best["distance_to_optimum"])
-    if best["steps_to_tolerance"] is None:
-        return (f"{name} ends closest: {distance} from the optimum after {format_count(steps, 'step')}; "
-                "none reaches the tolerance.")
-    return (f"{name} reaches the tolerance first, at step {format_number(best['steps_to_tolerance'])}; "
-            f"{distance} from the optimum after {format_count(steps, 'step')}.")
+    """The caption under a race: who wins by the best-run rule, and by how much (``verdicts.race_verdict``)."""
+    return race_verdict(runs, start, steps)
 
 
 def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
@@ -108,7 +98,7 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
 def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
     """Header, text rows, indices of each experiment's best row, and the source records
     (each experiment's runs on its reference backend, the runs the best-run rule compares)."""
-    header = ["Experiment", "Optimizer", "lr", "μ", "Final loss", "Distance", "Steps to tol."]
+    header = ["Experiment", "Optimizer", "lr", "Momentum", "Final loss", "Distance", "Settled at"]
     records, best = [], []
     for group in rows_by_experiment(summary["runs"]).values():
         competing = competing_runs(group)
@@ -118,8 +108,8 @@ def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[s
     rows = []
     for record in records:
         steps = (f"diverged at {format_number(record['diverged_at'])}" if record["diverged"]
-                 else format_number(record["steps_to_tolerance"]))
-        rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), format_number(record["momentum"]),
+                 else format_number(settled_step(record)))
+        rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), momentum_text(record),
                      format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
     return header, rows, best, records
 
@@ -249,24 +239,18 @@ def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, 
 
 def momentum_effect_text_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     """Table rows of the "what momentum adds" slide: optimizer, momentum, steps with / without, ratio."""
-    def ratio(row: Mapping[str, Any]) -> str:
-        if row.get("steps_ratio") is not None:
-            return f"{format_number(row['steps_ratio'])}×"
-        if row.get("steps_ratio_at_least") is not None:
-            return f"≥ {format_number(row['steps_ratio_at_least'])}×"
-        return "—"
-
-    return [[f"{r['optimizer_label']} ({r['method']})", f"{r['momentum_key']} = {format_number(r['momentum'])}",
+    return [[f"{r['optimizer_label']} ({r['method']})", momentum_text(r),
              format_number(r["steps_with"]), "diverged" if r.get("diverged_without") else format_number(r["steps_without"]),
-             ratio(r)] for r in rows]
+             momentum_ratio_text(r)] for r in rows]
 
 
 def add_momentum_effect_slide(deck: Any, inputs: DeckInputs, experiment: str, rows: Sequence[Mapping[str, Any]]) -> None:
     """What momentum adds on one experiment: each optimizer against itself with momentum 0."""
     label = inputs.experiment_labels.get(experiment, experiment)
-    header = ["Optimizer", "Momentum", "Steps to tol.", "… at momentum 0", "Ratio"]
-    notes = (f"{label}: each optimizer against itself with its momentum (μ, or β₁ for Adam) set to 0, everything else "
-             "unchanged. Ratio = steps to tolerance without ÷ with momentum; ≥ when only the run with momentum gets there.")
+    header = ["Optimizer", "Momentum", "Settled at", "… at momentum 0", "Ratio"]
+    notes = (f"{label}: each optimizer against itself with its momentum-like parameter (μ, β₁, RMSProp's momentum) set "
+             "to 0, everything else unchanged. Ratio = settle step without ÷ with momentum; ≥ when only the run with "
+             "momentum settles (its length bounds the ratio).")
     slide = titled_slide(deck, f"What momentum adds: {label}", notes)
     table(slide, header, momentum_effect_text_rows(rows), [], size=16)
     caption(slide, "μ = 0 turns heavy ball and Nesterov into gradient descent; β₁ = 0 turns Adam into bias-corrected RMSprop.")

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.verdicts import race_verdict
 from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
@@ -81,7 +82,7 @@ def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool) -> list[tuple[str, 
     pairs = [("learning rate", best.get("lr")), ("momentum", best.get("momentum"))]
     if has_optimum:
         pairs += [("final distance", best.get("final_distance")),
-                  ("steps to tolerance", best.get("steps_to_tolerance"))]
+                  ("settled at step", best.get("settled_at"))]
     else:
         lrs, momenta, losses = sweep.get("lr") or [], sweep.get("momentum") or [], sweep.get("final_loss")
         if losses and best.get("lr") in lrs and best.get("momentum") in momenta:
@@ -116,6 +117,7 @@ def experiment_context(
         "has_optimum": has_optimum,
         "run_media": run_media,
         "best": best_run(runs),
+        "verdict": race_verdict(runs, first.get("start") or [], first.get("steps") or 0),
         "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
         "compare": {fmt: existing_relative(path, out_dir) for fmt, path in media["compare"].items()},
         "media_facts": read_json(media["facts"]) if media.get("facts") and Path(media["facts"]).exists() else {},

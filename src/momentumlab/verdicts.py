@@ -1,0 +1,61 @@
+"""Every sentence-level claim the report and the deck print about 2-D runs, from ``summary.json`` rows.
+
+Each function turns rows into one sentence (or one table cell) and nothing else decides the words:
+the report's templates and the deck print what these return, and ``tests/test_claims.py``
+re-derives each claim from the numbers with its own arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from momentumlab.optim import method_spec
+from momentumlab.records import best_run, format_count, format_number
+
+NOT_SETTLED = "not settled"
+
+
+def settled_text(settled_at: int | None) -> str:
+    """``"settled at step 12"`` or ``"not settled"``: the run stayed within tolerance from that step on."""
+    return NOT_SETTLED if settled_at is None else f"settled at step {format_number(settled_at)}"
+
+
+def momentum_name(method: str) -> str | None:
+    """The name of ``method``'s momentum-like hyperparameter: μ, β₁, or RMSProp's own (None without one)."""
+    spec = method_spec(method)
+    if spec.momentum_key is None:
+        return None
+    if spec.momentum_key == "beta_1":
+        return "β₁"
+    return "μ" if spec.family == "sgd" else spec.axis_label
+
+
+def momentum_text(row: Mapping[str, Any]) -> str:
+    """A run's momentum-like value with its own name (``"β₁ = 0.9"``), "—" for a method without one."""
+    name = momentum_name(row["method"])
+    return "—" if name is None or row.get("momentum") is None else f"{name} = {format_number(row['momentum'])}"
+
+
+def race_verdict(runs: Sequence[Mapping[str, Any]], start: Sequence[float], steps: int) -> str:
+    """Who wins a race by the best-run rule, and by how much (settled steps, final distance)."""
+    best = best_run(runs)
+    if best is None:
+        return f"Every optimizer races from {list(start)} for {format_count(steps, 'step')}; every run diverged."
+    name = best["optimizer_label"]
+    if best["distance_to_optimum"] is None:
+        return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {format_count(steps, 'step')}."
+    distance = format_number(best["distance_to_optimum"])
+    if best["settled_at"] is None:
+        return (f"{name} ends closest: {distance} from the optimum after {format_count(steps, 'step')}; "
+                "no run settles within the tolerance.")
+    return (f"{name} settles first: within the tolerance from step {format_number(best['settled_at'])} on; "
+            f"{distance} from the optimum after {format_count(steps, 'step')}.")
+
+
+def momentum_ratio_text(row: Mapping[str, Any]) -> str:
+    """A "what momentum adds" ratio cell: ``"3.1×"``, ``"≥ 2×"`` or "—"."""
+    if row.get("steps_ratio") is not None:
+        return f"{format_number(row['steps_ratio'])}×"
+    if row.get("steps_ratio_at_least") is not None:
+        return f"≥ {format_number(row['steps_ratio_at_least'])}×"
+    return "—"
