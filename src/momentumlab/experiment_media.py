@@ -38,7 +38,7 @@ def render_experiment_media(
     """Write every run animation, the compare race, the loss overlay, the scrubber's contour
     (with its extent as JSON), the animations' media facts and, when ``sweep`` is given, the
     sweep heatmap, to the paths in ``media``."""
-    from momentumlab.landscape import plot_window
+    from momentumlab.landscape import race_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
     for run in experiment.runs:
@@ -51,7 +51,7 @@ def render_experiment_media(
     loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss)
     animations = [*compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
-    window = plot_window(problem, [experiment.start])
+    window = race_window(problem, labelled.values())  # the race's extent: the scrubber draws the same paths
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)

@@ -25,9 +25,15 @@ def _outcome(experiment: Experiment, spec: OptimizerSpec, problem: Problem) -> t
         None if distance is None or not math.isfinite(float(distance)) or run.diverged else float(distance)), run.diverged
 
 
+def asks_what_momentum_adds(experiment: Experiment) -> bool:
+    """Whether the experiment races a run without momentum: only then is "what momentum adds" its question."""
+    return any(not spec.momentum_key or not spec.momentum for spec in experiment.optimizers)
+
+
 def momentum_effect_rows(experiment: Experiment, problem: Problem) -> list[dict[str, Any]]:
-    """One row per optimizer with a momentum above 0 (the experiment's tuned values resolved)."""
-    if problem.optimum is None:
+    """One row per optimizer with a momentum above 0 (the experiment's tuned values resolved), where the
+    experiment asks the question (:func:`asks_what_momentum_adds`)."""
+    if problem.optimum is None or not asks_what_momentum_adds(experiment):
         return []
     rows = []
     for spec in experiment.optimizers:

@@ -26,7 +26,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from momentumlab.landscape import Landscape, plot_window
+from momentumlab.landscape import Landscape, plot_window, race_window
 from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
                                  run_styles)
 from momentumlab.problems import LinearRegression, Problem
@@ -265,8 +265,7 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
     if not runs:
         raise ValueError("render_compare needs at least one run")
     figure = new_figure(width, height)
-    starts = np.array([run.params[0] for run in runs.values()])
-    contour = kept_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
+    contour = kept_landscape(problem, race_window(problem, runs.values()), CONTOUR_RESOLUTION)
     order = race_order(final_states(runs))
     styles = layered_styles(run_styles(runs), order)  # legend in the config's order
     drawn = [runs[key] for key in order]

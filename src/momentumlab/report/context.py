@@ -159,6 +159,7 @@ def report_context(
     return {
         "title": summary.get("title") or config.get("title") or "Momentum Lab",
         "experiments": experiments,
+        "experiment_list": experiment_list(experiments, models),
         "optimizers": sorted({(run["optimizer_label"], run["method"]) for run in runs}),
         "backends": list(dict.fromkeys(run["backend"] for run in runs)),
         "total_steps": sum(run["steps"] for run in runs),
@@ -174,6 +175,13 @@ def report_context(
         "slides_deck": existing_relative(slides, out_dir),
         "model_experiments": models,
     }
+
+
+def experiment_list(experiments: Sequence[Mapping[str, Any]], models: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every experiment of the report, 2-D then model, as the lead counts and the overview lists them (one source)."""
+    return ([{"name": e["name"], "label": e["label"], "what": e["problem"], "steps": e["steps"]} for e in experiments]
+            + [{"name": m["name"], "label": m["label"], "what": f"{m['model']} on {m['dataset']}", "steps": m["steps"]}
+               for m in models])
 
 
 def _plain(value: Any) -> Any:
