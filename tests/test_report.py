@@ -174,7 +174,7 @@ def test_a_problem_without_a_minimum_speaks_of_loss_not_distance(tmp_path: Path)
     assert "optimum" not in text.split("Overview", 1)[1].split("Media for slides")[0].replace(
         "tolerance of an optimum", ""), "a saddle section mentions an optimum"
     assert "no minimum" in text and "Distance to optimum" not in text
-    assert "Lowest final loss: learning rate 0.1, momentum 0, final loss -4.25." in text
+    assert "Lowest final loss: learning rate 0.1, μ 0, final loss -4.25." in text
     assert "each run for 1 step." in text
     assert "star marks the optimum" not in page
 

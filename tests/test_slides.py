@@ -73,10 +73,13 @@ def test_error_table_cells_equal_the_summary(deck_and_summary):
     assert cells == rows
     for row, record in zip(cells, records):
         assert row[0] == record["label"] and row[1] == record["optimizer_label"]
-        if record["final_loss"] is not None:
-            assert float(row[4]) == pytest.approx(record["final_loss"], rel=1e-3)
-        if record["distance_to_optimum"] is not None:
+        shown_loss = record["final_loss"] if record.get("f_star") is None else record["excess_loss"]  # f − f*
+        if shown_loss is not None and row[4] != "< 1e-12":
+            assert float(row[4]) == pytest.approx(shown_loss, rel=1e-3)
+        if record["distance_to_optimum"] is not None and row[5] != "< 1e-12":
             assert float(row[5]) == pytest.approx(record["distance_to_optimum"], rel=1e-3, abs=1e-300)
+        for cell in row[4:6]:
+            assert cell == "< 1e-12" or cell == "—" or abs(float(cell)) == 0 or abs(float(cell)) >= 1e-12
 
 
 def test_best_run_per_experiment_is_highlighted(deck_and_summary):

@@ -38,6 +38,7 @@ def render_experiment_media(
     """Write every run animation, the compare race, the loss overlay, the scrubber's contour
     (with its extent as JSON), the animations' media facts and, when ``sweep`` is given, the
     sweep heatmap, to the paths in ``media``."""
+    from momentumlab.floors import loss_floor
     from momentumlab.landscape import race_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
@@ -48,7 +49,7 @@ def render_experiment_media(
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
-    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss)
+    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss, view=loss_floor(problem))
     animations = [*compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
     window = race_window(problem, labelled.values())  # the race's extent: the scrubber draws the same paths

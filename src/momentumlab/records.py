@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.floors import minimum_value
 from momentumlab.runs import RunKey
 from momentumlab.wording import counted
 
@@ -221,6 +222,8 @@ def run_record(
         "steps": experiment.steps,
         "final_params": [json_number(v) for v in trajectory.final_params],
         "final_loss": json_number(trajectory.final_loss),
+        "f_star": minimum_value(problem),
+        "excess_loss": None if optimum is None else json_number(trajectory.final_loss - minimum_value(problem)),
         "optimum": None if optimum is None else [float(v) for v in optimum],
         "distance_to_optimum": None if distance is None else json_number(distance),
         "tolerance": experiment.tolerance,

@@ -29,7 +29,7 @@ from momentumlab.layout import SlideInputs
 from momentumlab.model_slides import add_model_slides
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
                                  rows_by_experiment, settled_step)
-from momentumlab.verdicts import momentum_ratio_text, momentum_text, race_verdict, settled_text
+from momentumlab.verdicts import difference_text, distance_text, loss_text, momentum_name, momentum_ratio_text, momentum_text, race_verdict, settled_text
 
 ROWS_PER_TABLE = 8
 MAX_HEATMAP_COLUMNS = 16
@@ -68,7 +68,7 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for run in runs:
         outcome = (f"diverged at step {format_number(run['diverged_at'])}" if run["diverged"]
-                   else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
+                   else f"final {'f − f*' if run.get('f_star') is not None else 'loss'} {loss_text(run)}, distance {distance_text(run)}, "
                         f"{settled_text(settled_step(run))}")
         chosen = run.get("lr_chosen") or "configured"
         lines.append(f"{run['optimizer_label']} ({run['method']}, lr {format_number(run['lr'])}, "
@@ -98,7 +98,7 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
 def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
     """Header, text rows, indices of each experiment's best row, and the source records
     (each experiment's runs on its reference backend, the runs the best-run rule compares)."""
-    header = ["Experiment", "Optimizer", "lr", "Momentum", "Final loss", "Distance", "Settled at"]
+    header = ["Experiment", "Optimizer", "lr", "Momentum", "Final loss (f − f*)", "Distance", "Settled at"]
     records, best = [], []
     for group in rows_by_experiment(summary["runs"]).values():
         competing = competing_runs(group)
@@ -110,7 +110,7 @@ def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[s
         steps = (f"diverged at {format_number(record['diverged_at'])}" if record["diverged"]
                  else format_number(settled_step(record)))
         rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), momentum_text(record),
-                     format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
+                     loss_text(record), distance_text(record), steps])
     return header, rows, best, records
 
 
@@ -124,7 +124,7 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
         agreement = inputs.summary.get("agreement", [])
         worst = max((a["max_abs_diff"] for a in agreement if a["max_abs_diff"] is not None), default=None)
         notes = (f"Final errors of the numpy runs; highlighted: each experiment's best run. {BEST_RUN_RULE} "
-                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {format_number(worst, 2)}. "
+                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {difference_text(worst, 2)}. "
                     if worst is not None else "")
                  + _run_notes([records[i] for i in window]))
         slide = titled_slide(deck, "Final errors" + suffix, notes)
@@ -195,7 +195,7 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
     row_height = int((CAPTION_TOP - CONTENT_TOP - Inches(0.15)) / (len(rows) + 1))
     for row in cells.rows:
         row.height = row_height
-    style_cell(cells.cell(0, 0), ("β₁" if sweep.get("momentum_key") == "beta_1" else "μ") + " \\ lr", 10, bold=True)
+    style_cell(cells.cell(0, 0), (momentum_name(sweep.get("method", "momentum")) or "μ") + " \\ lr", 10, bold=True)
     for j, column in enumerate(columns, start=1):
         style_cell(cells.cell(0, j), format_number(lrs[column], 2), 9, bold=True)
     best_cell = (best.get("momentum"), best.get("lr"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from momentumlab.floors import BELOW_FLOOR, RELATIVE_FLOOR, below_floor, distance_floor, excess_floor
 from momentumlab.optim import method_spec
 from momentumlab.records import best_run, format_count, format_number
 
@@ -36,6 +37,27 @@ def momentum_text(row: Mapping[str, Any]) -> str:
     return "—" if name is None or row.get("momentum") is None else f"{name} = {format_number(row['momentum'])}"
 
 
+def distance_text(row: Mapping[str, Any], key: str = "distance_to_optimum") -> str:
+    """A run's distance to the optimum, "< 1e-12" below its floor 1e-12 · max(1, ‖θ*‖)."""
+    value, optimum = row.get(key), row.get("optimum")
+    if optimum is not None and below_floor(value, distance_floor(optimum)):
+        return BELOW_FLOOR
+    return format_number(value)
+
+
+def difference_text(value: float | None, digits: int = 3) -> str:
+    """A numpy-vs-TensorFlow difference: "< 1e-12" below the absolute floor 1e-12 (rounding), else the number."""
+    return BELOW_FLOOR if below_floor(value, RELATIVE_FLOOR) else format_number(value, digits)
+
+
+def loss_text(row: Mapping[str, Any]) -> str:
+    """A run's final loss as the tables show it: f − f* ("< 1e-12" below its floor) where f* is known."""
+    if row.get("f_star") is None:
+        return format_number(row.get("final_loss"))
+    value = row.get("excess_loss")
+    return BELOW_FLOOR if below_floor(value, excess_floor(row["f_star"])) else format_number(value)
+
+
 def race_verdict(runs: Sequence[Mapping[str, Any]], start: Sequence[float], steps: int) -> str:
     """Who wins a race by the best-run rule, and by how much (settled steps, final distance)."""
     best = best_run(runs)
@@ -44,7 +66,7 @@ def race_verdict(runs: Sequence[Mapping[str, Any]], start: Sequence[float], step
     name = best["optimizer_label"]
     if best["distance_to_optimum"] is None:
         return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {format_count(steps, 'step')}."
-    distance = format_number(best["distance_to_optimum"])
+    distance = distance_text(best)
     if best["settled_at"] is None:
         return (f"{name} ends closest: {distance} from the optimum after {format_count(steps, 'step')}; "
                 "no run settles within the tolerance.")

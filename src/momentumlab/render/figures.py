@@ -26,6 +26,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from momentumlab.floors import loss_floor
 from momentumlab.landscape import Landscape, plot_window, race_window
 from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
                                  run_styles)
@@ -213,7 +214,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         SurfacePanel(surface, trajectory),
         ContourPanel(contour, [trajectory], [RunStyle(color=PATH_COLOR, head_size=8.0)], divergence_note=True),
         third,
-        LossPanel([trajectory], [single_run_looks()]),
+        LossPanel([trajectory], [single_run_looks()], view=loss_floor(problem)),
     ]
 
     def build() -> Backdrop:
@@ -271,7 +272,7 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
     drawn = [runs[key] for key in order]
     drawn_styles = [styles[key] for key in order]
     loss_looks = [(line_look(s), head_look(s, size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)) for s in drawn_styles]
-    panels: list[Panel] = [ContourPanel(contour, drawn, drawn_styles), LossPanel(drawn, loss_looks, shared=True)]
+    panels: list[Panel] = [ContourPanel(contour, drawn, drawn_styles), LossPanel(drawn, loss_looks, shared=True, view=loss_floor(problem))]
     legend = fitting_legend(figure, race_handles(styles.values()), [key.display for key in styles])
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k

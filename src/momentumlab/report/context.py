@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from momentumlab.verdicts import race_verdict
+from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
@@ -74,14 +74,15 @@ LOSS_AXES = {
 }
 
 
-def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool) -> list[tuple[str, Any]]:
+def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool, optimum: Any = None) -> list[tuple[str, Any]]:
     """The best pair's numbers as (name, value): distance and steps with an optimum, final loss without."""
     best = sweep.get("best")
     if not isinstance(best, Mapping):
         return []
-    pairs = [("learning rate", best.get("lr")), ("momentum", best.get("momentum"))]
+    pairs = [("learning rate", best.get("lr")), (momentum_name(sweep.get("method", "momentum")) or "momentum", best.get("momentum"))]
     if has_optimum:
-        pairs += [("final distance", best.get("final_distance")),
+        distance = {"distance_to_optimum": best.get("final_distance"), "optimum": optimum}
+        pairs += [("final distance", distance_text(distance) if best.get("final_distance") is not None else None),
                   ("settled at step", best.get("settled_at"))]
     else:
         lrs, momenta, losses = sweep.get("lr") or [], sweep.get("momentum") or [], sweep.get("final_loss")
@@ -135,7 +136,7 @@ def experiment_context(
         sweep = _sweep_for(summary["sweeps"], name)
         if sweep is not None:
             context["sweep"] = {"record": sweep, "image": existing_relative(media.get("sweep"), out_dir),
-                                "best": _sweep_best(sweep, has_optimum)}
+                                "best": _sweep_best(sweep, has_optimum, first.get("optimum"))}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
     return context
