@@ -162,11 +162,51 @@ def _assert_caught(summary: Mapping[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def default_summary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def default_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, dict[str, Any]]:
     """The default config's 2-D experiments, computed in-process (no media, no model experiment)."""
     raw = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
     raw["experiments"] = {name: entry for name, entry in raw["experiments"].items() if entry["problem"] != "mlp"}
-    return dict(compute(parse_config(raw), tmp_path_factory.mktemp("default_claims")))
+    config, root = parse_config(raw), tmp_path_factory.mktemp("default_claims")
+    return config, root, dict(compute(config, root))
+
+
+@pytest.fixture(scope="module")
+def default_summary(default_build: tuple[Any, Path, dict[str, Any]]) -> dict[str, Any]:
+    return default_build[2]
+
+
+def test_no_default_2d_axis_reaches_below_its_floor(default_build: tuple[Any, Path, dict[str, Any]]) -> None:
+    """Every loss and distance axis of the default 2-D figures (race, run panels, loss overlay) stops at its floor."""
+    import matplotlib.pyplot as plt
+
+    from momentumlab import layout
+    from momentumlab.render.figures import compare_scene, run_scene
+    from momentumlab.render.static import loss_overlay_figure
+    from momentumlab.runner import problem_for
+    from momentumlab.floors import loss_floor
+    from momentumlab.trajectory import load_runs
+
+    config, root, _ = default_build
+    checked = 0
+    for experiment in config.experiments:
+        results = layout.experiment_results(experiment, root)
+        problem = problem_for(experiment, root / results.dataset)
+        runs = load_runs({backend: root / path for backend, path in results.trajectories.items()})
+        f_star = None if problem.optimum is None else float(problem.value(problem.optimum))
+        floors = {"f − f*": 1e-12 * max(1.0, abs(f_star or 0.0)),
+                  "distance to optimum": 1e-12 * max(1.0, float(sum(v * v for v in (problem.optimum if problem.optimum is not None else [0.0])) ** 0.5))}
+        view = loss_floor(problem)
+        figures = [compare_scene(problem, runs, experiment.label, 480, 270).figure,
+                   loss_overlay_figure(runs, experiment.label, 480, 270, view)]
+        figures += [run_scene(problem, run, experiment.label, 480, 270).figure for run in runs.values()]
+        for figure in figures:
+            for ax in figure.axes:
+                if ax.name != "3d" and ax.get_yscale() == "log" and ax.get_ylabel() in floors:
+                    assert ax.get_ylim()[0] >= floors[ax.get_ylabel()] * (1 - 1e-9), (experiment.name, ax.get_ylabel())
+                    checked += 1
+                assert f_star is None or ax.get_ylabel() != "loss", (experiment.name, "a plain loss axis where f* is known")
+        plt.close("all")
+    assert checked >= len(config.experiments)
 
 
 def test_the_default_configs_claims_hold(default_summary: dict) -> None:
@@ -224,4 +264,8 @@ def test_the_built_report_and_deck_print_only_true_claims(tiny_workflow: Path) -
     assert lead and int(lead.group(1)) == len(names)
     agreement = [row["max_abs_diff"] for row in summary["agreement"] if row["max_abs_diff"] is not None]
     if agreement:
-        assert f"to max |Δθ| = {format_number(max(agreement), 2)}" in " ".join(deck.split())
+        worst = max(agreement)
+        assert f"to max |Δθ| = {'< 1e-12' if worst < 1e-12 else format_number(worst, 2)}" in " ".join(deck.split())
+    for words in (page, deck):  # no printed number below the absolute floor, except as "< 1e-12"
+        tiny = [m.group(0) for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?e-(\d+)", words) if int(m.group(1)) > 12]
+        assert not tiny, f"numbers below the floor printed: {tiny[:5]}"
