@@ -26,7 +26,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from momentumlab.floors import loss_floor
+from momentumlab.floors import BELOW_FLOOR, PLAIN_LOSS, LossFloor, loss_floor
 from momentumlab.landscape import Landscape, plot_window, race_window
 from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
                                  run_styles)
@@ -61,15 +61,21 @@ class Header:
     (down to 60 %; beyond that it is cut with an ellipsis), so the two never overlap.
     """
 
-    def __init__(self, title: str, runs: Sequence[Trajectory], show_loss: bool) -> None:
+    def __init__(self, title: str, runs: Sequence[Trajectory], show_loss: bool, view: LossFloor = PLAIN_LOSS) -> None:
         self.title = title
         self.runs = runs
         self.show_loss = show_loss
+        self.view = view  # the loss is shown as f − f* ("< 1e-12" below its floor) where f* is known
         self.total = max(run.steps for run in runs)
+
+    def _loss_text(self, loss: float) -> str:
+        floor = self.view.floor
+        value = float(self.view.shown(loss))
+        return f"{self.view.label} {BELOW_FLOOR if floor is not None and value <= floor else f'{value:.3g}'}"
 
     def _status(self, shown: int, loss: float | None) -> str:
         text = f"step {shown:>{len(f'{self.total:,}')},} / {self.total:,}"
-        return text if loss is None else f"{text}  loss {loss:.3g}"
+        return text if loss is None else f"{text}  {self._loss_text(loss)}"
 
     def draw_static(self, figure: Figure) -> Text:
         """Title on the left, sized to the room the status leaves; returns the title artist."""
@@ -77,7 +83,7 @@ class Header:
         self.status = GlyphText(figure, 0.988, 0.975, size=14 * scale, ha="right")
         widest = len(self._status(self.total, None))
         if self.show_loss:
-            widest += len("  loss ") + max(len(f"{value:.3g}") for value in self.runs[0].loss)
+            widest += 2 + max(len(self._loss_text(value)) for value in self.runs[0].loss)
         width = figure.bbox.width
         room = (0.988 - 0.012) * width - self.status.width_for(widest + 2)
         size = 16 * scale
@@ -226,7 +232,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
 
     start = tuple(float(v) for v in trajectory.params[0])
     backdrop = kept_backdrop(("run", problem, window, start, width, height), build)
-    header = Header(title, [trajectory], show_loss=True)
+    header = Header(title, [trajectory], show_loss=True, view=loss_floor(problem))
     return panel_scene(backdrop, panels, header, last_step=len(trajectory.params) - 1)
 
 

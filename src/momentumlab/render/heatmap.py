@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
+from momentumlab.verdicts import momentum_name
 from momentumlab.files import atomic_path
 from momentumlab.palette import OKABE_ITO
 from momentumlab.render.style import new_figure, scaled_rc
@@ -252,7 +253,8 @@ def best_point(result: SweepResult) -> Point | None:
     steps = int(result.settled_at[best])
     detail = f", settled at step {steps}" if result.has_optimum and steps >= 0 else ""
     name = "best in grid" if result.has_optimum else "lowest final loss in the box"
-    return Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
+    symbol = momentum_name(result.method) or "μ"
+    return Point(f"{name}: η = {lr:.3g}, {symbol} = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
 
 
 def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Point]:
