@@ -265,7 +265,7 @@ def test_the_built_report_and_deck_print_only_true_claims(tiny_workflow: Path) -
     agreement = [row["max_abs_diff"] for row in summary["agreement"] if row["max_abs_diff"] is not None]
     if agreement:
         worst = max(agreement)
-        assert f"to max |Δθ| = {'< 1e-12' if worst < 1e-12 else format_number(worst, 2)}" in " ".join(deck.split())
+        assert f"to max |Δθ| {'< 1e-12' if worst < 1e-12 else '= ' + format_number(worst, 2)}" in " ".join(deck.split())
     for words in (page, deck):  # no printed number below the absolute floor, except as "< 1e-12"
         tiny = [m.group(0) for m in re.finditer(r"(?<![\w.])-?\d+(?:\.\d+)?e-(\d+)", words) if int(m.group(1)) > 12]
         assert not tiny, f"numbers below the floor printed: {tiny[:5]}"

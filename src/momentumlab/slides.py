@@ -29,7 +29,7 @@ from momentumlab.layout import SlideInputs
 from momentumlab.model_slides import add_model_slides
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
                                  rows_by_experiment, settled_step)
-from momentumlab.verdicts import difference_text, distance_text, loss_text, momentum_name, momentum_ratio_text, momentum_text, race_verdict, settled_text
+from momentumlab.verdicts import agreement_text, distance_text, loss_text, momentum_name, momentum_ratio_text, momentum_text, race_verdict, settled_text
 
 ROWS_PER_TABLE = 8
 MAX_HEATMAP_COLUMNS = 16
@@ -124,13 +124,14 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
         agreement = inputs.summary.get("agreement", [])
         worst = max((a["max_abs_diff"] for a in agreement if a["max_abs_diff"] is not None), default=None)
         notes = (f"Final errors of the numpy runs; highlighted: each experiment's best run. {BEST_RUN_RULE} "
-                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {difference_text(worst, 2)}. "
+                 + (f"TensorFlow reproduces every numpy trajectory to {agreement_text(worst)}. "
                     if worst is not None else "")
                  + _run_notes([records[i] for i in window]))
         slide = titled_slide(deck, "Final errors" + suffix, notes)
         table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window],
               widths=ERROR_COLUMN_INCHES)
-        caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
+        caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; settled at = first step from which a run stays within "
+                       "the tolerance; < 1e-12: rounding.")
 
 
 def viridis(fraction: float) -> RGBColor:

@@ -50,6 +50,12 @@ def difference_text(value: float | None, digits: int = 3) -> str:
     return BELOW_FLOOR if below_floor(value, RELATIVE_FLOOR) else format_number(value, digits)
 
 
+def agreement_text(worst: float) -> str:
+    """How closely the backends agree: ``"max |Δθ| = 3.1e-9"``, or ``"max |Δθ| < 1e-12"`` below the floor."""
+    shown = difference_text(worst, 2)
+    return f"max |Δθ| {shown}" if shown == BELOW_FLOOR else f"max |Δθ| = {shown}"
+
+
 def loss_text(row: Mapping[str, Any]) -> str:
     """A run's final loss as the tables show it: f − f* ("< 1e-12" below its floor) where f* is known."""
     if row.get("f_star") is None:
