@@ -6,6 +6,7 @@ landscape evaluation once, which is most of a small render's cost.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -60,10 +61,13 @@ def render_experiment_media(
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
+    from momentumlab.floors import floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
     from momentumlab.sweep import marked_optimizers
     from momentumlab.theory import theory_points
 
+    if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
+        sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
     render_sweep_heatmap(
         sweep,
         path,

@@ -42,7 +42,7 @@ class LossFloor:
         loss = np.asarray(loss, dtype=float)
         if self.f_star is None:
             return loss
-        return np.fmax(loss - self.f_star, self.floor) if loss.size else loss
+        return np.maximum(loss - self.f_star, self.floor)  # NaN stays NaN
 
 
 PLAIN_LOSS = LossFloor(None)
@@ -67,6 +67,11 @@ def distance_floor(optimum: Any) -> float:
 def excess_floor(f_star: float) -> float:
     """The loss floor for a known f*: 1e-12 · max(1, |f*|)."""
     return RELATIVE_FLOOR * max(1.0, abs(float(f_star)))
+
+
+def floored_distances(distance: Any, optimum: Any) -> np.ndarray:
+    """Distances raised to the distance floor of ``optimum`` (NaN stays NaN): what a log axis or colour scale shows."""
+    return np.maximum(np.asarray(distance, dtype=float), distance_floor(optimum))
 
 
 def below_floor(value: Any, floor: float | None) -> bool:

@@ -253,7 +253,7 @@ class DistancePanel:
         self.trajectory = trajectory
         distance = trajectory.distance(problem)
         self.floor = None if problem.optimum is None else distance_floor(problem.optimum)
-        self.distance = None if distance is None else np.where(np.isfinite(distance), np.fmax(distance, self.floor), np.nan)
+        self.distance = None if distance is None else np.where(np.isfinite(distance), np.maximum(distance, self.floor), np.nan)
         self.has_curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
 
     def draw_static(self, ax: Axes) -> None:
