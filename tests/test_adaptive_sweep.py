@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +127,9 @@ def test_run_records_carry_hyperparameters_schedule_and_how_lr_was_chosen() -> N
     assert record["schedule"] == {"kind": "exponential", "decay_steps": 100, "decay_rate": 0.5}
     assert record["momentum_key"] == "beta_1" and record["lr_chosen"].startswith("tuned on its own adam sweep")
     assert run_record(experiment, experiment.optimizer("heavy"), "numpy", problem, trajectory, 0.1)["lr_chosen"] == "configured"
-    rows = {row["optimizer"]: row for row in momentum_effect_rows(experiment, problem)}
+    assert momentum_effect_rows(experiment, problem) == []  # no run without momentum: the question does not apply
+    plain = replace(experiment, optimizers=(*experiment.optimizers, replace(experiment.optimizer("heavy"), name="plain",
+                                                                            method="sgd", momentum=None)))
+    rows = {row["optimizer"]: row for row in momentum_effect_rows(plain, problem)}
     assert set(rows) == {"adam", "heavy"} and rows["heavy"]["momentum_key"] == "momentum"
     assert rows["heavy"]["steps_with"] is not None
