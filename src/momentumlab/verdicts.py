@@ -50,6 +50,15 @@ def difference_text(value: float | None, digits: int = 3) -> str:
     return BELOW_FLOOR if below_floor(value, RELATIVE_FLOOR) else format_number(value, digits)
 
 
+def theta_text(row: Mapping[str, Any], digits: int = 4) -> str:
+    """A run's final parameters "(a, b)"; a coordinate below the distance floor (rounding around 0) is "< 1e-12"."""
+    values, optimum = row.get("final_params"), row.get("optimum")
+    if values is None:
+        return "—"
+    floor = distance_floor(optimum) if optimum is not None else None
+    return "(" + ", ".join(BELOW_FLOOR if below_floor(v, floor) else format_number(v, digits) for v in values) + ")"
+
+
 def agreement_text(worst: float) -> str:
     """How closely the backends agree: ``"max |Δθ| = 3.1e-9"``, or ``"max |Δθ| < 1e-12"`` below the floor."""
     shown = difference_text(worst, 2)

@@ -10,7 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from momentumlab.records import DIGITS, MISSING, format_count, format_number, settled_step
 from momentumlab.report.scrubber import json_for_script
-from momentumlab.verdicts import difference_text, distance_text, loss_text, momentum_ratio_text, momentum_text, settled_text
+from momentumlab.verdicts import (difference_text, distance_text, loss_text, momentum_ratio_text, momentum_text,
+                                  settled_text, theta_text)
 
 
 def vector(values: Sequence[Any] | None, digits: int = DIGITS) -> str:
@@ -44,5 +45,5 @@ def make_environment(template_dir: str | Path) -> Environment:
     environment.filters.update(num=format_number, counted=format_count, vector=vector, sortval=sort_value,
                                json_script=json_for_script, momentum_text=momentum_text, settled=settled_text,
                                ratio=momentum_ratio_text, settled_step=settled_step,
-                               distance=distance_text, loss=loss_text, difference=difference_text)
+                               distance=distance_text, loss=loss_text, difference=difference_text, theta=theta_text)
     return environment
