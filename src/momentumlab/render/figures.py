@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from momentumlab.floors import BELOW_FLOOR, PLAIN_LOSS, LossFloor, loss_floor
-from momentumlab.landscape import Landscape, plot_window, race_window
+from momentumlab.landscape import Landscape, race_window
 from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
                                  run_styles)
 from momentumlab.problems import LinearRegression, Problem
@@ -211,7 +211,7 @@ def panel_scene(backdrop: Backdrop, panels: Sequence[Panel], header: Header, las
 
 def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int) -> PanelScene:
     """The seed's 2×2 figure: surface, contour, fit or distance, loss."""
-    window = plot_window(problem, trajectory.params[:1])
+    window = race_window(problem, [trajectory])  # the path fits, unless it diverged
     surface = kept_landscape(problem, window, SURFACE_RESOLUTION)
     contour = kept_landscape(problem, window, CONTOUR_RESOLUTION)
     regression = isinstance(problem, LinearRegression)
