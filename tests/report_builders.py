@@ -39,7 +39,7 @@ def run(optimizer: str, backend: str, **values: object) -> dict:
         "method": "sgd" if optimizer == "sgd" else "momentum", "backend": backend, "lr": 0.01,
         "momentum": 0.0 if optimizer == "sgd" else 0.9, "steps": 20, "final_params": [0.1, -0.2],
         "final_loss": 0.05, "optimum": [0.0, 0.0], "distance_to_optimum": 0.22, "tolerance": 1e-3,
-        "steps_to_tolerance": None, "diverged": False, "diverged_at": None, "seconds": 0.01,
+        "settled_at": None, "diverged": False, "diverged_at": None, "seconds": 0.01,
     }
     record.update(values)
     return record
@@ -71,7 +71,7 @@ def synthetic(tmp_path: Path, extra: dict | None = None, runs: list | None = Non
             write_image(Path(path))
     summary = {
         "title": "Report test",
-        "runs": runs or [run("sgd", "numpy"), run("heavy", "numpy", steps_to_tolerance=12, distance_to_optimum=1e-4)],
+        "runs": runs or [run("sgd", "numpy"), run("heavy", "numpy", settled_at=12, distance_to_optimum=1e-4)],
         "agreement": [],
         **(extra or {}),
     }

@@ -139,6 +139,8 @@ def test_run_batch_matches_single_runs_with_a_schedule(problems: dict, method: s
         assert result.diverged_at[i] == (-1 if single.diverged_at is None else single.diverged_at)
         reached = single.steps_to_tolerance(problem, 0.05)
         assert result.steps_to_tolerance[i] == (-1 if reached is None else reached)
+        settled = single.settled_at(problem, 0.05)
+        assert result.settled_at[i] == (-1 if settled is None else settled)
 
 
 def test_lion_at_beta_1_zero_runs_on_keras_as_sign_descent(problems: dict) -> None:

@@ -103,7 +103,7 @@ def test_divergence_is_detected_recorded_and_agreed_on(problems: dict) -> None:
     record = run_record(experiment, spec, "numpy", rosenbrock, numpy_run, seconds=0.01)
     assert record["diverged"] is True and record["diverged_at"] == numpy_run.diverged_at
     assert all(np.isfinite(record["final_params"])) and record["final_loss"] is not None
-    assert record["steps_to_tolerance"] is None and record["distance_to_optimum"] > 0
+    assert record["settled_at"] is None and record["distance_to_optimum"] > 0
 
 
 def test_run_record_of_a_converged_run(problems: dict, runs: dict) -> None:
@@ -113,7 +113,7 @@ def test_run_record_of_a_converged_run(problems: dict, runs: dict) -> None:
     assert record["diverged"] is False and record["diverged_at"] is None
     assert record["final_loss"] == pytest.approx(problems["rosenbrock"].value(trajectory.final_params))
     assert record["distance_to_optimum"] == pytest.approx(np.linalg.norm(trajectory.final_params - [1.0, 1.0]))
-    assert record["steps_to_tolerance"] == trajectory.steps_to_tolerance(problems["rosenbrock"], experiment.tolerance)
+    assert record["settled_at"] == trajectory.settled_at(problems["rosenbrock"], experiment.tolerance)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -135,12 +135,14 @@ def test_run_batch_matches_single_runs_row_by_row(problems: dict, kind: str, met
         assert result.diverged_at[i] == (-1 if single.diverged_at is None else single.diverged_at)
         reached = single.steps_to_tolerance(problem, tolerance)
         assert result.steps_to_tolerance[i] == (-1 if reached is None else reached)
-    for field in ("final_params", "diverged_at", "steps_to_tolerance"):
+        settled = single.settled_at(problem, tolerance)
+        assert result.settled_at[i] == (-1 if settled is None else settled), (i, lr, mu)
+    for field in ("final_params", "diverged_at", "steps_to_tolerance", "settled_at"):
         assert np.array_equal(getattr(result, field), getattr(default_chunk, field))
     # The grid is meant to exercise both outcomes (Rosenbrock's valley takes longer than 300 steps).
     assert (result.diverged_at > 0).any()
     if method != "sgd" and problem.minima and kind != "rosenbrock":
-        assert (result.steps_to_tolerance > 0).any()
+        assert (result.steps_to_tolerance > 0).any() and (result.settled_at > 0).any()
 
 
 def test_tensorflow_compiled_and_eager_loops_agree(problems: dict) -> None:
@@ -195,3 +197,16 @@ def test_several_settings_in_one_traced_loop_equal_separate_runs(problems: dict)
         assert trajectory.params.shape == alone.params.shape
         np.testing.assert_allclose(trajectory.params, alone.params, rtol=1e-12, atol=1e-14)
     assert together[2].diverged and not together[0].diverged
+
+
+def test_settled_at_is_the_step_from_which_a_run_stays_within_tolerance(problems: dict) -> None:
+    problem = problems["quadratic"]
+    optimum = np.asarray(problem.minima[0])
+    offsets = np.array([5.0, 0.01, 0.5, 0.01, 0.01])  # touches at 1, leaves at 2, stays from 3
+    params = optimum + np.outer(offsets, [1.0, 0.0])
+    run = Trajectory(params=params, loss=problem.value(params), steps=4)
+    assert run.steps_to_tolerance(problem, 0.1) == 1 and run.settled_at(problem, 0.1) == 3
+    ends_outside = Trajectory(params=params[:3], loss=problem.value(params[:3]), steps=2)
+    assert ends_outside.steps_to_tolerance(problem, 0.1) == 1 and ends_outside.settled_at(problem, 0.1) is None
+    diverged = Trajectory(params=params, loss=problem.value(params), steps=9, diverged_at=5)
+    assert diverged.settled_at(problem, 0.1) is None

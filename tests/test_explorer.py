@@ -48,7 +48,7 @@ def test_axes_follow_the_sweep_method(method: str, key: str | None, rows: int) -
     result = swept(Quadratic(kappa=10), method=method)
     data = explorer_data(result)
     assert data["key"] == key and len(data["momentum"]) == rows
-    assert len(data["value"]) == rows * len(data["lr"]) == len(data["steps_to_tolerance"])
+    assert len(data["value"]) == rows * len(data["lr"]) == len(data["settled_at"])
     assert data["best"] is None or data["value"][data["best"][0] * len(data["lr"]) + data["best"][1]] is not None
 
 

@@ -29,7 +29,7 @@ def run(experiment: str, optimizer: str, backend: str = "numpy", **values: objec
               "start": [-4.0, 3.0], "optimizer": optimizer, "optimizer_label": optimizer, "method": "momentum",
               "backend": backend, "lr": 0.01, "momentum": 0.9, "momentum_key": "momentum", "steps": 100,
               "final_params": [0.0, 0.0], "final_loss": 0.5, "optimum": [0.0, 0.0], "distance_to_optimum": 0.1,
-              "tolerance": 1e-3, "steps_to_tolerance": None, "diverged": False, "diverged_at": None, "seconds": 0.1}
+              "tolerance": 1e-3, "settled_at": None, "diverged": False, "diverged_at": None, "seconds": 0.1}
     record.update(values)
     return record
 
@@ -55,18 +55,18 @@ def model_run(experiment: str, optimizer: str, backend: str = "numpy", **values:
 SADDLE = {"problem": "saddle", "optimum": None, "distance_to_optimum": None}
 RUNS = [
     # fewest steps wins over a smaller final distance
-    run("race", "slow", steps_to_tolerance=30, distance_to_optimum=1e-12),
-    run("race", "fast", steps_to_tolerance=12, distance_to_optimum=1e-4),
+    run("race", "slow", settled_at=30, distance_to_optimum=1e-12),
+    run("race", "fast", settled_at=12, distance_to_optimum=1e-4),
     # a TensorFlow twin ending closer by rounding does not win
     run("twins", "plain", distance_to_optimum=2.6e-4), run("twins", "plain", "tensorflow", distance_to_optimum=2.6e-4),
-    run("twins", "heavy", steps_to_tolerance=155, distance_to_optimum=1.2e-14),
-    run("twins", "heavy", "tensorflow", steps_to_tolerance=155, distance_to_optimum=3.7e-15),
+    run("twins", "heavy", settled_at=155, distance_to_optimum=1.2e-14),
+    run("twins", "heavy", "tensorflow", settled_at=155, distance_to_optimum=3.7e-15),
     # an exact tie goes to the run listed first
-    run("tie", "first", steps_to_tolerance=20, distance_to_optimum=1e-6),
-    run("tie", "second", steps_to_tolerance=20, distance_to_optimum=1e-6),
+    run("tie", "first", settled_at=20, distance_to_optimum=1e-6),
+    run("tie", "second", settled_at=20, distance_to_optimum=1e-6),
     # nobody reaches the tolerance: the closest; the run that reached it and then diverged is never best
     run("never", "far"), run("never", "near", distance_to_optimum=0.01),
-    run("never", "wild", steps_to_tolerance=2, distance_to_optimum=None, diverged=True, diverged_at=3),
+    run("never", "wild", settled_at=2, distance_to_optimum=None, diverged=True, diverged_at=3),
     # no optimum: the lowest final loss of the runs that stayed in the box
     run("saddle", "low", **SADDLE, final_loss=-2.5), run("saddle", "high", **SADDLE, final_loss=-1.0),
     run("saddle", "gone", **SADDLE, final_loss=-100.0, diverged=True, diverged_at=7),
@@ -87,8 +87,8 @@ WINNERS = {"race": "fast", "twins": "heavy", "tie": "first", "never": "near", "s
 
 
 def test_best_run_prefers_reaching_tolerance_then_closeness() -> None:
-    runs = [run("a", "a", distance_to_optimum=1e-5), run("a", "b", steps_to_tolerance=50, distance_to_optimum=1e-3),
-            run("a", "c", steps_to_tolerance=10, diverged=True, diverged_at=11)]
+    runs = [run("a", "a", distance_to_optimum=1e-5), run("a", "b", settled_at=50, distance_to_optimum=1e-3),
+            run("a", "c", settled_at=10, diverged=True, diverged_at=11)]
     assert best_run(runs)["optimizer"] == "b"
     assert best_run(runs[:1] + [run("a", "d", distance_to_optimum=1e-2)])["optimizer"] == "a"
     assert best_run([]) is None
@@ -106,7 +106,7 @@ def test_numpy_is_the_reference_backend_wherever_it_is_listed() -> None:
 
 
 def test_rank_order_puts_other_backends_then_diverged_runs_last() -> None:
-    order = rank_order(diverged=[True, False, False, False], steps_to_tolerance=[1, -1, 5, 5],
+    order = rank_order(diverged=[True, False, False, False], settled_at=[1, -1, 5, 5],
                        error=[0.0, 1e-9, np.nan, 0.5], reference=[True, True, True, False])
     assert order.tolist() == [2, 1, 0, 3]
 

@@ -270,7 +270,7 @@ def test_a_long_title_stays_clear_of_the_status_line(width, height):
             scene.close()
 
 
-def _sweep_result(final_distance, final_loss=None, diverged_at=None, steps_to_tolerance=None, has_optimum=True):
+def _sweep_result(final_distance, final_loss=None, diverged_at=None, settled_at=None, has_optimum=True):
     from momentumlab.sweep import SweepResult
 
     shape = np.shape(final_distance)
@@ -281,7 +281,7 @@ def _sweep_result(final_distance, final_loss=None, diverged_at=None, steps_to_to
         final_loss=np.zeros(shape) if final_loss is None else np.asarray(final_loss, float),
         final_distance=np.asarray(final_distance, float),
         diverged_at=np.full(shape, -1) if diverged_at is None else np.asarray(diverged_at),
-        steps_to_tolerance=np.zeros(shape, int) if steps_to_tolerance is None else np.asarray(steps_to_tolerance),
+        settled_at=np.zeros(shape, int) if settled_at is None else np.asarray(settled_at),
         has_optimum=has_optimum,
     )
 
@@ -308,7 +308,7 @@ def test_a_sweep_that_ends_at_distance_zero_is_coloured_not_hatched(tmp_path):
     distance[1, 2] = 0.0
     diverged = np.full((4, 5), -1)
     diverged[3, 4], distance[3, 4] = 7, np.nan
-    mixed = _sweep_result(distance, diverged_at=diverged, steps_to_tolerance=np.full((4, 5), 9))
+    mixed = _sweep_result(distance, diverged_at=diverged, settled_at=np.full((4, 5), 9))
     render_sweep_heatmap(mixed, tmp_path / "mixed.png", "one exact zero")
     render_sweep_heatmap(_sweep_result(np.ones((4, 5))), tmp_path / "ones.png", "nowhere near")
     # only the legend's "diverged" sample (and antialiased panel borders) is grey: no cell is drawn as diverged,
@@ -334,7 +334,7 @@ def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monk
 
     monkeypatch.setattr(Figure, "legend", spy)
     heatmap.render_sweep_heatmap(_sweep_result(np.zeros((3, 3))), tmp_path / "a.png", "zero")
-    heatmap.render_sweep_heatmap(_sweep_result(np.ones((3, 3)), steps_to_tolerance=np.full((3, 3), 5)),
+    heatmap.render_sweep_heatmap(_sweep_result(np.ones((3, 3)), settled_at=np.full((3, 3), 5)),
                                  tmp_path / "b.png", "one")
     assert any("exactly 0" in label for label in labels[0])
     assert not any("exactly 0" in label or "0 steps" in label for label in labels[1])

@@ -92,7 +92,7 @@ def test_sweep_and_theory_sections_only_when_present(tmp_path: Path) -> None:
     assert "Theory vs measurement" not in page
     extra = {
         "sweeps": [{"experiment": "bowl", "lr": [0.01, 0.1], "momentum": [0.0, 0.9],
-                    "final_distance": [[1, 2], [3, 4]], "steps_to_tolerance": [[None, 3], [4, 5]],
+                    "final_distance": [[1, 2], [3, 4]], "settled_at": [[None, 3], [4, 5]],
                     "best": {"lr": 0.1, "momentum": 0.9}}],
         "theory": [{"experiment": "bowl", "method": "momentum", "predicted_rate": 0.8, "measured_rate": 0.81}],
     }
@@ -166,15 +166,15 @@ def test_a_problem_without_a_minimum_speaks_of_loss_not_distance(tmp_path: Path)
     runs = [run("sgd", "numpy", **saddle), run("heavy", "numpy", **saddle, diverged=True, diverged_at=7)]
     sweep = {"experiment": "bowl", "lr": [0.01, 0.1], "momentum": [0.0, 0.9], "has_optimum": False, "steps": 1,
              "final_distance": [[None, None], [None, None]], "final_loss": [[-1.5, -4.25], [None, -2.0]],
-             "steps_to_tolerance": [[None, None], [None, None]], "diverged_fraction": 0.25,
-             "best": {"lr": 0.1, "momentum": 0.0, "final_distance": None, "steps_to_tolerance": None}}
+             "settled_at": [[None, None], [None, None]], "diverged_fraction": 0.25,
+             "best": {"lr": 0.1, "momentum": 0.0, "final_distance": None, "settled_at": None}}
     context, page = synthetic(tmp_path, {"sweeps": [sweep]}, runs=runs)
     text = visible_text(page)
     assert not context["experiments"][0]["has_optimum"]
     assert "optimum" not in text.split("Overview", 1)[1].split("Media for slides")[0].replace(
         "tolerance of an optimum", ""), "a saddle section mentions an optimum"
     assert "no minimum" in text and "Distance to optimum" not in text
-    assert "Lowest final loss: learning rate 0.1, momentum 0, final loss -4.25." in text
+    assert "Lowest final loss: learning rate 0.1, μ 0, final loss -4.25." in text
     assert "each run for 1 step." in text
     assert "star marks the optimum" not in page
 
@@ -183,7 +183,7 @@ def test_a_problem_with_a_minimum_keeps_its_distance_columns(tmp_path: Path) -> 
     context, page = synthetic(tmp_path)
     text = visible_text(page)
     assert context["experiments"][0]["has_optimum"]
-    assert "Distance" in text and "Steps to tol." in text and "nearest optimum (0, 0)" in text
+    assert "Distance" in text and "Settled at" in text and "nearest optimum (0, 0)" in text
     assert "20 steps, tolerance 0.001" in text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import json
 import re
 from pathlib import Path
@@ -64,7 +66,7 @@ def test_every_picture_is_an_animated_gif_identical_to_the_report_file(deck_and_
             assert image.n_frames > 1
 
 
-ERROR_HEADER = ["Experiment", "Optimizer", "lr", "μ", "Final loss", "Distance", "Steps to tol."]
+ERROR_HEADER = ["Experiment", "Optimizer", "lr", "Momentum", "Final loss (f − f*)", "Distance", "Settled at"]
 
 
 def _reference_runs(summary):
@@ -95,14 +97,27 @@ def test_error_table_cells_are_the_summarys_numpy_runs(deck_and_summary):
     expected = _reference_runs(summary)
     assert len(expected) >= 3 and all(run["backend"] == "numpy" for run in expected)
     assert [row[:2] for row in cells] == [[run["label"], run["optimizer_label"]] for run in expected]
+
+    def floored(value, floor):  # the table's own rule, written out: "< 1e-12" below the floor
+        return "< 1e-12" if value is not None and abs(value) < floor else format_number(value)
+
     for row, run in zip(cells, expected):
-        assert row[2:4] == [format_number(run["lr"]), format_number(run["momentum"])]
-        assert float(row[2]) == pytest.approx(run["lr"], rel=1e-3) and float(row[3]) == pytest.approx(run["momentum"], abs=1e-3)
-        assert row[4] == format_number(run["final_loss"]) and row[5] == format_number(run["distance_to_optimum"])
-        assert float(row[4]) == pytest.approx(run["final_loss"], rel=1e-3)
-        assert float(row[5]) == pytest.approx(run["distance_to_optimum"], rel=1e-3, abs=1e-300)
+        assert row[2] == format_number(run["lr"]) and float(row[2]) == pytest.approx(run["lr"], rel=1e-3)
+        if run["momentum"] is not None and run["method"] != "sgd" and run["method"] != "adagrad":
+            assert row[3].endswith(f"= {format_number(run['momentum'])}")
+        if run.get("f_star") is None:
+            assert row[4] == format_number(run["final_loss"])
+        else:
+            excess = run["final_loss"] - run["f_star"]
+            assert row[4] == floored(run["excess_loss"], 1e-12 * max(1.0, abs(run["f_star"])))
+            if row[4] != "< 1e-12":
+                assert float(row[4]) == pytest.approx(excess, rel=1e-3, abs=1e-12 * max(1.0, abs(run["f_star"])))
+        floor = 1e-12 * max(1.0, math.hypot(*run["optimum"])) if run["optimum"] is not None else 0.0
+        assert row[5] == floored(run["distance_to_optimum"], floor)
+        if row[5] != "< 1e-12" and run["distance_to_optimum"] is not None:
+            assert float(row[5]) == pytest.approx(run["distance_to_optimum"], rel=1e-3, abs=1e-300)
         steps = (f"diverged at {format_number(run['diverged_at'])}" if run["diverged"]
-                 else format_number(run["steps_to_tolerance"]))
+                 else format_number(run["settled_at"]))
         assert row[6] == steps
 
 
@@ -118,6 +133,15 @@ def test_best_run_per_experiment_is_highlighted(deck_and_summary):
         assert bool(bold) == any(run is winner for winner in winners), run["optimizer"]
 
 
+MOMENTUM_NAMES = {"momentum": "μ", "nesterov": "μ", "adam": "β₁", "nadam": "β₁", "adamw": "β₁", "adamax": "β₁",
+                  "lion": "β₁", "rmsprop": "RMSProp momentum"}
+
+
+def _floored(value, floor):
+    """The deck's floor rule written out: "< 1e-12" below the floor, else the number."""
+    return "< 1e-12" if value is not None and abs(value) < floor else format_number(value)
+
+
 def _check_run_statements(notes, runs):
     """The notes state each run, in order, with its settings and its outcome, and no other run."""
     assert len(re.findall(r"\(\w+, lr ", notes)) == len(runs), notes
@@ -128,13 +152,19 @@ def _check_run_statements(notes, runs):
         position = notes.find("\n", start) if "\n" in notes[start:] else len(notes)
         line = notes[start:position]
         assert f"lr {format_number(run['lr'])}, " in line and f", {run['backend']}; " in line
-        assert f"{run.get('momentum_key') or 'momentum'} {format_number(run['momentum'])}, " in line
+        name = MOMENTUM_NAMES.get(run["method"])
+        assert (f"{name} = {format_number(run['momentum'])}, " if name else ", —, ") in line
         if run["diverged"]:
             assert f"diverged at step {format_number(run['diverged_at'])}" in line
-        else:
+            continue
+        if run.get("f_star") is None:
             assert f"final loss {format_number(run['final_loss'])}, " in line
-            assert f"distance {format_number(run['distance_to_optimum'])}, " in line
-            assert f"steps to tolerance {format_number(run['steps_to_tolerance'])}." in line
+        else:
+            assert f"final f − f* {_floored(run['final_loss'] - run['f_star'], 1e-12 * max(1.0, abs(run['f_star'])))}, " in line
+        floor = 1e-12 * max(1.0, math.hypot(*run["optimum"])) if run["optimum"] is not None else 0.0
+        assert f"distance {_floored(run['distance_to_optimum'], floor)}, " in line
+        settled = run["settled_at"]
+        assert line.endswith("not settled." if settled is None else f"settled at step {format_number(settled)}.")
 
 
 def test_every_slide_has_notes_stating_the_summarys_numbers(deck_and_summary):
@@ -159,8 +189,8 @@ def test_every_slide_has_notes_stating_the_summarys_numbers(deck_and_summary):
         elif title.startswith("Final errors"):
             kinds.append("errors")
             _check_run_statements(notes, _reference_runs(summary))  # one page holds the tiny config's runs
-            worst = max(row["max_abs_diff"] for row in summary["agreement"])
-            assert f"max |Δθ| = {format_number(worst, 2)}" in notes
+            worst = max(row["max_abs_diff"] for row in summary["agreement"] if row["max_abs_diff"] is not None)
+            assert ("max |Δθ| < 1e-12" if worst < 1e-12 else f"max |Δθ| = {format_number(worst, 2)}") in notes
         elif title.startswith("Where momentum works: "):
             kinds.append("sweep")
             sweep = next(s for s in summary["sweeps"] if labels[s["experiment"]] == title.split(": ", 1)[1])
@@ -204,7 +234,7 @@ def _record(experiment="bowl", **values):
     record = {"experiment": experiment, "label": experiment, "problem": "quadratic", "start": [1.0, 1.0],
               "optimizer": "heavy", "optimizer_label": "heavy", "method": "momentum", "backend": "numpy", "lr": 0.1,
               "momentum": 0.9, "steps": 1, "final_loss": 0.5, "distance_to_optimum": 0.1,
-              "steps_to_tolerance": None, "diverged": False, "diverged_at": None}
+              "settled_at": None, "diverged": False, "diverged_at": None}
     record.update(values)
     return record
 

@@ -88,7 +88,7 @@ def test_gathering_is_independent_of_chunking_and_order(quadratic_result: SweepR
     problem, grid = Quadratic(kappa=10), sweep_grid(experiment())
     chunks = [run_chunk(problem, grid, index, 4) for index in range(4)]
     gathered = gather_chunks(problem, grid, chunks[::-1])
-    for name in ("final_params", "final_loss", "final_distance", "diverged_at", "steps_to_tolerance"):
+    for name in ("final_params", "final_loss", "final_distance", "diverged_at", "settled_at"):
         assert np.array_equal(getattr(gathered, name), getattr(quadratic_result, name), equal_nan=True), name
     with pytest.raises(ValueError, match="cover"):
         gather_chunks(problem, grid, chunks[:3])
@@ -104,15 +104,15 @@ def test_grid_cells_match_single_numpy_runs(quadratic_result: SweepResult) -> No
                              (-4.0, 3.0), quadratic_result.steps)
         assert (single.diverged_at or -1) == quadratic_result.diverged_at[q, p]
         assert np.allclose(single.final_params, quadratic_result.final_params[q, p], rtol=1e-12, atol=1e-300)
-        reached = single.steps_to_tolerance(problem, quadratic_result.tolerance)
-        assert (reached if reached is not None else -1) == quadratic_result.steps_to_tolerance[q, p]
+        reached = single.settled_at(problem, quadratic_result.tolerance)
+        assert (reached if reached is not None else -1) == quadratic_result.settled_at[q, p]
 
 
 def test_best_is_fastest_to_tolerance_and_never_diverged(quadratic_result: SweepResult) -> None:
     q, p = quadratic_result.best()
     assert not quadratic_result.diverged[q, p]
-    reached = quadratic_result.steps_to_tolerance[~quadratic_result.diverged]
-    assert quadratic_result.steps_to_tolerance[q, p] == reached[reached >= 0].min()
+    reached = quadratic_result.settled_at[~quadratic_result.diverged]
+    assert quadratic_result.settled_at[q, p] == reached[reached >= 0].min()
 
 
 def test_best_without_an_optimum_is_lowest_final_loss() -> None:
@@ -133,8 +133,8 @@ def test_sweep_row_uses_null_for_diverged_and_never(quadratic_result: SweepResul
         for p in range(7):
             diverged = bool(quadratic_result.diverged[q, p])
             assert (row["final_distance"][q][p] is None) == diverged
-            never = diverged or quadratic_result.steps_to_tolerance[q, p] < 0
-            assert (row["steps_to_tolerance"][q][p] is None) == never
+            never = diverged or quadratic_result.settled_at[q, p] < 0
+            assert (row["settled_at"][q][p] is None) == never
     q, p = quadratic_result.best()
     assert row["best"]["lr"] == quadratic_result.lr[p] and row["best"]["momentum"] == quadratic_result.momentum[q]
     assert [c["optimizer"] for c in row["configured"]] == ["sgd", "momentum"]
@@ -199,7 +199,7 @@ def test_tiny_workflow_reports_a_sweep_per_experiment(tiny_workflow: Path) -> No
     assert sorted(rows) == ["line", "valley"]
     for name, row in rows.items():
         assert len(row["momentum"]) == 5 and len(row["lr"]) == 6
-        assert len(row["steps_to_tolerance"]) == 5 and row["tf_spot_check"]
+        assert len(row["settled_at"]) == 5 and row["tf_spot_check"]
         with Image.open(tiny_workflow / f"reports/{name}/sweep.png") as image:
             assert image.size == (1280, 560)
 
@@ -227,7 +227,7 @@ def test_recording_paths_keeps_results_bit_identical() -> None:
     args = (Quadratic(kappa=10), grid.method, lr, momentum, grid.start, grid.steps, grid.tolerance)
     plain = numpy_backend.run_batch(*args)
     recorded = numpy_backend.run_batch(*args, record_steps=path_steps(grid.steps))
-    for name in ("final_params", "final_loss", "diverged_at", "steps_to_tolerance"):
+    for name in ("final_params", "final_loss", "diverged_at", "settled_at"):
         assert np.array_equal(getattr(plain, name), getattr(recorded, name), equal_nan=True)
 
 

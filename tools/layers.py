@@ -27,14 +27,14 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("files", "wording", "scales", "sampling", "media_info", "palette", "runs")),
     ("numerics", "problems and their Hessians, one-mode stability, schedules, the method registry and its transforms, backends, trajectories, "
                  "the model wing's data, network, training, Keras loop, loss plane and frames",
-     ("problems", "schedules", "stability", "datasets", "trajectory", "landscape", "optim", "optim.*", "backends",
+     ("problems", "schedules", "stability", "floors", "datasets", "trajectory", "landscape", "optim", "optim.*", "backends",
       "backends.*", "model", "model.data", "model.network", "model.training", "model.keras", "model.plane",
       "model.frames", "model.sharpness")),
     ("config", "the schema, the typed specs (2-D and model), validation and the budget; public names only",
      ("config", "config.*")),
     ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
                "model runs and model sweeps",
-     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "rows", "rows.*", "wings", "wings.*",
+     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "verdicts",
       "model.run", "model.sweep", "model.verdicts")),
     ("layout", "every path of the workflow and the typed inputs of the output stages",
      ("layout",)),

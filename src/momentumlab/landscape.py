@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 import numpy as np
 
 from momentumlab.problems import Problem, Window
 
 Array = np.ndarray
+
+
+def race_window(problem: Problem, runs: Iterable[Any]) -> Window:
+    """The window of a race: ``problem.window`` widened to contain every start and every point of
+    every run that did not diverge (a diverged run leaves it and is marked where it ended)."""
+    runs = list(runs)
+    points = [run.params[:1] for run in runs] + [run.params for run in runs if not run.diverged]
+    return plot_window(problem, np.concatenate(points) if points else np.zeros((0, 2)))
 
 
 def plot_window(problem: Problem, starts: Array) -> Window:

@@ -1,8 +1,9 @@
 """What momentum adds: each optimizer against itself with its momentum (μ or β₁) set to 0.
 
 With μ = 0 heavy ball and Nesterov are plain gradient descent and RMSprop loses its velocity;
-Adam with β₁ = 0 is RMSprop with bias correction. The ratio is steps to tolerance without
-momentum over steps with it (> 1: momentum helps), on numpy, with everything else unchanged.
+Adam with β₁ = 0 is RMSprop with bias correction. The ratio is the settle step
+(``Trajectory.settled_at``) without momentum over the one with it (> 1: momentum helps), on
+numpy, with everything else unchanged.
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ def _outcome(experiment: Experiment, spec: OptimizerSpec, problem: Problem) -> t
     run = numpy_backend.run(problem, spec.method, spec.lr, spec.momentum, experiment.start, experiment.steps,
                             schedule=spec.schedule, options=spec.options)
     distance = problem.distance_to_optimum(run.final_params)
-    return run.steps_to_tolerance(problem, experiment.tolerance), (
+    return run.settled_at(problem, experiment.tolerance), (
         None if distance is None or not math.isfinite(float(distance)) or run.diverged else float(distance)), run.diverged
 
 
+def asks_what_momentum_adds(experiment: Experiment) -> bool:
+    """Whether the experiment races a run without momentum: only then is "what momentum adds" its question."""
+    return any(not spec.momentum_key or not spec.momentum for spec in experiment.optimizers)
+
+
 def momentum_effect_rows(experiment: Experiment, problem: Problem) -> list[dict[str, Any]]:
-    """One row per optimizer with a momentum above 0 (the experiment's tuned values resolved)."""
-    if problem.optimum is None:
+    """One row per optimizer with a momentum above 0 (the experiment's tuned values resolved), where the
+    experiment asks the question (:func:`asks_what_momentum_adds`)."""
+    if problem.optimum is None or not asks_what_momentum_adds(experiment):
         return []
     rows = []
     for spec in experiment.optimizers:

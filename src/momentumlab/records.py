@@ -11,10 +11,12 @@ pair and the model experiments' ``best`` mark:
    A TensorFlow run repeats its numpy twin to rounding (the agreement tables measure how
    closely); ranking twins would crown one by its rounding noise.
 2. A run that diverged is never best (diverged runs rank last).
-3. Runs that came within the tolerance rank before runs that never did, fewest steps first:
-   the race asks who gets there first, and once a run is within the tolerance, how much
-   closer it ends is mostly floating-point noise (1e-14 against 1e-27).
-4. Ties, and runs that never got there, rank by their error: the final distance to the
+3. Runs that settled (``settled_at``: the first step from which a run stays within the
+   tolerance to its last step) rank before runs that did not, earliest first: the race asks
+   who gets there and stays first; a run that only touched the tolerance and left it has not
+   got there. Once a run has settled, how much closer it ends is mostly floating-point noise
+   (1e-14 against 1e-27).
+4. Ties, and runs that did not settle, rank by their error: the final distance to the
    nearest optimum; the final loss on a problem without one; the final training loss for a
    model experiment (whose tolerance counts from the lowest training loss any run reached).
 5. Remaining ties go to the run listed first (the config's order).
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from momentumlab.config import Experiment, OptimizerSpec
+from momentumlab.floors import minimum_value
 from momentumlab.runs import RunKey
 from momentumlab.wording import counted
 
@@ -46,8 +49,9 @@ MISSING = "—"
 DIGITS = 4
 REFERENCE_BACKEND = "numpy"
 BEST_RUN_RULE = ("Best: of the numpy runs (TensorFlow repeats them to rounding) that did not diverge, the one that "
-                 "came within the tolerance of an optimum in the fewest steps; ties, and runs that never got there, "
-                 "go to the smaller final distance (the lower final loss on a problem without a minimum).")
+                 "settled first (stayed within the tolerance of an optimum from that step to its last); ties, and "
+                 "runs that did not settle, go to the smaller final distance (the lower final loss on a problem "
+                 "without a minimum).")
 
 
 def json_number(value: float) -> float | None:
@@ -59,15 +63,15 @@ def json_number(value: float) -> float | None:
 # --- the best-run rule ---------------------------------------------------------------------
 
 
-def rank_order(diverged: Any, steps_to_tolerance: Any, error: Any, reference: Any = None) -> Array:
+def rank_order(diverged: Any, settled_at: Any, error: Any, reference: Any = None) -> Array:
     """Run indices, best first, by the rule above.
 
-    ``steps_to_tolerance`` below 0 means never; a NaN or infinite ``error`` ranks as +∞;
+    ``settled_at`` below 0 means never; a NaN or infinite ``error`` ranks as +∞;
     ``reference`` marks the runs on the reference backend (default: all). Stable, so equal
     runs keep the given order.
     """
     diverged = np.asarray(diverged, dtype=bool).ravel()
-    steps = np.asarray(steps_to_tolerance, dtype=np.int64).ravel()
+    steps = np.asarray(settled_at, dtype=np.int64).ravel()
     error = np.asarray(error, dtype=float).ravel()
     reference = np.ones_like(diverged) if reference is None else np.asarray(reference, dtype=bool).ravel()
     never = steps < 0
@@ -75,9 +79,9 @@ def rank_order(diverged: Any, steps_to_tolerance: Any, error: Any, reference: An
                        ~reference))
 
 
-def best_index(diverged: Any, steps_to_tolerance: Any, error: Any, reference: Any = None) -> int | None:
+def best_index(diverged: Any, settled_at: Any, error: Any, reference: Any = None) -> int | None:
     """The index of the best run, or None when no reference run finished without diverging."""
-    order = rank_order(diverged, steps_to_tolerance, error, reference)
+    order = rank_order(diverged, settled_at, error, reference)
     if order.size == 0:
         return None
     first = int(order[0])
@@ -101,6 +105,14 @@ def run_error(row: Mapping[str, Any]) -> float | None:
     return row.get("distance_to_optimum")
 
 
+def settled_step(row: Mapping[str, Any]) -> int | None:
+    """The step a ``runs`` row settled at (None: not settled).
+
+    A model row without ``settled_at`` (the model wing's own key) falls back to its ``steps_to_tolerance``.
+    """
+    return row["settled_at"] if "settled_at" in row else row.get("steps_to_tolerance")
+
+
 def competing_runs(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """One experiment's rows on its reference backend: the runs the rule compares."""
     rows = list(rows)
@@ -119,7 +131,7 @@ def best_run(rows: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     errors = [run_error(run) for run in runs]
     index = best_index(
         [bool(run.get("diverged")) for run in runs],
-        [-1 if run.get("steps_to_tolerance") is None else run["steps_to_tolerance"] for run in runs],
+        [-1 if settled_step(run) is None else settled_step(run) for run in runs],
         [math.nan if error is None else error for error in errors],
     )
     return None if index is None else runs[index]
@@ -215,10 +227,12 @@ def run_record(
         "steps": experiment.steps,
         "final_params": [json_number(v) for v in trajectory.final_params],
         "final_loss": json_number(trajectory.final_loss),
+        "f_star": minimum_value(problem),
+        "excess_loss": None if optimum is None else json_number(trajectory.final_loss - minimum_value(problem)),
         "optimum": None if optimum is None else [float(v) for v in optimum],
         "distance_to_optimum": None if distance is None else json_number(distance),
         "tolerance": experiment.tolerance,
-        "steps_to_tolerance": trajectory.steps_to_tolerance(problem, experiment.tolerance),
+        "settled_at": trajectory.settled_at(problem, experiment.tolerance),
         "diverged": trajectory.diverged,
         "diverged_at": trajectory.diverged_at,
         "seconds": None if seconds is None else round(float(seconds), 6),

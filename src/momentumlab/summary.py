@@ -22,6 +22,7 @@ from momentumlab.runs import RunKey
 from momentumlab.trajectory import load_runs
 from momentumlab.tuning import resolve
 from momentumlab.runner import problem_for
+from momentumlab.theory import theory_for
 
 
 def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Section]:
@@ -36,7 +37,7 @@ def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Se
     if files.sweep is not None:
         sections.append(sweep_summary.summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings))
     if files.theory is not None:
-        sections.append({"theory": read_json(files.theory)})
+        sections.append({"theory": theory_for(experiment, read_json(files.theory))})
     return sections
 
 

@@ -26,7 +26,7 @@ from momentumlab.sampling import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
 
 Array = np.ndarray
-_RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "steps_to_tolerance")
+_RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "settled_at")
 # Each kept grid point's compact path: PATH_SAMPLES steps (half linear, half log, as the
 # animations' frames), float32; above MAX_PATHS cells only every k-th cell keeps one.
 PATH_SAMPLES = 48
@@ -125,7 +125,7 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
     if lr.size == 0:
         arrays.update(
             final_params=np.zeros((0, d)), final_loss=np.zeros(0),
-            diverged_at=np.zeros(0, dtype=np.int64), steps_to_tolerance=np.zeros(0, dtype=np.int64),
+            diverged_at=np.zeros(0, dtype=np.int64), settled_at=np.zeros(0, dtype=np.int64),
             path_index=np.zeros(0, dtype=np.int64), paths=np.zeros((0, len(sampled), d), dtype=np.float32),
         )
         return arrays
@@ -142,7 +142,7 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
         final_params=result.final_params,
         final_loss=result.final_loss,
         diverged_at=np.asarray(result.diverged_at, dtype=np.int64),
-        steps_to_tolerance=np.asarray(result.steps_to_tolerance, dtype=np.int64),
+        settled_at=np.asarray(result.settled_at, dtype=np.int64),
     )
     return arrays
 
@@ -168,7 +168,7 @@ class SweepResult:
     final_loss: Array  # (Q, P)
     final_distance: Array  # (Q, P), NaN where diverged or without an optimum
     diverged_at: Array  # (Q, P) int
-    steps_to_tolerance: Array  # (Q, P) int
+    settled_at: Array  # (Q, P) int: the step from which a run stays within tolerance (trajectory.settled_at)
     has_optimum: bool = True  # False for problems without a minimum (the saddle)
     path_steps: Array | None = None  # (S,) the sampled steps of every kept path
     path_index: Array | None = None  # (K,) flattened [momentum][lr] index of each kept path
@@ -182,11 +182,11 @@ class SweepResult:
     def best(self) -> tuple[int, int] | None:
         """[momentum, lr] indices of the best run by the best-run rule (``records.rank_order``), or None.
 
-        With an optimum: fewest steps to tolerance, ties (and runs that never reach it)
+        With an optimum: fewest steps to settle, ties (and runs that never settle)
         by final distance. Without one: lowest final loss. Never a run that diverged.
         """
         error = self.final_distance if self.has_optimum else self.final_loss
-        flat = best_index(self.diverged | ~np.isfinite(self.final_loss), self.steps_to_tolerance, error)
+        flat = best_index(self.diverged | ~np.isfinite(self.final_loss), self.settled_at, error)
         if flat is None:
             return None
         q, p = np.unravel_index(flat, self.diverged.shape)
@@ -202,7 +202,7 @@ def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, A
         "final_params": np.full((grid.size, d), np.nan),
         "final_loss": np.full(grid.size, np.nan),
         "diverged_at": np.full(grid.size, -1, dtype=np.int64),
-        "steps_to_tolerance": np.full(grid.size, -1, dtype=np.int64),
+        "settled_at": np.full(grid.size, -1, dtype=np.int64),
     }
     for chunk in chunks:
         index = np.asarray(chunk["index"], dtype=np.int64)
@@ -231,7 +231,7 @@ def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, A
         final_loss=out["final_loss"].reshape(shape),
         final_distance=distance.reshape(shape),
         diverged_at=out["diverged_at"].reshape(shape),
-        steps_to_tolerance=out["steps_to_tolerance"].reshape(shape),
+        settled_at=out["settled_at"].reshape(shape),
         has_optimum=problem.optimum is not None,
         path_steps=None if paths is None else path_steps(grid.steps),
         path_index=path_index,
@@ -248,7 +248,7 @@ def save_result(path: str | Path, result: SweepResult) -> None:
     """Write a gathered sweep reproducibly."""
     arrays: dict[str, Any] = {
         name: getattr(result, name)
-        for name in ("lr", "momentum", "final_params", "final_loss", "final_distance", "diverged_at", "steps_to_tolerance")
+        for name in ("lr", "momentum", "final_params", "final_loss", "final_distance", "diverged_at", "settled_at")
     }
     arrays.update(
         method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),

@@ -43,14 +43,14 @@ def sweep_row(
         "momentum": result.momentum.tolist(),
         "final_distance": _grid_rows(result.final_distance, ok & np.isfinite(result.final_distance)),
         "final_loss": _grid_rows(result.final_loss, ok & np.isfinite(result.final_loss)),
-        "steps_to_tolerance": _grid_rows(result.steps_to_tolerance, ok & (result.steps_to_tolerance >= 0)),
+        "settled_at": _grid_rows(result.settled_at, ok & (result.settled_at >= 0)),
         "has_optimum": result.has_optimum,
         "diverged_fraction": float(result.diverged.mean()),
         "best": None if best is None else {
             "lr": float(result.lr[best[1]]),
             "momentum": float(result.momentum[best[0]]),
             "final_distance": json_number(result.final_distance[best]),
-            "steps_to_tolerance": int(result.steps_to_tolerance[best]) if result.steps_to_tolerance[best] >= 0 else None,
+            "settled_at": int(result.settled_at[best]) if result.settled_at[best] >= 0 else None,
         },
         "configured": [
             {"optimizer": spec.name, "method": spec.method, "lr": spec.lr, "momentum": spec.momentum}

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from momentumlab.backends import run
+from momentumlab.config import Experiment
 from momentumlab.problems import Problem, Quadratic
 from momentumlab.sampling import frames_for_steps
 
@@ -171,6 +173,13 @@ def check_rates(problem: Quadratic, start: tuple[float, float], budget: int = 10
         checks.append(RateCheck(method, lr, momentum, predicted, rate, power, steps, (window.start, window.stop),
                                 **compact))
     return checks
+
+
+def theory_for(experiment: Experiment, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The theory rows of the methods the experiment races (heavy ball with plain momentum; gradient
+    descent with an ``sgd`` run): a row for a run the experiment does not have answers no question it asks."""
+    methods = {spec.method for spec in experiment.optimizers}
+    return [row for row in rows if row["method"] in methods]
 
 
 def _unmeasured_reason(distance: Array, needed: float, budget: int) -> str:

@@ -49,12 +49,23 @@ class Trajectory:
         return problem.distance_to_optimum(self.params)
 
     def steps_to_tolerance(self, problem: Problem, tolerance: float) -> int | None:
-        """The first step whose parameters are within ``tolerance`` of an optimum."""
+        """The first step whose parameters are within ``tolerance`` of an optimum ("first touched")."""
         distance = self.distance(problem)
         if distance is None:
             return None
         hits = np.flatnonzero(distance <= tolerance)
         return int(hits[0]) if hits.size else None
+
+    def settled_at(self, problem: Problem, tolerance: float) -> int | None:
+        """The first step from which the run stays within ``tolerance`` of an optimum to its last step.
+
+        None when it ends outside the tolerance or diverged: a run that only touched it has not settled.
+        """
+        distance = self.distance(problem)
+        if distance is None or self.diverged or not distance[-1] <= tolerance:
+            return None
+        outside = np.flatnonzero(~(distance <= tolerance))
+        return int(outside[-1]) + 1 if outside.size else 0
 
 
 def first_divergence(params: Array, box: float) -> int | None:

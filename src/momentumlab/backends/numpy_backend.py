@@ -74,7 +74,8 @@ class BatchResult:
     final_params: Array  # (B, d), last valid parameters
     final_loss: Array  # (B,)
     diverged_at: Array  # (B,) int
-    steps_to_tolerance: Array  # (B,) int
+    steps_to_tolerance: Array  # (B,) int, the first step within tolerance ("first touched")
+    settled_at: Array  # (B,) int, the first step from which the run stays within tolerance to its end
     samples: Array | None = None  # (S, r, d) params of the recorded rows at ``record_steps``
 
 
@@ -99,7 +100,9 @@ def run_batch(
     optimum) its running min squared distance to the nearest minimum. After each chunk
     of steps, the few rows that left the box, went non-finite or came near the optimum
     are replayed from the chunk's start with every step recorded, which finds the exact
-    step as :func:`run` and :class:`Trajectory` would. Diverged rows are frozen at their
+    step as :func:`run` and :class:`Trajectory` would. For ``settled_at`` the loop also keeps
+    each row's last step outside the tolerance (by squared distance, with a margin either side);
+    the rare row that came within the margin's rounding of the tolerance is re-run alone. Diverged rows are frozen at their
     last valid parameters (η = μ = 0, state zeroed), so no NaN is carried along. The
     caller's ``lr`` and ``momentum`` (μ, or β₁ for the Adam family) are not modified.
 
@@ -127,6 +130,12 @@ def run_batch(
         hit[problem.distance_to_optimum(params) <= tolerance] = 0
     # Squared distances are only a filter; the replay decides with distance_to_optimum.
     near_enough = (tolerance * (1.0 + 1e-6)) ** 2 + 1e-300
+    surely_near = (tolerance * (1.0 - 1e-6)) ** 2
+    last_out = np.full(batch, -1)  # the last step surely outside the tolerance
+    last_maybe_out = np.full(batch, -1)  # the last step perhaps outside it
+    now = np.empty(batch)
+    if len(minima):
+        _mark_outside(problem.distance_to_optimum(params) ** 2, 0, near_enough, surely_near, last_out, last_maybe_out)
     peak = np.empty_like(params)
     magnitude = np.empty_like(params)
     closest = np.empty(batch)
@@ -153,11 +162,14 @@ def run_batch(
                 if t + 1 in where:
                     samples[where[t + 1]] = params if every_row else params[recorded_rows]
                 np.maximum(peak, np.abs(params, out=magnitude), out=peak)  # NaN propagates
-                if watch:
+                if len(minima):
+                    now.fill(np.inf)
                     for minimum in minima:
                         np.square(np.subtract(params, minimum, out=gap), out=gap)
                         np.add(gap[:, 0], gap[:, 1], out=squared)
-                        np.minimum(closest, squared, out=closest)
+                        np.minimum(now, squared, out=now)
+                    np.minimum(closest, now, out=closest)
+                    _mark_outside(now, t + 1, near_enough, surely_near, last_out, last_maybe_out)
             suspect = ~(peak.max(axis=1) <= box)
             if watch:
                 suspect |= (closest <= near_enough) & (hit < 0)
@@ -192,10 +204,31 @@ def run_batch(
                 optimizer.learning_rate[gone] = 0.0  # writable: _batched_optimizer copies
                 optimizer.momentum[gone] = 0.0
         final_loss = problem.value(params)
+    settled = _settled(problem, params, tolerance, diverged_at, last_out, last_maybe_out)
+    for row in np.flatnonzero((last_out != last_maybe_out) & (diverged_at < 0)):  # within rounding of the tolerance
+        single = run(problem, method, lr[row], None if momentum is None else momentum[row], start, steps,
+                     schedule=schedule, options=options)
+        settled[row] = -1 if (at := single.settled_at(problem, tolerance)) is None else at
     return BatchResult(
         final_params=np.ascontiguousarray(params), final_loss=final_loss, diverged_at=diverged_at, steps_to_tolerance=hit,
-        samples=samples,
+        settled_at=settled, samples=samples,
     )
+
+
+def _mark_outside(squared: Array, step: int, near_enough: float, surely_near: float, last_out: Array,
+                  last_maybe_out: Array) -> None:
+    """Record ``step`` as the last step outside the tolerance where a row's squared distance says so."""
+    np.putmask(last_out, squared > near_enough, step)  # NaN compares False: divergence is tracked apart
+    np.putmask(last_maybe_out, ~(squared <= surely_near), step)
+
+
+def _settled(problem: Problem, params: Array, tolerance: float, diverged_at: Array, last_out: Array,
+             last_maybe_out: Array) -> Array:
+    """Per row the step after its last one outside the tolerance, -1 when it ends outside or diverged."""
+    if not problem.minima:
+        return np.full(len(params), -1)
+    inside = (problem.distance_to_optimum(params) <= tolerance) & (diverged_at < 0)
+    return np.where(inside, last_out + 1, -1)
 
 
 def _batched_optimizer(

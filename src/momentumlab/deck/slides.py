@@ -28,7 +28,8 @@ from momentumlab.files import atomic_path, read_json
 from momentumlab.layout import SlideInputs
 from momentumlab.deck.model_slides import add_model_slides
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number,
-                                 rows_by_experiment)
+                                 rows_by_experiment, settled_step)
+from momentumlab.verdicts import agreement_text, distance_text, loss_text, momentum_name, momentum_ratio_text, momentum_text, race_verdict, settled_text
 
 ROWS_PER_TABLE = 8
 MAX_HEATMAP_COLUMNS = 16
@@ -67,29 +68,18 @@ def _run_notes(runs: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for run in runs:
         outcome = (f"diverged at step {format_number(run['diverged_at'])}" if run["diverged"]
-                   else f"final loss {format_number(run['final_loss'])}, distance {format_number(run['distance_to_optimum'])}, "
-                        f"steps to tolerance {format_number(run['steps_to_tolerance'])}")
+                   else f"final {'f − f*' if run.get('f_star') is not None else 'loss'} {loss_text(run)}, distance {distance_text(run)}, "
+                        f"{settled_text(settled_step(run))}")
         chosen = run.get("lr_chosen") or "configured"
         lines.append(f"{run['optimizer_label']} ({run['method']}, lr {format_number(run['lr'])}, "
-                     f"{run.get('momentum_key') or 'momentum'} {format_number(run['momentum'])}, {run['backend']}; "
+                     f"{momentum_text(run)}, {run['backend']}; "
                      f"{chosen}): {outcome}.")
     return "\n".join(lines)
 
 
 def race_caption(runs: Sequence[Mapping[str, Any]], start: Sequence[float], steps: int) -> str:
-    """The caption under a race: who wins by the best-run rule, and by how much."""
-    best = best_run(runs)
-    if best is None:
-        return f"Every optimizer races from {start} for {format_count(steps, 'step')} (solid: numpy, dashed: TensorFlow)."
-    name = best["optimizer_label"]
-    if best["distance_to_optimum"] is None:
-        return f"{name} ends lowest: final loss {format_number(best['final_loss'])} after {format_count(steps, 'step')}."
-    distance = format_number(best["distance_to_optimum"])
-    if best["steps_to_tolerance"] is None:
-        return (f"{name} ends closest: {distance} from the optimum after {format_count(steps, 'step')}; "
-                "none reaches the tolerance.")
-    return (f"{name} reaches the tolerance first, at step {format_number(best['steps_to_tolerance'])}; "
-            f"{distance} from the optimum after {format_count(steps, 'step')}.")
+    """The caption under a race: who wins by the best-run rule, and by how much (``verdicts.race_verdict``)."""
+    return race_verdict(runs, start, steps)
 
 
 def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None:
@@ -108,7 +98,7 @@ def add_experiment_slide(deck: Any, inputs: DeckInputs, experiment: str) -> None
 def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]], list[int], list[Mapping[str, Any]]]:
     """Header, text rows, indices of each experiment's best row, and the source records
     (each experiment's runs on its reference backend, the runs the best-run rule compares)."""
-    header = ["Experiment", "Optimizer", "lr", "μ", "Final loss", "Distance", "Steps to tol."]
+    header = ["Experiment", "Optimizer", "lr", "Momentum", "Final loss (f − f*)", "Distance", "Settled at"]
     records, best = [], []
     for group in rows_by_experiment(summary["runs"]).values():
         competing = competing_runs(group)
@@ -118,9 +108,9 @@ def error_table_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[s
     rows = []
     for record in records:
         steps = (f"diverged at {format_number(record['diverged_at'])}" if record["diverged"]
-                 else format_number(record["steps_to_tolerance"]))
-        rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), format_number(record["momentum"]),
-                     format_number(record["final_loss"]), format_number(record["distance_to_optimum"]), steps])
+                 else format_number(settled_step(record)))
+        rows.append([record["label"], record["optimizer_label"], format_number(record["lr"]), momentum_text(record),
+                     loss_text(record), distance_text(record), steps])
     return header, rows, best, records
 
 
@@ -134,13 +124,14 @@ def add_error_table_slides(deck: Any, inputs: DeckInputs) -> None:
         agreement = inputs.summary.get("agreement", [])
         worst = max((a["max_abs_diff"] for a in agreement if a["max_abs_diff"] is not None), default=None)
         notes = (f"Final errors of the numpy runs; highlighted: each experiment's best run. {BEST_RUN_RULE} "
-                 + (f"TensorFlow reproduces every numpy trajectory to max |Δθ| = {format_number(worst, 2)}. "
+                 + (f"TensorFlow reproduces every numpy trajectory to {agreement_text(worst)}. "
                     if worst is not None else "")
                  + _run_notes([records[i] for i in window]))
         slide = titled_slide(deck, "Final errors" + suffix, notes)
         table(slide, header, [rows[i] for i in window], [i - window.start for i in best if i in window],
               widths=ERROR_COLUMN_INCHES)
-        caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; steps to tolerance = first step within it.")
+        caption(slide, "Distance = ‖θ − θ*‖ to the nearest optimum; settled at = first step from which a run stays within "
+                       "the tolerance; < 1e-12: rounding.")
 
 
 def viridis(fraction: float) -> RGBColor:
@@ -205,7 +196,7 @@ def add_sweep_slide(deck: Any, inputs: DeckInputs, sweep: Mapping[str, Any]) -> 
     row_height = int((CAPTION_TOP - CONTENT_TOP - Inches(0.15)) / (len(rows) + 1))
     for row in cells.rows:
         row.height = row_height
-    style_cell(cells.cell(0, 0), ("β₁" if sweep.get("momentum_key") == "beta_1" else "μ") + " \\ lr", 10, bold=True)
+    style_cell(cells.cell(0, 0), (momentum_name(sweep.get("method", "momentum")) or "μ") + " \\ lr", 10, bold=True)
     for j, column in enumerate(columns, start=1):
         style_cell(cells.cell(0, j), format_number(lrs[column], 2), 9, bold=True)
     best_cell = (best.get("momentum"), best.get("lr"))
@@ -249,24 +240,18 @@ def add_theory_slide(deck: Any, inputs: DeckInputs, rows: Sequence[Mapping[str, 
 
 def momentum_effect_text_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     """Table rows of the "what momentum adds" slide: optimizer, momentum, steps with / without, ratio."""
-    def ratio(row: Mapping[str, Any]) -> str:
-        if row.get("steps_ratio") is not None:
-            return f"{format_number(row['steps_ratio'])}×"
-        if row.get("steps_ratio_at_least") is not None:
-            return f"≥ {format_number(row['steps_ratio_at_least'])}×"
-        return "—"
-
-    return [[f"{r['optimizer_label']} ({r['method']})", f"{r['momentum_key']} = {format_number(r['momentum'])}",
+    return [[f"{r['optimizer_label']} ({r['method']})", momentum_text(r),
              format_number(r["steps_with"]), "diverged" if r.get("diverged_without") else format_number(r["steps_without"]),
-             ratio(r)] for r in rows]
+             momentum_ratio_text(r)] for r in rows]
 
 
 def add_momentum_effect_slide(deck: Any, inputs: DeckInputs, experiment: str, rows: Sequence[Mapping[str, Any]]) -> None:
     """What momentum adds on one experiment: each optimizer against itself with momentum 0."""
     label = inputs.experiment_labels.get(experiment, experiment)
-    header = ["Optimizer", "Momentum", "Steps to tol.", "… at momentum 0", "Ratio"]
-    notes = (f"{label}: each optimizer against itself with its momentum (μ, or β₁ for Adam) set to 0, everything else "
-             "unchanged. Ratio = steps to tolerance without ÷ with momentum; ≥ when only the run with momentum gets there.")
+    header = ["Optimizer", "Momentum", "Settled at", "… at momentum 0", "Ratio"]
+    notes = (f"{label}: each optimizer against itself with its momentum-like parameter (μ, β₁, RMSProp's momentum) set "
+             "to 0, everything else unchanged. Ratio = settle step without ÷ with momentum; ≥ when only the run with "
+             "momentum settles (its length bounds the ratio).")
     slide = titled_slide(deck, f"What momentum adds: {label}", notes)
     table(slide, header, momentum_effect_text_rows(rows), [], size=16)
     caption(slide, "μ = 0 turns heavy ball and Nesterov into gradient descent; β₁ = 0 turns Adam into bias-corrected RMSprop.")

@@ -26,7 +26,8 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from momentumlab.landscape import Landscape, plot_window
+from momentumlab.floors import BELOW_FLOOR, PLAIN_LOSS, LossFloor, loss_floor
+from momentumlab.landscape import Landscape, race_window
 from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
                                  run_styles)
 from momentumlab.problems import LinearRegression, Problem
@@ -60,15 +61,21 @@ class Header:
     (down to 60 %; beyond that it is cut with an ellipsis), so the two never overlap.
     """
 
-    def __init__(self, title: str, runs: Sequence[Trajectory], show_loss: bool) -> None:
+    def __init__(self, title: str, runs: Sequence[Trajectory], show_loss: bool, view: LossFloor = PLAIN_LOSS) -> None:
         self.title = title
         self.runs = runs
         self.show_loss = show_loss
+        self.view = view  # the loss is shown as f − f* ("< 1e-12" below its floor) where f* is known
         self.total = max(run.steps for run in runs)
+
+    def _loss_text(self, loss: float) -> str:
+        floor = self.view.floor
+        value = float(self.view.shown(loss))
+        return f"{self.view.label} {BELOW_FLOOR if floor is not None and value <= floor else f'{value:.3g}'}"
 
     def _status(self, shown: int, loss: float | None) -> str:
         text = f"step {shown:>{len(f'{self.total:,}')},} / {self.total:,}"
-        return text if loss is None else f"{text}  loss {loss:.3g}"
+        return text if loss is None else f"{text}  {self._loss_text(loss)}"
 
     def draw_static(self, figure: Figure) -> Text:
         """Title on the left, sized to the room the status leaves; returns the title artist."""
@@ -76,7 +83,7 @@ class Header:
         self.status = GlyphText(figure, 0.988, 0.975, size=14 * scale, ha="right")
         widest = len(self._status(self.total, None))
         if self.show_loss:
-            widest += len("  loss ") + max(len(f"{value:.3g}") for value in self.runs[0].loss)
+            widest += 2 + max(len(self._loss_text(value)) for value in self.runs[0].loss)
         width = figure.bbox.width
         room = (0.988 - 0.012) * width - self.status.width_for(widest + 2)
         size = 16 * scale
@@ -204,7 +211,7 @@ def panel_scene(backdrop: Backdrop, panels: Sequence[Panel], header: Header, las
 
 def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int) -> PanelScene:
     """The seed's 2×2 figure: surface, contour, fit or distance, loss."""
-    window = plot_window(problem, trajectory.params[:1])
+    window = race_window(problem, [trajectory])  # the path fits, unless it diverged
     surface = kept_landscape(problem, window, SURFACE_RESOLUTION)
     contour = kept_landscape(problem, window, CONTOUR_RESOLUTION)
     regression = isinstance(problem, LinearRegression)
@@ -213,7 +220,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         SurfacePanel(surface, trajectory),
         ContourPanel(contour, [trajectory], [RunStyle(color=PATH_COLOR, head_size=8.0)], divergence_note=True),
         third,
-        LossPanel([trajectory], [single_run_looks()]),
+        LossPanel([trajectory], [single_run_looks()], view=loss_floor(problem)),
     ]
 
     def build() -> Backdrop:
@@ -225,7 +232,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
 
     start = tuple(float(v) for v in trajectory.params[0])
     backdrop = kept_backdrop(("run", problem, window, start, width, height), build)
-    header = Header(title, [trajectory], show_loss=True)
+    header = Header(title, [trajectory], show_loss=True, view=loss_floor(problem))
     return panel_scene(backdrop, panels, header, last_step=len(trajectory.params) - 1)
 
 
@@ -265,14 +272,13 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
     if not runs:
         raise ValueError("render_compare needs at least one run")
     figure = new_figure(width, height)
-    starts = np.array([run.params[0] for run in runs.values()])
-    contour = kept_landscape(problem, plot_window(problem, starts), CONTOUR_RESOLUTION)
+    contour = kept_landscape(problem, race_window(problem, runs.values()), CONTOUR_RESOLUTION)
     order = race_order(final_states(runs))
     styles = layered_styles(run_styles(runs), order)  # legend in the config's order
     drawn = [runs[key] for key in order]
     drawn_styles = [styles[key] for key in order]
     loss_looks = [(line_look(s), head_look(s, size_offset=-1.0, hollow_edge=1.8, solid_edge=1.0)) for s in drawn_styles]
-    panels: list[Panel] = [ContourPanel(contour, drawn, drawn_styles), LossPanel(drawn, loss_looks, shared=True)]
+    panels: list[Panel] = [ContourPanel(contour, drawn, drawn_styles), LossPanel(drawn, loss_looks, shared=True, view=loss_floor(problem))]
     legend = fitting_legend(figure, race_handles(styles.values()), [key.display for key in styles])
     k = margin_scale(figure)
     bottom = legend.get_window_extent().height / figure.bbox.height + 0.11 * k

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
+from momentumlab.verdicts import momentum_name
 from momentumlab.files import atomic_path
 from momentumlab.palette import OKABE_ITO
 from momentumlab.render.style import new_figure, scaled_rc
@@ -87,14 +88,14 @@ def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
     diverged = result.diverged
     steps_run = counted(result.steps, "step")
     if result.has_optimum:
-        steps = np.where(result.steps_to_tolerance >= 0, result.steps_to_tolerance, np.nan).astype(float)
+        steps = np.where(result.settled_at >= 0, result.settled_at, np.nan).astype(float)
         steps[diverged] = np.nan
         return (
             Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {steps_run}",
                   log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)"),
-            Panel(f"Steps to within {result.tolerance:g} of the optimum", steps, "steps (log scale)", log_scale=True,
-                  cmap="cividis", blank_label=f"not within {result.tolerance:g} in {steps_run}", counts=True,
-                  zero_label="within tolerance at the start: 0 steps (lowest colour)"),
+            Panel(f"Settled within {result.tolerance:g} of the optimum at step", steps, "steps (log scale)", log_scale=True,
+                  cmap="cividis", blank_label=f"not settled within {result.tolerance:g} in {steps_run}", counts=True,
+                  zero_label="within tolerance from the start: step 0 (lowest colour)"),
         )
     loss = np.where(diverged, np.nan, result.final_loss)
     escape = np.where(diverged, result.diverged_at, np.nan).astype(float)
@@ -249,10 +250,11 @@ def best_point(result: SweepResult) -> Point | None:
     if best is None:
         return None
     lr, momentum = float(result.lr[best[1]]), float(result.momentum[best[0]])
-    steps = int(result.steps_to_tolerance[best])
-    detail = f", {counted(steps, 'step')}" if result.has_optimum and steps >= 0 else ""
+    steps = int(result.settled_at[best])
+    detail = f", settled at step {steps}" if result.has_optimum and steps >= 0 else ""
     name = "best in grid" if result.has_optimum else "lowest final loss in the box"
-    return Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
+    symbol = momentum_name(result.method) or "μ"
+    return Point(f"{name}: η = {lr:.3g}, {symbol} = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
 
 
 def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Point]:

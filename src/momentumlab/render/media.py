@@ -6,6 +6,7 @@ landscape evaluation once, which is most of a small render's cost.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -38,7 +39,8 @@ def render_experiment_media(
     """Write every run animation, the compare race, the loss overlay, the scrubber's contour
     (with its extent as JSON), the animations' media facts and, when ``sweep`` is given, the
     sweep heatmap, to the paths in ``media``."""
-    from momentumlab.landscape import plot_window
+    from momentumlab.floors import loss_floor
+    from momentumlab.landscape import race_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
     for run in experiment.runs:
@@ -48,10 +50,10 @@ def render_experiment_media(
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
-    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss)
+    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss, view=loss_floor(problem))
     animations = [*compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
-    window = plot_window(problem, [experiment.start])
+    window = race_window(problem, labelled.values())  # the race's extent: the scrubber draws the same paths
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)
@@ -59,10 +61,13 @@ def render_experiment_media(
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
+    from momentumlab.floors import floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
     from momentumlab.sweep import marked_optimizers
     from momentumlab.theory import theory_points
 
+    if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
+        sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
     render_sweep_heatmap(
         sweep,
         path,

@@ -23,6 +23,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, PercentFormatter, ScalarFormatter
 from mpl_toolkits.mplot3d import proj3d
 
+from momentumlab.floors import PLAIN_LOSS, LossFloor, distance_floor
 from momentumlab.landscape import Landscape
 from momentumlab.sampling import record_at
 from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RUN_COLORS, RunStyle
@@ -251,7 +252,8 @@ class DistancePanel:
     def __init__(self, problem: Problem, trajectory: Trajectory) -> None:
         self.trajectory = trajectory
         distance = trajectory.distance(problem)
-        self.distance = None if distance is None else np.where(np.isfinite(distance), distance, np.nan)
+        self.floor = None if problem.optimum is None else distance_floor(problem.optimum)
+        self.distance = None if distance is None else np.where(np.isfinite(distance), np.maximum(distance, self.floor), np.nan)
         self.has_curve = self.distance is not None and bool(np.any(np.isfinite(self.distance)))
 
     def draw_static(self, ax: Axes) -> None:
@@ -264,8 +266,7 @@ class DistancePanel:
             ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#444444",
                     fontsize="large")
             return
-        configure_loss_axes(ax, [self.distance], self.trajectory.steps)
-        ax.set_ylabel("distance to optimum", labelpad=1)
+        configure_loss_axes(ax, [self.distance], self.trajectory.steps, self.floor, "distance to optimum")
 
     def attach(self, ax: Axes) -> None:
         """The curve in display coordinates."""
@@ -284,19 +285,22 @@ class LossPanel:
 
     projection = None
 
-    def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], shared: bool = False) -> None:
+    def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], shared: bool = False,
+                 view: LossFloor = PLAIN_LOSS) -> None:
         self.runs = runs
         self.looks = looks
         self.shared = shared
+        self.view = view  # f − f* above its floor where f* is known
 
     def draw_static(self, ax: Axes) -> None:
         """Axes sized to the longest run."""
-        configure_loss_axes(ax, [run.loss for run in self.runs], max(run.steps for run in self.runs))
+        configure_loss_axes(ax, [self.view.shown(run.loss) for run in self.runs], max(run.steps for run in self.runs),
+                            self.view.floor, self.view.label)
 
     def attach(self, ax: Axes) -> None:
         """Each run's curve in display coordinates."""
         self.curves = [
-            GrowingCurve(display_points(ax, np.column_stack([np.arange(len(run.loss)), run.loss])), line, head,
+            GrowingCurve(display_points(ax, np.column_stack([np.arange(len(run.loss)), self.view.shown(run.loss)])), line, head,
                          ax.bbox, run.diverged, crossed(head))
             for run, (line, head) in zip(self.runs, self.looks)
         ]

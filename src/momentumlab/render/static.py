@@ -15,6 +15,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from momentumlab.files import atomic_path
+from momentumlab.floors import PLAIN_LOSS, LossFloor
 from momentumlab.landscape import Landscape
 from momentumlab.palette import RUN_COLORS, run_styles
 from momentumlab.runs import RunKey
@@ -58,31 +59,33 @@ def _fit_legend_and_title(figure: Figure, ax: Axes, title: str, backends_of: lis
 
 
 def loss_overlay_figure(runs: Mapping[RunKey, Trajectory], title: str, width: int = LOSS_PLOT_SIZE[0],
-                        height: int = LOSS_PLOT_SIZE[1]) -> Figure:
-    """Loss against step, one line per run, the legend below the axes (call inside its rc context)."""
+                        height: int = LOSS_PLOT_SIZE[1], view: LossFloor = PLAIN_LOSS) -> Figure:
+    """Loss (f − f* above its floor where ``view`` knows f*) against step, one line per run, the legend below
+    the axes (call inside its rc context)."""
     figure = new_figure(width, height)
     figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
     ax = figure.add_subplot()
     styles = run_styles(runs)
-    configure_loss_axes(ax, [run.loss for run in runs.values()], max(run.steps for run in runs.values()))
+    configure_loss_axes(ax, [view.shown(run.loss) for run in runs.values()], max(run.steps for run in runs.values()),
+                        view.floor, view.label)
     for key, run in runs.items():
         style = styles[key]
-        steps = np.arange(len(run.loss))
-        ax.plot(steps, run.loss, color=style.color, linestyle=style.linestyle, linewidth=style.linewidth, label=key.display)
+        steps, loss = np.arange(len(run.loss)), view.shown(run.loss)
+        ax.plot(steps, loss, color=style.color, linestyle=style.linestyle, linewidth=style.linewidth, label=key.display)
         if run.diverged:
-            ax.plot(steps[-1:], run.loss[-1:], linestyle="none", marker="X", markersize=11, color=style.color,
+            ax.plot(steps[-1:], loss[-1:], linestyle="none", marker="X", markersize=11, color=style.color,
                     markeredgecolor="white")
     _fit_legend_and_title(figure, ax, title, [key.backend for key in runs])
     return figure
 
 
 def loss_overlay_png(runs: Mapping[RunKey, Trajectory], title: str, path: str | Path, width: int = LOSS_PLOT_SIZE[0],
-                     height: int = LOSS_PLOT_SIZE[1]) -> None:
+                     height: int = LOSS_PLOT_SIZE[1], view: LossFloor = PLAIN_LOSS) -> None:
     """A static PNG of loss against step, one line per run, for the report."""
     if not runs:
         raise ValueError("loss_overlay_png needs at least one run")
     with matplotlib.rc_context(scaled_rc(width, height, LOSS_TEXT_SCALE)):
-        figure = loss_overlay_figure(runs, title, width, height)
+        figure = loss_overlay_figure(runs, title, width, height, view)
         with atomic_path(path) as temp:
             figure.savefig(temp, dpi=DPI, format="png")
 

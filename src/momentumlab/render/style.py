@@ -153,8 +153,9 @@ def _symlog_ticks(low: float, high: float, linthresh: float, most: int = 7) -> l
     return [tick for index, tick in enumerate(ticks) if (index - zero) % stride == 0]
 
 
-def configure_loss_axes(ax: Axes, losses: Sequence[Array], last_step: int) -> None:
-    """Loss against step: symlog step axis (so step 0 fits), log or symlog loss axis."""
+def configure_loss_axes(ax: Axes, losses: Sequence[Array], last_step: int, floor: float | None = None,
+                        label: str = "loss") -> None:
+    """Loss against step: symlog step axis (so step 0 fits), log or symlog loss axis, never below ``floor``."""
     ax.set_xscale("symlog", linthresh=1.0, linscale=0.4)
     right = max(last_step, 1) * 1.05
     ax.set_xlim(0, right)
@@ -173,7 +174,8 @@ def configure_loss_axes(ax: Axes, losses: Sequence[Array], last_step: int) -> No
         if high <= low * 1.0001:
             low, high = low / 2.0, high * 2.0
         span = np.log10(high / low)
-        ax.set_ylim(low / 10 ** (0.06 * span), high * 10 ** (0.06 * span))
+        bottom = low / 10 ** (0.06 * span)
+        ax.set_ylim(bottom if floor is None else max(bottom, floor), high * 10 ** (0.06 * span))
         few_decades = span < 2.0
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if few_decades else (1.0,), numticks=6))
         ax.yaxis.set_major_formatter(FuncFormatter(power_label))
@@ -189,5 +191,5 @@ def configure_loss_axes(ax: Axes, losses: Sequence[Array], last_step: int) -> No
             ax.set_ylim(low - pad, high + pad)
         ax.yaxis.set_major_formatter(FuncFormatter(power_label))
     ax.set_xlabel("step", labelpad=1)
-    ax.set_ylabel("loss", labelpad=1)
+    ax.set_ylabel(label, labelpad=1)
     ax.grid(True, which="major", alpha=0.3, linewidth=0.8)

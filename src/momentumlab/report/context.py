@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
@@ -73,15 +74,16 @@ LOSS_AXES = {
 }
 
 
-def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool) -> list[tuple[str, Any]]:
+def _sweep_best(sweep: Mapping[str, Any], has_optimum: bool, optimum: Any = None) -> list[tuple[str, Any]]:
     """The best pair's numbers as (name, value): distance and steps with an optimum, final loss without."""
     best = sweep.get("best")
     if not isinstance(best, Mapping):
         return []
-    pairs = [("learning rate", best.get("lr")), ("momentum", best.get("momentum"))]
+    pairs = [("learning rate", best.get("lr")), (momentum_name(sweep.get("method", "momentum")) or "momentum", best.get("momentum"))]
     if has_optimum:
-        pairs += [("final distance", best.get("final_distance")),
-                  ("steps to tolerance", best.get("steps_to_tolerance"))]
+        distance = {"distance_to_optimum": best.get("final_distance"), "optimum": optimum}
+        pairs += [("final distance", distance_text(distance) if best.get("final_distance") is not None else None),
+                  ("settled at step", best.get("settled_at"))]
     else:
         lrs, momenta, losses = sweep.get("lr") or [], sweep.get("momentum") or [], sweep.get("final_loss")
         if losses and best.get("lr") in lrs and best.get("momentum") in momenta:
@@ -116,6 +118,7 @@ def experiment_context(
         "has_optimum": has_optimum,
         "run_media": run_media,
         "best": best_run(runs),
+        "verdict": race_verdict(runs, first.get("start") or [], first.get("steps") or 0),
         "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
         "compare": {fmt: existing_relative(path, out_dir) for fmt, path in media["compare"].items()},
         "media_facts": read_json(media["facts"]) if media.get("facts") and Path(media["facts"]).exists() else {},
@@ -133,7 +136,7 @@ def experiment_context(
         sweep = _sweep_for(summary["sweeps"], name)
         if sweep is not None:
             context["sweep"] = {"record": sweep, "image": existing_relative(media.get("sweep"), out_dir),
-                                "best": _sweep_best(sweep, has_optimum)}
+                                "best": _sweep_best(sweep, has_optimum, first.get("optimum"))}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
     return context
@@ -162,6 +165,7 @@ def report_context(
     return {
         "title": summary.get("title") or config.get("title") or "Momentum Lab",
         "experiments": experiments,
+        "experiment_list": experiment_list(experiments, models),
         "optimizers": sorted({(run["optimizer_label"], run["method"]) for run in runs}),
         "backends": list(dict.fromkeys(run["backend"] for run in runs)),
         "total_steps": sum(run["steps"] for run in runs),
@@ -177,6 +181,13 @@ def report_context(
         "slides_deck": existing_relative(slides, out_dir),
         "model_experiments": models,
     }
+
+
+def experiment_list(experiments: Sequence[Mapping[str, Any]], models: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every experiment of the report, 2-D then model, as the lead counts and the overview lists them (one source)."""
+    return ([{"name": e["name"], "label": e["label"], "what": e["problem"], "steps": e["steps"]} for e in experiments]
+            + [{"name": m["name"], "label": m["label"], "what": f"{m['model']} on {m['dataset']}", "steps": m["steps"]}
+               for m in models])
 
 
 def _plain(value: Any) -> Any:

@@ -8,8 +8,10 @@ from typing import Any, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from momentumlab.records import DIGITS, MISSING, format_count, format_number
+from momentumlab.records import DIGITS, MISSING, format_count, format_number, settled_step
 from momentumlab.report.scrubber import json_for_script
+from momentumlab.verdicts import (difference_text, distance_text, loss_text, momentum_ratio_text, momentum_text,
+                                  settled_text, theta_text)
 
 
 def vector(values: Sequence[Any] | None, digits: int = DIGITS) -> str:
@@ -41,5 +43,7 @@ def make_environment(template_dir: str | Path) -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(num=format_number, counted=format_count, vector=vector, sortval=sort_value,
-                               json_script=json_for_script)
+                               json_script=json_for_script, momentum_text=momentum_text, settled=settled_text,
+                               ratio=momentum_ratio_text, settled_step=settled_step,
+                               distance=distance_text, loss=loss_text, difference=difference_text, theta=theta_text)
     return environment

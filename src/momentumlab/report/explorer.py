@@ -91,7 +91,7 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "lr": [float(v) for v in result.lr],
         "momentum": [float(v) for v in result.momentum],
         "value": [_round(v, _VALUE_DIGITS) if good else None for v, good in zip(values.ravel(), ok.ravel())],
-        "steps_to_tolerance": _steps(np.where(result.diverged, -1, result.steps_to_tolerance)),
+        "settled_at": _steps(np.where(result.diverged, -1, result.settled_at)),
         "diverged_at": _steps(result.diverged_at),
         "best": None if best is None else [best[0], best[1]],
         "stride": _stride_of(result),

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 from markupsafe import Markup
 
+from momentumlab.floors import PLAIN_LOSS, LossFloor
 from momentumlab.config import Experiment
 from momentumlab.palette import final_states, layered_styles, race_order, run_styles
 from momentumlab.runs import RunKey
@@ -36,8 +37,8 @@ def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str]) -
     return runs
 
 
-def run_samples(trajectory: Trajectory, steps: np.ndarray) -> dict[str, Any]:
-    """The run at the shared ``steps`` it reached, plus its last valid step if it diverged."""
+def run_samples(trajectory: Trajectory, steps: np.ndarray, view: LossFloor = PLAIN_LOSS) -> dict[str, Any]:
+    """The run at the shared ``steps`` it reached, plus its last valid step if it diverged (its loss as ``view`` shows it)."""
     last = len(trajectory.params) - 1
     index = steps[steps <= last]
     if trajectory.diverged and (index.size == 0 or index[-1] != last):
@@ -46,17 +47,19 @@ def run_samples(trajectory: Trajectory, steps: np.ndarray) -> dict[str, Any]:
     return {
         "x": [_round(v) for v in params[:, 0]],
         "y": [_round(v) for v in params[:, 1]],
-        "loss": [_round(v) for v in loss],
+        "loss": [_round(v) for v in view.shown(loss)],
         "last_step": int(last),
         "diverged_at": trajectory.diverged_at,
     }
 
 
 def scrubber_data(
-    runs: Mapping[RunKey, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS
+    runs: Mapping[RunKey, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS,
+    view: LossFloor = PLAIN_LOSS,
 ) -> dict[str, Any]:
     """Shared steps (at most ``max_points``, dense early), the contour extent, the loss plot's
-    y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path.
+    y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path; losses as ``view``
+    shows them (f − f* above its floor where f* is known).
 
     The colours, dash styles, line widths and drawing order (slow runs on top) match it.
     """
@@ -65,7 +68,9 @@ def scrubber_data(
     styles = layered_styles(run_styles(runs), order)
     return {
         "extent": dict(extent),
-        "loss_scale": loss_scale([trajectory.loss for trajectory in runs.values()])[0] if runs else "log",
+        "loss_scale": loss_scale([view.shown(trajectory.loss) for trajectory in runs.values()])[0] if runs else "log",
+        "loss_label": view.label,
+        "loss_floor": view.floor,
         "steps": [int(s) for s in shared],
         "runs": [
             {
@@ -74,7 +79,7 @@ def scrubber_data(
                 "dashed": styles[key].hollow,
                 "width": styles[key].linewidth,
                 "halo": styles[key].halo,
-                **run_samples(runs[key], shared),
+                **run_samples(runs[key], shared, view),
             }
             for key in order
         ],

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from momentumlab.floors import LossFloor
 from momentumlab.config import Config
 from momentumlab.files import read_json, write_text
 from momentumlab.layout import ReportInputs, ReportOutputs
@@ -36,7 +37,9 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
     for experiment in config.experiments:
         shown, explorer = inputs.experiments[experiment.name], outputs.explorers.get(experiment.name)
         runs = labelled_runs(experiment, shown.trajectories)
-        scrubbers[experiment.name] = scrubber_data(runs, experiment.steps, read_json(shown.media.extent))
+        f_star = next((row.get("f_star") for row in summary["runs"] if row["experiment"] == experiment.name), None)
+        scrubbers[experiment.name] = scrubber_data(runs, experiment.steps, read_json(shown.media.extent),
+                                                   view=LossFloor(f_star))
         media[experiment.name] = {**_fields(shown.media), "explorer": explorer}
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
