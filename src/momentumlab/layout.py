@@ -157,11 +157,16 @@ def experiment_results(experiment: Experiment, root: str | os.PathLike = "") -> 
 
 
 def experiment_media(experiment: Experiment, formats: Iterable[str], root: str | os.PathLike = "") -> ExperimentMedia:
-    """The report files of ``experiment`` when its animations are rendered in ``formats``, under ``root``."""
+    """The report files of ``experiment`` when its animations are rendered in ``formats``, under ``root``.
+
+    Each run on the reference backend gets an animation of its own; a TensorFlow twin, which
+    repeats its numpy run to rounding, is shown in the race and measured in the agreement table.
+    """
     name = experiment.name
     suffixes = (*formats, POSTER)
+    reference = reference_backend(experiment.backends)
     files = ExperimentMedia(
-        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == reference},
         compare={suffix: compare(name, suffix) for suffix in suffixes},
         loss=loss_plot(name),
         contour=contour(name),

@@ -44,7 +44,9 @@ def render_experiment_media(
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
     for run in experiment.runs:
-        paths = media.runs[run]
+        paths = media.runs.get(run)
+        if paths is None:  # a run off the reference backend has no animation of its own
+            continue
         title = f"{experiment.label}: {run.label} ({run.backend})"
         render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"])
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels

@@ -104,7 +104,9 @@ def experiment_context(
     has_optimum = not runs or any(run.get("optimum") is not None for run in runs)
     run_media = []
     for run in runs:
-        files = media["runs"].get(RunKey.of_row(run), {})
+        files = media["runs"].get(RunKey.of_row(run))
+        if files is None:  # a TensorFlow twin: in the race and the agreement table, no animation of its own
+            continue
         run_media.append({"run": run, "files": {fmt: existing_relative(path, out_dir) for fmt, path in files.items()}})
     context = {
         "name": name,
