@@ -62,7 +62,7 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
         memory = TF_BASE_BYTES + runs * (steps + 1) * TF_BYTES_PER_STEP + trajectories
         yield JobEstimate(f"optimize_tensorflow ({name})", key, memory, seconds,
                           "fewer steps, fewer data points, or backends: [numpy]")
-    animations = runs * len(experiment.backends) + 1
+    animations = runs + 1  # each optimizer on the reference backend, and the race
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
     canvas = animation.width * animation.height * RENDER_BYTES_PER_PIXEL
     yield JobEstimate(f"render_{name}", "animation.frames", PYTHON_BASE_BYTES + canvas + len(experiment.backends) * trajectories,
