@@ -156,28 +156,35 @@ def timed_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> t
 
 
 @dataclass(frozen=True)
-class SweepResult:
-    """A gathered sweep: outcome grids indexed [momentum][lr]; -1 means "never" in step grids."""
+class GridResult:
+    """What every η × μ sweep holds, 2-D or model: its method, length, tolerance, axes, and where
+    each cell [momentum][lr] diverged (-1: never)."""
 
     method: str
     steps: int
     tolerance: float
     lr: Array  # (P,)
     momentum: Array  # (Q,)
+    diverged_at: Array  # (Q, P) int
+
+    @property
+    def diverged(self) -> Array:
+        """Mask of the cells that blew up."""
+        return self.diverged_at >= 0
+
+
+@dataclass(frozen=True)
+class SweepResult(GridResult):
+    """A gathered 2-D sweep: outcome grids indexed [momentum][lr]; -1 means "never" in step grids."""
+
     final_params: Array  # (Q, P, d), last valid parameters
     final_loss: Array  # (Q, P)
     final_distance: Array  # (Q, P), NaN where diverged or without an optimum
-    diverged_at: Array  # (Q, P) int
     settled_at: Array  # (Q, P) int: the step from which a run stays within tolerance (trajectory.settled_at)
     has_optimum: bool = True  # False for problems without a minimum (the saddle)
     path_steps: Array | None = None  # (S,) the sampled steps of every kept path
     path_index: Array | None = None  # (K,) flattened [momentum][lr] index of each kept path
     paths: Array | None = None  # (K, S, d) float32; a diverged run repeats its last valid point
-
-    @property
-    def diverged(self) -> Array:
-        """Mask of the runs that blew up (or left the problem's box)."""
-        return self.diverged_at >= 0
 
     def best(self) -> tuple[int, int] | None:
         """[momentum, lr] indices of the best run by the best-run rule (``records.rank_order``), or None.

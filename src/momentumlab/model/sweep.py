@@ -39,29 +39,20 @@ RECORD_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
-class ModelSweepResult:
-    """Final metrics of every cell, [momentum][lr] (Q, P), and the best cell."""
+class ModelSweepResult(sweep.GridResult):
+    """Final metrics of every cell, [momentum][lr] (Q, P), and the best cell; a cell diverged by
+    ``model_verdicts``' rule."""
 
-    method: str
-    steps: int
-    tolerance: float
-    lr: Array  # (P,)
-    momentum: Array  # (Q,)
     final_train_loss: Array  # (Q, P)
     final_test_loss: Array
     final_train_accuracy: Array
     final_test_accuracy: Array
     steps_to_reach: Array  # (Q, P) int, -1: never within tolerance of the lowest train loss
-    diverged_at: Array  # (Q, P) int, -1: never
     final_weights: Array  # (Q, P, n_weights)
     lowest_train_loss: float
     best: tuple[int, int] | None  # (q, p); None when every cell diverged
     has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" by model_verdicts' rule
     diverged_label: ClassVar[str] = f"diverged (loss > {model_verdicts.DIVERGENCE_FACTOR:g}× initial, or not finite)"
-
-    @property
-    def diverged(self) -> Array:
-        return self.diverged_at >= 0
 
     def cell(self, lr: float, momentum: float) -> tuple[int, int] | None:
         """The cell holding exactly (``lr``, ``momentum``), if the grid has it."""
