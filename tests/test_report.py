@@ -230,3 +230,15 @@ def test_scrubber_draws_slow_runs_on_top_as_the_race_does() -> None:
     assert order == ["nesterov · numpy", "momentum · numpy", "sgd · numpy"]  # lowest final loss at the bottom
     widths = [item["width"] for item in data["runs"]]
     assert widths == sorted(widths, reverse=True) and data["runs"][0]["halo"] == 0 < data["runs"][-1]["halo"]
+
+
+@pytest.mark.parametrize(("method", "momentum", "named"), [
+    ("momentum", 0.9, ", μ = 0.9)"), ("adam", 0.8, ", β₁ = 0.8)"), ("rmsprop", 0.5, ", RMSProp momentum = 0.5)"),
+    ("adagrad", 0.0, "η = 0.01)"), ("sgd", 0.0, "η = 0.01)"),
+])
+def test_a_slide_media_caption_names_each_methods_momentum_parameter(method, momentum, named):
+    from momentumlab.report.slide_media import _caption
+
+    run = {"optimizer_label": "x", "method": method, "lr": 0.01, "momentum": momentum, "backend": "numpy", "steps": 10}
+    caption = _caption({"label": "E", "start": [0, 0], "steps": 10}, run)
+    assert named in caption and (method in ("momentum", "rmsprop", "adam") or "= 0)" not in caption)

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from momentumlab.media_info import MediaInfo, media_info
 from momentumlab.records import format_count, format_number
+from momentumlab.verdicts import momentum_text
 
 
 def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> str:
@@ -16,7 +17,8 @@ def _caption(experiment: Mapping[str, Any], run: Mapping[str, Any] | None) -> st
     if run is None:
         return (f"{experiment['label']}: every optimizer racing from {tuple(experiment['start'])} "
                 f"for {format_count(experiment['steps'], 'step')}.")
-    momentum = f", μ = {format_number(run['momentum'])}" if run["method"] != "sgd" else ""
+    named = momentum_text(run)  # each method's own name: μ, β₁, RMSProp's momentum ("—" for none)
+    momentum = f", {named}" if named != "—" else ""
     return (f"{experiment['label']}: {run['optimizer_label']} ({run['method']}, η = {format_number(run['lr'])}{momentum}) "
             f"on {run['backend']}, {format_count(run['steps'], 'step')}.")
 
