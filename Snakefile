@@ -28,6 +28,7 @@ report: "report/workflow.rst"
 
 include: "rules/common.smk"
 include: "rules/dataset.smk"
+include: "rules/tune.smk"
 include: "rules/optimize.smk"
 include: "rules/render.smk"
 include: "rules/sweep.smk"

@@ -41,6 +41,12 @@ def experiment_entry(wildcards):
     return CONFIG.data["experiments"][wildcards.experiment]
 
 
+def optimize_inputs(wildcards):
+    """optimize_numpy's inputs: the data set and, if anything is tuned, the tune job's values."""
+    results = RESULTS[wildcards.experiment]
+    return layout.named({"dataset": results.dataset, "tuned": results.tuned})
+
+
 def report_targets():
     """The default targets: the report and what it shows."""
     targets = [layout.REPORT, layout.SUMMARY]
@@ -58,7 +64,7 @@ def tensorflow_files():
     """optimize_tensorflow's (inputs, outputs) per experiment: data sets and sweeps in; runs and spot checks out."""
     inputs, outputs = {}, {}
     for e in TF_EXPERIMENTS:
-        inputs.setdefault(e.name, {})["dataset"] = layout.dataset(e.name)
+        inputs.setdefault(e.name, {}).update(dataset=layout.dataset(e.name), tuned=RESULTS[e.name].tuned)
         outputs.setdefault(e.name, {}).update(trajectories=layout.trajectories(e.name, "tensorflow"),
                                               timings=layout.timings(e.name, "tensorflow"))
     for e in SWEPT:
@@ -73,7 +79,8 @@ def tensorflow_files():
 def render_inputs(experiment):
     """The data set, trajectories and (if swept) the sweep one experiment's media show."""
     results = RESULTS[experiment.name]
-    return layout.named({"dataset": results.dataset, "trajectories": results.trajectories, "sweep": results.sweep})
+    return layout.named({"dataset": results.dataset, "trajectories": results.trajectories, "sweep": results.sweep,
+                         "tuned": results.tuned})
 
 
 def reported_media(name):

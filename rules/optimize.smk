@@ -1,7 +1,7 @@
 # One numpy job per experiment runs every optimizer of that experiment.
 rule optimize_numpy:
     input:
-        dataset=layout.dataset("{experiment}"),
+        unpack(optimize_inputs),
     output:
         trajectories=layout.trajectories("{experiment}", "numpy"),
         timings=layout.timings("{experiment}", "numpy"),

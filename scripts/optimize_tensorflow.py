@@ -18,7 +18,7 @@ with logging_to(snakemake.log.runs):
         experiment = Experiment.from_mapping(name, entry)
         files = outputs[name]
         optimize_to_files(experiment, problem_for(experiment, inputs[name]["dataset"]), "tensorflow", snakemake.threads,
-                          files["trajectories"], files["timings"])
+                          files["trajectories"], files["timings"], inputs[name].get("tuned"))
 with logging_to(snakemake.log.spot_checks):
     for name, entry in snakemake.params.swept.items():
         experiment = Experiment.from_mapping(name, entry)

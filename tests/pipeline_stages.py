@@ -32,20 +32,25 @@ def _at(root: Path, path: str) -> Path:
 
 
 def compute_experiment(experiment: Experiment, root: Path) -> None:
-    """make_dataset, optimize (each backend), sweep_chunk, sweep_gather, sweep_spot_check and theory of one 2-D experiment."""
+    """make_dataset, tune, optimize (each backend), sweep_chunk, sweep_gather, sweep_spot_check and theory of one 2-D experiment."""
     from momentumlab.datasets import make_dataset
     from momentumlab.records import theory_rows
     from momentumlab.runner import optimize_experiment
     from momentumlab.sweep import gather_chunks, load_result, save_chunk, save_result, spot_check, sweep_grid, timed_chunk
     from momentumlab.theory import check_rates, step_budget
     from momentumlab.trajectory import save_trajectories
+    from momentumlab.tuning import read_tuned, write_tuned
 
     name = experiment.name
     dataset = _at(root, layout.dataset(name))
     write_npz(dataset, make_dataset(experiment.problem, experiment.params, experiment.seed))
     problem = problem_for(experiment, dataset)
+    tuned = layout.experiment_results(experiment).tuned
+    if tuned is not None:
+        write_tuned(_at(root, tuned), experiment, problem)
+    resolved = read_tuned(experiment, None if tuned is None else root / tuned)
     for backend in experiment.backends:
-        trajectories, seconds = optimize_experiment(experiment, problem, backend)
+        trajectories, seconds = optimize_experiment(resolved, problem, backend)
         save_trajectories(_at(root, layout.trajectories(name, backend)), trajectories)
         write_json(_at(root, layout.timings(name, backend)), seconds)
     if experiment.sweep.enabled:
@@ -102,7 +107,7 @@ def _render(config: Config, root: Path) -> None:
     from momentumlab.model.sweep import load_sweep
     from momentumlab.sweep import load_result
     from momentumlab.trajectory import load_runs
-    from momentumlab.tuning import resolve
+    from momentumlab.tuning import read_tuned
 
     settings = Animation.from_mapping(config.data["animation"])
     for experiment in config.experiments:
@@ -112,7 +117,7 @@ def _render(config: Config, root: Path) -> None:
         runs = load_runs(results.trajectories)
         sweep = load_result(results.sweep) if results.sweep is not None else None
         problem = problem_for(experiment, results.dataset)
-        render_experiment_media(resolve(experiment, problem), problem, runs, settings, media, sweep)
+        render_experiment_media(read_tuned(experiment, results.tuned), problem, runs, settings, media, sweep)
     for spec in config.model_experiments:
         media = layout.model_media(spec, settings.formats, root)
         _at(root, layout.loss_plane(spec.name))

@@ -42,6 +42,7 @@ dataset = _file(RESULTS, "dataset.npz")
 sweep_result = _file(RESULTS, "sweep.npz")  # the gathered learning-rate × momentum grid
 spot_check = _file(RESULTS, "sweep/tf_spot_check.json")  # TensorFlow's re-runs of a few sweep points
 theory = _file(RESULTS, "theory.json")
+tuned = _file(RESULTS, "tuned.json")  # the tune job's resolved `tuned` values, read by every later job
 model_runs = _file(RESULTS, "model_runs.npz")
 model_summary = _file(RESULTS, "model_summary.json")
 model_timings = _file(TIMINGS, "models.json")
@@ -95,6 +96,7 @@ class ExperimentResults:
     spot_check: str | None = None
     sweep_timings: Sequence[str] = ()  # one per chunk
     theory: str | None = None  # quadratic experiments only
+    tuned: str | None = None  # experiments with a `tuned` value only
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentResults:
@@ -152,8 +154,14 @@ def experiment_results(experiment: Experiment, root: str | os.PathLike = "") -> 
         spot_check=spot_check(name) if swept else None,
         sweep_timings=tuple(sweep_chunk_timing(name, index, chunks) for index in range(chunks)) if swept else (),
         theory=theory(name) if experiment.problem == "quadratic" else None,
+        tuned=tuned_values(experiment),
     )
     return under(root, files)
+
+
+def tuned_values(experiment: Experiment) -> str | None:
+    """The tune job's file of ``experiment``, None when nothing of it is tuned (and there is no tune job)."""
+    return tuned(experiment.name) if any(spec.tuned for spec in experiment.optimizers) else None
 
 
 def experiment_media(experiment: Experiment, formats: Iterable[str], root: str | os.PathLike = "") -> ExperimentMedia:

@@ -10,7 +10,7 @@ from momentumlab.config import Experiment
 from momentumlab.files import read_npz, write_json
 from momentumlab.problems import Problem, make_problem
 from momentumlab.trajectory import Trajectory, save_trajectories
-from momentumlab.tuning import resolve
+from momentumlab.tuning import read_tuned
 
 
 def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
@@ -23,9 +23,11 @@ def optimize_experiment(
 ) -> tuple[dict[str, Trajectory], dict[str, float]]:
     """Trajectories and wall seconds (compilation included) keyed by optimizer name.
 
-    ``tuned`` values are resolved first (on numpy, the same on every backend).
+    ``experiment``'s ``tuned`` values must be resolved (:mod:`momentumlab.tuning`: the tune job's file).
     """
-    experiment = resolve(experiment, problem)
+    unresolved = [spec.name for spec in experiment.optimizers if spec.lr is None or spec.momentum is None]
+    if unresolved:
+        raise ValueError(f"{experiment.name}: tuned values of {', '.join(unresolved)} are not resolved (the tune job's file)")
     prepare(backend, threads)
     trajectories: dict[str, Trajectory] = {}
     seconds: dict[str, float] = {}
@@ -40,8 +42,9 @@ def optimize_experiment(
 
 
 def optimize_to_files(experiment: Experiment, problem: Problem, backend: str, threads: int, trajectories: str,
-                      timings: str) -> None:
-    """``optimize_experiment``, its trajectories written to ``trajectories`` and its wall times to ``timings``."""
-    runs, seconds = optimize_experiment(experiment, problem, backend, threads)
+                      timings: str, tuned: str | None = None) -> None:
+    """``optimize_experiment`` with the tune job's values (``tuned``: its file, if anything is tuned), its
+    trajectories written to ``trajectories`` and its wall times to ``timings``."""
+    runs, seconds = optimize_experiment(read_tuned(experiment, tuned), problem, backend, threads)
     save_trajectories(trajectories, runs)
     write_json(timings, seconds)

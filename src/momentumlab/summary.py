@@ -20,7 +20,7 @@ from momentumlab.momentum_effect import momentum_effect_rows
 from momentumlab.records import Section, experiment_summary, merge_sections
 from momentumlab.runs import RunKey
 from momentumlab.trajectory import load_runs
-from momentumlab.tuning import resolve
+from momentumlab.tuning import read_tuned
 from momentumlab.runner import problem_for
 from momentumlab.theory import theory_for
 
@@ -31,7 +31,7 @@ def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Se
     seconds = {RunKey(optimizer, backend): value for backend, path in files.timings.items()
                for optimizer, value in read_json(path).items()}
     problem = problem_for(experiment, files.dataset)
-    experiment = resolve(experiment, problem)
+    experiment = read_tuned(experiment, files.tuned)
     sections = [{"momentum_effect": momentum_effect_rows(experiment, problem)},
                 experiment_summary(experiment, problem, runs, seconds)]
     if files.sweep is not None:

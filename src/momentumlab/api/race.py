@@ -90,6 +90,7 @@ def run_race(experiment: Experiment) -> Race:
     from momentumlab.tuning import resolve
 
     problem = build_problem(experiment)
+    experiment = resolve(experiment, problem)  # the tune job's work, once
     runs: dict[RunKey, Trajectory] = {}
     seconds: dict[RunKey, float] = {}
     backends = experiment.backends  # TensorFlow compiles its loop: a bar is worth it only beside numpy
@@ -97,7 +98,7 @@ def run_race(experiment: Experiment) -> Race:
         trajectories, timing = optimize_experiment(experiment, problem, backend)
         runs.update({RunKey(name, backend, experiment.optimizer(name).label): run for name, run in trajectories.items()})
         seconds.update({RunKey(name, backend): value for name, value in timing.items()})
-    return Race(experiment=resolve(experiment, problem), problem=problem, runs=runs, seconds=seconds)
+    return Race(experiment=experiment, problem=problem, runs=runs, seconds=seconds)
 
 
 def race(problem: str, optimizers: Mapping[str, Mapping[str, Any]], steps: int | None = None,

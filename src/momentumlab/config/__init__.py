@@ -16,13 +16,14 @@ from momentumlab.config.schema import ConfigError, load_yaml, parse_command_line
 from momentumlab.config.specs import (
     Animation, Budget, Config, Experiment, ModelExperiment, OptimizerSpec, Slides, SweepSpec,
 )
-from momentumlab.config.validation import canonical, normalize, validate
+from momentumlab.config.validation import canonical, normalize, tuning_lr_range, validate
 from momentumlab.model.network import MODELS as MODEL_PROBLEMS
 
 __all__ = [
     "Animation", "Budget", "Config", "ConfigError", "Experiment", "JobEstimate", "ModelExperiment",
     "OptimizerSpec", "Slides", "SweepSpec", "budget_violation", "canonical", "estimate_jobs", "load_config",
-    "load_yaml", "normalize", "parse_command_line_values", "parse_config", "parse_model_experiment", "validate",
+    "load_yaml", "normalize", "parse_command_line_values", "parse_config", "parse_model_experiment", "tuning_lr_range",
+    "validate",
 ]
 
 

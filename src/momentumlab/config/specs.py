@@ -31,6 +31,8 @@ class OptimizerSpec:
     schedule: Schedule = CONSTANT
     tuned: tuple[str, ...] = ()
     chosen: str = ""  # how tuned values were chosen, once resolved
+    lr_range: tuple[float | None, float | None] = (None, None)  # the configured search range of a tuned lr
+    at_edge: tuple[str, ...] = ()  # tuned values chosen on their grid's edge, once resolved
 
     @classmethod
     def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "OptimizerSpec":
@@ -46,6 +48,7 @@ class OptimizerSpec:
             lr=None if "lr" in tuned else float(entry["lr"]),
             momentum=None if key in tuned else float(axis),
             options=options, schedule=Schedule.from_mapping(entry.get("schedule")), tuned=tuned,
+            lr_range=(entry.get("lr_min"), entry.get("lr_max")),
         )
 
     @property

@@ -7,7 +7,7 @@ import copy
 
 from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema
 from momentumlab.model.network import MODELS as MODEL_PROBLEMS
-from momentumlab.optim import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
+from momentumlab.optim import ADAPTIVE_TUNING_LR, DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES
 
 
@@ -77,7 +77,7 @@ def _check_optimizers(config: Mapping[str, Any]) -> None:
         for optimizer_name, optimizer in experiment["optimizers"].items():
             where = f"config error at experiments.{name}.optimizers.{optimizer_name}"
             method = optimizer["method"]
-            takes = set(DEFAULTS[method]) | {"method", "lr", "label", "schedule"}
+            takes = set(DEFAULTS[method]) | {"method", "lr", "label", "schedule", "lr_min", "lr_max"}
             for key in optimizer:
                 if key == "momentum_form" and key not in takes:
                     raise ConfigError(f"{where}.{key}: applies to methods momentum and nesterov only, not {method}")
@@ -86,6 +86,8 @@ def _check_optimizers(config: Mapping[str, Any]) -> None:
                     raise ConfigError(f"{where}.{key}: not a hyperparameter of {method} (it takes {known})")
                 if optimizer[key] == "tuned" and key != "lr" and key != MOMENTUM_KEY[method]:
                     raise ConfigError(f"{where}.{key}: only lr and {method}'s momentum can be tuned")
+                if key in ("lr_min", "lr_max") and optimizer["lr"] != "tuned":
+                    raise ConfigError(f"{where}.{key}: sets the search range of a tuned lr, but lr is {optimizer['lr']!r}")
             schedule = optimizer.get("schedule")
             if schedule:
                 _check_schedule(schedule, f"experiments.{name}.optimizers.{optimizer_name}.schedule")
@@ -161,5 +163,26 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
                 f"config error at experiments.{name}.sweep.{key}: lr_min ({sweep['lr_min']:g}) must be below "
                 f"lr_max ({sweep['lr_max']:g})"
             )
+        for optimizer_name, optimizer in experiment["optimizers"].items():
+            _check_tuning_range(f"experiments.{name}.optimizers.{optimizer_name}", optimizer, sweep)
     return config
 
+
+def tuning_lr_range(method: str, configured: tuple[float | None, float | None],
+                    sweep_range: tuple[float, float]) -> tuple[float, float]:
+    """The range a tuned lr of ``method`` searches: its ``configured`` (lr_min, lr_max) ends where
+    given, else its family's default (``sweep_range`` for the SGD family, ``ADAPTIVE_TUNING_LR`` for the adaptive methods)."""
+    default = sweep_range if method in SGD_FAMILY else ADAPTIVE_TUNING_LR
+    return tuple(float(d if c is None else c) for c, d in zip(configured, default))  # type: ignore[return-value]
+
+
+def _check_tuning_range(where: str, optimizer: Mapping[str, Any], sweep: Mapping[str, Any]) -> None:
+    given = [key for key in ("lr_min", "lr_max") if key in optimizer]
+    if not given:
+        return
+    low, high = tuning_lr_range(optimizer["method"], (optimizer.get("lr_min"), optimizer.get("lr_max")),
+                                (sweep["lr_min"], sweep["lr_max"]))
+    if low >= high:
+        key = given[0] if len(given) == 1 else "lr_min"
+        raise ConfigError(f"config error at {where}.{key}: the tuned lr's search range {low:g} … {high:g} is empty "
+                          "(lr_min must be below lr_max)")

@@ -11,10 +11,10 @@ towards 0.
 
 from momentumlab.optim.base import Optimizer, map_state
 from momentumlab.optim.registry import (
-    ADAPTIVE, DEFAULTS, METHODS, MODEL_METHODS, MOMENTUM_KEY, REGISTRY, SGD_FAMILY, MethodSpec, make_optimizer, method_spec,
+    ADAPTIVE, ADAPTIVE_TUNING_LR, DEFAULTS, METHODS, MODEL_METHODS, MOMENTUM_KEY, REGISTRY, SGD_FAMILY, MethodSpec, make_optimizer, method_spec,
 )
 
 __all__ = [
-    "ADAPTIVE", "DEFAULTS", "METHODS", "MODEL_METHODS", "MOMENTUM_KEY", "REGISTRY", "SGD_FAMILY", "MethodSpec", "Optimizer",
+    "ADAPTIVE", "ADAPTIVE_TUNING_LR", "DEFAULTS", "METHODS", "MODEL_METHODS", "MOMENTUM_KEY", "REGISTRY", "SGD_FAMILY", "MethodSpec", "Optimizer",
     "make_optimizer", "map_state", "method_spec",
 ]

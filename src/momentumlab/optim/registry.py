@@ -101,6 +101,9 @@ ADAPTIVE = tuple(name for name, spec in REGISTRY.items() if spec.family == "adap
 MODEL_METHODS = tuple(name for name, spec in REGISTRY.items() if spec.models)
 MOMENTUM_KEY: Mapping[str, str | None] = {name: spec.momentum_key for name, spec in REGISTRY.items()}
 DEFAULTS: Mapping[str, Mapping[str, Any]] = {name: spec.defaults for name, spec in REGISTRY.items()}
+# The adaptive family's default search range of a tuned lr (a per-coordinate step size, whatever the
+# gradient's scale); the SGD family's is the experiment's sweep range. The schema states both.
+ADAPTIVE_TUNING_LR = (1e-4, 10.0)
 
 
 def method_spec(method: str) -> MethodSpec:
