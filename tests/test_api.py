@@ -40,10 +40,13 @@ def test_race_equals_the_optimize_job_on_the_default_quadratic(tmp_path):
     from momentumlab.files import write_npz
     from momentumlab.runner import optimize_experiment
     from momentumlab.runner import problem_for
+    from momentumlab.tuning import read_tuned, write_tuned
 
     experiment = load_config(DEFAULT_CONFIG).experiment("quadratic")
     write_npz(tmp_path / "dataset.npz", make_dataset(experiment.problem, experiment.params, experiment.seed))
-    pipeline, _ = optimize_experiment(experiment, problem_for(experiment, tmp_path / "dataset.npz"), "numpy")
+    problem = problem_for(experiment, tmp_path / "dataset.npz")
+    write_tuned(tmp_path / "tuned.json", experiment, problem)  # the tune job, then the optimize job reading its file
+    pipeline, _ = optimize_experiment(read_tuned(experiment, tmp_path / "tuned.json"), problem, "numpy")
     entry = load_yaml(DEFAULT_CONFIG)["experiments"]["quadratic"]
     api = race("quadratic", entry["optimizers"], steps=entry["steps"], start=entry["start"], backends=entry["backends"],
                sweep=entry["sweep"], label=entry["label"], **entry["params"])

@@ -224,6 +224,7 @@ def run_record(
         "hyperparameters": hyperparameters(spec),
         "schedule": spec.schedule.as_dict(),
         "lr_chosen": spec.chosen or "configured",
+        "tuned_at_edge": list(spec.at_edge),  # tuned keys chosen on their search grid's edge
         "steps": experiment.steps,
         "final_params": [json_number(v) for v in trajectory.final_params],
         "final_loss": json_number(trajectory.final_loss),

@@ -27,6 +27,7 @@ TF_BASE_BYTES = 1.0e9  # TensorFlow's resident size before any run
 TF_BYTES_PER_STEP = 300  # the loop's TensorArray keeps one small tensor per step
 SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run in the batched loop (a million-run grid: memory-bound)
 SWEEP_BYTES_PER_RUN = 4000  # the batched loop's arrays per grid run (measured 3.7 kB at a million runs)
+GATHERED_BYTES_PER_RUN = 200  # a gathered grid's per-run results (final params, loss, steps; the chunks' copies)
 TRAJECTORY_BYTES_PER_STEP = 3 * 8 * 3  # params (2) + loss (1) float64, ~3 copies alive at once
 FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
 FRAME_PIXEL_S = 15e-9  # ... per pixel of the frame (measured 8.5 ms at 960 × 540, 94 ms at 3840 × 2160)
@@ -69,6 +70,16 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
                       animations * animation.frames * frame_seconds, "fewer frames, a smaller size or fewer optimizers",
                       memory_key=steps_key)
     sweep = experiment.sweep
+    tuned = _tuning_cells(experiment)
+    if tuned:
+        # One job runs every tuned optimizer's grid, each in sweep.chunks parts one after another.
+        per_chunk = max(-(-cells // sweep.chunks) for cells in tuned)
+        running, gathered = per_chunk * SWEEP_BYTES_PER_RUN, max(tuned) * GATHERED_BYTES_PER_RUN
+        grid_key = f"experiments.{name}.sweep.lr_points"
+        yield JobEstimate(f"tune ({name})", grid_key, PYTHON_BASE_BYTES + running + gathered,
+                          sum(tuned) * steps * SWEEP_RUN_STEP_S,
+                          "fewer sweep lr_points × momentum_points or steps, more sweep chunks, or configured values "
+                          "instead of tuned", memory_key=f"experiments.{name}.sweep.chunks" if running > gathered else grid_key)
     if sweep.enabled:
         cells = sweep.lr_points * sweep.momentum_points
         per_job = -(-cells // sweep.chunks)
@@ -79,6 +90,13 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
         spot_seconds = TF_START_S + 6 * sweep.steps * (TF_STEP_S + points * TF_POINT_STEP_S)
         yield JobEstimate(f"sweep_spot_check ({name})", f"experiments.{name}.sweep.steps", TF_BASE_BYTES,
                           spot_seconds, "fewer sweep steps")
+
+
+def _tuning_cells(experiment: Experiment) -> list[int]:
+    """The grid size of each tuned optimizer's search (``momentumlab.tuning.tuning_grid``'s shape)."""
+    sweep = experiment.sweep
+    return [(sweep.lr_points if "lr" in spec.tuned else 1) * (sweep.momentum_points if len(spec.tuned) > ("lr" in spec.tuned) else 1)
+            for spec in experiment.optimizers if spec.tuned]
 
 
 def estimate_jobs(config: Config) -> list[JobEstimate]:
