@@ -38,9 +38,9 @@ def test_snakemake_lint_has_no_findings(tmp_path, snakemake_in):
 
 def test_the_rules_are_the_stages(tmp_path, snakemake_in):
     """One rule per stage verb (a render rule per experiment, 2-D or model); a sweep is chunks and a gather,
-    whatever the split."""
+    whatever the split. The rules are listed whether or not a config plans their jobs (tune: none tuned in tiny.yaml)."""
     assert listed_rules(tmp_path, snakemake_in, TINY) == {
-        "all", "make_dataset", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather",
+        "all", "make_dataset", "tune", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather",
         "theory", "train_model", "sweep_model", "render_line", "render_valley", "summarize", "build_report", "build_slides",
     }
 
