@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from momentumlab.cell_yaml import fill
 from offline_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM, open_offline
 
 if not CHROMIUM.exists():
@@ -83,6 +85,9 @@ def test_clicking_a_cell_plays_it_in_the_scrubber_and_the_hash_restores_it(brows
     explorer.locator("[data-explorer-use]").click()
     lines = explorer.locator("[data-explorer-yaml]").text_content()
     assert "{method: momentum, lr: " in lines and ", momentum: " in lines
+    data = page.evaluate("n => window.MOMENTUM_EXPLORER[n]", name)  # the same cell's config written by Python
+    python = fill(data["yaml"], data["lr"][k % grid["P"]], data["momentum"][k // grid["P"]])
+    assert yaml.safe_load(lines) == yaml.safe_load(python)
     page.reload(wait_until="load")
     assert page.evaluate("location.hash") == fragment
     restored = _scrubber(page, name).locator("[data-cell-label]")

@@ -107,3 +107,23 @@ def test_the_pasted_yaml_of_a_model_sweep_cell_trains_the_same_weights(method: s
     trained = run_model_experiment(cell, data=cell.data())
     (run,) = [r for r in trained.runs if r.optimizer == "cell" and r.backend == "numpy"]
     np.testing.assert_array_equal(run.weights[-1], result.final_weights[q, p])
+
+
+def test_a_tuned_runs_text_gives_the_entry_it_ran_with() -> None:
+    from momentumlab.tuning import resolve
+
+    config = parse_config({"experiments": {"bowl": {
+        "problem": "quadratic", "params": {"kappa": 20}, "steps": 80, "backends": ["numpy"],
+        "sweep": {"enabled": False, "lr_points": 5, "momentum_points": 3},
+        "optimizers": {"rms": {"method": "rmsprop", "lr": "tuned", "momentum": "tuned", "centered": True,
+                               "schedule": PIECEWISE}}}}})
+    experiment = config.experiment("bowl")
+    problem = make_problem(experiment.problem, experiment.params)
+    tuned = resolve(experiment, problem)
+    chosen = tuned.optimizers[0].chosen
+    entry = yaml.safe_load(chosen.split("it runs as ", 1)[1].split(" for 80 steps", 1)[0])
+    pasted = parse_config({"experiments": {"again": {"problem": "quadratic", "params": {"kappa": 20}, "steps": 80,
+                                                     "backends": ["numpy"], "optimizers": {"rms": entry}}}})
+    again = optimize_experiment(pasted.experiments[0], problem, "numpy")[0]["rms"]
+    first = optimize_experiment(tuned, problem, "numpy")[0]["rms"]
+    np.testing.assert_array_equal(again.params, first.params)

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from momentumlab.cell_yaml import flow, optimizer_entry
 from momentumlab.config import Experiment, OptimizerSpec, tuning_lr_range
 from momentumlab.files import read_json, write_json
 from momentumlab.problems import Problem
@@ -109,8 +110,11 @@ def tune(experiment: Experiment, spec: OptimizerSpec, problem: Problem) -> Optim
     best, reason = choose_cell(result)
     q, p = best if best is not None else (0, 0)
     edges = grid_edges(spec, grid, q, p)
-    chosen = f"{_grid_text(experiment, spec, grid)}: {reason}{_edge_text(grid, edges, q, p)}"
-    return replace(spec, lr=float(result.lr[p]), momentum=float(result.momentum[q]), chosen=chosen, at_edge=edges)
+    lr, momentum = float(result.lr[p]), float(result.momentum[q])
+    entry = flow(optimizer_entry(spec.method, lr, momentum, spec.options, spec.schedule))
+    chosen = (f"{_grid_text(experiment, spec, grid)}: {reason}; it runs as {entry} for {experiment.steps} steps"
+              f"{_edge_text(grid, edges, q, p)}")
+    return replace(spec, lr=lr, momentum=momentum, chosen=chosen, at_edge=edges)
 
 
 def grid_edges(spec: OptimizerSpec, grid: SweepGrid, q: int, p: int) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from momentumlab.cell_yaml import LR, MOMENTUM
 from momentumlab.files import write_text
 from momentumlab.optim import MOMENTUM_KEY
 from momentumlab.sweep import SweepResult, path_stride
@@ -64,13 +65,15 @@ def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> di
     }
 
 
-def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None, yaml: str = "") -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
     ``value`` is the final distance to the optimum (the final loss without one); grids use
     null for diverged runs and for "never"; ``paths`` maps flattened indices of kept cells
     (every ``stride``-th) to their sampled path. ``theory`` (the experiment's ``summary.json``
-    theory rows) adds Polyak's point and its run on a heavy-ball sweep of a quadratic.
+    theory rows) adds Polyak's point and its run on a heavy-ball sweep of a quadratic. ``yaml`` is the
+    cell's config with its lr and momentum as placeholders (``cell_yaml.cell_template``): "Use this run"
+    fills them in (``yaml_placeholders`` names them), so every other setting comes from Python.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
@@ -98,6 +101,8 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
         "theory": theory_point(result, theory),
+        "yaml": yaml,
+        "yaml_placeholders": {"lr": LR, "momentum": MOMENTUM},
     }
 
 
@@ -118,8 +123,9 @@ def explorer_script(name: str, data: Any) -> str:
             f"window.{GLOBAL}[{key}] = {text};\n")
 
 
-def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None) -> int:
-    """Write experiment ``name``'s explorer data file; its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory))
+def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                   yaml: str = "") -> int:
+    """Write experiment ``name``'s explorer data file (``yaml``: its cells' config template); its size in bytes."""
+    text = explorer_script(name, explorer_data(result, theory, yaml))
     write_text(path, text)
     return len(text.encode("utf-8"))

@@ -15,7 +15,8 @@ from momentumlab.report.context import report_context
 from momentumlab.report.environment import make_environment
 from momentumlab.report.explorer import write_explorer
 from momentumlab.report.scrubber import labelled_runs, scrubber_data
-from momentumlab.sweep import load_result
+from momentumlab.cell_yaml import cell_template
+from momentumlab.sweep import load_result, sweep_grid
 
 TEMPLATE = "index.html.j2"
 
@@ -43,7 +44,9 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
         media[experiment.name] = {**_fields(shown.media), "explorer": explorer}
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
-            print(f"{explorer}: {write_explorer(explorer, experiment.name, load_result(shown.sweep), theory)} bytes")
+            template = cell_template(experiment, sweep_grid(experiment))
+            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, template)
+            print(f"{explorer}: {size} bytes")
     model_media = {name: {**_fields(shown.media), "sweep": shown.sweep} for name, shown in inputs.models.items()}
     out_dir = Path(outputs.html).parent
     context = report_context(summary, config.data, media, out_dir, scrubbers, inputs.slides, model_media)
