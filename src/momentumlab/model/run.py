@@ -270,7 +270,7 @@ def summary_records(result: ModelExperimentResult) -> Section:
             "settled_seeds": int((steps >= 0).sum()),
             "diverged": bool(diverged.any()), "diverged_seeds": int(diverged.sum()),
             "diverged_at": None if run.diverged_at[0] < 0 else int(run.diverged_at[0]),
-            **model_verdicts.overfitting(run.train_loss, run.test_loss, run.steps_recorded),
+            **model_verdicts.overfitting(run.train_loss, run.test_loss, run.steps_recorded, diverged.all()),
             "chaotic": None if run.ulp_change is None else run.ulp_change > model_verdicts.CHAOS_TOLERANCE,
             "ulp_change": json_number(run.ulp_change) if run.ulp_change is not None else None,
             "best": run.backend == reference and run.optimizer == best,

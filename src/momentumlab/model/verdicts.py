@@ -100,9 +100,13 @@ def median_curves(values: Array) -> tuple[Array, Array, Array]:
     return np.median(values, axis=0), values.min(axis=0), values.max(axis=0)
 
 
-def overfitting(train_loss: Array, test_loss: Array, steps_recorded: Array) -> dict[str, Any]:
+def overfitting(train_loss: Array, test_loss: Array, steps_recorded: Array, diverged: bool = False) -> dict[str, Any]:
     """The overfitting rule on the median curves over seeds (``train_loss``, ``test_loss`` (S, R)),
-    and how many seeds meet it alone."""
+    and how many seeds meet it alone. A run ``diverged`` on every seed has no step of lowest test
+    loss to show (its start would be "best") and does not overfit: the fields are None."""
+    if diverged:
+        return {"best_test_step": None, "best_test_loss": None, "train_loss_at_best_test": None, "overfitting": False,
+                "overfitting_seeds": 0}
     train, test = np.asarray(train_loss, dtype=float), np.asarray(test_loss, dtype=float)
 
     def verdict(train_curve: Array, test_curve: Array) -> tuple[int, bool]:

@@ -123,7 +123,7 @@ def model_best_point(result: "ModelSweepResult") -> Point | None:
     if result.best is None:
         return None
     q, p = result.best
-    return Point(f"best by the rule (η = {result.lr[p]:.3g}, μ = {result.momentum[q]:.3g})", float(result.lr[p]),
+    return Point(f"best by the rule (η = {distinct(result.lr, p)}, μ = {distinct(result.momentum, q)})", float(result.lr[p]),
                  float(result.momentum[q]), "*", "white", 16.0)
 
 
@@ -195,7 +195,8 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
     if result.momentum.size == 1:
         draw_line_panel(ax, result, panel)
         return None  # no colour bar
-    x_edges, y_edges = _edges(result.lr, log=True), _edges(result.momentum, log=False)
+    # A momentum lies in [0, 1): the outer cells stop there rather than half a step beyond (−0.25 … 1.25 on a 2 × 2 grid).
+    x_edges, y_edges = _edges(result.lr, log=True), np.clip(_edges(result.momentum, log=False), 0.0, 1.0)
     ax.add_patch(Rectangle((x_edges[0], y_edges[0]), x_edges[-1] - x_edges[0], y_edges[-1] - y_edges[0],
                            facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///", linewidth=0, zorder=0))
     blank = ~result.diverged & ~np.isfinite(panel.values)
@@ -254,13 +255,25 @@ def best_point(result: SweepResult) -> Point | None:
     detail = f", settled at step {steps}" if result.has_optimum and steps >= 0 else ""
     name = "best in grid" if result.has_optimum else "lowest final loss in the box"
     symbol = momentum_name(result.method) or "μ"
-    return Point(f"{name}: η = {lr:.3g}, {symbol} = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
+    return Point(f"{name}: η = {distinct(result.lr, best[1])}, {symbol} = {distinct(result.momentum, best[0])}{detail}",
+                 lr, momentum, "*", "white", size=17.0)
 
 
-def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Point]:
-    """One marker shape and colour per configured optimizer."""
+def distinct(axis: Array, index: int, least: int = 3) -> str:
+    """``axis[index]`` with the fewest significant digits (at least ``least``, so μ 0.495 is "0.495", not the
+    "0.49" of two decimals) that no other value of the axis shares."""
+    value = float(axis[index])
+    for digits in range(least, 18):
+        text = f"{value:.{digits}g}"
+        if all(f"{float(other):.{digits}g}" != text for k, other in enumerate(axis) if k != index):
+            return text
+    return repr(value)
+
+
+def configured_points(configured: Sequence[tuple[str, float, float]], symbol: str = "μ") -> list[Point]:
+    """One marker shape and colour per configured optimizer (``symbol``: the sweep's momentum axis, μ or β₁)."""
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum,
+        Point(f"{name}: η = {lr:.3g}, {symbol} = {momentum:.4g}", lr, momentum,
               CONFIGURED_SHAPES[i % len(CONFIGURED_SHAPES)], MARKER_COLORS[i % len(MARKER_COLORS)])
         for i, (name, lr, momentum) in enumerate(configured)
     ]
@@ -270,7 +283,7 @@ def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
     """Theory-optimal pairs: vermillion plus and triangle markers."""
     shapes = ("P", "^")
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"], 12.0)
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.4g}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"], 12.0)
         for i, (name, lr, momentum) in enumerate(theory)
     ]
 
@@ -323,7 +336,7 @@ def render_sweep_heatmap(
         axes = figure.subplots(1, 2)
         if panels is None:
             panels, best = panels_for(result), best_point(result)
-        points = ([best] if best else []) + configured_points(configured) + theory_points(theory)
+        points = ([best] if best else []) + configured_points(configured, momentum_name(result.method) or "μ") + theory_points(theory)
         bars = []
         for ax, panel in zip(axes, panels):
             bars.append(draw_panel(ax, figure, result, panel))

@@ -75,7 +75,7 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
         path,
         title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
         configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
-        theory=theory_points(problem),
+        theory=theory_points(problem) if sweep.method == "momentum" else [],  # heavy ball's pairs, on its own axes
     )
 
 

@@ -137,8 +137,11 @@ def experiment_context(
     if "sweeps" in summary:
         sweep = _sweep_for(summary["sweeps"], name)
         if sweep is not None:
+            method = sweep.get("method", "momentum")
             context["sweep"] = {"record": sweep, "image": existing_relative(media.get("sweep"), out_dir),
-                                "best": _sweep_best(sweep, has_optimum, first.get("optimum"))}
+                                "best": _sweep_best(sweep, has_optimum, first.get("optimum")),
+                                "axis": momentum_name(method) or "momentum",  # μ, β₁, …: the second axis in words
+                                "polyak": method == "momentum" and first.get("problem") == "quadratic"}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
     return context
