@@ -28,6 +28,7 @@ TF_BYTES_PER_STEP = 300  # the loop's TensorArray keeps one small tensor per ste
 SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run in the batched loop (a million-run grid: memory-bound)
 SWEEP_BYTES_PER_RUN = 4000  # the batched loop's arrays per grid run (measured 3.7 kB at a million runs)
 GATHERED_BYTES_PER_RUN = 200  # a gathered grid's per-run results (final params, loss, steps; the chunks' copies)
+GATHERED_SMALL_BYTES = 100e6  # below this the gathered grid fits any budget, so more chunks lift a refusal
 TRAJECTORY_BYTES_PER_STEP = 3 * 8 * 3  # params (2) + loss (1) float64, ~3 copies alive at once
 FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
 FRAME_PIXEL_S = 15e-9  # ... per pixel of the frame (measured 8.5 ms at 960 × 540, 94 ms at 3840 × 2160)
@@ -79,7 +80,7 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
         yield JobEstimate(f"tune ({name})", grid_key, PYTHON_BASE_BYTES + running + gathered,
                           sum(tuned) * steps * SWEEP_RUN_STEP_S,
                           "fewer sweep lr_points × momentum_points or steps, more sweep chunks, or configured values "
-                          "instead of tuned", memory_key=f"experiments.{name}.sweep.chunks" if running > gathered else grid_key)
+                          "instead of tuned", memory_key=f"experiments.{name}.sweep.chunks" if gathered < GATHERED_SMALL_BYTES else grid_key)
     if sweep.enabled:
         cells = sweep.lr_points * sweep.momentum_points
         per_job = -(-cells // sweep.chunks)
@@ -109,7 +110,7 @@ def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEsti
     memory, seconds, key = model_job_estimate(spec)
     yield JobEstimate(f"train_model ({spec.name})", key, memory, seconds,
                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
-                      memory_key=f"experiments.{spec.name}.steps")
+                      memory_key=model_memory_key(spec))
     animations = len(spec.optimizers) + 1  # each optimizer on the reference backend, and the race
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
     yield JobEstimate(f"render_model_{spec.name}", "animation.frames",
@@ -152,6 +153,20 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
     key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
     return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def model_memory_key(spec: ModelExperiment) -> str:
+    """The key that drives the ``train_model`` job's memory: the recorded weights (records × weights, so
+    ``params.hidden`` with the default ~100 records, else ``record_every``) or the per-step losses (``steps``)."""
+    arch = spec.architecture(spec.data())
+    records = spec.steps // spec.record_every + 2
+    if 8 * spec.steps * 3 > records * arch.n_weights * 8 * 3:
+        key = "steps"
+    elif spec.model == "mlp" and records <= 102:
+        key = "params.hidden"
+    else:
+        key = "record_every"
+    return f"experiments.{spec.name}.{key}"
 
 
 def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:

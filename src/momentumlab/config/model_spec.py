@@ -62,6 +62,7 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
         if key not in _DATASET_KEYS and key not in allowed:
             takes = ", ".join(sorted(allowed)) or "none of n_points, noise, classes"
             raise _refuse(name, f"dataset.{key}", f"not a parameter of {dataset['kind']} (it takes {takes})")
+    _check_classes(name, dataset)
     if model == "logistic_regression":
         for key in ("hidden", "activation"):
             if key in params:
@@ -97,6 +98,20 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
     if spec.batch_size is not None and spec.batch_size > n_train:
         raise _refuse(name, "batch_size", f"{spec.batch_size} is larger than the training set ({n_train} examples)")
     return spec
+
+
+def _check_classes(name: str, dataset: Mapping[str, Any]) -> None:
+    """Refuse a synthetic set with fewer than two points a class: such a class cannot be in both the train
+    and the test set (naming ``classes`` if set, else ``n_points``)."""
+    full = {**SYNTHETIC_DEFAULTS.get(dataset["kind"], {}), **dataset}
+    if "classes" not in full:
+        return
+    classes, points = int(full["classes"]), int(full["n_points"])
+    if 2 * classes > points:
+        key = "classes" if "classes" in dataset else "n_points"
+        raise _refuse(name, f"dataset.{key}", f"{classes} classes of {points} points (n_points) leave a class with fewer "
+                      f"than 2 examples, which cannot be in both the train and the test set; n_points must be at least "
+                      f"2 × classes ({2 * classes})")
 
 
 SWEEP_DEFAULTS = {"enabled": True, "lr_points": 24, "momentum_points": 20, "momentum_max": 0.99}
