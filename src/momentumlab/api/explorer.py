@@ -62,17 +62,23 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.report.environment import make_environment
     from momentumlab.report.explorer import explorer_data, explorer_script
     from momentumlab.report.scrubber import scrubber_data
+    from momentumlab.cell_yaml import cell_template
+    from momentumlab.sweep import sweep_grid
+    from momentumlab.verdicts import momentum_name
 
     name = f"{experiment.name}_{uuid.uuid4().hex[:8]}"  # one cell's data never answers another's
     with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
         path = Path(folder) / "contour.png"
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
-    script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem))).encode("utf-8")
+    data = explorer_data(result, theory_of(experiment, problem), cell_template(experiment, sweep_grid(experiment)))
+    script_data = explorer_script(name, data).encode("utf-8")
+    sweep = {"record": {"method": result.method, "best": result.best()}, "axis": momentum_name(result.method) or "momentum",
+             "polyak": data["theory"] is not None}
     section = {
         "name": name, "label": experiment.label, "has_optimum": result.has_optimum, "contour": contour,
         "scrubber": scrubber_data({}, result.steps, extent), "steps": result.steps,
-        "explorer": data_uri(script_data, "text/javascript"), "sweep": True,
+        "explorer": data_uri(script_data, "text/javascript"), "sweep": sweep,
     }
     environment = make_environment(templates_folder())
     body = environment.get_template("_scrubber.html.j2").render(e=section)
