@@ -83,12 +83,19 @@ def case(kind: str, method: str, schedule: Schedule, steps: int, lr: float, mome
     return page_case, reference
 
 
-def assert_same(result: dict, reference, label: str) -> None:
+def assert_same(result: dict, reference, label: str, exact: bool = False) -> None:
+    """Same divergence step and final parameters within the bound; bit for bit when ``exact``."""
     expected_at = reference.diverged_at
     assert result["divergedAt"] == expected_at, label
     final = np.asarray(result["final"])
     gap = np.max(np.abs(final - reference.params[-1]))
     assert gap <= TOLERANCE * max(1.0, float(np.max(np.abs(reference.params[-1])))), f"{label}: {gap:.3g}"
+    if exact:
+        assert gap == 0, f"{label}: {gap:.3g} (arithmetic alone, no pow: the page should repeat numpy exactly)"
+
+
+# Beale's gradient takes y³ from numpy's pow, which the page rounds its own way now and then.
+EXACT = {"quadratic", "rosenbrock", "linear_regression", "saddle", "himmelblau"}
 
 
 @pytest.mark.parametrize(("kind", "method", "lr", "momentum", "steps"), [
@@ -99,7 +106,7 @@ def assert_same(result: dict, reference, label: str) -> None:
 def test_the_acceptance_runs_match_numpy(engine, kind: str, method: str, lr: float, momentum: float, steps: int) -> None:
     page_case, reference = case(kind, method, Schedule(), steps, lr, momentum)
     (result,) = engine([page_case])
-    assert_same(result, reference, f"{kind}/{method}")
+    assert_same(result, reference, f"{kind}/{method}", exact=kind in EXACT)
     assert reference.diverged_at is None
 
 
@@ -116,7 +123,7 @@ def test_every_method_and_schedule_matches_numpy(engine, kind: str) -> None:
             page_case, reference = case(kind, method, schedule, 200, lr, momentum, options)
             cases.append(page_case), references.append(reference), labels.append(f"{kind}/{method}{options}/{name}")
     for result, reference, label in zip(engine(cases), references, labels):
-        assert_same(result, reference, label)
+        assert_same(result, reference, label, exact=kind in EXACT)
 
 
 def test_a_dragged_point_off_the_tables_still_matches(engine) -> None:
@@ -130,7 +137,7 @@ def test_a_diverging_run_stops_where_numpy_does(engine) -> None:
     page_case, reference = case("rosenbrock", "momentum", Schedule(), 500, 0.05, 0.9)
     (result,) = engine([page_case])
     assert reference.diverged_at is not None
-    assert_same(result, reference, "diverging")
+    assert_same(result, reference, "diverging", exact=True)
 
 
 def test_the_cases_run_their_whole_length() -> None:
