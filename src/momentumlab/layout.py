@@ -256,6 +256,7 @@ class ShownExperiment:
     media: ExperimentMedia
     trajectories: Mapping[str, str]  # by backend
     sweep: str | None = None
+    dataset: str | None = None  # the problem's data (linear regression's moments feed the live mode)
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ShownExperiment:
@@ -313,7 +314,7 @@ def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathL
     formats = config.animation.formats
     experiments = {
         e.name: ShownExperiment(media=experiment_media(e, formats), trajectories=experiment_results(e).trajectories,
-                                sweep=sweep_result(e.name) if e.sweep.enabled else None)
+                                sweep=sweep_result(e.name) if e.sweep.enabled else None, dataset=dataset(e.name))
         for e in config.experiments
     }
     models = {e.name: ShownModel(media=model_media(e, formats), sweep=sweep_heatmap(e.name) if e.sweep.enabled else None)

@@ -21,6 +21,7 @@ from momentumlab.sweep import SweepResult, path_stride
 # hundred pixels wide, and about 1 MB for a 1000-cell grid of 48-point paths.
 _PATH_DIGITS = 5
 _VALUE_DIGITS = 6
+_LOSS_DIGITS = 4  # the info line prints 4 significant digits
 GLOBAL = "MOMENTUM_EXPLORER"
 
 
@@ -64,13 +65,24 @@ def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> di
     }
 
 
-def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def configured_points(sweep_record: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The experiment's configured runs that are points of the sweep's plane (``summary.json``'s
+    ``configured``), as the heatmap marks them: optimizer name, η and the momentum axis' value."""
+    return [{"optimizer": row["optimizer"], "lr": float(row["lr"]), "momentum": float(row.get("momentum") or 0.0)}
+            for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
+
+
+def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                  sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
-    ``value`` is the final distance to the optimum (the final loss without one); grids use
-    null for diverged runs and for "never"; ``paths`` maps flattened indices of kept cells
-    (every ``stride``-th) to their sampled path. ``theory`` (the experiment's ``summary.json``
-    theory rows) adds Polyak's point and its run on a heavy-ball sweep of a quadratic.
+    ``value`` is the final distance to the optimum (the final loss without one), ``loss`` the
+    final loss; grids use null for diverged runs and for "never"; ``paths`` maps flattened
+    indices of kept cells (every ``stride``-th) to their sampled path. ``theory`` (the
+    experiment's ``summary.json`` theory rows) adds Polyak's point and its run on a heavy-ball
+    sweep of a quadratic; ``sweep_record`` (its ``summary.json`` sweep row) the configured runs
+    the heatmap marks; ``experiment_steps`` the experiment's own length, which the page sets
+    against the sweep's.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
@@ -91,6 +103,9 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "lr": [float(v) for v in result.lr],
         "momentum": [float(v) for v in result.momentum],
         "value": [_round(v, _VALUE_DIGITS) if good else None for v, good in zip(values.ravel(), ok.ravel())],
+        "loss": [_round(v, _LOSS_DIGITS) if good else None for v, good in zip(result.final_loss.ravel(), ok.ravel())],
+        "experiment_steps": int(experiment_steps if experiment_steps is not None else result.steps),
+        "configured": configured_points(sweep_record),
         "settled_at": _steps(np.where(result.diverged, -1, result.settled_at)),
         "diverged_at": _steps(result.diverged_at),
         "best": None if best is None else [best[0], best[1]],
@@ -118,8 +133,9 @@ def explorer_script(name: str, data: Any) -> str:
             f"window.{GLOBAL}[{key}] = {text};\n")
 
 
-def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None) -> int:
+def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                   sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None) -> int:
     """Write experiment ``name``'s explorer data file; its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory))
+    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps))
     write_text(path, text)
     return len(text.encode("utf-8"))
