@@ -55,8 +55,10 @@ def table(values: Any) -> str:
 
 
 def _array_powers(base: float, steps: int) -> np.ndarray:
-    """base^(t+1), t < steps, through numpy's array ``power`` as ``self.momentum ** local_step`` takes it."""
-    return np.full(steps, np.float64(base)) ** np.arange(1, steps + 1, dtype=np.float64)
+    """base^(t+1), t < steps, as ``self.momentum ** np.float64(t + 1)`` takes it: an array to a scalar power
+    (numpy's array-to-array loop rounds differently now and then)."""
+    row = np.full((1, 2), np.float64(base), order="F")
+    return np.array([(row ** np.float64(t + 1))[0, 0] for t in range(steps)], dtype=np.float64)
 
 
 def _scalar_powers(base: Any, count: int) -> np.ndarray:
