@@ -13,7 +13,8 @@ from momentumlab.layout import ReportInputs, ReportOutputs
 from momentumlab.report.bundle import inline_assets
 from momentumlab.report.context import report_context
 from momentumlab.report.environment import make_environment
-from momentumlab.report.explorer import write_explorer
+from momentumlab.model.sweep import load_sweep
+from momentumlab.report.explorer import write_explorer, write_model_explorer
 from momentumlab.report.live import live_data, run_entry, summary_runs
 from momentumlab.runner import problem_for
 from momentumlab.report.scrubber import labelled_runs, scrubber_data
@@ -61,7 +62,15 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
             size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps)
             print(f"{explorer}: {size} bytes")
-    model_media = {name: {**_fields(shown.media), "sweep": shown.sweep} for name, shown in inputs.models.items()}
+    model_media = {}
+    steps = {model.name: model.steps for model in config.model_experiments}
+    for name, shown in inputs.models.items():
+        explorer = outputs.explorers.get(name)
+        model_media[name] = {**_fields(shown.media), "sweep": shown.sweep, "explorer": explorer}
+        if shown.sweep_result is not None and explorer is not None:  # the model sweep's explorer: a click draws its curves
+            record = next((row for row in summary.get("sweeps", []) if row["experiment"] == name), None)
+            size = write_model_explorer(explorer, name, load_sweep(shown.sweep_result), record, steps.get(name))
+            print(f"{explorer}: {size} bytes")
     out_dir = Path(outputs.html).parent
     context = report_context(summary, config.data, media, out_dir, scrubbers, inputs.slides, model_media)
     page = render_report(Path(inputs.templates[0]).parent, context)
