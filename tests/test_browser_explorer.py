@@ -274,6 +274,6 @@ def test_live_mode_drags_the_start_and_a_sweep_point_and_matches_numpy(browser, 
     point = result["point"]
     assert point["lr"] not in page.evaluate("n => window.MOMENTUM_EXPLORER[n].lr", name)  # off the grid
     _close(result["final"], _numpy_final(problem, live["sweep"], start, live["steps"], point))
-    assert "Live:" in scrubber.locator("[data-cell-label]").text_content()
+    assert "Live run at η = " in scrubber.locator("[data-cell-label]").text_content()
     assert errors == [] and blocked == []
     page.close()
