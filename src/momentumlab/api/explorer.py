@@ -61,24 +61,26 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.report.context import script_colors
     from momentumlab.report.environment import make_environment
     from momentumlab.report.explorer import explorer_data, explorer_script
+    from momentumlab.report.live import live_data, run_entry
     from momentumlab.report.scrubber import scrubber_data
     from momentumlab.cell_yaml import cell_template
     from momentumlab.sweep import sweep_grid
-    from momentumlab.verdicts import momentum_name
 
     name = f"{experiment.name}_{uuid.uuid4().hex[:8]}"  # one cell's data never answers another's
     with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
         path = Path(folder) / "contour.png"
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
-    data = explorer_data(result, theory_of(experiment, problem), cell_template(experiment, sweep_grid(experiment)))
+    grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
+    data = explorer_data(result, theory_of(experiment, problem), cell_template(experiment, grid))
     script_data = explorer_script(name, data).encode("utf-8")
-    sweep = {"record": {"method": result.method, "best": result.best()}, "axis": momentum_name(result.method) or "momentum",
-             "polyak": data["theory"] is not None}
+    scrubber = scrubber_data({}, result.steps, extent)
+    scrubber["live"] = live_data(problem, experiment.start, result.steps, [],
+                                 run_entry(grid.method, 0.0, 0.0, grid.options, grid.schedule, result.steps, b1_table=False))
     section = {
         "name": name, "label": experiment.label, "has_optimum": result.has_optimum, "contour": contour,
-        "scrubber": scrubber_data({}, result.steps, extent), "steps": result.steps,
-        "explorer": data_uri(script_data, "text/javascript"), "sweep": sweep,
+        "scrubber": scrubber, "steps": result.steps,
+        "explorer": data_uri(script_data, "text/javascript"), "sweep": True,
     }
     environment = make_environment(templates_folder())
     body = environment.get_template("_scrubber.html.j2").render(e=section)

@@ -140,8 +140,7 @@ def experiment_context(
             method = sweep.get("method", "momentum")
             context["sweep"] = {"record": sweep, "image": existing_relative(media.get("sweep"), out_dir),
                                 "best": _sweep_best(sweep, has_optimum, first.get("optimum")),
-                                "axis": momentum_name(method) or "momentum",  # μ, β₁, …: the second axis in words
-                                "polyak": method == "momentum" and first.get("problem") == "quadratic"}
+                                "axis": momentum_name(method) or "momentum"}  # μ, β₁, …: the second axis in words
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
     return context
