@@ -26,7 +26,7 @@ PROBLEMS = ("linear_regression", "rosenbrock", "quadratic", "beale", "himmelblau
 SCHEDULES = ("none", "constant", "piecewise", "exponential", "cosine")
 BACKENDS = ("numpy", "tensorflow")
 FORMATS = ("gif", "mp4")
-LEARNING_RATES = (1e-12, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 1e4)
+LEARNING_RATES = (1e-14, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 1e6)
 MOMENTA = (0.0, 0.3, 0.9, 0.99, 0.999999)
 # Values drawn for each hyperparameter of the registry, at the schema's bounds, in the order drawn
 # (a hyperparameter missing here is left at its default).
@@ -161,7 +161,7 @@ def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> 
     optimizers = {}
     for k in range(1 if tensorflow else rng.randint(1, 2)):
         method = rng.choice(MODEL_METHODS)
-        optimizer: dict[str, Any] = {"method": method, "lr": rng.choice([1e-12, 1e-3, 0.5, 1e4])}
+        optimizer: dict[str, Any] = {"method": method, "lr": rng.choice([1e-14, 1e-3, 0.5, 1e6])}
         if method != "sgd":
             optimizer["momentum"] = rng.choice([0.0, 0.9, 0.999999])
         optimizers[f"o{k}"] = optimizer

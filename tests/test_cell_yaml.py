@@ -127,3 +127,36 @@ def test_a_tuned_runs_text_gives_the_entry_it_ran_with() -> None:
     again = optimize_experiment(pasted.experiments[0], problem, "numpy")[0]["rms"]
     first = optimize_experiment(tuned, problem, "numpy")[0]["rms"]
     np.testing.assert_array_equal(again.params, first.params)
+
+
+GENERATED = range(36)
+
+
+def test_every_sweep_the_generator_draws_reproduces_from_its_pasted_yaml() -> None:
+    """Every 2-D sweep of the shared generator's configs (every method, option and schedule it draws)."""
+    from config_generator import parse_or_refusal, random_config
+
+    from momentumlab.datasets import make_dataset
+
+    checked = set()
+    for seed in GENERATED:
+        config, _ = parse_or_refusal(random_config(seed))
+        for experiment in config.experiments if config else ():
+            if not experiment.sweep.enabled:
+                continue
+            grid = sweep_grid(experiment)
+            data = make_dataset(experiment.problem, experiment.params, experiment.seed)
+            problem = make_problem(experiment.problem, experiment.params, data)
+            result = gather_chunks(problem, grid, [run_chunk(problem, grid, 0, 1)])
+            template = cell_template(experiment, grid)
+            for q in range(len(grid.momentum)):
+                for p in range(len(grid.lr)):
+                    pasted = parse_config({"experiments": yaml.safe_load(fill(template, result.lr[p], result.momentum[q]))},
+                                          check_budget=False).experiments[0]
+                    again = make_problem(pasted.problem, pasted.params, make_dataset(pasted.problem, pasted.params, pasted.seed))
+                    (run,) = optimize_experiment(pasted, again, "numpy")[0].values()
+                    assert run.diverged == bool(result.diverged[q, p]), (seed, q, p)
+                    if not run.diverged:
+                        np.testing.assert_allclose(run.final_params, result.final_params[q, p], rtol=1e-12, atol=1e-300)
+            checked.add((grid.method, grid.schedule.kind))
+    assert len({method for method, _ in checked}) >= 4, checked  # the draw covers several methods

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any, Mapping
 
 from momentumlab.model.data import SYNTHETIC_DEFAULTS, ClassificationData
-from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed
+from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, sweep_lr_bounds
 from momentumlab.config.schema import schema as config_schema
 from momentumlab.config.specs import ModelExperiment, OptimizerSpec, SweepSpec
 from momentumlab.model.network import MODELS
@@ -121,7 +121,8 @@ def _sweep_spec(name: str, sweep: Mapping[str, Any], steps: int, optimizers: tup
     """The experiment's sweep with its defaults filled in; a crossed rate range names the key set."""
     settings = {key: sweep.get(key, value) for key, value in SWEEP_DEFAULTS.items()}
     rates = [o.lr for o in optimizers]
-    lr_min, lr_max = sweep.get("lr_min", min(rates) / 100.0), sweep.get("lr_max", max(rates) * 30.0)
+    low, high = sweep_lr_bounds()  # the default range stays within what a sweep (and a cell's optimizer) may hold
+    lr_min, lr_max = sweep.get("lr_min", max(min(rates) / 100.0, low)), sweep.get("lr_max", min(max(rates) * 30.0, high))
     if lr_min >= lr_max:
         key = "lr_min" if "lr_min" in sweep else "lr_max"
         raise _refuse(name, f"sweep.{key}", f"lr_min ({lr_min:g}) must be below lr_max ({lr_max:g})")

@@ -37,6 +37,12 @@ def schema() -> dict[str, Any]:
     return copy.deepcopy(_parsed_schema())
 
 
+def sweep_lr_bounds() -> tuple[float, float]:
+    """The smallest and largest learning rate a sweep (and an optimizer) may hold, from the schema."""
+    rates = _parsed_schema()["$defs"]["experiment"]["properties"]["sweep"]["properties"]
+    return float(rates["lr_min"]["minimum"]), float(rates["lr_max"]["maximum"])
+
+
 def _with_defaults(validator_class: Any) -> Any:
     """A validator class that fills ``default`` values while it validates."""
     validate_properties = validator_class.VALIDATORS["properties"]

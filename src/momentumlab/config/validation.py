@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 import copy
 
-from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema
+from momentumlab.config.schema import (
+    ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema, sweep_lr_bounds,
+)
 from momentumlab.model.network import MODELS as MODEL_PROBLEMS
 from momentumlab.optim import ADAPTIVE_TUNING_LR, DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES
@@ -155,8 +157,9 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
         for key, value in config["sweep"].items():
             sweep.setdefault(key, value)
         given = [key for key in ("lr_min", "lr_max") if key in sweep]
-        sweep.setdefault("lr_min", min(rates) / 100.0)
-        sweep.setdefault("lr_max", max(rates) * 30.0)
+        low, high = sweep_lr_bounds()  # the default range stays within what a sweep (and a cell's optimizer) may hold
+        sweep.setdefault("lr_min", max(min(rates) / 100.0, low))
+        sweep.setdefault("lr_max", min(max(rates) * 30.0, high))
         if sweep["lr_min"] >= sweep["lr_max"]:
             key = given[0] if len(given) == 1 else "lr_min"
             raise ConfigError(
