@@ -72,7 +72,7 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
     grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
-    data = explorer_data(result, theory_of(experiment, problem), cell_template(experiment, grid))
+    data = explorer_data(result, theory_of(experiment, problem), yaml=cell_template(experiment, grid))
     script_data = explorer_script(name, data).encode("utf-8")
     scrubber = scrubber_data({}, result.steps, extent)
     scrubber["live"] = live_data(problem, experiment.start, result.steps, [],
