@@ -147,6 +147,8 @@ class ModelExperiment:
     sweep: SweepSpec = SweepSpec(enabled=False, method="momentum", lr_min=1e-3, lr_max=1.0, lr_points=2,
                                  momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
     seeds: int = 1  # paired seeds of the numpy runs (``model_training.paired_seeds``)
+    sharpness: bool = False  # the full training-loss Hessian's top eigenvalue at the recorded steps
+    animations: bool = True  # False: still figures only (no race, no run animations)
 
     def data(self) -> ClassificationData:
         """The seeded, split data set (built once per process, or the one read from its file)."""
