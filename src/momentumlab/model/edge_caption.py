@@ -33,7 +33,8 @@ def sharpness_sentence(row: Mapping[str, Any]) -> str:
         return f"{rise}; it first reaches {reach} at the last record (step {record['reached_at']})."
     return (f"{rise}; after it first reaches {reach} (step {format_number(record['reached_at'])}), "
             f"{percent(record['fraction_near'])} % of the {format_count(record['records_after'], 'later record')} "
-            f"lie within {band} % of {edge}.")
+            f"lie within {band} % of {edge} (their median: {format_number(record['median_after'], DIGITS)}, "
+            f"{format_number(record['median_after'] / limit, DIGITS)} × the threshold).")
 
 
 def sharpness_sentences(rows: Sequence[Mapping[str, Any]]) -> list[str]:

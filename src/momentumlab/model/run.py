@@ -152,6 +152,8 @@ def sharpness_record(spec: ModelExperiment, optimizer_name: str, steps: Array, v
             "reached_at": None if first is None else int(steps[first]),
             "records_after": None if first is None else len(values) - first - 1,
             "fraction_near": json_number(fraction) if fraction is not None else None,
+            "median_after": (json_number(np.median(values[first + 1:])) if first is not None and first + 1 < len(values)
+                             else None),
             "reach": edge.REACH, "band": edge.BAND, "rule": edge.RULE,
             "start": json_number(values[0]), "max": json_number(np.max(values))}
 
