@@ -61,7 +61,7 @@ def sharpness_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str
     rows = [row for row in summary.get("runs", []) if row["experiment"] == name and row.get("sharpness")]
     if not rows or not figure.is_file():
         return
-    slide = titled_slide(deck, f"The edge of stability: {label}",
+    slide = titled_slide(deck, f"Sharpness: {label}",
                          "\n".join([*sharpness_sentences(rows), rows[0]["sharpness"]["rule"]]))
     height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
     width = min(Emu(int(height * 1100 / 520)), SLIDE_WIDTH - 2 * Inches(0.3))
