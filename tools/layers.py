@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("config", "config.*")),
     ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
                "model runs and model sweeps",
-     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "verdicts",
+     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "verdicts", "ghosts",
       "model.run", "model.sweep", "model.verdicts", "model.edge_caption")),
     ("layout", "every path of the workflow and the typed inputs of the output stages",
      ("layout",)),

@@ -162,12 +162,14 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
 
     Each run on the reference backend gets an animation of its own; a TensorFlow twin, which
     repeats its numpy run to rounding, is shown in the race and measured in the agreement table.
+    Without animations (``animations: false``) no run has one and the race is its poster alone.
     """
     name = experiment.name
-    suffixes = (*formats, POSTER)
+    suffixes = (*formats, POSTER) if experiment.animations else (POSTER,)
     reference = reference_backend(experiment.backends)
     files = ExperimentMedia(
-        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == reference},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs
+              if run.backend == reference and experiment.animations},
         compare={suffix: compare(name, suffix) for suffix in suffixes},
         loss=loss_plot(name),
         contour=contour(name),
@@ -370,7 +372,7 @@ def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
     race = "gif" if "gif" in formats else "mp4"
 
     def race_of(compare: Mapping[str, str]) -> Race:
-        return Race(media=compare[race], poster=compare[POSTER])
+        return Race(media=compare.get(race, compare[POSTER]), poster=compare[POSTER])  # a still race: its poster
 
     return under(root, SlideInputs(
         summary=SUMMARY,

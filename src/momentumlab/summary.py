@@ -16,6 +16,7 @@ from momentumlab.model import sweep as model_sweep
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_json
 from momentumlab.layout import ExperimentResults, ModelSummaryFiles, SummaryInputs
+from momentumlab.ghosts import ghost_rows
 from momentumlab.momentum_effect import momentum_effect_rows
 from momentumlab.records import Section, experiment_summary, merge_sections
 from momentumlab.runs import RunKey
@@ -38,6 +39,8 @@ def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Se
         sections.append(sweep_summary.summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings))
     if files.theory is not None:
         sections.append({"theory": theory_for(experiment, read_json(files.theory))})
+    if any(spec.ghost_of for spec in experiment.optimizers):
+        sections.append({"ghosts": ghost_rows(experiment, problem, runs)})
     return sections
 
 

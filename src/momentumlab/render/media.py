@@ -25,7 +25,8 @@ CONTOUR_SIZE = {"width": 960, "height": 600}
 
 
 def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]:
-    return {fmt: paths[fmt] for fmt in formats}
+    """The animation files among ``paths`` (none for a still-only experiment: its poster is drawn alone)."""
+    return {fmt: paths[fmt] for fmt in formats if fmt in paths}
 
 
 def render_experiment_media(
