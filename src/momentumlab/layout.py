@@ -122,8 +122,8 @@ class ExperimentMedia:
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentMedia:
-        """The files from ``nested``'s tree of them."""
-        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
+        """The files from ``nested``'s tree of them (no ``runs`` without animations)."""
+        return cls(**{**tree, "runs": _runs_from_tree(tree.get("runs", {}))})
 
 
 @dataclass(frozen=True)
