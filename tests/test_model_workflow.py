@@ -55,18 +55,27 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     config["experiments"]["moons"]["backends"] = ["numpy"]
     config["slides"] = {"enabled": True}
     config["experiments"]["moons"]["sweep"] = {"enabled": True, "lr_points": 3, "momentum_points": 2, "steps": 20}
+    config["experiments"]["edge"] = {  # still-only, with the sharpness figure and its slide
+        "problem": "mlp", "dataset": {"kind": "moons", "n_points": 60, "noise": 0.2}, "params": {"hidden": [4]},
+        "steps": 60, "record_every": 10, "backends": ["numpy"], "sweep": {"enabled": False}, "sharpness": True,
+        "animations": False, "optimizers": {"sgd": {"method": "sgd", "lr": 0.5}}}
     (tmp_path / "only.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     result = snakemake_in(tmp_path, "--cores", "2", "--configfile", tmp_path / "only.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
-    assert [row["backend"] for row in summary["runs"]] == ["numpy", "numpy"] and all("model" in r for r in summary["runs"])
+    assert [row["backend"] for row in summary["runs"]] == ["numpy"] * 3 and all("model" in r for r in summary["runs"])
+    (edge,) = [row for row in summary["runs"] if row["experiment"] == "edge"]
+    assert edge["sharpness"]["threshold"] == 4.0 and len(edge["sharpness"]["values"]) == 7
+    assert (tmp_path / "reports/edge/sharpness.png").stat().st_size > 10_000
+    assert not (tmp_path / "reports/edge/compare.gif").exists() and not (tmp_path / "reports/edge/sgd-numpy.gif").exists()
     (sweep,) = summary["sweeps"]
     assert sweep["kind"] == "model" and len(sweep["final_train_loss"]) == 2 and len(sweep["final_train_loss"][0]) == 3
     cells = [(row["lr"], row["momentum"]) for row in sweep["tf_spot_check"]]
     assert 2 <= len(cells) == len(set(cells)) <= 3 and sweep["compute_seconds"] > 0
     assert (tmp_path / "reports/moons/sweep.png").stat().st_size > 10_000
     page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
-    assert "1 experiment," in page and 'id="overview"' not in page
+    assert "2 experiments," in page and 'id="overview"' not in page
+    assert 'src="edge/sharpness.png"' in page and 'class="sharpness-measure">sgd: the sharpness starts at' in page
     from pptx import Presentation
 
     deck = Presentation(str(tmp_path / "reports/slides.pptx"))
@@ -74,3 +83,6 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     assert any(shape.shape_type == 13 for shape in slide.shapes)  # the race on the loss plane (a GIF picture)
     assert "Learning rate × momentum" in page and 'src="moons/sweep.png"' in page
     assert "momentum (numpy, 1 seed): lr 0.1" in slide.notes_slide.notes_text_frame.text
+    sharp = next(s for s in deck.slides if any(getattr(sh, "text", "").startswith("Sharpness: edge") for sh in s.shapes))
+    assert any(shape.shape_type == 13 for shape in sharp.shapes)  # the sharpness figure
+    assert "sgd: the sharpness starts at" in sharp.notes_slide.notes_text_frame.text
