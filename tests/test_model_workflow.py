@@ -86,3 +86,31 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     sharp = next(s for s in deck.slides if any(getattr(sh, "text", "").startswith("Sharpness: edge") for sh in s.shapes))
     assert any(shape.shape_type == 13 for shape in sharp.shapes)  # the sharpness figure
     assert "sgd: the sharpness starts at" in sharp.notes_slide.notes_text_frame.text
+    _a_click_on_the_model_sweep_draws_that_cells_curves(tmp_path / "reports/index.html")
+
+
+def _a_click_on_the_model_sweep_draws_that_cells_curves(page_path) -> None:
+    """The model sweep's explorer in a browser: a click names the cell's numbers and draws its curves."""
+    from offline_browser import ARGS, CHROMIUM, open_offline
+
+    if not CHROMIUM.exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page, errors, blocked = open_offline(browser, page_path.as_uri())
+        explorer = page.locator('[data-explorer="moons"]')
+        canvas = explorer.locator("canvas")
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        canvas.click(position={"x": box["width"] * 5 / 6, "y": box["height"] / 4})  # η's last column, μ's top row
+        assert page.locator('[data-curves][data-experiment="moons"]').get_attribute("data-drawn-cells") == "5"
+        info = explorer.locator("[data-explorer-info]").text_content()
+        assert "test accuracy" in info and "the sweep ran 20 steps; the experiment runs" in info
+        figure = page.locator('img[src="edge/sharpness.png"]')  # the still-only experiment's sharpness figure
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete", arg=figure.element_handle(), timeout=10_000)
+        assert figure.evaluate("img => img.naturalWidth") > 0
+        assert errors == [] and blocked == []
+        browser.close()
