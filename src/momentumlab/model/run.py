@@ -270,7 +270,8 @@ def summary_records(result: ModelExperimentResult) -> Section:
     ``epochs`` (steps × batch size / training examples), ``seeds`` and ``seed_values``; every
     final metric as the median over seeds with its ``_range`` and ``per_seed`` values; the
     verdict fields of ``model_verdicts`` (``settled_at``, ``diverged``, ``best``, the overfitting
-    numbers); ``explained_variance`` of the loss plane. Wall times are left out
+    numbers); ``explained_variance`` of the loss plane; with ``sharpness: true``, ``sharpness``
+    (``sharpness_record``; null on a TensorFlow row). Wall times are left out
     (``run_seconds``), so the rows are byte-reproducible.
     """
     spec = result.spec
