@@ -140,3 +140,11 @@ def test_default_edge_of_stability_sgd_hovers_near_2_over_eta_and_the_report_pri
     assert float(printed.group(1)) == pytest.approx(100 * measured, abs=0.05)
     first = next(i for i, v in enumerate(sgd.sharpness) if v >= 0.9 * 2.0 / lr)
     assert int(printed.group(2)) == len(sgd.sharpness) - first - 1
+
+
+def test_the_budget_counts_the_sharpness_in_the_training_job():
+    from momentumlab.config.budget import model_job_estimate
+
+    with_it = model_job_estimate(parse_model_experiment("tiny", TINY))
+    without = model_job_estimate(parse_model_experiment("tiny", {**TINY, "sharpness": False}))
+    assert with_it[0] > without[0] and with_it[1] > without[1]

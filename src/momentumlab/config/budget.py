@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
+from momentumlab.model import edge
 from momentumlab.model.frames import REGION_RESOLUTION
 
 # Measured per-unit costs (seconds and bytes), rounded up.
@@ -110,7 +111,6 @@ MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block 
 TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
 TF_MODEL_FLOPS_PER_S = 1e9
 BASE_BYTES = 1.3e9  # a job's interpreter with numpy, scikit-learn and TensorFlow
-SHARPNESS_STEPS = 100  # Lanczos steps a sharpness takes at most, generous: 10 on the default model at 1e-3 (21 at 1e-9)
 
 
 def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
@@ -131,11 +131,12 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
         seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
     evaluations = runs * (len(spec.backends) + spec.seeds) * records + 51 * 51
     seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
-    if spec.sharpness:  # per record of every numpy run: up to n_weights Lanczos steps of two full-batch gradients
-        seconds += runs * records * min(arch.n_weights, SHARPNESS_STEPS) * 2.0 * 6.0 * n_train * dense / MODEL_FLOPS_PER_S
     stored = (3 * runs * len(spec.backends) + numpy_runs - runs) * records * arch.n_weights * 8  # 3 copies; the extra seeds once
     memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
-    memory += 8 * runs * records * min(arch.n_weights, SHARPNESS_STEPS) * arch.n_weights  # the Lanczos bases
+    if spec.sharpness:  # per record of every numpy run: up to edge.MAX_STEPS Lanczos steps of two full-batch gradients
+        lanczos = runs * records * min(arch.n_weights, edge.MAX_STEPS)
+        seconds += lanczos * 2.0 * 6.0 * n_train * dense / MODEL_FLOPS_PER_S
+        memory += 8 * lanczos * arch.n_weights  # the Lanczos bases, every record at once
     key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
     return memory, seconds, f"experiments.{spec.name}.{key}"
 

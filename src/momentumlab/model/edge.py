@@ -28,6 +28,9 @@ BAND = 0.1  # "near the edge": within BAND × threshold of it
 # error is then of order residual²/gap, far below the plotted line and the BAND: on the
 # default edge-of-stability run it is ≤ 3e-6 relative against tolerance 1e-9 (benchmarks/sharpness.py).
 TOLERANCE = 1e-3
+# At most this many Lanczos steps (the basis is allocated for them: B × MAX_STEPS × n_weights floats);
+# the default model needs 10 at TOLERANCE, 21 at 1e-9. Stopped there, the value is the best Ritz value, a lower bound.
+MAX_STEPS = 100
 NO_THRESHOLD = ("minibatch steps follow a different loss each step, so the full-batch threshold bound/η "
                 "does not apply (they plateau elsewhere)")
 FORMULAS = {"sgd": "2/η", "momentum": "(2 + 2μ)/η", "nesterov": "(2 + 2μ)/((1 + 2μ)η)"}
@@ -62,5 +65,5 @@ def sharpness_series(arch: Architecture, weights: Sequence[Array], x: Array, y: 
                      tolerance: float = TOLERANCE) -> list[Array]:
     """The sharpness at every row of each (R_i, n_weights) array in ``weights``, all in one batched Lanczos."""
     lengths = [len(w) for w in weights]
-    values = model_sharpness(arch, np.concatenate(weights), x, y, tolerance=tolerance)
+    values = model_sharpness(arch, np.concatenate(weights), x, y, tolerance=tolerance, max_iterations=MAX_STEPS)
     return np.split(values, np.cumsum(lengths)[:-1])
