@@ -148,3 +148,15 @@ def test_the_budget_counts_the_sharpness_in_the_training_job():
     with_it = model_job_estimate(parse_model_experiment("tiny", TINY))
     without = model_job_estimate(parse_model_experiment("tiny", {**TINY, "sharpness": False}))
     assert with_it[0] > without[0] and with_it[1] > without[1]
+
+
+@pytest.mark.parametrize("n_points, noise, state", [(4, 0.0, 0), (5, 0.2, 7), (400, 0.3, 123456), (301, 100.0, 2**31 - 2)])
+def test_moons_without_scikit_learn_are_scikit_learns_bit_for_bit(n_points, noise, state):
+    from sklearn.datasets import make_moons as sklearn_moons
+
+    from momentumlab.model.data import make_moons
+
+    x, y = make_moons(n_points, noise, state)
+    expected_x, expected_y = sklearn_moons(n_samples=n_points, noise=noise, random_state=state)
+    np.testing.assert_array_equal(x, expected_x)
+    np.testing.assert_array_equal(y, expected_y)
