@@ -22,12 +22,17 @@ class Trajectory:
     ``params`` has shape (n, d) and ``loss`` shape (n,) for steps 0..n-1. A run that
     finished has n = steps + 1; a diverged run stops before ``diverged_at``, the first
     step whose parameters were NaN, infinite or outside the problem's box.
+
+    ``stability_ratio`` (n,), when computed, is η_t·λmax(∇²f(θ_t)) / the method's stability
+    bound at every recorded θ_t (``stability.run_ratios``); None when not computed or when the
+    method has no single bound (the adaptive methods).
     """
 
     params: Array
     loss: Array
     steps: int
     diverged_at: int | None = None
+    stability_ratio: Array | None = None
 
     @property
     def diverged(self) -> bool:

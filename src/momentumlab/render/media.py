@@ -18,6 +18,7 @@ from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
+from momentumlab.stability import no_bound_note
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 
@@ -48,7 +49,8 @@ def render_experiment_media(
         if paths is None:  # a run off the reference backend has no animation of its own
             continue
         title = f"{experiment.label}: {run.label} ({run.backend})"
-        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"])
+        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"],
+                   bound_note=no_bound_note(experiment.optimizer(run.optimizer).method))
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])

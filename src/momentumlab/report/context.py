@@ -12,7 +12,7 @@ import yaml
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
-from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
+from momentumlab.records import BEST_RUN_RULE, STABILITY_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 from momentumlab.runs import RunKey
@@ -178,6 +178,7 @@ def report_context(
         "versions": package_versions(),
         "reproduce": REPRODUCE,
         "best_run_rule": BEST_RUN_RULE,
+        "stability_rule": STABILITY_RULE,
         "colors": script_colors(),
         "slide_media": slide_media_rows([*experiments, *models], out_dir),
         "slides_deck": existing_relative(slides, out_dir),
