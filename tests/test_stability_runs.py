@@ -142,7 +142,7 @@ def test_runs_table_shows_the_note(tmp_path):
 
 def test_run_animation_has_the_strip_and_rings(tmp_path):
     from momentumlab.render.figures import run_scene
-    from momentumlab.render.stability_strip import StabilityStripPanel
+    from momentumlab.render.panels import StabilityStripPanel
     from momentumlab.render.style import rc_context
 
     experiment = _default_experiment("rosenbrock")

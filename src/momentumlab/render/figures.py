@@ -36,7 +36,7 @@ from momentumlab.render.engine import render_scene
 from momentumlab.render.panels import (ClassBarsPanel, ContourPanel, DistancePanel, FitPanel, LossPanel, Panel,
                                        PlanePanel, RegionsPanel, SeriesPanel, SurfacePanel, head_look, line_look,
                                        reached_divergence, single_run_looks, visible_steps)
-from momentumlab.render.stability_strip import split_for_strip, stability_strip
+from momentumlab.render.panels import split_for_strip, stability_strip
 from momentumlab.render.style import font_scale, margin_scale, new_figure, rc_context
 from momentumlab.runs import RunKey
 from momentumlab.trajectory import Trajectory
