@@ -142,25 +142,28 @@ def test_runs_table_shows_the_note(tmp_path):
 
 def test_run_animation_has_the_strip_and_rings(tmp_path):
     from momentumlab.render.figures import run_scene
-    from momentumlab.render.panels import StabilityStripPanel
+    from momentumlab.render.panels import STRIP_MIN_HEIGHT, StabilityStripPanel
     from momentumlab.render.style import rc_context
 
     experiment = _default_experiment("rosenbrock")
     experiment = replace(experiment, steps=60)
     problem = make_problem(experiment.problem, experiment.params)
     runs, _ = optimize_experiment(experiment, problem, "numpy")
-    with rc_context(480, 270):
-        scene = run_scene(problem, runs["nesterov"], "t", 480, 270)
-        try:
-            strip = next(panel for panel in scene.panels if isinstance(panel, StabilityStripPanel))
-            assert strip.beyond.tolist() == [0, 1, 3]
-            ringed = [artist for artist in strip.update(2) if artist.get_marker() == "o" and artist.get_markerfacecolor() == "none"]
-            assert [len(artist.get_xdata()) for artist in ringed] == [2]  # steps 0 and 1 so far
-        finally:
-            scene.close()
-        adaptive = run_scene(problem, replace(runs["nesterov"], stability_ratio=None), "t", 480, 270, NO_BOUND_NOTE)
-        try:
-            strip = next(panel for panel in adaptive.panels if isinstance(panel, StabilityStripPanel))
-            assert strip.update(5) == []
-        finally:
-            adaptive.close()
+    width, height = 640, STRIP_MIN_HEIGHT
+
+    def strips(trajectory, note=None, size=(width, height)):
+        with rc_context(*size):
+            scene = run_scene(problem, trajectory, "t", *size, note)
+            try:
+                return [(panel, panel.update(2)) for panel in scene.panels if isinstance(panel, StabilityStripPanel)]
+            finally:
+                scene.close()
+
+    [(strip, artists)] = strips(runs["nesterov"])
+    assert strip.beyond.tolist() == [0, 1, 3]
+    rings = [artist for artist in artists if artist.get_marker() == "o" and artist.get_markerfacecolor() == "none"]
+    assert [len(artist.get_xdata()) for artist in rings] == [2]  # at step 2: the rings of steps 0 and 1
+    [(strip, artists)] = strips(replace(runs["nesterov"], stability_ratio=None), NO_BOUND_NOTE)
+    assert artists == [] and strip.note == NO_BOUND_NOTE
+    assert strips(replace(runs["nesterov"], stability_ratio=None)) == []  # no ratios, no note: no strip
+    assert strips(runs["nesterov"], size=(width, height - 1)) == []  # no room

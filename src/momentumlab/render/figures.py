@@ -213,7 +213,7 @@ def panel_scene(backdrop: Backdrop, panels: Sequence[Panel], header: Header, las
 def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int,
               bound_note: str | None = None) -> PanelScene:
     """The seed's 2×2 figure: surface, contour, fit or distance, loss; under the loss the stability
-    strip when the run has stability ratios (or ``bound_note``, why it has none)."""
+    strip when the run has stability ratios (or ``bound_note``, why it has none) and the canvas room for it."""
     window = race_window(problem, [trajectory])  # the path fits, unless it diverged
     surface = kept_landscape(problem, window, SURFACE_RESOLUTION)
     contour = kept_landscape(problem, window, CONTOUR_RESOLUTION)
@@ -225,7 +225,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         third,
         LossPanel([trajectory], [single_run_looks()], view=loss_floor(problem)),
     ]
-    strip = stability_strip(trajectory, panels[1], bound_note)  # type: ignore[arg-type]
+    strip = stability_strip(trajectory, panels[1], bound_note, height)  # type: ignore[arg-type]
     panels += [strip] if strip is not None else []
 
     def build() -> Backdrop:

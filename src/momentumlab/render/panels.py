@@ -500,10 +500,12 @@ class ClassBarsPanel:
 # :func:`stability_strip` builds the panel (None when there is nothing to show),
 # :func:`split_for_strip` gives it the lower part of the figure's last cell. The rings are drawn
 # on the contour panel's path, from the pixels that panel already computed: one marker line per frame.
+# Canvases less than STRIP_MIN_HEIGHT pixels high show neither.
 
 BEYOND_COLOR = DIVERGED_COLOR
 MAX_RINGS = 500  # more steps above the bound are ringed at evenly spread steps among them
 STRIP_SHARE = 0.32  # of the split cell's height
+STRIP_MIN_HEIGHT = 360  # pixels: a smaller canvas has no room for the strip (nor the rings)
 
 
 def beyond_steps(ratios: Array | None, limit: int = MAX_RINGS) -> Array:
@@ -577,8 +579,9 @@ class StabilityStripPanel:
         if self.path is not None and self.path.curves and self.beyond.size:
             drawn = self.path.curves[0]
             self.ring_points = drawn.points[self.beyond]
-            self.rings = Trace(Look(color=BEYOND_COLOR, marker="o", markersize=8.0, markerfacecolor="none",
-                                    markeredgewidth=1.6), drawn.line.artists[-1].get_clip_box())
+            scale = font_scale(ax.figure)
+            self.rings = Trace(Look(color=BEYOND_COLOR, marker="o", markersize=8.0 * scale, markerfacecolor="none",
+                                    markeredgewidth=1.6 * scale), drawn.line.artists[-1].get_clip_box())
 
     def update(self, step: int) -> list[Artist]:
         """The ratio up to ``step``, and a ring at every step above the bound so far."""
@@ -591,9 +594,11 @@ class StabilityStripPanel:
         return artists
 
 
-def stability_strip(trajectory: Trajectory, path: ContourPanel | None, note: str | None) -> StabilityStripPanel | None:
-    """The strip of a run with stability ratios, or with a ``note`` saying why it has none; else None."""
-    if trajectory.stability_ratio is None and note is None:
+def stability_strip(trajectory: Trajectory, path: ContourPanel | None, note: str | None,
+                    height: int) -> StabilityStripPanel | None:
+    """The strip of a run with stability ratios, or with a ``note`` saying why it has none; None
+    without either, or on a canvas less than ``STRIP_MIN_HEIGHT`` pixels high (no room for it)."""
+    if (trajectory.stability_ratio is None and note is None) or height < STRIP_MIN_HEIGHT:
         return None
     return StabilityStripPanel(trajectory, path, note)
 
