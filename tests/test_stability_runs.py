@@ -137,7 +137,9 @@ def test_runs_table_shows_the_note(tmp_path):
     _, page = synthetic(tmp_path, runs=[sgd, heavy])
     assert "beyond the local stability bound at 2 steps: 0, 2 (max 1.2× at step 0)" in page
     assert NO_BOUND_NOTE in page
-    assert "Local stability: at every step t" in page
+    assert "Local stability (the list below the table): at each step t" in page
+    assert ('<li class="beyond-bound" data-max-ratio="1.2">&lt;script&gt;alert(1)&lt;/script&gt;: beyond the local '
+            "stability bound at 2 steps: 0, 2 (max 1.2× at step 0).</li>") in page
 
 
 def test_run_animation_has_the_strip_and_rings(tmp_path):

@@ -189,12 +189,12 @@ def format_count(count: int, noun: str, plural: str | None = None) -> str:
 # --- stability along a run ------------------------------------------------------------------
 
 RATIO_DIGITS = 3
-STABILITY_RULE = ("Local stability: at every step t, η_t·λmax(∇²f(θ_t)) (η_t with the schedule; λmax the largest "
-                  "Hessian eigenvalue at θ_t) divided by the method's bound on η·λ for a quadratic mode: 2 for gradient "
-                  "descent, 2(1 + μ) for heavy ball, 2(1 + μ)/(1 + 2μ) for Nesterov. Above 1 the step from θ_t is beyond "
-                  "what the local quadratic model of the loss allows: its steepest mode overshoots and grows. Adaptive "
-                  "methods scale each coordinate's step by their own accumulators, so " + NO_BOUND_NOTE.split(": ")[0]
-                  + " applies.")
+STABILITY_RULE = ("Local stability (the list below the table): at each step t of a run, η_t·λmax(∇²f(θ_t)) (η_t with the "
+                  "schedule; λmax the largest Hessian eigenvalue at θ_t) divided by the method's bound on η·λ for a quadratic mode: "
+                  "2 for gradient descent, 2(1 + μ) for heavy ball, 2(1 + μ)/(1 + 2μ) for Nesterov. Above 1 the step from "
+                  "θ_t is beyond what the local quadratic model of the loss allows: its steepest mode overshoots and grows. "
+                  "Adaptive methods scale each coordinate's step by their own "
+                  "accumulators, so no single bound applies.")
 SHOWN_PROGRESSIONS = 4  # a longer list of steps above the bound shows its first three and its last
 
 
