@@ -142,7 +142,7 @@ def test_runs_table_shows_the_note(tmp_path):
             "stability bound at 2 steps: 0, 2 (max 1.2× at step 0).</li>") in page
 
 
-def test_run_animation_has_the_strip_and_rings(tmp_path):
+def test_run_animation_has_the_strip_and_rings():
     from momentumlab.render.figures import run_scene
     from momentumlab.render.panels import STRIP_MIN_HEIGHT, StabilityStripPanel
     from momentumlab.render.style import rc_context
