@@ -129,6 +129,11 @@ def test_a_long_list_of_steps_is_cut_in_the_text():
         "beyond the local stability bound at 10 steps: every 5th step from 0 to 10, 11, 30, …, 150 (max 3× at step 52)")
 
 
+def test_a_constant_ratio_is_said_once():
+    fields = stability_fields("momentum", 0.9, np.full(50, 0.25))
+    assert stability_text(fields) == "within the local stability bound at every step (0.25× at every step)"
+
+
 def test_runs_table_shows_the_note(tmp_path):
     from report_builders import run, synthetic
 

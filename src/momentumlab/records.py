@@ -200,16 +200,17 @@ SHOWN_PROGRESSIONS = 4  # a longer list of steps above the bound shows its first
 
 def stability_fields(method: str, momentum: float | None, ratios: Array | None) -> dict[str, Any]:
     """A run's stability fields: its method's bound on η·λ at its μ, the max ratio η_t·λmax(θ_t) / bound
-    over its recorded θ_t and its step, the steps above 1 as ``[first, last, stride]`` progressions
+    over its recorded θ_t and its (first) step, the min ratio, the steps above 1 as ``[first, last, stride]`` progressions
     (``stability.step_progressions``) and their count, and ``stability_note`` (:func:`stability_text`).
     Without a single bound (the adaptive methods) every number is None and the note says so."""
     bound = stability_bound(method, momentum or 0.0)
     fields: dict[str, Any] = {"stability_bound": bound, "max_stability_ratio": None, "max_stability_ratio_step": None,
-                              "steps_beyond_bound": None, "steps_beyond_bound_count": None}
+                              "min_stability_ratio": None, "steps_beyond_bound": None, "steps_beyond_bound_count": None}
     if bound is not None and ratios is not None and np.isfinite(ratios).any():
         peak = int(np.argmax(np.where(np.isnan(ratios), -np.inf, ratios)))
         beyond = np.flatnonzero(ratios > 1.0)
         fields.update(max_stability_ratio=json_number(ratios[peak]), max_stability_ratio_step=peak,
+                      min_stability_ratio=json_number(np.nanmin(ratios)),
                       steps_beyond_bound=step_progressions(beyond), steps_beyond_bound_count=int(beyond.size))
     fields["stability_note"] = stability_text(fields)
     return fields
@@ -227,13 +228,17 @@ def progression_text(first: int, last: int, stride: int) -> str:
 
 def stability_text(fields: Mapping[str, Any]) -> str:
     """What a run's stability fields say, e.g. "beyond the local stability bound at 3 steps: 0–1, 3
-    (max 2.37× at step 3)" or "within the local stability bound at every step (max 0.648× at step 1)"."""
+    (max 2.37× at step 3)", "within the local stability bound at every step (max 0.648× at step 1)" or, where the
+    ratio never changes, "(0.611× at every step)"."""
     if fields.get("stability_bound") is None:
         return NO_BOUND_NOTE
     if fields.get("steps_beyond_bound") is None:
         return "no stability ratio recorded"
-    peak = fields["max_stability_ratio"]
-    largest = f"max {format_number(peak, RATIO_DIGITS)}× at step {format_number(fields['max_stability_ratio_step'])}"
+    peak, low = fields["max_stability_ratio"], fields.get("min_stability_ratio")
+    if peak is not None and low is not None and math.isclose(peak, low, rel_tol=1e-9):  # constant rate and curvature
+        largest = f"{format_number(peak, RATIO_DIGITS)}× at every step"
+    else:
+        largest = f"max {format_number(peak, RATIO_DIGITS)}× at step {format_number(fields['max_stability_ratio_step'])}"
     pieces = [progression_text(*piece) for piece in fields["steps_beyond_bound"]]
     if not pieces:
         return f"within the local stability bound at every step ({largest})"

@@ -519,11 +519,19 @@ def beyond_steps(ratios: Array | None, limit: int = MAX_RINGS) -> Array:
 
 
 def ratio_limits(ratios: Array) -> tuple[float, float]:
-    """Log-axis limits holding every positive ratio and 1 (at most four decades below the top)."""
+    """Log-axis limits holding 1 and every positive ratio (down to four decades below the top)."""
     positive = ratios[np.isfinite(ratios) & (ratios > 0)]
     high = max(float(positive.max()) if positive.size else 1.0, 1.0) * 1.6
     low = min(float(positive.min()) if positive.size else 1.0, 1.0) / 1.6
-    return max(low, high * 1e-4), high
+    return min(max(low, high * 1e-4), 1.0 / 1.6), high
+
+
+def ratio_ticks(low: float, high: float) -> list[float]:
+    """1, and the lowest decade below it and the highest above it that the axis holds (three at most)."""
+    decades = [10.0**k for k in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+               if low <= 10.0**k <= high]
+    below, above = [t for t in decades if t < 1.0], [t for t in decades if t > 1.0]
+    return [*below[:1], 1.0, *above[-1:]]
 
 
 def _ratio_label(value: float, _: float) -> str:
@@ -555,8 +563,7 @@ class StabilityStripPanel:
         configure_loss_axes(ax, [np.clip(self.ratios, low, high)], self.trajectory.steps)
         ax.set_yscale("log")
         ax.set_ylim(low, high)
-        ticks = [1.0] + [t for t in (10.0 ** np.arange(-4, 5)) if low < t < high and t != 1.0]
-        ax.yaxis.set_major_locator(FixedLocator(ticks))
+        ax.yaxis.set_major_locator(FixedLocator(ratio_ticks(low, high)))
         ax.yaxis.set_major_formatter(FuncFormatter(_ratio_label))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.tick_params(labelsize="small")
