@@ -50,7 +50,9 @@ class Curve:
 
 def constant_curvatures(problem: Problem) -> tuple[float, float] | None:
     """(λmin, λmax) of a problem whose Hessian is the same everywhere (quadratic, linear regression)."""
-    if not isinstance(problem, (Quadratic, LinearRegression)):
+    if isinstance(problem, Quadratic):
+        return problem.eigenvalues  # exact: H = R diag(1, κ) Rᵀ
+    if not isinstance(problem, LinearRegression):
         return None
     low, high = np.linalg.eigvalsh(problem.hessian_at(np.zeros(2)))
     return float(low), float(high)
@@ -66,10 +68,10 @@ def edge_curve(method: str, edge: str, curvature: float, lr_range: tuple[float, 
 
 
 def _edge_words(method: str) -> dict[str, str]:
-    """Each edge's formula in η·λ, as a label says it."""
+    """Each edge as the inequality in η·λ that holds to its right."""
     if method == "momentum":
-        return {"unstable": "ηλ = 2(1 + μ)", "zigzag": "ηλ = (1 + √μ)²", "spiral": "ηλ = (1 − √μ)²"}
-    return {"unstable": "ηλ = 2(1 + μ)/(1 + 2μ)", "zigzag": "ηλ = 1", "spiral": "ηλ = ((1 − μ)/(1 + μ))²"}
+        return {"unstable": "> 2(1 + μ)", "zigzag": "> (1 + √μ)²", "spiral": "> (1 − √μ)²"}
+    return {"unstable": "> 2(1 + μ)/(1 + 2μ)", "zigzag": "> 1", "spiral": "> ((1 − μ)/(1 + μ))²"}
 
 
 def sweep_regions(problem: Problem, method: str, lr_range: tuple[float, float], momentum_range: tuple[float, float],
@@ -92,14 +94,14 @@ def sweep_regions(problem: Problem, method: str, lr_range: tuple[float, float], 
     exact = constant_curvatures(problem)
     if exact is not None:
         low, high = exact
-        add("unstable", "exact", high, f"unstable to the right: {words['unstable']} at λmax = {high:.4g}")
-        add("zigzag", "exact", high, f"stiffest mode zigzags to the right: {words['zigzag']} at λmax")
+        add("unstable", "exact", high, f"unstable: ηλmax {words['unstable']}, λmax = {high:.4g}")
+        add("zigzag", "exact", high, f"stiffest mode zigzags: ηλmax {words['zigzag']}")
         if low > 0:
-            add("spiral", "exact", low, f"slowest mode spirals to the right: {words['spiral']} at λmin = {low:.4g}")
+            add("spiral", "exact", low, f"slowest mode spirals too: ηλmin {words['spiral']}, λmin = {low:.4g}")
         return curves
     begin = np.asarray(start, dtype=float)
     nearest = problem.nearest_optimum(begin if end is None or not np.all(np.isfinite(end)) else np.asarray(end, float))
     for where, point, place in (("start", begin, "at the start"), ("minimum", nearest, "at the minimum nearest the end")):
         curvature = float(largest_curvature(problem.hessian_at(point)))
-        add("unstable", where, curvature, f"unstable {place}: {words['unstable']}, λmax = {curvature:.4g}")
+        add("unstable", where, curvature, f"unstable {place}: ηλmax {words['unstable']}, λmax = {curvature:.4g}")
     return curves

@@ -22,7 +22,7 @@ from momentumlab.files import read_npz, write_npz
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
 from momentumlab.records import best_index, json_number
-from momentumlab.regions import constant_curvatures
+from momentumlab.regions import Curve, constant_curvatures, sweep_regions
 from momentumlab.sampling import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
 from momentumlab.stability import BOUNDED_METHODS, spectral_radii
@@ -275,6 +275,24 @@ def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, A
         path_index=path_index,
         paths=paths,
     )
+
+
+def map_extent(result: GridResult) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The (η, μ) ranges a sweep's map covers: half a cell beyond the outer centres (η in log space),
+    μ kept within [0, 1)."""
+    lr, momentum = np.log(np.asarray(result.lr, dtype=float)), np.asarray(result.momentum, dtype=float)
+    half_lr = (lr[-1] - lr[0]) / (2 * (len(lr) - 1)) if len(lr) > 1 else 0.5
+    half_mu = (momentum[-1] - momentum[0]) / (2 * (len(momentum) - 1)) if len(momentum) > 1 else 0.0
+    return ((float(np.exp(lr[0] - half_lr)), float(np.exp(lr[-1] + half_lr))),
+            (max(0.0, float(momentum[0] - half_mu)), min(float(momentum[-1] + half_mu), 1.0 - 1e-6)))
+
+
+def sweep_regions_of(problem: Problem, result: SweepResult, start: Any) -> list[Curve]:
+    """``regions.sweep_regions`` over the sweep's map; the run that ends is the best cell's (the start without one)."""
+    best = result.best()
+    end = None if best is None else result.final_params[best]
+    lr_range, momentum_range = map_extent(result)
+    return sweep_regions(problem, result.method, lr_range, momentum_range, np.asarray(start, dtype=float), end)
 
 
 def save_chunk(path: str | Path, arrays: Mapping[str, Array]) -> None:

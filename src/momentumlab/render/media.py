@@ -65,9 +65,10 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
     from momentumlab.floors import floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
-    from momentumlab.sweep import marked_optimizers
+    from momentumlab.sweep import marked_optimizers, sweep_regions_of
     from momentumlab.theory import theory_points
 
+    regions = sweep_regions_of(problem, sweep, experiment.start)
     if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
         sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
     render_sweep_heatmap(
@@ -75,7 +76,8 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
         path,
         title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
         configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
-        theory=theory_points(problem),
+        theory=theory_points(problem, sweep.method),
+        regions=regions,
     )
 
 
