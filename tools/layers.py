@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("files", "wording", "scales", "sampling", "media_info", "palette", "runs")),
     ("numerics", "problems and their Hessians, one-mode stability and its regions on a sweep, schedules, the method registry and its transforms, backends, trajectories, "
                  "the model wing's data, network, training, Keras loop, loss plane and frames",
-     ("problems", "schedules", "stability", "regions", "floors", "datasets", "trajectory", "landscape", "optim", "optim.*", "backends",
+     ("problems", "schedules", "stability", "regions", "modes", "floors", "datasets", "trajectory", "landscape", "optim", "optim.*", "backends",
       "backends.*", "model", "model.data", "model.network", "model.training", "model.keras", "model.plane",
       "model.frames", "model.sharpness")),
     ("config", "the schema, the typed specs (2-D and model), validation and the budget; public names only",

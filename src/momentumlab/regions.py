@@ -29,7 +29,7 @@ from momentumlab.stability import largest_curvature, regime_edges
 
 Array = np.ndarray
 REGION_METHODS = ("momentum", "nesterov")
-SAMPLES = 200  # momenta per curve: smooth at any figure size
+SAMPLES = 120  # momenta per curve: smooth at any figure size, small in summary.json
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Se
     sections = [{"momentum_effect": momentum_effect_rows(experiment, problem)},
                 experiment_summary(experiment, problem, runs, seconds)]
     if files.sweep is not None:
-        sections.append(sweep_summary.summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings))
+        sections.append(sweep_summary.summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings,
+                                                                problem))
     if files.theory is not None:
         sections.append({"theory": theory_for(experiment, read_json(files.theory))})
     return sections

@@ -11,7 +11,7 @@ import yaml
 
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
-from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
+from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
@@ -145,8 +145,11 @@ def experiment_context(
 
 
 def script_colors() -> dict[str, Any]:
-    """The colours the page's script draws with: the heatmap's viridis and the theory marker's."""
-    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]}
+    """The colours the page's script draws with: the heatmap's viridis, the theory marker's and the
+    region curves' (colour by where, dashes by kind, halo), as on the static heatmap."""
+    regions = {"colors": dict(REGION_COLORS), "halo": REGION_HALO,
+               "dashes": {kind: list(dashes) if dashes else [] for kind, dashes in REGION_DASHES.items()}}
+    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"], "regions": regions}
 
 
 def report_context(

@@ -64,13 +64,16 @@ def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> di
     }
 
 
-def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                  regions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
     ``value`` is the final distance to the optimum (the final loss without one); grids use
     null for diverged runs and for "never"; ``paths`` maps flattened indices of kept cells
     (every ``stride``-th) to their sampled path. ``theory`` (the experiment's ``summary.json``
     theory rows) adds Polyak's point and its run on a heavy-ball sweep of a quadratic.
+    ``regions`` (the sweep row's ``regions``) become ``regions``: curves ``{label, kind, where,
+    points: [[lr, mu], ...]}`` with finite points only.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
@@ -98,7 +101,19 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
         "theory": theory_point(result, theory),
+        "regions": region_curves(regions),
     }
+
+
+def region_curves(regions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The explorer's region curves: label, kind, where and the finite points of each (curves without one dropped)."""
+    curves = []
+    for region in regions or ():
+        points = [[float(lr), float(mu)] for lr, mu in region["points"] if math.isfinite(lr) and math.isfinite(mu)]
+        if points:
+            curves.append({"label": str(region["label"]), "kind": str(region["kind"]), "where": str(region["where"]),
+                           "points": points})
+    return curves
 
 
 def _stride_of(result: SweepResult) -> int:
@@ -118,8 +133,9 @@ def explorer_script(name: str, data: Any) -> str:
             f"window.{GLOBAL}[{key}] = {text};\n")
 
 
-def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None) -> int:
+def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                   regions: list[dict[str, Any]] | None = None) -> int:
     """Write experiment ``name``'s explorer data file; its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory))
+    text = explorer_script(name, explorer_data(result, theory, regions))
     write_text(path, text)
     return len(text.encode("utf-8"))

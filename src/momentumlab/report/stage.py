@@ -43,7 +43,9 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
         media[experiment.name] = {**_fields(shown.media), "explorer": explorer}
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
-            print(f"{explorer}: {write_explorer(explorer, experiment.name, load_result(shown.sweep), theory)} bytes")
+            regions = next((row.get("regions") for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
+            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, regions)
+            print(f"{explorer}: {size} bytes")
     model_media = {name: {**_fields(shown.media), "sweep": shown.sweep} for name, shown in inputs.models.items()}
     out_dir = Path(outputs.html).parent
     context = report_context(summary, config.data, media, out_dir, scrubbers, inputs.slides, model_media)
