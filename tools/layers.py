@@ -32,9 +32,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
       "model.frames", "model.sharpness")),
     ("config", "the schema, the typed specs (2-D and model), validation and the budget; public names only",
      ("config", "config.*")),
-    ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, summary rows, "
+    ("stages", "one experiment's computations from a config: optimize, tune, sweep, theory, modes, summary rows, "
                "model runs and model sweeps",
-     ("runner", "tuning", "sweep", "sweep_summary", "theory", "momentum_effect", "records", "verdicts",
+     ("runner", "tuning", "sweep", "sweep_summary", "theory", "eigenmodes", "momentum_effect", "records", "verdicts",
       "model.run", "model.sweep", "model.verdicts")),
     ("layout", "every path of the workflow and the typed inputs of the output stages",
      ("layout",)),

@@ -165,6 +165,16 @@ def unstable_runs(problem: Problem, method: str, schedule: Schedule, lr: Array, 
     return radius > UNSTABLE_RADIUS
 
 
+def divergence_rule(problem: Problem, grid: SweepGrid) -> str:
+    """The sentence that says when a cell of this sweep counts as diverged (``judged_divergence``)."""
+    rule = f"a run diverged when it left the box [−{problem.box:g}, {problem.box:g}]² or went non-finite"
+    if unstable_runs(problem, grid.method, grid.schedule, np.zeros(1), np.zeros(1)) is not None:
+        rule += (", or when its iteration, linear here (constant Hessian, constant rate), has a spectral radius"
+                 " above 1 on some eigen-mode: it grows without bound even if the sweep's steps end before it"
+                 " leaves the box (then marked at the last step)")
+    return rule
+
+
 def judged_divergence(diverged_at: Array, settled_at: Array, unstable: Array | None, steps: int) -> tuple[Array, Array]:
     """(diverged_at, settled_at) by the sweep's divergence rule: a run diverged where it left the box or
     went non-finite (that step), or, still inside after ``steps``, where ``unstable_runs`` says its linear

@@ -13,7 +13,8 @@ from momentumlab.optim import MOMENTUM_KEY
 from momentumlab.problems import Problem
 from momentumlab.records import Section, json_number
 from momentumlab.regions import Curve
-from momentumlab.sweep import SweepResult, load_result, marked_optimizers, sweep_regions_of
+from momentumlab.sweep import (SweepResult, divergence_rule, load_result, marked_optimizers, sweep_grid,
+                               sweep_regions_of)
 
 Array = np.ndarray
 
@@ -29,11 +30,13 @@ def sweep_row(
     tf_spot_check: list[dict[str, Any]],
     seconds: float | None,
     regions: Sequence[Curve] = (),
+    divergence: str | None = None,
 ) -> dict[str, Any]:
     """The ``sweeps`` row of one sweep: grids [momentum][lr], null where diverged or never.
 
     ``configured`` are the experiment's optimizers that are points of the sweep's plane;
-    ``regions`` the curves of ``regions.sweep_regions`` on its map (points to 6 digits).
+    ``regions`` the curves of ``regions.sweep_regions`` on its map (points to 6 digits);
+    ``divergence`` the rule that marked its diverged cells (``sweep.divergence_rule``).
     """
     ok = ~result.diverged
     best = result.best()
@@ -50,6 +53,7 @@ def sweep_row(
         "settled_at": _grid_rows(result.settled_at, ok & (result.settled_at >= 0)),
         "has_optimum": result.has_optimum,
         "diverged_fraction": float(result.diverged.mean()),
+        "divergence_rule": divergence,
         "best": None if best is None else {
             "lr": float(result.lr[best[1]]),
             "momentum": float(result.momentum[best[0]]),
@@ -83,6 +87,7 @@ def summary_section(
     seconds = sum(float(read_json(path)["seconds"]) for path in timing_paths) if timing_paths else None
     result = load_result(sweep_path)
     regions = [] if problem is None else sweep_regions_of(problem, result, experiment.start)
+    rule = None if problem is None else divergence_rule(problem, sweep_grid(experiment))
     row = sweep_row(experiment.name, result, marked_optimizers(experiment), read_json(spot_check_path),
-                    seconds, regions)
+                    seconds, regions, rule)
     return {"sweeps": [row]}

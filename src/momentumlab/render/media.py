@@ -59,6 +59,19 @@ def render_experiment_media(
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)
+    if media.modes is not None:
+        render_modes_media(experiment, problem, labelled, media.modes)
+
+
+def render_modes_media(experiment: Experiment, problem: Problem, runs: Mapping[RunKey, Trajectory],
+                       path: str | Path) -> None:
+    """The modes still of a constant-Hessian experiment (``theory.mode_runs``), rounding cut at the distance floor."""
+    from momentumlab.floors import distance_floor
+    from momentumlab.render.modes import render_modes
+    from momentumlab.eigenmodes import mode_runs
+
+    render_modes(mode_runs(experiment, problem, runs), path,
+                 f"{experiment.label}: error along each eigenvector of the Hessian", distance_floor(problem.optimum))
 
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:

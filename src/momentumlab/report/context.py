@@ -141,6 +141,9 @@ def experiment_context(
                                 "best": _sweep_best(sweep, has_optimum, first.get("optimum"))}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
+    modes = [row for row in summary.get("modes", []) if row["experiment"] == name]
+    image = existing_relative(media.get("modes"), out_dir)
+    context["modes"] = {"image": image, "rows": modes} if modes and image else None
     return context
 
 
