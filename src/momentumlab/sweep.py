@@ -170,8 +170,8 @@ def divergence_rule(problem: Problem, grid: SweepGrid) -> str:
     rule = f"a run diverged when it left the box [−{problem.box:g}, {problem.box:g}]² or went non-finite"
     if unstable_runs(problem, grid.method, grid.schedule, np.zeros(1), np.zeros(1)) is not None:
         rule += (", or when its iteration, linear here (constant Hessian, constant rate), has a spectral radius"
-                 " above 1 on some eigen-mode: it grows without bound even if the sweep's steps end before it"
-                 " leaves the box (then marked at the last step)")
+                 " above 1 on some eigen-mode: it grows without bound, so it is marked diverged at its last step"
+                 " even if the sweep's steps end before it leaves the box")
     return rule
 
 
