@@ -120,3 +120,42 @@ def test_points_are_finite_and_inside_the_ranges() -> None:
         assert (curve.points[:, 0] >= 1e-3).all() and (curve.points[:, 0] <= 0.1).all()
         assert (curve.points[:, 1] >= 0).all() and (curve.points[:, 1] <= 0.9).all()
         assert set(curve.as_dict()) == {"label", "kind", "where", "points"}
+
+
+def test_the_sweep_row_the_explorer_and_the_heatmap_carry_the_regions(tmp_path: Path) -> None:
+    from momentumlab.render.heatmap import render_sweep_heatmap
+    from momentumlab.report.explorer import explorer_data
+    from momentumlab.sweep import divergence_rule, sweep_regions_of
+    from momentumlab.sweep_summary import sweep_row
+
+    entry = {"problem": "quadratic", "params": {"kappa": 30}, "steps": 50, "backends": ["numpy"],
+             "optimizers": {"hb": {"method": "momentum", "lr": 0.01, "momentum": 0.5}},
+             "sweep": {"lr_points": 8, "momentum_points": 5, "steps": 50}}
+    problem, result = _sweep(entry, "momentum")
+    curves = sweep_regions_of(problem, result, (-4.0, 3.0))
+    assert [c.kind for c in curves] == ["unstable", "zigzag", "spiral"]
+    experiment = parse_config({"experiments": {"q": entry}}).experiments[0]
+    rule = divergence_rule(problem, sweep_grid(experiment))
+    assert "spectral radius" in rule
+    row = sweep_row("q", result, [], [], None, curves, rule)
+    assert row["divergence_rule"] == rule and [r["kind"] for r in row["regions"]] == ["unstable", "zigzag", "spiral"]
+    lr_low, lr_high = result.lr[0] / 2, result.lr[-1] * 2
+    for region in row["regions"]:
+        assert all(lr_low <= lr <= lr_high and 0 <= mu < 1 for lr, mu in region["points"])
+    broken = [{**row["regions"][0], "points": [[float("nan"), 0.5], *row["regions"][0]["points"]]}]
+    data = explorer_data(result, None, broken)
+    assert data["regions"][0]["points"] == row["regions"][0]["points"]  # the non-finite point is dropped
+    assert set(data["regions"][0]) == {"label", "kind", "where", "points"}
+    assert explorer_data(result)["regions"] == []
+    path = tmp_path / "sweep.png"
+    render_sweep_heatmap(result, path, "regions", regions=curves)
+    assert path.stat().st_size > 0
+
+
+def test_rosenbrock_is_judged_by_the_box_alone() -> None:
+    from momentumlab.sweep import divergence_rule
+
+    entry = {"problem": "rosenbrock", "steps": 50, "backends": ["numpy"],
+             "optimizers": {"hb": {"method": "momentum", "lr": 0.001, "momentum": 0.5}}}
+    experiment = parse_config({"experiments": {"r": entry}}).experiments[0]
+    assert "spectral radius" not in divergence_rule(Rosenbrock(), sweep_grid(experiment))
