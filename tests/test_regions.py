@@ -143,7 +143,7 @@ def test_the_sweep_row_the_explorer_and_the_heatmap_carry_the_regions(tmp_path: 
     for region in row["regions"]:
         assert all(lr_low <= lr <= lr_high and 0 <= mu < 1 for lr, mu in region["points"])
     broken = [{**row["regions"][0], "points": [[float("nan"), 0.5], *row["regions"][0]["points"]]}]
-    data = explorer_data(result, None, broken)
+    data = explorer_data(result, None, {"regions": broken})
     assert data["regions"][0]["points"] == row["regions"][0]["points"]  # the non-finite point is dropped
     assert set(data["regions"][0]) == {"label", "kind", "where", "points"}
     assert explorer_data(result)["regions"] == []
