@@ -119,6 +119,21 @@ def stability_ratios(problem: Problem, params: Array, rates: Array, method: str,
     return np.asarray(rates, dtype=float) * curvature / bound
 
 
+def spectral_radii(method: str, h: Array, momentum: Array) -> Array:
+    """``spectral_radius`` of every (h, μ) pair, broadcast together (numpy ``eigvals`` of the stacked maps)."""
+    h, mu = np.broadcast_arrays(np.asarray(h, dtype=float), np.asarray(momentum, dtype=float))
+    if method == "sgd":
+        return np.abs(1.0 - h)
+    if method not in BOUNDED_METHODS:
+        raise ValueError(f"no one-mode map for method {method!r}; known: {BOUNDED_METHODS}")
+    maps = np.empty(h.shape + (2, 2))
+    maps[..., 0, 0] = 1.0 - h * (1.0 + mu) if method == "nesterov" else 1.0 - h
+    maps[..., 0, 1] = mu * mu if method == "nesterov" else mu
+    maps[..., 1, 0] = -h
+    maps[..., 1, 1] = mu
+    return np.abs(np.linalg.eigvals(maps)).max(axis=-1)
+
+
 # --- along a run ----------------------------------------------------------------------------
 
 NO_BOUND_NOTE = "no single bound: adaptive per-coordinate rate"
