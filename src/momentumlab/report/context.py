@@ -11,13 +11,8 @@ import yaml
 
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
-<<<<<<< HEAD
-from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
-from momentumlab.records import BEST_RUN_RULE, STABILITY_RULE, best_run, is_model_row, rows_by_experiment
-=======
 from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, VIRIDIS, rgb
-from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
->>>>>>> regions
+from momentumlab.records import BEST_RUN_RULE, STABILITY_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 from momentumlab.runs import RunKey
