@@ -64,15 +64,17 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.report.live import live_data, run_entry
     from momentumlab.report.scrubber import scrubber_data
     from momentumlab.cell_yaml import cell_template
-    from momentumlab.sweep import sweep_grid
+    from momentumlab.sweep import sweep_grid, sweep_regions_of
+    from momentumlab.sweep_summary import region_row
 
     name = f"{experiment.name}_{uuid.uuid4().hex[:8]}"  # one cell's data never answers another's
     with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
         path = Path(folder) / "contour.png"
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
+    regions = [region_row(curve) for curve in sweep_regions_of(problem, result, experiment.start)]
     grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
-    data = explorer_data(result, theory_of(experiment, problem), yaml=cell_template(experiment, grid))
+    data = explorer_data(result, theory_of(experiment, problem), {"regions": regions}, yaml=cell_template(experiment, grid))
     script_data = explorer_script(name, data).encode("utf-8")
     scrubber = scrubber_data({}, result.steps, extent)
     scrubber["live"] = live_data(problem, experiment.start, result.steps, [],
