@@ -62,8 +62,8 @@ def test_the_pasted_yaml_of_every_cell_runs_that_cell(name: str) -> None:
             assert pasted.steps == grid.steps == 150
             (run,) = optimize_experiment(pasted, make_problem(pasted.problem, pasted.params), "numpy")[0].values()
             expected = result.final_params[q, p]
-            if result.diverged[q, p]:
-                assert run.diverged
+            if run.diverged:  # left the box: so did the cell (which may also be judged diverged by its linear analysis)
+                assert result.diverged[q, p]
                 continue
             np.testing.assert_allclose(run.final_params, expected, rtol=1e-12, atol=1e-300)
 
@@ -155,7 +155,8 @@ def test_every_sweep_the_generator_draws_reproduces_from_its_pasted_yaml() -> No
                                           check_budget=False).experiments[0]
                     again = make_problem(pasted.problem, pasted.params, make_dataset(pasted.problem, pasted.params, pasted.seed))
                     (run,) = optimize_experiment(pasted, again, "numpy")[0].values()
-                    assert run.diverged == bool(result.diverged[q, p]), (seed, q, p)
+                    # The sweep also marks diverged a run its linear analysis finds unstable (sweep.judged_divergence).
+                    assert not run.diverged or result.diverged[q, p], (seed, q, p)
                     if not run.diverged:
                         np.testing.assert_allclose(run.final_params, result.final_params[q, p], rtol=1e-12, atol=1e-300)
             checked.add((grid.method, grid.schedule.kind))
