@@ -248,8 +248,9 @@ def test_a_different_problem_object_gets_its_own_backdrop(tmp_path):
 
 @pytest.mark.parametrize("width, height", [(960, 540), (320, 180)])
 def test_a_long_title_stays_clear_of_the_status_line(width, height):
+    from momentumlab.render import figures
     from momentumlab.render.figures import run_scene
-    from momentumlab.render.style import rc_context
+    from momentumlab.render.style import font_scale, rc_context
 
     problem = make_problem("linear_regression", data=make_line_data(0))
     trajectory = run(problem, "momentum", 0.01, 0.9, (-20.0, -20.0), 1000)
@@ -265,9 +266,23 @@ def test_a_long_title_stays_clear_of_the_status_line(width, height):
                 status_box = header.status.get_path().get_extents(header.status.get_transform())
                 assert title_box.x1 < status_box.x0
             assert title_box.x0 >= 0 and status_box.x1 <= width
-            assert scene.layers[-1].get_text().startswith("Linear regression")
+            shown = scene.layers[-1]
+            assert " ".join(shown.get_text().split()).startswith("Linear regression (50 points):")  # never cut
+            assert "…" not in shown.get_text()
+            assert shown.get_fontsize() * scene.figure.dpi / 72 >= figures.TITLE_MIN_PX * font_scale(scene.figure) - 1e-9
         finally:
             scene.close()
+
+
+def test_title_forms_wrap_after_the_experiment_then_drop_the_runs_asides():
+    from momentumlab.render.figures import title_candidates
+
+    forms = title_candidates("Two momentum forms under a schedule: Keras form (v in parameter units) (numpy)")
+    assert forms == ["Two momentum forms under a schedule: Keras form (v in parameter units) (numpy)",
+                     "Two momentum forms under a schedule:\nKeras form (v in parameter units) (numpy)",
+                     "Two momentum forms under a schedule: Keras form",
+                     "Two momentum forms under a schedule:\nKeras form"]
+    assert title_candidates("Beale function") == ["Beale function"]
 
 
 def _sweep_result(final_distance, final_loss=None, diverged_at=None, settled_at=None, has_optimum=True):
@@ -387,6 +402,7 @@ def _race_runs(problem, start, lr, steps=100):
 @pytest.mark.parametrize("width, height", [(320, 180), (3840, 2160)])
 def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
     from momentumlab.render.figures import compare_scene, run_scene
+    from momentumlab.render.timeline import RIBBON_LABEL
     from momentumlab.render.style import rc_context
 
     problem = make_problem("rosenbrock")
@@ -405,7 +421,7 @@ def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
                     top = legend.get_window_extent(renderer).y1
                     for ax in figure.axes:
                         for label in (ax.xaxis.label, *ax.get_xticklabels()):
-                            if id(label) in texts and ax.name != "3d":
+                            if id(label) in texts and ax.name != "3d" and ax.get_label() != RIBBON_LABEL:
                                 assert texts[id(label)][1].y0 >= top - 0.5, (label.get_text(), top)
             finally:
                 scene.close()
@@ -437,18 +453,18 @@ def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, hei
 def test_the_slower_run_stays_visible_where_paths_share_their_first_steps(tmp_path):
     from matplotlib.colors import to_rgb
 
-    from momentumlab.palette import RUN_COLORS
+    from momentumlab.palette import METHOD_COLORS
 
     problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race
     runs = {RunKey(method, "numpy"): run(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
             for method in ("sgd", "momentum", "nesterov")}
-    settings = Animation(width=960, height=540, fps=12, frames=4, hold_seconds=0.0, formats=())
+    settings = Animation(width=1280, height=720, fps=12, frames=4, hold_seconds=0.0, formats=())
     render_compare(problem, runs, "race", settings, {}, tmp_path / "race.png", progress=False)
-    pixels = np.asarray(Image.open(tmp_path / "race.png").convert("RGB")).astype(int)[:, :480]  # the contour
-    for color in RUN_COLORS[:3]:
+    pixels = np.asarray(Image.open(tmp_path / "race.png").convert("RGB")).astype(int)[:, :640]  # the contour
+    for color in (METHOD_COLORS[method] for method in ("sgd", "momentum", "nesterov")):
         target = np.array([round(255 * c) for c in to_rgb(color)])
-        # a path hidden under another shows only its head marker (about 100 px of its colour)
-        assert np.sum(np.all(np.abs(pixels - target) <= 12, axis=-1)) > 140, color
+        # a path hidden under another shows only its head marker (about 180 px of its colour at this size)
+        assert np.sum(np.all(np.abs(pixels - target) <= 12, axis=-1)) > 200, color
 
 
 def test_loss_plot_text_is_legible_on_a_phone_and_inside_the_figure():
@@ -479,12 +495,13 @@ ALLOWED_IMPORTS = {
     "style": set(),
     "artists": set(),
     "engine": set(),
-    "panels": {"artists", "style"},
-    "figures": {"engine", "panels", "artists", "style"},
+    "timeline": {"style"},
+    "panels": {"artists", "style", "timeline"},
+    "figures": {"engine", "panels", "artists", "style", "timeline"},
     "static": {"style"},
     "heatmap": {"style"},
     "__init__": {"figures", "static", "heatmap"},
-    "media": {"figures", "static", "heatmap"},  # one experiment's files: the top of the package
+    "media": {"figures", "static", "heatmap", "timeline"},  # one experiment's files: the top of the package
 }
 
 
@@ -507,7 +524,7 @@ def _render_imports(path):
 
 def test_render_has_a_handful_of_modules_and_imports_go_one_way():
     modules = {path.stem: path for path in RENDER.glob("*.py")}
-    assert len(modules) <= 9 and set(modules) == set(ALLOWED_IMPORTS)
+    assert len(modules) <= 10 and set(modules) == set(ALLOWED_IMPORTS)
     for name, path in modules.items():
         assert _render_imports(path) <= ALLOWED_IMPORTS[name], name
 

@@ -16,12 +16,45 @@ from momentumlab.config import Animation, Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
+from momentumlab.palette import optimizer_colors
+from momentumlab.records import reference_backend
+from momentumlab.sampling import animation_steps
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 
 CONTOUR_SIZE = {"width": 960, "height": 600}
+ARROW_METHODS = ("momentum", "nesterov")  # the momentum methods whose run animations carry velocity arrows
+AGREES_BELOW = 1e-9  # a twin whose largest difference is below this "agrees"; above it, it "differs"
+
+
+def race_runs(runs: Mapping[RunKey, Any], reference: str, show_twins: bool) -> dict[RunKey, Any]:
+    """The runs a race draws: every run with ``show_twins``, else those on the ``reference`` backend."""
+    return dict(runs) if show_twins else {key: run for key, run in runs.items() if key.backend == reference}
+
+
+def twin_difference(runs: Mapping[RunKey, Trajectory]) -> float | None:
+    """The largest max |Δθ| between an optimizer's numpy run and its TensorFlow twin (None without twins)."""
+    from momentumlab.records import max_abs_difference
+
+    found = [max_abs_difference(run, runs[twin]) for key, run in runs.items() if key.backend == "numpy"
+             for twin in [RunKey(key.optimizer, "tensorflow")] if twin in runs]
+    found = [value for value in found if value is not None]
+    return max(found) if found else None
+
+
+def agreement_badge(worst: float | None, symbol: str) -> str | None:
+    """The race's badge for the measured largest difference ``worst`` of ``symbol`` (θ or w) between
+    numpy and TensorFlow: "TensorFlow agrees to 4e-15" below ``AGREES_BELOW``, else "TensorFlow
+    differs by up to 0.03"; None without twins."""
+    if worst is None:
+        return None
+    if worst == 0.0:
+        return f"TensorFlow agrees exactly (max |Δ{symbol}| = 0)"
+    if worst < AGREES_BELOW:
+        return f"TensorFlow agrees to {worst:.0e} (max |Δ{symbol}|)"
+    return f"TensorFlow differs by up to {worst:.2g} (max |Δ{symbol}|)"
 
 
 def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]:
@@ -43,19 +76,32 @@ def render_experiment_media(
     from momentumlab.landscape import race_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
 
+    from momentumlab.render.timeline import momentum_arrows
+
+    colors = optimizer_colors(experiment.runs)
+    changes = {run: experiment.optimizer(run.optimizer).schedule.changes(experiment.steps) for run in experiment.runs}
     for run in experiment.runs:
         paths = media.runs.get(run)
         if paths is None:  # a run off the reference backend has no animation of its own
             continue
+        spec = experiment.optimizer(run.optimizer)
+        arrows = None
+        if spec.method in ARROW_METHODS and settings.arrows:
+            arrows = momentum_arrows(problem, runs[run], spec.lr, spec.schedule, race_window(problem, [runs[run]]),
+                                     animation_steps(len(runs[run].params) - 1, settings.frames, settings.spacing))
         title = f"{experiment.label}: {run.label} ({run.backend})"
-        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"])
+        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"],
+                   color=colors[run.optimizer], changes=changes[run], arrows=arrows)
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
+    raced = race_runs(labelled, reference_backend(experiment.backends), settings.show_twins)
+    badge = None if settings.show_twins else agreement_badge(twin_difference(labelled), "θ")
     compare = media.compare
-    render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
-    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss, view=loss_floor(problem))
+    render_compare(problem, raced, experiment.label, settings, _files(compare, settings.formats), compare["png"],
+                   changes=changes, badge=badge, colors=colors)
+    loss_overlay_png(raced, f"{experiment.label}: loss per step", media.loss, view=loss_floor(problem), colors=colors)
     animations = [*compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
-    window = race_window(problem, labelled.values())  # the race's extent: the scrubber draws the same paths
+    window = race_window(problem, raced.values())  # the race's extent: the scrubber draws the same paths
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)
@@ -97,6 +143,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     arch, plane, views, title = render_model_race_media(spec, arrays, data, settings,
                                                         _files(media.compare, settings.formats), media.compare["png"],
                                                         best=best)
+    colors = optimizer_colors(spec.runs)
     two_features = data["x_train"].shape[1] == 2
     window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
     for view in views:
@@ -105,7 +152,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
             continue
         render_model_run(plane, view, f"{spec.label}: {view.key.label} ({view.key.backend})", settings,
                          _files(paths, settings.formats), paths["png"],
-                         window=window, data=data)
+                         window=window, data=data, color=colors[view.key.optimizer])
     shown = arrays[f"{(best or spec.runs[0]).file_name}/weights"][-1]  # its final model on seed 0
     render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure, title,
                       classify=lambda x: predict(arch, shown, x), data=data, best=best)
@@ -129,8 +176,27 @@ def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[
     model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
     batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
     title = f"{spec.label}: {spec.dataset}, {model}, {batch}"
-    render_model_race(plane, views, title, settings, outputs, poster, progress=progress, best=best)
+    raced = race_runs({view.key: view for view in views}, reference_backend(spec.backends), settings.show_twins)
+    badge = None if settings.show_twins else agreement_badge(weight_difference(arrays, spec.runs), "w")
+    render_model_race(plane, list(raced.values()), title, settings, outputs, poster, progress=progress, best=best,
+                      badge=badge)
     return arch, plane, views, title
+
+
+def weight_difference(arrays: Mapping[str, Any], runs: Any) -> float | None:
+    """The largest max |Δw| on seed 0 between an optimizer's numpy run and its TensorFlow twin, over
+    the recorded steps both reached (None without twins)."""
+    found = []
+    for key in runs:
+        twin = RunKey(key.optimizer, "tensorflow")
+        if key.backend != "numpy" or twin not in runs:
+            continue
+        mine, theirs = np.asarray(arrays[f"{key.file_name}/weights"]), np.asarray(arrays[f"{twin.file_name}/weights"])
+        rows = min(len(mine), len(theirs))
+        difference = np.abs(mine[:rows] - theirs[:rows])
+        if rows and np.isfinite(difference).all():
+            found.append(float(difference.max()))
+    return max(found) if found else None
 
 
 def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:

@@ -11,7 +11,7 @@ import yaml
 
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
-from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
+from momentumlab.palette import CELL_COLORS, THEORY_COLOR, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
@@ -146,7 +146,7 @@ def experiment_context(
 
 def script_colors() -> dict[str, Any]:
     """The colours the page's script draws with: the heatmap's viridis and the theory marker's."""
-    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]}
+    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": THEORY_COLOR, "cells": list(CELL_COLORS)}
 
 
 def report_context(

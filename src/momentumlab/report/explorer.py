@@ -15,6 +15,7 @@ import numpy as np
 
 from momentumlab.files import write_text
 from momentumlab.optim import MOMENTUM_KEY
+from momentumlab.palette import METHOD_COLORS, PATH_COLOR
 from momentumlab.sweep import SweepResult, path_stride
 
 # Significant digits of path coordinates and grid values: enough for a contour a few
@@ -83,6 +84,7 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
             paths[str(int(flat))] = _path(points, result.path_steps, int(diverged_at[flat]))
     return {
         "method": result.method,
+        "color": METHOD_COLORS.get(result.method, PATH_COLOR),  # the swept method's hue, as its runs wear it
         "key": MOMENTUM_KEY[result.method],
         "steps": int(result.steps),
         "tolerance": float(result.tolerance),

@@ -36,7 +36,7 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
     media, scrubbers = {}, {}
     for experiment in config.experiments:
         shown, explorer = inputs.experiments[experiment.name], outputs.explorers.get(experiment.name)
-        runs = labelled_runs(experiment, shown.trajectories)
+        runs = labelled_runs(experiment, shown.trajectories, config.animation.show_twins)
         f_star = next((row.get("f_star") for row in summary["runs"] if row["experiment"] == experiment.name), None)
         scrubbers[experiment.name] = scrubber_data(runs, experiment.steps, read_json(shown.media.extent),
                                                    view=LossFloor(f_star))
