@@ -553,3 +553,29 @@ def test_landscapes_are_kept_per_problem_value_and_per_data_set():
     assert first.problem is regressions[0] and second.problem is regressions[1]
     assert not np.array_equal(first.values, second.values)
     assert kept_landscape.cache_info().currsize == 4  # the two rosenbrocks, the two data sets
+
+
+@pytest.mark.parametrize("scene_kind", ["race", "run"])
+def test_the_quadratic_valley_is_drawn_at_its_configured_angle(scene_kind):
+    """True geometry: the lowest contours' principal axis in a rendered frame is the configured 30°
+    within 2° (and the same picture stretched 2× sideways would read ~16°, so the measure can fail)."""
+    from momentumlab.render.engine import Blitter
+    from momentumlab.render.figures import compare_scene, run_scene
+    from momentumlab.render.style import rc_context
+    from valley import valley_angle
+
+    problem = make_problem("quadratic", {"kappa": 100, "angle": 30})
+    trajectory = run(problem, "momentum", 0.01, 0.9, (-4.0, 3.0), 400)
+    with rc_context(960, 540):
+        scene = (compare_scene(problem, {RunKey("momentum", "numpy"): trajectory}, "race", 960, 540) if scene_kind == "race"
+                 else run_scene(problem, trajectory, "run", 960, 540))
+        try:
+            ax = next(ax for ax in scene.figure.axes if ax.name != "3d" and ax.get_xlabel() == "x")
+            frame = np.asarray(Blitter(scene).frame(400)).reshape(540, 960, 4)[..., :3]
+            box = ax.bbox
+            crop = frame[int(540 - box.y1) + 2: int(540 - box.y0) - 2, int(box.x0) + 2: int(box.x1) - 2]
+        finally:
+            scene.close()
+    assert valley_angle(crop) == pytest.approx(30.0, abs=2.0)
+    stretched = np.asarray(Image.fromarray(crop.copy()).resize((2 * crop.shape[1], crop.shape[0]), Image.NEAREST))
+    assert valley_angle(stretched) < 20.0
