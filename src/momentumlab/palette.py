@@ -30,7 +30,7 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
 }
-# Eight colours in order (yellow, faint on white, comes last): classes of a data set.
+# Eight colours in order (yellow, faint on white, comes last): matplotlib's default colour cycle here.
 RUN_COLORS = tuple(
     OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky_blue", "vermillion", "black", "yellow")
 )
@@ -55,6 +55,9 @@ SPARE_COLORS = (OKABE_ITO["black"], TOL["wine"], TOL["teal"], TOL["olive"], TOL[
                 OKABE_ITO["vermillion"], OKABE_ITO["sky_blue"], OKABE_ITO["purple"])
 # Polyak's heavy ball (a theory point, not a configured optimizer) in the sweep explorer.
 THEORY_COLOR = TOL["wine"]
+# The classes of a data set (decision regions, class bars): hues away from sgd's blue and
+# momentum's orange, so a class never reads as an optimizer of the common races.
+CLASS_COLORS = ("#AA4499", TOL["teal"], TOL["indigo"], "#DDCC77", "#117733", TOL["wine"], "#88CCEE", TOL["olive"])
 # Sweep cells the explorer plays or pins beside the configured runs: hues no common method wears.
 CELL_COLORS = (OKABE_ITO["black"], TOL["rose"], TOL["olive"], TOL["indigo"])
 SCHEDULE_COLOR = "#D81B60"  # a learning-rate schedule's changes, on every time axis and path

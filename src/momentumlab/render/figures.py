@@ -291,10 +291,12 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
     backdrop = kept_backdrop(("run", problem, window, start, width, height), build)
     header = Header(title, [trajectory], show_loss=True, view=loss_floor(problem))
     scene = panel_scene(backdrop, panels, header, last_step=last)
-    if arrows is not None:  # the arrows' key, under the contour panel's title room
+    if arrows is not None:  # the arrows' key, in the contour panel's lower left corner
         ax = backdrop.axes[1]
-        scene.layers.append(ax.text(0.5, 1.02, arrow_legend(arrows), transform=ax.transAxes, ha="center", va="bottom",
-                                    fontsize="small", color="#222222"))
+        scene.layers.append(ax.text(0.01, 0.02, arrow_legend(arrows), transform=ax.transAxes, ha="left", va="bottom",
+                                    fontsize="small", color="#222222", zorder=9,
+                                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                                          "alpha": 0.8}))
     return scene
 
 

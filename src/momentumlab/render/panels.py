@@ -16,7 +16,7 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.colors import LogNorm, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -26,7 +26,7 @@ from mpl_toolkits.mplot3d import proj3d
 from momentumlab.floors import PLAIN_LOSS, LossFloor, distance_floor
 from momentumlab.landscape import Landscape
 from momentumlab.sampling import record_at
-from momentumlab.palette import (DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RUN_COLORS, SCHEDULE_COLOR,
+from momentumlab.palette import (CLASS_COLORS, DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, SCHEDULE_COLOR,
                                  RunStyle)
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GrowingCurve, Look, Trace, display_points
@@ -432,8 +432,8 @@ class SeriesPanel(LossPanel):
 
 
 def class_colors(classes: int) -> list[str]:
-    """One colour per class (the run colours, in order)."""
-    return [RUN_COLORS[k % len(RUN_COLORS)] for k in range(classes)]
+    """One colour per class (``palette.CLASS_COLORS``, in order)."""
+    return [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(classes)]
 
 
 class RegionsPanel:

@@ -11,13 +11,12 @@ from typing import Any, Callable, Mapping, Sequence
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from momentumlab.files import atomic_path
 from momentumlab.floors import PLAIN_LOSS, LossFloor
 from momentumlab.landscape import Landscape, equal_aspect_window
-from momentumlab.palette import RUN_COLORS, optimizer_colors, run_styles
+from momentumlab.palette import CLASS_COLORS, optimizer_colors, run_styles
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem, Window
 from momentumlab.render.style import (DPI, configure_loss_axes, draw_contour, draw_minima, draw_plane_loss, new_figure,
@@ -123,7 +122,7 @@ def draw_decision_regions(ax: Axes, classify: Callable[[Array], Array], data: Ma
     pad_x, pad_y = 0.08 * (x1 - x0 or 1.0), 0.08 * (y1 - y0 or 1.0)
     gx, gy = np.meshgrid(np.linspace(x0 - pad_x, x1 + pad_x, 160), np.linspace(y0 - pad_y, y1 + pad_y, 160))
     classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
-    colours = [RUN_COLORS[k % len(RUN_COLORS)] for k in range(classes)]
+    colours = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(classes)]
     predicted = classify(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
     ax.contourf(gx, gy, predicted, levels=np.arange(classes + 1) - 0.5, colors=colours, alpha=0.22)
     for part, marker in (("train", "o"), ("test", "x")):

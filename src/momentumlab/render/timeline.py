@@ -74,7 +74,7 @@ class StepRibbon:
         ax.set_yticks([])
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
-        ax.add_patch(Rectangle((0, 0.0), right, 1.0, facecolor="#F1F1F1", edgecolor="none", zorder=0))
+        ax.add_patch(Rectangle((0, 0.0), right, 1.0, facecolor="white", edgecolor="#9A9A9A", linewidth=0.8, zorder=0))
         ax.vlines(self.frames, 0.0, 1.0, color="#8A8A8A", linewidth=0.5, zorder=1)
         for step, text in self.changes:
             ax.vlines([step], -0.35, 1.35, color=SCHEDULE_COLOR, linewidth=2.0, zorder=4, clip_on=False)
@@ -83,8 +83,8 @@ class StepRibbon:
         ax.xaxis.set_major_locator(MaxNLocator(8, integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(step_label))
         ax.tick_params(axis="x", labelsize="small", length=3, pad=1)
-        label = "frames: log-spaced steps" if self.spacing == "log" else "frames: evenly spaced steps"
-        ax.text(0.0, 1.08, label, transform=ax.transAxes, ha="left", va="bottom", fontsize="small", color="#444444")
+        label = "a tick per frame: log-spaced steps" if self.spacing == "log" else "a tick per frame: evenly spaced steps"
+        ax.text(1.0, 1.08, label, transform=ax.transAxes, ha="right", va="bottom", fontsize="small", color="#444444")
 
     def attach(self, ax: Axes) -> None:
         """The two moving fills."""
@@ -123,9 +123,10 @@ class Arrows:
 
 def momentum_arrows(problem: Problem, trajectory: Trajectory, lr: float, schedule: Schedule,
                     window: tuple[tuple[float, float], tuple[float, float]], frames: Array) -> Arrows | None:
-    """The velocity and −η∇f arrows of ``trajectory`` at every step, scaled so the longer arrow of
-    the median frame spans ``ARROW_SHARE`` of the window's shorter side (None for a run too short
-    to move)."""
+    """The velocity and −η∇f arrows of ``trajectory`` at every step, on one scale for the run: the
+    longer arrow of a frame at the 90th percentile of the frames' lengths spans ``ARROW_SHARE`` of
+    the window's shorter side, so early, long steps stay on the panel and late ones shrink as the
+    run settles (None for a run that does not move)."""
     params = trajectory.params
     velocity = np.zeros_like(params)
     velocity[1:] = params[1:] - params[:-1]
@@ -138,7 +139,7 @@ def momentum_arrows(problem: Problem, trajectory: Trajectory, lr: float, schedul
     if lengths.size == 0:
         return None
     (x0, x1), (y0, y1) = window
-    return Arrows(velocity, gradient_step, ARROW_SHARE * min(x1 - x0, y1 - y0) / float(np.median(lengths)))
+    return Arrows(velocity, gradient_step, ARROW_SHARE * min(x1 - x0, y1 - y0) / float(np.quantile(lengths, 0.9)))
 
 
 class ArrowPair:
@@ -169,4 +170,4 @@ class ArrowPair:
 
 def arrow_legend(arrows: Arrows) -> str:
     """The arrows' key, with their scale."""
-    return f"arrows ×{arrows.scale:.3g}: coloured = last step (velocity), black = −η∇f"
+    return f"arrows ×{arrows.scale:.2g}: velocity (colour), −η∇f (black)"
