@@ -50,16 +50,18 @@ METHOD_COLORS = {
     "lion": TOL["teal"],
 }
 # For a second optimizer of a method already in the experiment (and names no method owns): the
-# first of these no optimizer of the experiment wears.
-SPARE_COLORS = (OKABE_ITO["black"], TOL["wine"], TOL["teal"], TOL["olive"], TOL["indigo"], TOL["rose"],
-                OKABE_ITO["vermillion"], OKABE_ITO["sky_blue"], OKABE_ITO["purple"])
-# Polyak's heavy ball (a theory point, not a configured optimizer) in the sweep explorer.
-THEORY_COLOR = TOL["wine"]
+# first of these no optimizer of the experiment wears (never black: text, markers and the −η∇f
+# arrows are black).
+SPARE_COLORS = (TOL["wine"], TOL["teal"], TOL["olive"], TOL["indigo"], TOL["rose"], OKABE_ITO["vermillion"],
+                OKABE_ITO["sky_blue"], OKABE_ITO["purple"])
+# Polyak's heavy ball (a theory point, not a configured optimizer) in the sweep explorer: black,
+# which no optimizer wears.
+THEORY_COLOR = OKABE_ITO["black"]
 # The classes of a data set (decision regions, class bars): hues away from sgd's blue and
 # momentum's orange, so a class never reads as an optimizer of the common races.
 CLASS_COLORS = ("#AA4499", TOL["teal"], TOL["indigo"], "#DDCC77", "#117733", TOL["wine"], "#88CCEE", TOL["olive"])
 # Sweep cells the explorer plays or pins beside the configured runs: hues no common method wears.
-CELL_COLORS = (OKABE_ITO["black"], TOL["rose"], TOL["olive"], TOL["indigo"])
+CELL_COLORS = ("#777777", TOL["rose"], TOL["olive"], TOL["indigo"])
 SCHEDULE_COLOR = "#D81B60"  # a learning-rate schedule's changes, on every time axis and path
 PATH_COLOR = METHOD_COLORS["sgd"]  # a path whose optimizer is not known
 FIT_COLOR = OKABE_ITO["blue"]
