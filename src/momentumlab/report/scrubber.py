@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from markupsafe import Markup
@@ -41,6 +41,11 @@ def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str],
     return runs
 
 
+def schedule_changes(experiment: Experiment) -> list[tuple[int, str]]:
+    """Every step where one of ``experiment``'s schedules changes the rate, with its label, once each."""
+    return sorted({change for spec in experiment.optimizers for change in spec.schedule.changes(experiment.steps)})
+
+
 def run_samples(trajectory: Trajectory, steps: np.ndarray, view: LossFloor = PLAIN_LOSS) -> dict[str, Any]:
     """The run at the shared ``steps`` it reached, plus its last valid step if it diverged (its loss as ``view`` shows it)."""
     last = len(trajectory.params) - 1
@@ -60,6 +65,7 @@ def run_samples(trajectory: Trajectory, steps: np.ndarray, view: LossFloor = PLA
 def scrubber_data(
     runs: Mapping[RunKey, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS,
     view: LossFloor = PLAIN_LOSS, colors: Mapping[str, str] | None = None,
+    changes: Sequence[tuple[int, str]] = (),
 ) -> dict[str, Any]:
     """Shared steps (at most ``max_points``, dense early), the contour extent, the loss plot's
     y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path; losses as ``view``
@@ -67,6 +73,8 @@ def scrubber_data(
 
     The colours (``colors``: optimizer name → colour, by default ``palette.optimizer_colors`` of
     the runs, as in the race), dash styles, line widths and drawing order (slow runs on top) match it.
+    ``changes`` (step, label) are the schedules' changes: each becomes a tick on the slider at the
+    first shared step at or after it (``index``).
     """
     shared = frames_for_steps(int(steps), max_points)
     order = race_order(final_states(runs))
@@ -77,6 +85,8 @@ def scrubber_data(
         "loss_label": view.label,
         "loss_floor": view.floor,
         "steps": [int(s) for s in shared],
+        "changes": [{"step": int(step), "label": label, "index": int(np.searchsorted(shared, step))}
+                    for step, label in changes if step <= shared[-1]],
         "runs": [
             {
                 "label": key.display,

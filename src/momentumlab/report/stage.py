@@ -14,7 +14,7 @@ from momentumlab.report.bundle import inline_assets
 from momentumlab.report.context import report_context
 from momentumlab.report.environment import make_environment
 from momentumlab.report.explorer import write_explorer
-from momentumlab.report.scrubber import labelled_runs, scrubber_data
+from momentumlab.report.scrubber import labelled_runs, schedule_changes, scrubber_data
 from momentumlab.sweep import load_result
 
 TEMPLATE = "index.html.j2"
@@ -39,7 +39,7 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
         runs = labelled_runs(experiment, shown.trajectories, config.animation.show_twins)
         f_star = next((row.get("f_star") for row in summary["runs"] if row["experiment"] == experiment.name), None)
         scrubbers[experiment.name] = scrubber_data(runs, experiment.steps, read_json(shown.media.extent),
-                                                   view=LossFloor(f_star))
+                                                   view=LossFloor(f_star), changes=schedule_changes(experiment))
         media[experiment.name] = {**_fields(shown.media), "explorer": explorer}
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
