@@ -293,10 +293,10 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
     scene = panel_scene(backdrop, panels, header, last_step=last)
     if arrows is not None:  # the arrows' key, in the contour panel's lower left corner
         ax = backdrop.axes[1]
-        scene.layers.append(ax.text(0.01, 0.02, arrow_legend(arrows), transform=ax.transAxes, ha="left", va="bottom",
-                                    fontsize="small", color="#222222", zorder=9,
-                                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
-                                          "alpha": 0.8}))
+        scene.layers.append(fit_width(ax, ax.text(0.01, 0.02, arrow_legend(), transform=ax.transAxes, ha="left",
+                                                  va="bottom", fontsize="small", color="#222222", zorder=9,
+                                                  bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                                                        "edgecolor": "none", "alpha": 0.8})))
     return scene
 
 
@@ -377,9 +377,20 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
 
 def agreement_mark(ax: Axes, badge: str) -> Text:
     """The backends' agreement as a badge in the top right corner of ``ax`` (a scene layer)."""
-    return ax.text(0.98, 0.98, badge, transform=ax.transAxes, ha="right", va="top", fontsize="small",
-                   fontweight="bold", color="#1B5E20", zorder=9,
-                   bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#1B5E20", "alpha": 0.92})
+    return fit_width(ax, ax.text(0.98, 0.98, badge, transform=ax.transAxes, ha="right", va="top", fontsize="small",
+                                 fontweight="bold", color="#1B5E20", zorder=9,
+                                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#1B5E20",
+                                       "alpha": 0.92}))
+
+
+def fit_width(ax: Axes, text: Text, share: float = 0.96) -> Text:
+    """``text`` (a note inside ``ax``) with its font shrunk until its box fits ``share`` of the axes' width."""
+    renderer = ax.figure.canvas.get_renderer()
+    room = share * ax.get_position().width * ax.figure.bbox.width
+    width = text.get_window_extent(renderer).width
+    if width > room:
+        text.set_fontsize(text.get_fontsize() * room / width)
+    return text
 
 
 def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "Animation",

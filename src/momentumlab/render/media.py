@@ -18,7 +18,6 @@ from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
 from momentumlab.palette import optimizer_colors
 from momentumlab.records import reference_backend
-from momentumlab.sampling import animation_steps
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
@@ -87,8 +86,7 @@ def render_experiment_media(
         spec = experiment.optimizer(run.optimizer)
         arrows = None
         if spec.method in ARROW_METHODS and settings.arrows:
-            arrows = momentum_arrows(problem, runs[run], spec.lr, spec.schedule, race_window(problem, [runs[run]]),
-                                     animation_steps(len(runs[run].params) - 1, settings.frames, settings.spacing))
+            arrows = momentum_arrows(problem, runs[run], spec.lr, spec.schedule, race_window(problem, [runs[run]]))
         title = f"{experiment.label}: {run.label} ({run.backend})"
         render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"],
                    color=colors[run.optimizer], changes=changes[run], arrows=arrows)

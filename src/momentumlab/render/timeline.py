@@ -30,7 +30,7 @@ Array = np.ndarray
 RIBBON_HEIGHT = 0.035  # of the figure's height at 960×540 (scaled like the margins): the ribbon's bar
 RIBBON_ROOM = 0.085  # bar, tick labels and the gap above it (scaled like the margins)
 RIBBON_LABEL = "step ribbon"  # the ribbon's axes label (below the race legend, unlike every other axes)
-ARROW_SHARE = 0.12  # the longer arrow of a typical frame spans this share of the shorter window side
+ARROW_SHARE = 0.22  # the longer arrow of each frame spans this share of the shorter window side
 
 
 Change = tuple[int, str]  # a step where the rate changes abruptly, and its label
@@ -114,42 +114,36 @@ class StepRibbon:
 @dataclass(frozen=True)
 class Arrows:
     """One run's arrows per step: the last step θₖ − θₖ₋₁ (its velocity) and the gradient step
-    −ηₖ∇f(θₖ), both drawn ``scale`` times longer than they are."""
+    −ηₖ∇f(θₖ), scaled frame by frame so the longer of the two spans ``length`` (data units): their
+    directions and the ratio of their sizes are true, their common scale is not."""
 
     velocity: Array
     gradient_step: Array
-    scale: float
+    length: float
 
 
 def momentum_arrows(problem: Problem, trajectory: Trajectory, lr: float, schedule: Schedule,
-                    window: tuple[tuple[float, float], tuple[float, float]], frames: Array) -> Arrows | None:
-    """The velocity and −η∇f arrows of ``trajectory`` at every step, on one scale for the run: the
-    longer arrow of a frame at the 90th percentile of the frames' lengths spans ``ARROW_SHARE`` of
-    the window's shorter side, so early, long steps stay on the panel and late ones shrink as the
-    run settles (None for a run that does not move)."""
+                    window: tuple[tuple[float, float], tuple[float, float]]) -> Arrows:
+    """The velocity and −η∇f arrows of ``trajectory`` at every step, the longer one of each frame
+    spanning ``ARROW_SHARE`` of ``window``'s shorter side."""
     params = trajectory.params
     velocity = np.zeros_like(params)
     velocity[1:] = params[1:] - params[:-1]
     rates = lr * schedule.factors(len(params))
     gradient_step = -rates[:, None] * problem.gradient(params)
-    shown = np.asarray(frames, dtype=np.int64)
-    shown = shown[(shown > 0) & (shown < len(params))]
-    lengths = np.maximum(np.linalg.norm(velocity[shown], axis=1), np.linalg.norm(gradient_step[shown], axis=1))
-    lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
-    if lengths.size == 0:
-        return None
     (x0, x1), (y0, y1) = window
-    return Arrows(velocity, gradient_step, ARROW_SHARE * min(x1 - x0, y1 - y0) / float(np.quantile(lengths, 0.9)))
+    return Arrows(velocity, gradient_step, ARROW_SHARE * min(x1 - x0, y1 - y0))
 
 
 class ArrowPair:
     """The two arrows at a run's current point, in display pixels."""
 
     def __init__(self, ax: Axes, params: Array, arrows: Arrows, color: str) -> None:
-        start = ax.transData.transform(params)
-        self.start = start
-        self.tips = [ax.transData.transform(params + arrows.scale * vector) for vector in
-                     (arrows.velocity, arrows.gradient_step)]
+        longer = np.maximum(np.linalg.norm(arrows.velocity, axis=1), np.linalg.norm(arrows.gradient_step, axis=1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(longer > 0, arrows.length / longer, np.nan)[:, None]
+        self.start = ax.transData.transform(params)
+        self.tips = [ax.transData.transform(params + scale * vector) for vector in (arrows.velocity, arrows.gradient_step)]
         self.patches = [FancyArrowPatch((0, 0), (1, 1), arrowstyle="-|>", mutation_scale=14, linewidth=2.2,
                                         color=tint, transform=IdentityTransform(), zorder=7, shrinkA=0, shrinkB=0)
                         for tint in (darker(color, 0.25), "#111111")]
@@ -158,7 +152,8 @@ class ArrowPair:
             patch.set_clip_box(ax.bbox)
 
     def update(self, k: int, visible: bool = True) -> list[Artist]:
-        """Both arrows at step ``k`` (hidden when ``visible`` is false or the values are not finite)."""
+        """Both arrows at step ``k`` (hidden when ``visible`` is false, the values are not finite or an
+        arrow is under a pixel long)."""
         for patch, tips in zip(self.patches, self.tips):
             a, b = self.start[k], tips[k]
             ok = visible and bool(np.all(np.isfinite(a)) and np.all(np.isfinite(b))) and float(np.hypot(*(b - a))) > 1.0
@@ -168,6 +163,6 @@ class ArrowPair:
         return list(self.patches)
 
 
-def arrow_legend(arrows: Arrows) -> str:
-    """The arrows' key, with their scale."""
-    return f"arrows ×{arrows.scale:.2g}: velocity (colour), −η∇f (black)"
+def arrow_legend() -> str:
+    """The arrows' key."""
+    return "arrows, sized per frame: velocity (colour), −η∇f (black)"
