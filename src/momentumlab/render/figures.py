@@ -135,15 +135,15 @@ def fit_title(text: Text, title: str, room: float, size: float, minimum: float) 
     renderer = text.figure.canvas.get_renderer()
     for form in title_candidates(title):
         text.set_text(form)
-        text.set_fontsize(size)
-        width = text.get_window_extent(renderer).width
-        if width <= room:
-            return
-        fitted = size * room / width * 0.98
-        if fitted >= minimum:
+        fitted = size
+        for _ in range(4):  # text width is nearly proportional to the size; hinting needs a retry or two
             text.set_fontsize(fitted)
-            if text.get_window_extent(renderer).width <= room:
+            width = text.get_window_extent(renderer).width
+            if width <= room:
                 return
+            fitted = min(fitted * 0.99, fitted * room / width * 0.99)
+            if fitted < minimum:
+                break
     text.set_fontsize(minimum)
     words, lines = title_candidates(title)[-1].replace("\n", " ").split(" "), [""]
     for word in words:
