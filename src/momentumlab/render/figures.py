@@ -283,8 +283,8 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         k = margin_scale(figure)
         left, right = 0.075 * k, 1 - 0.035 * k
         ribbon, above = ribbon_cell(figure, left, right, k)
-        grid = figure.add_gridspec(2, 2, left=left, right=right, top=1 - 0.125 * k, bottom=above + 0.075 * k,
-                                   wspace=0.2 * k, hspace=0.42 * k)
+        grid = figure.add_gridspec(2, 2, left=left, right=right, top=1 - 0.125 * k,
+                                   bottom=min(above + 0.075 * k, 1 - 0.125 * k - 0.12), wspace=0.2 * k, hspace=0.42 * k)
         return Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1], ribbon])
 
     start = tuple(float(v) for v in trajectory.params[0])
@@ -493,8 +493,8 @@ def model_run_scene(plane: "PlaneView", view: "ModelRunView", title: str, width:
     k = margin_scale(figure)
     left, right = 0.085 * k, 1 - 0.035 * k
     ribbon, above = ribbon_cell(figure, left, right, k)
-    grid = figure.add_gridspec(2, 2, left=left, right=right, top=1 - 0.125 * k, bottom=above + 0.075 * k,
-                               wspace=0.24 * k, hspace=0.42 * k)
+    grid = figure.add_gridspec(2, 2, left=left, right=right, top=1 - 0.125 * k,
+                               bottom=min(above + 0.075 * k, 1 - 0.125 * k - 0.12), wspace=0.24 * k, hspace=0.42 * k)
     backdrop = Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1], ribbon])
     header = Header(title, [view.series(view.train_loss, held=True)], show_loss=True)
     return panel_scene(backdrop, panels, header, last_step=len(view.path.params) - 1)

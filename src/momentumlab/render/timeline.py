@@ -29,6 +29,7 @@ from momentumlab.trajectory import Trajectory
 Array = np.ndarray
 RIBBON_HEIGHT = 0.035  # of the figure's height at 960×540 (scaled like the margins): the ribbon's bar
 RIBBON_ROOM = 0.085  # bar, tick labels and the gap above it (scaled like the margins)
+RIBBON_MAX_SHARE = 0.2  # the most of a figure's height the ribbon and its labels take
 RIBBON_LABEL = "step ribbon"  # the ribbon's axes label (below the race legend, unlike every other axes)
 ARROW_SHARE = 0.22  # the longer arrow of each frame spans this share of the shorter window side
 
@@ -44,6 +45,7 @@ def merged_changes(changes: Sequence[Sequence[Change]]) -> list[Change]:
 def ribbon_cell(figure: Figure, left: float, right: float, k: float) -> tuple[SubplotSpec, float]:
     """The ribbon's cell at the bottom of ``figure`` between ``left`` and ``right`` (figure fractions)
     and the figure fraction above which the rest of the figure may start (``k``: ``margin_scale``)."""
+    k = min(k, RIBBON_MAX_SHARE / (0.05 + RIBBON_ROOM))  # a tiny canvas keeps most of its height for the panels
     bottom = 0.05 * k
     top = bottom + RIBBON_HEIGHT * k
     cell = figure.add_gridspec(1, 1, left=left, right=right, bottom=bottom, top=top)[0, 0]
