@@ -17,7 +17,7 @@ from momentumlab.files import write_json
 from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
 from momentumlab.palette import optimizer_colors
-from momentumlab.records import reference_backend
+from momentumlab.records import max_abs_difference, reference_backend
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
 from momentumlab.trajectory import Trajectory
@@ -35,8 +35,6 @@ def race_runs(runs: Mapping[RunKey, Any], reference: str, show_twins: bool) -> d
 
 def twin_difference(runs: Mapping[RunKey, Trajectory]) -> float | None:
     """The largest max |Δθ| between an optimizer's numpy run and its TensorFlow twin (None without twins)."""
-    from momentumlab.records import max_abs_difference
-
     found = [max_abs_difference(run, runs[twin]) for key, run in runs.items() if key.backend == "numpy"
              for twin in [RunKey(key.optimizer, "tensorflow")] if twin in runs]
     found = [value for value in found if value is not None]
@@ -74,7 +72,6 @@ def render_experiment_media(
     from momentumlab.floors import loss_floor
     from momentumlab.landscape import race_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
-
     from momentumlab.render.timeline import momentum_arrows
 
     colors = optimizer_colors(experiment.runs)
@@ -133,7 +130,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     """
     from momentumlab.model.frames import input_window
     from momentumlab.model.network import predict
-    from momentumlab.records import reference_backend
+    from momentumlab.records import max_abs_difference, reference_backend
     from momentumlab.render import render_loss_plane, render_model_run
 
     best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
@@ -183,7 +180,7 @@ def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[
 
 def weight_difference(arrays: Mapping[str, Any], runs: Any) -> float | None:
     """The largest max |Δw| on seed 0 between an optimizer's numpy run and its TensorFlow twin, over
-    the recorded steps both reached (None without twins)."""
+    the recorded steps where both are finite (None without twins)."""
     found = []
     for key in runs:
         twin = RunKey(key.optimizer, "tensorflow")
@@ -192,7 +189,8 @@ def weight_difference(arrays: Mapping[str, Any], runs: Any) -> float | None:
         mine, theirs = np.asarray(arrays[f"{key.file_name}/weights"]), np.asarray(arrays[f"{twin.file_name}/weights"])
         rows = min(len(mine), len(theirs))
         difference = np.abs(mine[:rows] - theirs[:rows])
-        if rows and np.isfinite(difference).all():
+        difference = difference[np.isfinite(difference)]
+        if difference.size:
             found.append(float(difference.max()))
     return max(found) if found else None
 
