@@ -54,9 +54,9 @@ METHOD_COLORS = {
 # arrows are black).
 SPARE_COLORS = (TOL["wine"], TOL["teal"], TOL["olive"], TOL["indigo"], TOL["rose"], OKABE_ITO["vermillion"],
                 OKABE_ITO["sky_blue"], OKABE_ITO["purple"])
-# Polyak's heavy ball (a theory point, not a configured optimizer) in the sweep explorer: black,
-# which no optimizer wears.
-THEORY_COLOR = OKABE_ITO["black"]
+# Polyak's heavy ball (a theory point, not a configured optimizer) in the sweep explorer: a deep
+# violet that no method, spare or sweep cell wears.
+THEORY_COLOR = "#7F3C8D"
 # The classes of a data set (decision regions, class bars): hues away from sgd's blue and
 # momentum's orange, so a class never reads as an optimizer of the common races.
 CLASS_COLORS = ("#AA4499", TOL["teal"], TOL["indigo"], "#DDCC77", "#117733", TOL["wine"], "#88CCEE", TOL["olive"])

@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLoca
 
 from momentumlab.verdicts import momentum_name
 from momentumlab.files import atomic_path
-from momentumlab.palette import OKABE_ITO
+from momentumlab.palette import OKABE_ITO, THEORY_COLOR
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
 from momentumlab.wording import counted
@@ -257,20 +257,21 @@ def best_point(result: SweepResult) -> Point | None:
     return Point(f"{name}: η = {lr:.3g}, {symbol} = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
 
 
-def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Point]:
-    """One marker shape and colour per configured optimizer."""
+def configured_points(configured: Sequence[tuple]) -> list[Point]:
+    """One marker shape and colour per configured optimizer: (label, lr, μ) or (label, lr, μ, colour),
+    the colour its runs wear (``palette.optimizer_colors``), else one of ``MARKER_COLORS`` by position."""
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum,
-              CONFIGURED_SHAPES[i % len(CONFIGURED_SHAPES)], MARKER_COLORS[i % len(MARKER_COLORS)])
-        for i, (name, lr, momentum) in enumerate(configured)
+        Point(f"{entry[0]}: η = {entry[1]:.3g}, μ = {entry[2]:.2f}", entry[1], entry[2],
+              CONFIGURED_SHAPES[i % len(CONFIGURED_SHAPES)], entry[3] if len(entry) > 3 else MARKER_COLORS[i % len(MARKER_COLORS)])
+        for i, entry in enumerate(configured)
     ]
 
 
 def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
-    """Theory-optimal pairs: vermillion plus and triangle markers."""
+    """Theory-optimal pairs: plus and triangle markers in ``palette.THEORY_COLOR`` (as the explorer draws them)."""
     shapes = ("P", "^")
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"], 12.0)
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], THEORY_COLOR, 12.0)
         for i, (name, lr, momentum) in enumerate(theory)
     ]
 
@@ -306,7 +307,7 @@ def render_sweep_heatmap(
     result: SweepResult,
     path: str | Path,
     title: str,
-    configured: Sequence[tuple[str, float, float]] = (),
+    configured: Sequence[tuple] = (),
     theory: Sequence[tuple[str, float, float]] = (),
     width: int = 1280,
     height: int = 560,

@@ -109,13 +109,14 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
     from momentumlab.sweep import marked_optimizers
     from momentumlab.theory import theory_points
 
+    colors = optimizer_colors(experiment.runs)  # each configured point in its optimizer's colour
     if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
         sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
     render_sweep_heatmap(
         sweep,
         path,
         title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
-        configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
+        configured=[(spec.label, spec.lr, spec.momentum, colors[spec.name]) for spec in marked_optimizers(experiment)],
         theory=theory_points(problem),
     )
 

@@ -91,6 +91,7 @@ def scrubber_data(
             {
                 "label": key.display,
                 "optimizer": key.optimizer,
+                "backend": key.backend,
                 "color": styles[key].color,
                 "dashed": styles[key].hollow,
                 "width": styles[key].linewidth,
