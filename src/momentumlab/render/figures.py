@@ -37,6 +37,7 @@ from momentumlab.render.engine import render_scene
 from momentumlab.render.panels import (ClassBarsPanel, ContourPanel, DistancePanel, FitPanel, LossPanel, Panel,
                                        PlanePanel, RegionsPanel, SeriesPanel, SurfacePanel, head_look, line_look,
                                        reached_divergence, single_run_looks, visible_steps)
+from momentumlab.render.panels import split_for_strip, stability_strip
 from momentumlab.render.style import font_scale, margin_scale, new_figure, rc_context
 from momentumlab.render.timeline import Arrows, Change, StepRibbon, arrow_legend, merged_changes, ribbon_cell
 from momentumlab.runs import RunKey
@@ -255,12 +256,13 @@ def panel_scene(backdrop: Backdrop, panels: Sequence[Panel], header: Header, las
 
 
 def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int,
-              color: str = PATH_COLOR, frames: int = 120, spacing: str = "log", changes: Sequence[Change] = (),
-              arrows: Arrows | None = None) -> PanelScene:
+              bound_note: str | None = None, color: str = PATH_COLOR, frames: int = 120, spacing: str = "log",
+              changes: Sequence[Change] = (), arrows: Arrows | None = None) -> PanelScene:
     """The seed's 2×2 figure in the run's ``color``: surface, contour (equal aspect, a dot at each
     frame's step, ◆ at each schedule change, the velocity and −η∇f ``arrows``), fit or distance,
-    loss; the step ribbon of the ``frames`` (``spacing``) below. A linear step axis when the frames
-    are evenly spaced or a schedule changes the rate."""
+    loss; under the loss the stability strip when the run has stability ratios (or ``bound_note``,
+    why it has none) and the canvas room for it; the step ribbon of the ``frames`` (``spacing``)
+    below. A linear step axis when the frames are evenly spaced or a schedule changes the rate."""
     window = race_window(problem, [trajectory])  # the path fits, unless it diverged
     surface = kept_landscape(problem, window, SURFACE_RESOLUTION)
     contour = kept_landscape(problem, window, CONTOUR_RESOLUTION)
@@ -277,6 +279,8 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         LossPanel([trajectory], [single_run_looks(color)], view=loss_floor(problem), linear_steps=linear, changes=changes),
         StepRibbon(steps, changes, spacing, color),
     ]
+    strip = stability_strip(trajectory, panels[1], bound_note, height, color, linear, changes)  # type: ignore[arg-type]
+    panels += [strip] if strip is not None else []
 
     def build() -> Backdrop:
         figure = new_figure(width, height)
@@ -285,10 +289,12 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         ribbon, above = ribbon_cell(figure, left, right, k)
         grid = figure.add_gridspec(2, 2, left=left, right=right, top=1 - 0.125 * k,
                                    bottom=min(above + 0.075 * k, 1 - 0.125 * k - 0.12), wspace=0.2 * k, hspace=0.42 * k)
-        return Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1], ribbon])
+        cells = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
+        cells = split_for_strip(cells) if strip is not None else cells
+        return Backdrop.draw(figure, panels, [*cells[:4], ribbon, *cells[4:]])  # the panels' order: ribbon, then strip
 
     start = tuple(float(v) for v in trajectory.params[0])
-    backdrop = kept_backdrop(("run", problem, window, start, width, height), build)
+    backdrop = kept_backdrop(("run", problem, window, start, width, height, strip is not None), build)
     header = Header(title, [trajectory], show_loss=True, view=loss_floor(problem))
     scene = panel_scene(backdrop, panels, header, last_step=last)
     if arrows is not None:  # the arrows' key, in the contour panel's lower left corner
@@ -395,11 +401,13 @@ def fit_width(ax: Axes, text: Text, share: float = 0.96) -> Text:
 
 def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "Animation",
                outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False,
-               color: str = PATH_COLOR, changes: Sequence[Change] = (), arrows: Arrows | None = None) -> None:
-    """Animate one run in the seed's 2×2 panels (``run_scene``) into ``outputs`` (format → path) and ``poster``."""
+               color: str = PATH_COLOR, changes: Sequence[Change] = (), arrows: Arrows | None = None,
+               bound_note: str | None = None) -> None:
+    """Animate one run in the seed's 2×2 panels (``run_scene``) into ``outputs`` (format → path) and
+    ``poster`` (``bound_note``: what its stability strip says when the run has no stability ratios)."""
     with rc_context(settings.width, settings.height):
-        scene = run_scene(problem, trajectory, title, settings.width, settings.height, color, settings.frames,
-                          settings.spacing, changes, arrows if settings.arrows else None)
+        scene = run_scene(problem, trajectory, title, settings.width, settings.height, bound_note, color,
+                          settings.frames, settings.spacing, changes, arrows if settings.arrows else None)
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
 
 
