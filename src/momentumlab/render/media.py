@@ -233,11 +233,11 @@ def render_model_sharpness(spec: Any, arrays: Mapping[str, Any], path: str | Pat
     from momentumlab.model.run import sharpness_record
     from momentumlab.render.sharpness import render_sharpness
 
-    rows = []
+    rows, colors = [], optimizer_colors(spec.runs)
     for optimizer in spec.optimizers:
         key = RunKey(optimizer.name, "numpy").file_name
         if f"{key}/sharpness" in arrays:
-            rows.append({"label": optimizer.label, "sharpness": sharpness_record(
+            rows.append({"label": optimizer.label, "color": colors[optimizer.name], "sharpness": sharpness_record(
                 spec, optimizer.name, arrays[f"{key}/steps_recorded"], arrays[f"{key}/sharpness"])})
     render_sharpness(rows, path, f"{spec.label}: sharpness over steps, each run against its threshold")
 
