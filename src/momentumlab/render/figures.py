@@ -290,7 +290,7 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         grid = figure.add_gridspec(2, 2, left=left, right=right, top=1 - 0.125 * k,
                                    bottom=min(above + 0.075 * k, 1 - 0.125 * k - 0.12), wspace=0.2 * k, hspace=0.42 * k)
         cells = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
-        cells = split_for_strip(cells) if strip is not None else cells
+        cells = split_for_strip(cells, hspace=1.35) if strip is not None else cells  # room for the loss axis label
         return Backdrop.draw(figure, panels, [*cells[:4], ribbon, *cells[4:]])  # the panels' order: ribbon, then strip
 
     start = tuple(float(v) for v in trajectory.params[0])
