@@ -248,6 +248,7 @@ def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:
     from momentumlab.render import render_sweep_heatmap
     from momentumlab.render.heatmap import model_best_point, model_panels
 
-    configured = [(o.label, o.lr, o.momentum) for o in spec.optimizers if o.method == result.method]
+    colors = optimizer_colors(spec.runs)  # each configured point in its optimizer's colour
+    configured = [(o.label, o.lr, o.momentum, colors[o.name]) for o in spec.optimizers if o.method == result.method]
     render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum (seed 0 only)", configured,
                          panels=model_panels(result), best=model_best_point(result))
