@@ -44,6 +44,8 @@ def add_glance_slides(deck: Any, inputs: DeckInputs) -> None:
     """Who wins each 2-D experiment, one row per experiment; every run's numbers are in the notes."""
     groups = [(name, rows) for name, rows in rows_by_experiment(inputs.summary["runs"]).items()
               if name in inputs.compare_media]
+    if not groups:
+        return
     agreement = [a["max_abs_diff"] for a in inputs.summary.get("agreement", []) if a["max_abs_diff"] is not None]
     chunks = pages(groups)
     for page, chunk in enumerate(chunks):
