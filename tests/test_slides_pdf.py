@@ -20,11 +20,12 @@ DPI = 144
 # PDF export with pictures kept lossless (LibreOffice's default re-encodes them as JPEG at quality 90).
 LOSSLESS_PDF = 'pdf:impress_pdf_Export:{"UseLosslessCompression":{"type":"boolean","value":"true"}}'
 MEDIA = 16  # MSO_SHAPE_TYPE.MEDIA
-# Mean absolute difference, per channel on 0…255, between a race's picture in the PDF (rendered at DPI,
-# cropped to the movie's frame) and compare.png, both averaged down to half of compare.png's pixels
-# (``difference``), at the best of a few one-pixel shifts (``registered_difference``): resampling stays
-# below it (2.0–2.6 on the tiny config); the race's first frame (step 0: no paths) is above it (7.7–11).
-STILL_TOLERANCE = 3.5
+# The largest colour difference (0…255) left on all but 1 % of a race's picture in the PDF (rendered at DPI,
+# cropped to the movie's frame) against compare.png, both averaged down to half of compare.png's pixels
+# (``difference``), at the best of a few one-pixel shifts (``registered_difference``). Measured for the final
+# still: 26–29 (tiny config), 29–51 (default config); for the race's first frame (step 0: no paths, no
+# curves): 243–252 and 159–254.
+STILL_TOLERANCE = 80.0
 SHIFT = 2  # pixels at DPI: 1 pt
 
 needs_office = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")),
@@ -50,11 +51,12 @@ def page_image(pdf: Path, page: int, folder: Path) -> Image.Image:
 
 
 def difference(picture: Image.Image, still: Image.Image) -> float:
-    """Mean absolute difference per channel (0…255) of ``picture`` and ``still``, both box-averaged to half of
-    ``still``'s pixels (so a sub-pixel offset of the page's placement does not count)."""
+    """The 99th percentile over pixels of the largest channel difference (0…255) of ``picture`` and ``still``,
+    both box-averaged to half of ``still``'s pixels (so resampling and a sub-pixel offset barely count, while
+    a missing path or curve, a few per cent of the pixels, does)."""
     size = (still.width // 2, still.height // 2)
     a, b = (np.asarray(image.convert("RGB").resize(size, Image.BOX), dtype=float) for image in (picture, still))
-    return float(np.abs(a - b).mean())
+    return float(np.percentile(np.abs(a - b).max(axis=2), 99))
 
 
 def registered_difference(page: Image.Image, box: list[int], still: Image.Image) -> float:
@@ -109,15 +111,19 @@ def _words(pdf: Path, tmp_path: Path) -> list[tuple[int, float, float, float, st
 
 @needs_office
 def test_no_text_in_the_pdf_is_below_20_pt_except_the_footnotes(deck_pdf, tmp_path):
-    """pdftotext's word box is the font's ascent + descent, ≥ 1.0 em for the theme font's fallbacks: a word
-    box under 20 pt tall is text set below 20 pt. Footnotes sit below ``FOOTNOTE_TOP``; nothing else does."""
-    _, pdf, _ = deck_pdf
+    """A word's box in pdftotext is proportional to its font size (the font's ascent + descent); the ratio is
+    read off the slide titles, set in ``TITLE_SIZE``. Every word above ``FOOTNOTE_TOP`` is then at least
+    ``BODY_SIZE``; the footnotes below it are smaller, and are seen."""
+    deck, pdf, _ = deck_pdf
     footnote_top = parts.FOOTNOTE_TOP / EMU_PER_POINT
     words = _words(pdf, tmp_path)
-    assert words
-    small = [w for w in words if w[3] < parts.BODY_SIZE and w[1] < footnote_top - 1]
+    titles = [next(w for w in words if w[0] == page)[3] for page in range(2, len(deck.slides) + 1)]
+    assert max(titles) - min(titles) < 0.5  # one title size
+    per_point = titles[0] / parts.TITLE_SIZE
+    small = [w for w in words if w[3] / per_point < parts.BODY_SIZE - 0.5 and w[1] < footnote_top - 1]
     assert not small, small[:10]
-    assert any(w[3] < parts.BODY_SIZE for w in words)  # the footnotes are there, and are measured
+    footnotes = [w for w in words if w[1] >= footnote_top - 1]
+    assert footnotes and all(abs(w[3] / per_point - parts.FOOTNOTE_SIZE) < 0.5 for w in footnotes)
 
 
 @needs_office
