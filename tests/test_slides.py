@@ -338,7 +338,8 @@ def test_pages_are_even_and_numbers_never_break():
     assert parts.unbreakable("step 12 345 of 1 000, ≥ 2×") == "step 12\u00a0345 of 1\u00a0000, ≥\u00a02×"
     assert parts.unbreakable("lr 0.01 momentum 0.9") == "lr 0.01 momentum 0.9"  # two numbers, not one
     assert parts.unbreakable("heavy (μ = 0.9)") == "heavy (μ\u00a0=\u00a00.9)"
-    assert parts.first_clause("a is best. On 5 seeds: x; y.") == "a is best. On 5 seeds: x."
+    assert parts.first_clause("a is best. On 5 seeds: x (1; 2); y.") == "a is best. On 5 seeds: x (1; 2)."
+    assert parts.first_clause("Every run diverged.") == "Every run diverged."
     with pytest.raises(ValueError, match="need"):
         parts.column_widths(["a"], [["1" * 200]], 20, parts.CONTENT_WIDTH)
 

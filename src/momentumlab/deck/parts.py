@@ -27,8 +27,8 @@ SLIDE_HEIGHT = Emu(6858000)
 MARGIN = Inches(0.5)
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 CONTENT_TOP = Inches(1.25)
-CAPTION_TOP = Inches(6.2)  # two 20 pt lines fit under it
-FOOTNOTE_TOP = Inches(7.0)
+CAPTION_TOP = Inches(6.15)  # two 20 pt lines fit under it
+FOOTNOTE_TOP = Inches(6.85)  # two 14 pt lines fit under it
 
 COVER_TITLE_SIZE = 40  # the deck's name on the title slide
 TITLE_SIZE = 28  # every other slide's title
@@ -130,9 +130,14 @@ def titled_slide(deck: Any, title: str, notes: str) -> Any:
 
 
 def first_clause(text: str) -> str:
-    """``text`` up to its first "; " (a sentence's first clause, closed with a full stop): a long verdict on a slide."""
-    head = text.split("; ", 1)[0]
-    return head if head.endswith(".") else head + "."
+    """``text`` up to its first "; " outside brackets (a sentence's first clause, closed with a full stop):
+    a long verdict on a slide, the whole of it in the notes."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", index):
+            return text[:index] + "."
+    return text
 
 
 def caption(slide: Any, text: str) -> None:
