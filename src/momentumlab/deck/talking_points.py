@@ -48,8 +48,9 @@ def race_points(runs: Sequence[Mapping[str, Any]], effects: Sequence[Mapping[str
     for row in effects:
         without = ("diverges" if row.get("diverged_without") else "never settles" if row.get("steps_without") is None
                    else f"settles at step {format_number(row['steps_without'])}")
-        points.append(f"Without momentum, {row['optimizer_label']} {without} ({momentum_ratio_text(row)} "
-                      f"speed-up from momentum).")
+        ratio = momentum_ratio_text(row)
+        points.append(f"Without momentum, {row['optimizer_label']} {without}"
+                      + (f": momentum makes it {ratio} faster." if ratio != "—" else "."))
     return [BULLET + point for point in points]
 
 
@@ -61,7 +62,7 @@ def sweep_points(sweep: Mapping[str, Any], configured: Sequence[Mapping[str, Any
         points.append(f"Point at the best cell: lr {format_number(best['lr'])}, momentum {format_number(best.get('momentum'))}.")
     fraction = sweep.get("diverged_fraction")
     if fraction is not None:
-        points.append(f"{format_number(100 * fraction, 2)} % of the grid diverged (the grey cells)." if fraction
+        points.append(f"{format_number(100 * fraction, 2)} % of the grid diverged (marked as diverged in the figure)." if fraction
                       else "No cell of the grid diverged.")
     for row in configured:
         points.append(f"The configured {row['optimizer_label']} run sits at lr {format_number(row['lr'])}, "
