@@ -37,6 +37,8 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/landscape.py
 	$(BIN)/python benchmarks/pipeline.py
+	test -f reports/index.html || $(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python benchmarks/report_load.py
 
 clean:
 	rm -rf results reports/*/ reports/*.html reports/*.json reports/*.pptx logs .snakemake

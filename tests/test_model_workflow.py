@@ -74,3 +74,27 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     assert any(shape.shape_type == 13 for shape in slide.shapes)  # the race on the loss plane (a GIF picture)
     assert "Learning rate × momentum" in page and 'src="moons/sweep.png"' in page
     assert "momentum (numpy, 1 seed): lr 0.1" in slide.notes_slide.notes_text_frame.text
+    _a_click_on_the_model_sweep_draws_that_cells_curves(tmp_path / "reports/index.html")
+
+
+def _a_click_on_the_model_sweep_draws_that_cells_curves(page_path) -> None:
+    """The model sweep's explorer in a browser: a click names the cell's numbers and draws its curves."""
+    from offline_browser import ARGS, CHROMIUM, open_offline
+
+    if not CHROMIUM.exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page, errors, blocked = open_offline(browser, page_path.as_uri())
+        explorer = page.locator('[data-explorer="moons"]')
+        canvas = explorer.locator("canvas")
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        canvas.click(position={"x": box["width"] * 5 / 6, "y": box["height"] / 4})  # η's last column, μ's top row
+        assert page.locator('[data-curves][data-experiment="moons"]').get_attribute("data-drawn-cells") == "5"
+        info = explorer.locator("[data-explorer-info]").text_content()
+        assert "test accuracy" in info and "the sweep ran 20 steps; the experiment runs" in info
+        assert errors == [] and blocked == []
+        browser.close()

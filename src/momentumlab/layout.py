@@ -256,6 +256,7 @@ class ShownExperiment:
     media: ExperimentMedia
     trajectories: Mapping[str, str]  # by backend
     sweep: str | None = None
+    dataset: str | None = None  # the problem's data (linear regression's moments feed the live mode)
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ShownExperiment:
@@ -269,6 +270,7 @@ class ShownModel:
 
     media: ModelMedia
     sweep: str | None = None
+    sweep_result: str | None = None  # the grid with each cell's curves, for the explorer
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ShownModel:
@@ -313,10 +315,11 @@ def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathL
     formats = config.animation.formats
     experiments = {
         e.name: ShownExperiment(media=experiment_media(e, formats), trajectories=experiment_results(e).trajectories,
-                                sweep=sweep_result(e.name) if e.sweep.enabled else None)
+                                sweep=sweep_result(e.name) if e.sweep.enabled else None, dataset=dataset(e.name))
         for e in config.experiments
     }
-    models = {e.name: ShownModel(media=model_media(e, formats), sweep=sweep_heatmap(e.name) if e.sweep.enabled else None)
+    models = {e.name: ShownModel(media=model_media(e, formats), sweep=sweep_heatmap(e.name) if e.sweep.enabled else None,
+                                 sweep_result=model_sweep(e.name) if e.sweep.enabled else None)
               for e in config.model_experiments}
     inputs = ReportInputs(summary=SUMMARY, templates=(), experiments=experiments, models=models,
                           slides=SLIDES if config.slides.enabled else None)
@@ -325,7 +328,8 @@ def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathL
 
 def report_outputs(config: Config, root: str | os.PathLike = "") -> ReportOutputs:
     """The files the report stage of ``config`` writes, under ``root``."""
-    outputs = ReportOutputs(html=REPORT, explorers={e.name: explorer(e.name) for e in config.experiments if e.sweep.enabled},
+    swept = [e.name for e in [*config.experiments, *config.model_experiments] if e.sweep.enabled]
+    outputs = ReportOutputs(html=REPORT, explorers={name: explorer(name) for name in swept},
                             single=SINGLE_FILE_REPORT if config.report_single_file else None)
     return under(root, outputs)
 

@@ -34,6 +34,7 @@ from momentumlab.records import Section, best_index, json_number
 
 Array = np.ndarray
 SWEEP_RECORDS = 20  # train-loss samples per cell for the "reached" rule
+CURVES = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")  # the last axis of ModelSweepResult.curves
 # Cells trained per batched call: their recorded weights stay within ~RECORD_BYTES.
 RECORD_BYTES = 64 << 20
 
@@ -51,6 +52,8 @@ class ModelSweepResult(sweep.GridResult):
     final_weights: Array  # (Q, P, n_weights)
     lowest_train_loss: float
     best: tuple[int, int] | None  # (q, p); None when every cell diverged
+    record_steps: Array | None = None  # (R,) the steps at which ``curves`` sampled every cell
+    curves: Array | None = None  # (Q, P, R, 4): CURVES at each recorded step, for the report's explorer
     has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" by model_verdicts' rule
     diverged_label: ClassVar[str] = f"diverged (loss > {model_verdicts.DIVERGENCE_FACTOR:g}× initial, or not finite)"
 
@@ -98,8 +101,11 @@ def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResu
         marks = runs.steps_recorded
     recorded = np.concatenate(weights, axis=1)  # (R, cells, n)
     cells = flat_lr.size
-    train_loss = evaluate(arch, recorded.reshape(-1, arch.n_weights), data.x_train, data.y_train)[0]
-    train_loss = train_loss.reshape(len(marks), cells).T  # (cells, R)
+    every_record = recorded.reshape(-1, arch.n_weights)
+    curves = np.stack([*evaluate(arch, every_record, data.x_train, data.y_train),
+                       *evaluate(arch, every_record, data.x_test, data.y_test)], axis=-1)  # (R·cells, 4)
+    curves = curves.reshape(len(marks), cells, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]]  # (cells, R, CURVES)
+    train_loss = np.ascontiguousarray(curves[..., 0])  # (cells, R)
     diverged_at = model_verdicts.diverged_at(train_loss, marks, np.concatenate(diverged_at))
     lowest = model_verdicts.lowest_loss(train_loss[diverged_at < 0])
     reached = model_verdicts.settled_at(train_loss, marks, lowest, spec.tolerance)
@@ -115,7 +121,8 @@ def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResu
         final_train_accuracy=final_train_accuracy.reshape(shape),
         final_test_accuracy=final_test_accuracy.reshape(shape), steps_to_reach=reached.reshape(shape),
         diverged_at=diverged_at.reshape(shape), final_weights=final.reshape(*shape, arch.n_weights),
-        lowest_train_loss=lowest, best=best,
+        lowest_train_loss=lowest, best=best, record_steps=np.asarray(marks),
+        curves=curves.reshape(*shape, len(marks), len(CURVES)),
     )
 
 
@@ -172,6 +179,8 @@ _FIELDS = ("lr", "momentum", "final_train_loss", "final_test_loss", "final_train
 def save_sweep(path: str | Path, result: ModelSweepResult) -> None:
     """Write a sweep result as one reproducible ``.npz``."""
     arrays: dict[str, Any] = {name: getattr(result, name) for name in _FIELDS}
+    if result.curves is not None:
+        arrays.update(record_steps=result.record_steps, curves=result.curves)
     arrays.update(method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),
                   lowest_train_loss=np.array(result.lowest_train_loss),
                   best=np.array(result.best if result.best is not None else (-1, -1)))
@@ -185,6 +194,7 @@ def load_sweep(path: str | Path) -> ModelSweepResult:
     return ModelSweepResult(
         method=str(arrays["method"]), steps=int(arrays["steps"]), tolerance=float(arrays["tolerance"]),
         lowest_train_loss=float(arrays["lowest_train_loss"]), best=None if best[0] < 0 else best,
+        record_steps=arrays.get("record_steps"), curves=arrays.get("curves"),
         **{name: arrays[name] for name in _FIELDS},
     )
 

@@ -50,6 +50,7 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
             "sweep": sweeps.get(name),
             "sweep_image": existing_relative(files.get("sweep"), out_dir),
+            "explorer": existing_relative(files.get("explorer"), out_dir),
             "figure": existing_relative(files.get("figure"), out_dir),
             "figure_panels": figure_panels(files.get("figure")),
             "compare": {fmt: existing_relative(path, out_dir) for fmt, path in files.get("compare", {}).items()},
