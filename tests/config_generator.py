@@ -145,6 +145,25 @@ def random_experiment(rng: random.Random, tensorflow: bool) -> dict[str, Any]:
     return experiment
 
 
+def random_quadratic_sweep(rng: random.Random, method: str) -> dict[str, Any]:
+    """A quadratic experiment with a ``method`` sweep (heavy ball or Nesterov) drawn for divergence checks:
+    κ up to 10⁴, any angle, a start anywhere in the window (off the minimum), an η range that spans the
+    stability bound, μ up to near 1, and from a handful to a thousand steps."""
+    kappa = 10 ** rng.uniform(0.0, 4.0)
+    lr_min = 10 ** rng.uniform(-5.0, -1.0) / kappa
+    return {
+        "problem": "quadratic",
+        "params": {"kappa": kappa, "angle": rng.uniform(-180.0, 180.0)},
+        "start": [rng.uniform(-5.0, 5.0), rng.uniform(-5.0, 5.0)],
+        "steps": 10,
+        "backends": ["numpy"],
+        "optimizers": {method: {"method": method, "lr": 1e-3, "momentum": 0.5}},
+        "sweep": {"method": method, "lr_min": lr_min, "lr_max": 10 ** rng.uniform(0.5, 1.5) / kappa,
+                  "lr_points": rng.randint(6, 14), "momentum_points": rng.randint(4, 10),
+                  "momentum_max": rng.choice([0.3, 0.9, 0.99, 0.999]), "steps": rng.choice([3, 17, 100, 1000])},
+    }
+
+
 def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> dict[str, Any]:
     """One model experiment entry on data set ``kind`` at a tiny size, edge values included (some
     are refused: a batch larger than the training set, a split that leaves a class without test examples)."""

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from momentumlab.config import Config, Experiment
 from momentumlab.records import reference_backend
 from momentumlab.runs import RunKey
+from momentumlab.eigenmodes import has_modes
 
 RESULTS = "results"
 REPORTS = "reports"
@@ -52,6 +53,7 @@ loss_plot = _file(REPORTS, "loss.png")
 contour = _file(REPORTS, "contour.png")  # the report scrubber's background
 extent = _file(REPORTS, "contour.json")  # the contour image's axes
 sweep_heatmap = _file(REPORTS, "sweep.png")
+modes_still = _file(REPORTS, "modes.png")  # error along each Hessian eigenvector, constant-Hessian experiments
 explorer = _file(REPORTS, "explorer.js")  # the report's sweep explorer data, a <script src> file
 media_facts = _file(REPORTS, "media.json")  # size, length, frames of each animation (``media_info``)
 loss_plane = _file(REPORTS, "loss_plane.png")  # a model experiment's figure
@@ -118,6 +120,7 @@ class ExperimentMedia:
     extent: str
     facts: str  # the animations' media facts, read once where they are written
     sweep: str | None = None  # the heatmap of a swept experiment
+    modes: str | None = None  # the modes still (``theory.has_modes``)
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentMedia:
@@ -173,6 +176,7 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
         extent=extent(name),
         facts=media_facts(name),
         sweep=sweep_heatmap(name) if experiment.sweep.enabled else None,
+        modes=modes_still(name) if has_modes(experiment) else None,
     )
     return under(root, files)
 

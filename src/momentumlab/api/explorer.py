@@ -63,14 +63,17 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.report.explorer import explorer_data, explorer_script
     from momentumlab.report.live import live_data, run_entry
     from momentumlab.report.scrubber import scrubber_data
-    from momentumlab.sweep import sweep_grid
+    from momentumlab.sweep import sweep_grid, sweep_regions_of
+    from momentumlab.sweep_summary import region_row
 
     name = f"{experiment.name}_{uuid.uuid4().hex[:8]}"  # one cell's data never answers another's
     with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
         path = Path(folder) / "contour.png"
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
-    script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem))).encode("utf-8")
+    regions = [region_row(curve) for curve in sweep_regions_of(problem, result, experiment.start)]
+    script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem),
+                                                      {"regions": regions})).encode("utf-8")
     scrubber = scrubber_data({}, result.steps, extent)
     grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
     scrubber["live"] = live_data(problem, experiment.start, result.steps, [],

@@ -18,6 +18,7 @@ from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
+from momentumlab.stability import no_bound_note
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 
@@ -48,7 +49,8 @@ def render_experiment_media(
         if paths is None:  # a run off the reference backend has no animation of its own
             continue
         title = f"{experiment.label}: {run.label} ({run.backend})"
-        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"])
+        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"],
+                   bound_note=no_bound_note(experiment.optimizer(run.optimizer).method))
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
@@ -59,15 +61,29 @@ def render_experiment_media(
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)
+    if media.modes is not None:
+        render_modes_media(experiment, problem, labelled, media.modes)
+
+
+def render_modes_media(experiment: Experiment, problem: Problem, runs: Mapping[RunKey, Trajectory],
+                       path: str | Path) -> None:
+    """The modes still of a constant-Hessian experiment (``theory.mode_runs``), rounding cut at the distance floor."""
+    from momentumlab.floors import distance_floor
+    from momentumlab.render.modes import render_modes
+    from momentumlab.eigenmodes import mode_runs
+
+    render_modes(mode_runs(experiment, problem, runs), path,
+                 f"{experiment.label}: error along each eigenvector of the Hessian", distance_floor(problem.optimum))
 
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
     from momentumlab.floors import floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
-    from momentumlab.sweep import marked_optimizers
+    from momentumlab.sweep import marked_optimizers, sweep_regions_of
     from momentumlab.theory import theory_points
 
+    regions = sweep_regions_of(problem, sweep, experiment.start)
     if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
         sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
     render_sweep_heatmap(
@@ -75,7 +91,8 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
         path,
         title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
         configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
-        theory=theory_points(problem),
+        theory=theory_points(problem, sweep.method),
+        regions=regions,
     )
 
 

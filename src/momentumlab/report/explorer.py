@@ -83,7 +83,8 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
     indices of kept cells (every ``stride``-th) to their sampled path. ``theory`` (the
     experiment's ``summary.json`` theory rows) adds Polyak's point and its run on a heavy-ball
     sweep of a quadratic; ``sweep_record`` (its ``summary.json`` sweep row) the configured runs
-    the heatmap marks; ``experiment_steps`` the experiment's own length, which the page sets
+    the heatmap marks and the ``regions`` curves ``{label, kind, where, points: [[lr, mu], ...]}``
+    (finite points only); ``experiment_steps`` the experiment's own length, which the page sets
     against the sweep's.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
@@ -115,7 +116,19 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
         "theory": theory_point(result, theory),
+        "regions": region_curves((sweep_record or {}).get("regions")),
     }
+
+
+def region_curves(regions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The explorer's region curves: label, kind, where and the finite points of each (curves without one dropped)."""
+    curves = []
+    for region in regions or ():
+        points = [[float(lr), float(mu)] for lr, mu in region["points"] if math.isfinite(lr) and math.isfinite(mu)]
+        if points:
+            curves.append({"label": str(region["label"]), "kind": str(region["kind"]), "where": str(region["where"]),
+                           "points": points})
+    return curves
 
 
 def _stride_of(result: SweepResult) -> int:
