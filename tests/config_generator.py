@@ -113,6 +113,8 @@ def _optimizers(rng: random.Random, count: int) -> dict[str, Any]:
             entry["schedule"] = schedule
         if rng.random() < 0.2:
             entry["label"] = rng.choice(["Heavy ball", "<b>&amp; 'quoted'", "η = 0.1 · μ"])
+        if method == "momentum" and index == 1 and "tuned" not in (entry["lr"], entry["momentum"]):
+            entry["ghost"] = "effective_rate"  # GD at η/(1 − μ) beside it, drawn without moving the stream
         optimizers[f"{method}_{index}"] = entry
     return optimizers
 
@@ -187,6 +189,7 @@ def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> 
     entry: dict[str, Any] = {"problem": model, "dataset": dataset, "params": params, "steps": rng.choice([1, 7, 30]),
                              "backends": ["numpy", "tensorflow"] if tensorflow else ["numpy"], "optimizers": optimizers}
     entry["seeds"] = 1 + (entry["steps"] + len(optimizers)) % 3  # paired seeds, drawn without moving the stream
+    entry["sharpness"] = entry["seeds"] == 2  # the Hessian's top eigenvalue at the records, also without moving it
     if rng.random() < 0.5:
         entry["batch_size"] = rng.choice([1, 3, 10_000])
     if rng.random() < 0.3:

@@ -57,6 +57,7 @@ modes_still = _file(REPORTS, "modes.png")  # error along each Hessian eigenvecto
 explorer = _file(REPORTS, "explorer.js")  # the report's sweep explorer data, a <script src> file
 media_facts = _file(REPORTS, "media.json")  # size, length, frames of each animation (``media_info``)
 loss_plane = _file(REPORTS, "loss_plane.png")  # a model experiment's figure
+sharpness_plot = _file(REPORTS, "sharpness.png")  # a model experiment's sharpness against its thresholds
 
 
 def trajectories(experiment: str, backend: str) -> str:
@@ -124,8 +125,8 @@ class ExperimentMedia:
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentMedia:
-        """The files from ``nested``'s tree of them."""
-        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
+        """The files from ``nested``'s tree of them (no ``runs`` without animations)."""
+        return cls(**{**tree, "runs": _runs_from_tree(tree.get("runs", {}))})
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,14 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
 
     Each run on the reference backend gets an animation of its own; a TensorFlow twin, which
     repeats its numpy run to rounding, is shown in the race and measured in the agreement table.
+    Without animations (``animations: false``) no run has one and the race is its poster alone.
     """
     name = experiment.name
-    suffixes = (*formats, POSTER)
+    suffixes = (*formats, POSTER) if experiment.animations else (POSTER,)
     reference = reference_backend(experiment.backends)
     files = ExperimentMedia(
-        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == reference},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs
+              if run.backend == reference and experiment.animations},
         compare={suffix: compare(name, suffix) for suffix in suffixes},
         loss=loss_plot(name),
         contour=contour(name),
@@ -184,28 +187,36 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
 @dataclass(frozen=True)
 class ModelMedia:
     """What the render job of one model experiment writes: each optimizer's animation on the
-    reference backend, the race on the shared plane, the still figure and the media facts."""
+    reference backend, the race on the shared plane, the still figure and the media facts.
+
+    Without animations (``animations: false``) ``runs`` and ``compare`` are empty; ``sharpness``
+    is the sharpness figure of an experiment that measures it.
+    """
 
     runs: Mapping[RunKey, Mapping[str, str]]  # run (on the reference backend) -> suffix -> path
     compare: Mapping[str, str]
     figure: str
     facts: str
+    sharpness: str | None = None
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ModelMedia:
         """The files from ``nested``'s tree of them."""
-        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
+        return cls(**{"compare": {}, **tree, "runs": _runs_from_tree(tree.get("runs", {}))})
 
 
 def model_media(experiment: Any, formats: Iterable[str], root: str | os.PathLike = "") -> ModelMedia:
     """The report files of model experiment ``experiment`` (a ``ModelExperiment``) under ``root``."""
     name, suffixes = experiment.name, (*formats, POSTER)
     backend = reference_backend(experiment.backends)
+    animated = experiment.animations
     files = ModelMedia(
-        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == backend},
-        compare={suffix: compare(name, suffix) for suffix in suffixes},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs
+              if run.backend == backend and animated},
+        compare={suffix: compare(name, suffix) for suffix in suffixes} if animated else {},
         figure=loss_plane(name),
         facts=media_facts(name),
+        sharpness=sharpness_plot(name) if experiment.sharpness else None,
     )
     return under(root, files)
 
@@ -354,13 +365,15 @@ class SlideInputs:
     races: Mapping[str, Race] = field(default_factory=dict)
     model_races: Mapping[str, Race] = field(default_factory=dict)  # each on the model's loss plane
     sweeps: Mapping[str, str] = field(default_factory=dict)  # swept 2-D experiment -> sweep.png
+    sharpness: Mapping[str, str] = field(default_factory=dict)  # model experiment -> its sharpness figure
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> SlideInputs:
         """The files from ``nested``'s tree of them."""
         return cls(summary=tree["summary"], races={n: Race(**t) for n, t in tree.get("races", {}).items()},
                    model_races={n: Race(**t) for n, t in tree.get("model_races", {}).items()},
-                   sweeps=dict(tree.get("sweeps", {})))
+                   sweeps=dict(tree.get("sweeps", {})),
+                   sharpness=dict(tree.get("sharpness", {})))
 
 
 def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
@@ -370,13 +383,14 @@ def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
     race = "mp4" if "mp4" in formats else "gif"
 
     def race_of(compare: Mapping[str, str]) -> Race:
-        return Race(media=compare[race], poster=compare[POSTER])
+        return Race(media=compare.get(race, compare[POSTER]), poster=compare[POSTER])  # a still race: its poster
 
     return under(root, SlideInputs(
         summary=SUMMARY,
         races={e.name: race_of(experiment_media(e, formats).compare) for e in config.experiments},
-        model_races={e.name: race_of(model_media(e, formats).compare) for e in config.model_experiments},
-        sweeps={e.name: sweep_heatmap(e.name) for e in config.experiments if e.sweep.enabled}))
+        model_races={e.name: race_of(model_media(e, formats).compare) for e in config.model_experiments if e.animations},
+        sweeps={e.name: sweep_heatmap(e.name) for e in config.experiments if e.sweep.enabled},
+        sharpness={e.name: sharpness_plot(e.name) for e in config.model_experiments if e.sharpness}))
 
 
 def _children(files: Any) -> Mapping[str, Any] | None:

@@ -16,6 +16,7 @@ from momentumlab.model import sweep as model_sweep
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_json
 from momentumlab.layout import ExperimentResults, ModelSummaryFiles, SummaryInputs
+from momentumlab.ghosts import ghost_rows
 from momentumlab.momentum_effect import momentum_effect_rows
 from momentumlab.records import Section, experiment_summary, merge_sections
 from momentumlab.runs import RunKey
@@ -42,6 +43,8 @@ def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Se
         sections.append({"theory": theory_for(experiment, read_json(files.theory))})
     if has_modes(experiment):
         sections.append({"modes": mode_rows(experiment.name, mode_runs(experiment, problem, runs))})
+    if any(spec.ghost_of for spec in experiment.optimizers):
+        sections.append({"ghosts": ghost_rows(experiment, problem, runs)})
     return sections
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
+from momentumlab.model import edge
 from momentumlab.model.frames import REGION_RESOLUTION
 
 # Measured per-unit costs (seconds and bytes), rounded up.
@@ -132,6 +133,10 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
     stored = (3 * runs * len(spec.backends) + numpy_runs - runs) * records * arch.n_weights * 8  # 3 copies; the extra seeds once
     memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
+    if spec.sharpness:  # per record of every numpy run: up to edge.MAX_STEPS Lanczos steps of two full-batch gradients
+        lanczos = runs * records * min(arch.n_weights, edge.MAX_STEPS)
+        seconds += lanczos * 2.0 * 6.0 * n_train * dense / MODEL_FLOPS_PER_S
+        memory += 8 * lanczos * arch.n_weights  # the Lanczos bases, every record at once
     key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
     return memory, seconds, f"experiments.{spec.name}.{key}"
 

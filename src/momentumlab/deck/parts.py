@@ -76,6 +76,7 @@ class DeckInputs:
     posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (the race's last frame)
     model_races: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> its race on the loss plane
     sweep_figures: Mapping[str, Path] = field(default_factory=dict)  # swept 2-D experiment -> its sweep.png
+    sharpness: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> its sharpness figure
 
 
 T = TypeVar("T")

@@ -153,6 +153,7 @@ def deck_inputs(config: Config, inputs: SlideInputs, date: _dt.date) -> DeckInpu
         date=date,
         model_races={name: Path(race.media) for name, race in inputs.model_races.items()},
         sweep_figures={name: Path(path) for name, path in inputs.sweeps.items()},
+        sharpness={name: Path(path) for name, path in inputs.sharpness.items()},
     )
 
 

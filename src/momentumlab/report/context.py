@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.ghosts import ghost_sentence
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, VIRIDIS, rgb
@@ -132,6 +133,7 @@ def experiment_context(
         "sweep": None,
         "theory": None,
         "caption": caption_of(summary, name),
+        "ghosts": [ghost_sentence(row) for row in summary.get("ghosts", []) if row["experiment"] == name],
         "momentum_effect": [row for row in summary.get("momentum_effect", []) if row["experiment"] == name],
     }
     if "sweeps" in summary:
