@@ -405,3 +405,14 @@ def test_theory_slide_says_when_a_rate_was_not_measured():
 
     assert measured_text({"measured_rate": None, "note": "converges in 1 step: no steady rate to fit"}) == "not measured"
     assert measured_text({"measured_rate": 0.5}) == "0.5"
+
+
+def test_long_cells_put_fewer_rows_on_a_slide_so_the_table_clears_the_footnote():
+    header = ["Experiment", "Optimizer", "Settled at"]
+    long = ["A rather long experiment name (κ = 100, and more words)", "rmsprop (RMSProp momentum = 0.2605)", "398"]
+    short = ["Bowl", "heavy (μ = 0.9)", "12"]
+    room = parts.FOOTNOTE_TOP - parts.CONTENT_TOP
+    assert parts.table_height(header, [long] * 6) > room >= parts.table_height(header, [short] * 6)
+    chunks = parts.table_pages(header, list(range(6)), lambda _: long)
+    assert len(chunks) > 1 and all(parts.table_height(header, [long] * len(c)) <= room for c in chunks)
+    assert parts.table_pages(header, list(range(6)), lambda _: short) == [list(range(6))]

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from PIL import Image
 from pptx.dml.color import RGBColor
@@ -46,6 +46,7 @@ EM_DEFAULT = 0.74  # capitals, symbols, Greek
 BOLD_FACTOR = 1.15
 CELL_MARGIN = Inches(0.08)
 SHORT_CELL = 14
+ROW_HEIGHT = Inches(0.55)
 CELL_SLACK = Inches(0.15)  # a renderer's own padding and rounding inside a cell
 
 
@@ -199,6 +200,38 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], size: in
     return widths
 
 
+LINE_HEIGHT = 1.3  # a line of text in a table cell, in font sizes (LibreOffice, DejaVu Sans: measured ~1.25)
+CELL_PADDING = Inches(0.1)  # top + bottom margins of a cell, and a renderer's own
+
+
+def table_height(header: Sequence[str], rows: Sequence[Sequence[str]], size: int = BODY_SIZE) -> int:
+    """An estimate of the height (EMU) ``table`` gives ``rows``: each row as tall as its most wrapped cell
+    (its generous text width over the cell's room), at least ``ROW_HEIGHT``."""
+    rows = [[unbreakable(text) for text in row] for row in rows]
+    widths = column_widths(header, rows, size, CONTENT_WIDTH)
+
+    def lines(text: str, width: int, bold: bool) -> int:
+        room, needed = max(1, width - 2 * CELL_MARGIN - CELL_SLACK), text_width(text, size, bold)
+        return 1 if needed <= room or rigid_text(text) == text else math.ceil(needed / room)
+
+    total = 0
+    for row, bold in [(header, True), *((row, False) for row in rows)]:
+        tallest = max(lines(text, width, bold) for text, width in zip(row, widths))
+        total += max(ROW_HEIGHT, int(Pt(size) * LINE_HEIGHT * tallest + CELL_PADDING))
+    return total
+
+
+def table_pages(header: Sequence[str], items: Sequence[T], row: Callable[[T], Sequence[str]],
+                room: int = FOOTNOTE_TOP - CONTENT_TOP, size: int = BODY_SIZE) -> list[list[T]]:
+    """``items`` in the fewest even pages (``pages``) whose tables of ``row(item)`` fit in ``room`` (EMU) and hold
+    at most ``MAX_TABLE_ROWS`` rows each: long cells wrap, so a page may hold fewer."""
+    for size_per_page in range(MAX_TABLE_ROWS, 1, -1):
+        chunks = pages(items, size_per_page)
+        if all(table_height(header, [row(item) for item in chunk], size) <= room for chunk in chunks):
+            return chunks
+    return pages(items, 1)
+
+
 def table(slide: Any, header: Sequence[str], rows: Sequence[Sequence[str]], highlighted: Iterable[int] = (),
           size: int = BODY_SIZE, top: int = CONTENT_TOP) -> Any:
     """A table across the content area: a blue header row, the ``highlighted`` rows green and bold.
@@ -208,7 +241,7 @@ def table(slide: Any, header: Sequence[str], rows: Sequence[Sequence[str]], high
         raise ValueError(f"{len(rows)} table rows on one slide; at most {MAX_TABLE_ROWS}")
     rows = [[unbreakable(text) for text in row] for row in rows]
     widths = column_widths(header, rows, size, CONTENT_WIDTH)
-    row_height = Inches(0.55)
+    row_height = ROW_HEIGHT
     shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, CONTENT_WIDTH, row_height * (len(rows) + 1))
     cells = shape.table
     for column, width in enumerate(widths):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from momentumlab.deck.parts import DeckInputs, caption, content_picture, footnote, pages, table, titled_slide
+from momentumlab.deck.parts import (DeckInputs, caption, content_picture, footnote, table,
+                                    table_pages, titled_slide)
 from momentumlab.deck.talking_points import sweep_points
 from momentumlab.records import (BEST_RUN_RULE, best_run, competing_runs, format_count, format_number, rows_by_experiment,
                                  settled_step)
@@ -47,15 +48,17 @@ def add_glance_slides(deck: Any, inputs: DeckInputs) -> None:
     if not groups:
         return
     agreement = [a["max_abs_diff"] for a in inputs.summary.get("agreement", []) if a["max_abs_diff"] is not None]
-    chunks = pages(groups)
+    def row(group: tuple[str, list[Mapping[str, Any]]]) -> list[str]:
+        return glance_row(inputs.experiment_labels.get(group[0], group[0]), competing_runs(group[1]))
+
+    chunks = table_pages(GLANCE_HEADER, groups, row)
     for page, chunk in enumerate(chunks):
         runs = [run for _, rows in chunk for run in competing_runs(rows)]
         notes = ("Talking points: each experiment's best run by the rule: " + BEST_RUN_RULE + " "
                  + (f"TensorFlow reproduces every numpy trajectory to {agreement_text(max(agreement))}. " if agreement else "")
                  + "\n" + "\n".join(run_line(run) for run in runs))
         slide = titled_slide(deck, "Results at a glance" + _suffix(page, len(chunks)), notes)
-        rows = [glance_row(inputs.experiment_labels.get(name, name), competing_runs(group)) for name, group in chunk]
-        table(slide, GLANCE_HEADER, rows)
+        table(slide, GLANCE_HEADER, [row(group) for group in chunk])
         footnote(slide, "Settled at = first step from which a run stays within the tolerance; final distance = ‖θ − θ*‖ "
                         "to the nearest optimum (final loss without one); < 1e-12: rounding.")
 
@@ -72,7 +75,7 @@ def add_momentum_effect_slides(deck: Any, inputs: DeckInputs) -> None:
     effects = [row for row in inputs.summary.get("momentum_effect", []) if row["experiment"] in inputs.compare_media]
     if not effects:
         return
-    chunks = pages(effects)
+    chunks = table_pages(EFFECT_HEADER, effects, lambda r: momentum_effect_text_rows([r], inputs.experiment_labels)[0])
     for page, chunk in enumerate(chunks):
         best = max(chunk, key=lambda r: r.get("steps_ratio") or r.get("steps_ratio_at_least") or 0)
         notes = ("Each optimizer against itself with its momentum-like parameter (μ, β₁, RMSProp's momentum) set to 0, "
@@ -137,7 +140,11 @@ def add_theory_slides(deck: Any, inputs: DeckInputs) -> None:
     rows = inputs.summary.get("theory", [])
     if not rows:
         return
-    chunks = pages(rows)
+    def row(r: Mapping[str, Any]) -> list[str]:
+        return [inputs.experiment_labels.get(r["experiment"], r["experiment"]), r["method"], format_number(r.get("lr")),
+                format_number(r.get("momentum")), format_number(r["predicted_rate"]), measured_text(r)]
+
+    chunks = table_pages(THEORY_HEADER, rows, row)
     for page, chunk in enumerate(chunks):
         notes = ("Heavy ball at Polyak's parameters η* = 4/(√L + √m)², μ* = ((√κ − 1)/(√κ + 1))² contracts "
                  "by (√κ − 1)/(√κ + 1) per step; gradient descent at its best step 2/(L + m) only by (κ − 1)/(κ + 1).\n"
@@ -145,8 +152,6 @@ def add_theory_slides(deck: Any, inputs: DeckInputs) -> None:
                      f"• {inputs.experiment_labels.get(r['experiment'], r['experiment'])}, {r['method']}: predicted "
                      f"{format_number(r['predicted_rate'])}, measured {measured_text(r)}{_why_not(r)}." for r in chunk))
         slide = titled_slide(deck, "Theory: why momentum is faster" + _suffix(page, len(chunks)), notes)
-        table(slide, THEORY_HEADER, [[inputs.experiment_labels.get(r["experiment"], r["experiment"]), r["method"],
-                                      format_number(r.get("lr")), format_number(r.get("momentum")),
-                                      format_number(r["predicted_rate"]), measured_text(r)] for r in chunk])
-        caption(slide, "Rate = the factor by which the distance to the optimum shrinks per step.")
-        footnote(slide, "Polyak 1964; Goh 2017, \"Why Momentum Really Works\".")
+        table(slide, THEORY_HEADER, [row(r) for r in chunk])
+        footnote(slide, "Rate = the factor by which the distance to the optimum shrinks per step. "
+                        "Polyak 1964; Goh 2017, \"Why Momentum Really Works\".")
