@@ -409,7 +409,8 @@ def test_theory_slide_says_when_a_rate_was_not_measured():
 
 def test_long_cells_put_fewer_rows_on_a_slide_so_the_table_clears_the_footnote():
     header = ["Experiment", "Optimizer", "Settled at"]
-    long = ["A rather long experiment name (κ = 100, and more words)", "rmsprop (RMSProp momentum = 0.2605)", "398"]
+    long = ["A rather long experiment name (κ = 100) that wraps onto three lines or more in its column",
+            "rmsprop (RMSProp momentum = 0.2605), a long optimizer label too", "398"]
     short = ["Bowl", "heavy (μ = 0.9)", "12"]
     room = parts.FOOTNOTE_TOP - parts.CONTENT_TOP
     assert parts.table_height(header, [long] * 6) > room >= parts.table_height(header, [short] * 6)
