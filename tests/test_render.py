@@ -320,6 +320,39 @@ def test_a_sweep_that_ends_at_distance_zero_is_coloured_not_hatched(tmp_path):
     assert panels_for(mixed)[0].zeros().sum() == 1 and mixed.best() == (1, 2)
 
 
+@pytest.mark.parametrize("smallest", [1e-130, 0.0, 3e-13])
+def test_the_distance_colour_bar_stops_at_the_floor_with_a_few_readable_labels(tmp_path, monkeypatch, smallest):
+    from matplotlib.figure import Figure
+
+    from momentumlab.render import heatmap
+
+    bars = []
+    original = Figure.colorbar
+    monkeypatch.setattr(Figure, "colorbar", lambda self, *a, **k: bars.append(original(self, *a, **k)) or bars[-1])
+    distance = np.geomspace(1e-30, 2.0, 20).reshape(4, 5)  # a quadratic sweep: the best runs end far below rounding
+    distance[0, 0] = smallest
+    heatmap.render_sweep_heatmap(_sweep_result(distance, settled_at=np.full((4, 5), 9)), tmp_path / "s.png", "floor",
+                                 floor=1e-12)
+    bar = bars[0]
+    assert bar.norm.vmin == pytest.approx(1e-12) and bar.norm.vmax == pytest.approx(2.0)
+    figure = bar.ax.figure
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in bar.ax.yaxis.get_ticklabels() if t.get_visible() and t.get_text()
+              and bar.norm.vmin * 0.999 <= t.get_position()[1] <= bar.norm.vmax]
+    assert 3 <= len(labels) <= heatmap.BAR_TICKS
+    assert labels[0].get_text() == "≤ 10⁻¹²"  # the lowest colour holds everything at or below the floor
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.y0)
+    assert all(low.y1 <= high.y0 for low, high in zip(boxes, boxes[1:]))  # no two labels overlap
+
+
+def test_bar_decades_are_few_and_clear_of_the_bottom_label():
+    from momentumlab.render.heatmap import bar_decades
+
+    assert bar_decades(1e-12, 2.0) == pytest.approx([1e-9, 1e-6, 1e-3, 1.0])
+    assert bar_decades(1e-12, 1e-11) == pytest.approx([1e-11]) and bar_decades(1e-12, 5e-12) == []
+    assert len(bar_decades(1e-300, 1e3)) <= 5 and bar_decades(1e-300, 1e3)[-1] == pytest.approx(1e3)
+
+
 def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monkeypatch):
     from matplotlib.figure import Figure
 
@@ -483,7 +516,8 @@ ALLOWED_IMPORTS = {
     "figures": {"engine", "panels", "artists", "style"},
     "static": {"style"},
     "heatmap": {"style"},
-    "modes": {"style"},
+    "modes": {"style", "titles"},
+    "titles": set(),
     "sharpness": {"style"},
     "__init__": {"figures", "static", "heatmap"},
     "media": {"figures", "static", "heatmap", "modes", "sharpness"},  # one experiment's files: the top of the package
