@@ -345,6 +345,47 @@ def test_the_distance_colour_bar_stops_at_the_floor_with_a_few_readable_labels(t
     assert all(low.y1 <= high.y0 for low, high in zip(boxes, boxes[1:]))  # no two labels overlap
 
 
+@pytest.mark.parametrize("cells", [0.0, 0.5, 1.0])
+def test_the_best_star_stays_whole_beside_or_on_polyaks_point_and_the_crosshair_shows(tmp_path, monkeypatch, cells):
+    from matplotlib.figure import Figure
+
+    from momentumlab.palette import OKABE_ITO
+    from momentumlab.render import heatmap
+
+    axes = []
+    original = Figure.colorbar
+    monkeypatch.setattr(Figure, "colorbar", lambda self, *a, **k: axes.append(k["ax"]) or original(self, *a, **k))
+    rows, columns = np.mgrid[0:20, 0:24]
+    away = np.abs(rows - 10) + np.abs(columns - 12)  # a fine grid (cells smaller than the marks), best in the middle
+    result = _sweep_result(1e-9 * 10.0 ** away, settled_at=10 + away)
+    q, p = result.best()
+    assert (q, p) == (10, 12)
+    lr = result.lr[p] * (result.lr[1] / result.lr[0]) ** cells  # Polyak's pair this many cells to the right
+
+    def render(theory_lr, theory_mu, name):
+        """(white pixels around the star, vermillion pixels around Polyak's point) with Polyak's pair there."""
+        axes.clear()
+        path = tmp_path / f"{name}.png"
+        heatmap.render_sweep_heatmap(result, path, "marks", theory=[("Polyak optimum", theory_lr, theory_mu)])
+        rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+        def patch(lr_, mu_):
+            x, y = axes[0].transData.transform((lr_, mu_))
+            top, left = rgb.shape[0] - int(round(y)), int(round(x))
+            return rgb[top - 16:top + 17, left - 16:left + 17]
+
+        vermillion = [int(OKABE_ITO["vermillion"][i:i + 2], 16) for i in (1, 3, 5)]
+        return (np.all(patch(result.lr[p], result.momentum[q]) >= 245, axis=-1),
+                np.abs(patch(theory_lr, theory_mu) - vermillion).sum(axis=-1) < 40)
+
+    star_alone, _ = render(result.lr[0], result.momentum[0], "apart")
+    _, cross_alone = render(result.lr[p] * 3.0, result.momentum[q - 5], "cross")
+    star, cross = render(lr, result.momentum[q], "both")
+    assert star_alone.sum() > 40 and cross_alone.sum() > 40
+    assert (star & star_alone).sum() >= 0.9 * star_alone.sum()  # the star is whole
+    assert cross.sum() >= 0.5 * cross_alone.sum()  # and most of the crosshair shows around or beside it
+
+
 def test_bar_decades_are_few_and_clear_of_the_bottom_label():
     from momentumlab.render.heatmap import bar_decades
 

@@ -9,7 +9,7 @@ configured optimizers and any theory points; every special colour has a legend e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, Sequence
 
 import matplotlib
@@ -22,6 +22,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from momentumlab.verdicts import momentum_name
@@ -51,17 +52,17 @@ class Point:
     label: str
     lr: float
     momentum: float
-    marker: str
+    marker: Any
     color: str
     size: float = 11.0
-    hollow: bool = False  # an outline in ``color`` with a black halo, drawn over the filled marks
+    hollow: bool = False  # an outline in ``color`` with a white halo, drawn under the filled marks
 
     def style(self, scale: float = 1.0) -> dict[str, Any]:
         """Line2D keywords of the marker (``scale`` times its size): filled with a black edge, or a haloed outline."""
         if self.hollow:
             return {"marker": self.marker, "markersize": self.size * scale, "markerfacecolor": "none",
-                    "markeredgecolor": self.color, "markeredgewidth": 2.2,
-                    "path_effects": [patheffects.Stroke(linewidth=4.2, foreground="black"), patheffects.Normal()]}
+                    "markeredgecolor": self.color, "markeredgewidth": 2.4,
+                    "path_effects": [patheffects.Stroke(linewidth=5.0, foreground="white"), patheffects.Normal()]}
         return {"marker": self.marker, "markersize": self.size * scale, "markerfacecolor": self.color,
                 "markeredgecolor": "black", "markeredgewidth": 1.3}
 
@@ -268,10 +269,11 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
 
 
 def draw_points(ax: Axes, points: Sequence[Point]) -> None:
-    """Markers with a black edge, legible on every colour of viridis and cividis; hollow ones (theory points) on
-    top, so that a filled mark under one, the best pair's star in a neighbouring cell, still shows through."""
+    """Markers with a black edge, legible on every colour of viridis and cividis. The hollow ones (theory points:
+    an open-centred crosshair larger than the star, a triangle outline) go under the filled ones, so that the
+    best pair's star on or beside Polyak's point stays whole and the crosshair's arms still show around it."""
     for point in points:
-        ax.plot([point.lr], [point.momentum], linestyle="none", zorder=6 if point.hollow else 5, clip_on=False,
+        ax.plot([point.lr], [point.momentum], linestyle="none", zorder=5 if point.hollow else 6, clip_on=False,
                 **point.style())
 
 
@@ -323,12 +325,17 @@ def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Po
     ]
 
 
+# Four arms from 0.3 to 1 of the radius: a plus with an open centre, the point at its middle.
+CROSSHAIR = Path([(x * r, y * r) for x, y in ((1, 0), (-1, 0), (0, 1), (0, -1)) for r in (0.3, 1.0)],
+                 [Path.MOVETO, Path.LINETO] * 4)
+
+
 def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
-    """Theory-optimal pairs: hollow vermillion plus and triangle markers."""
-    shapes = ("P", "^")
+    """Theory-optimal pairs: a vermillion crosshair (larger than the star) and a triangle outline."""
+    shapes, sizes = (CROSSHAIR, "^"), (24.0, 14.0)
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"], 14.0,
-              hollow=True)
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"],
+              sizes[i % 2], hollow=True)
         for i, (name, lr, momentum) in enumerate(theory)
     ]
 
@@ -362,7 +369,7 @@ def _fixed_layout(figure: Figure, legend: Any, bars: Sequence[Any]) -> None:
 
 def render_sweep_heatmap(
     result: SweepResult,
-    path: str | Path,
+    path: str | FilePath,
     title: str,
     configured: Sequence[tuple[str, float, float]] = (),
     theory: Sequence[tuple[str, float, float]] = (),
