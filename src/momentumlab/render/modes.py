@@ -19,7 +19,7 @@ from momentumlab.files import atomic_path
 from momentumlab.modes import ModeRun
 from momentumlab.palette import OKABE_ITO
 from momentumlab.render.style import new_figure, scaled_rc
-from momentumlab.render.titles import fit_titles
+from momentumlab.render.titles import fit_titles, space_panels
 
 Array = np.ndarray
 MODE_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # slowest, stiffest
@@ -68,6 +68,7 @@ def modes_figure(modes: Sequence[ModeRun], title: str, floor: float, width: int 
     figure.legend(handles=handles, loc="lower center", ncols=2, frameon=False, bbox_to_anchor=(0.5, 0.0))
     heading = figure.suptitle(title, fontweight="bold")
     figure.subplots_adjust(left=0.07, right=0.985, top=0.80, bottom=0.27, wspace=0.28)
+    space_panels(figure, list(axes[: len(modes)]))  # tick labels clear of the next panel's
     fit_titles(figure, list(axes[: len(modes)]), [_panel_title(mode) for mode in modes], heading)  # wrapped, never overlapping
     return figure
 

@@ -1,6 +1,9 @@
-"""Panel titles that never overlap a neighbour's nor leave the figure: wrapped at words to the room each
-panel has (its width and half the gap to each neighbour or the edge), the font shrunk only when a single
-word is wider than that, and the plot area's top lowered under the tallest title and the figure's title.
+"""Side-by-side panels whose text never overlaps a neighbour's nor leaves the figure.
+
+Titles are wrapped at words to the room each panel has (its width and half the gap to each neighbour or
+the edge), the font shrunk only when a single word is wider than that, and the plot area's top lowered
+under the tallest title and the figure's title; the gap between panels is widened to hold the y tick
+labels of the one and the last x tick label of the other.
 """
 
 from __future__ import annotations
@@ -89,3 +92,24 @@ def fit_titles(figure: Figure, axes: Sequence[Axes], titles: Sequence[str], supt
     pad = float(rcParams["axes.titlepad"]) * figure.dpi / 72.0 + EDGE  # axes' top to its title's bottom
     top = (ceiling - tallest - pad) / height
     figure.subplots_adjust(top=min(top, max(ax.get_position().y1 for ax in axes)))
+
+
+def space_panels(figure: Figure, axes: Sequence[Axes]) -> None:
+    """Widen the gap between side-by-side ``axes`` (one row, left to right) to the widest y tick label of a
+    right-hand panel plus half the widest x tick label, and ``EDGE`` on either side, if it is narrower."""
+    if len(axes) < 2:
+        return
+    figure.draw_without_rendering()  # places the ticks
+    renderer = figure.canvas.get_renderer()
+
+    def widest(labels: Any) -> float:
+        return max((label.get_window_extent(renderer).width for label in labels if label.get_visible() and label.get_text()),
+                   default=0.0)
+
+    needed = (max(widest(ax.get_yticklabels()) for ax in axes[1:]) + max(widest(ax.get_xticklabels()) for ax in axes) / 2.0
+              + float(rcParams["ytick.major.size"] + rcParams["ytick.major.pad"]) * figure.dpi / 72.0 + 2.0 * EDGE)
+    boxes = [ax.get_position().transformed(figure.transFigure) for ax in axes]
+    span, count = boxes[-1].x1 - boxes[0].x0, len(axes)
+    if boxes[1].x0 - boxes[0].x1 < needed:
+        width = (span - (count - 1) * needed) / count
+        figure.subplots_adjust(wspace=needed / width)
