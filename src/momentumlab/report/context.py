@@ -15,7 +15,7 @@ from momentumlab.files import existing_relative, read_json
 from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, STABILITY_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
-from momentumlab.report.slide_media import slide_media_rows
+from momentumlab.report.slide_media import slide_media_cards, slide_media_rows
 from momentumlab.runs import RunKey
 
 # Distribution names tried in order for each package shown in the report.
@@ -188,7 +188,8 @@ def report_context(
         "best_run_rule": BEST_RUN_RULE,
         "stability_rule": STABILITY_RULE,
         "colors": script_colors(),
-        "slide_media": slide_media_rows([*experiments, *models], out_dir),
+        "slide_media": (slide_media := slide_media_rows([*experiments, *models], out_dir)),
+        "slide_media_cards": slide_media_cards(slide_media, out_dir),
         "slides_deck": existing_relative(slides, out_dir),
         "model_experiments": models,
     }
