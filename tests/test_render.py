@@ -335,6 +335,80 @@ def test_a_sweep_that_ends_at_distance_zero_is_coloured_not_hatched(tmp_path):
     assert panels_for(mixed)[0].zeros().sum() == 1 and mixed.best() == (1, 2)
 
 
+@pytest.mark.parametrize("smallest", [1e-130, 0.0, 3e-13])
+def test_the_distance_colour_bar_stops_at_the_floor_with_a_few_readable_labels(tmp_path, monkeypatch, smallest):
+    from matplotlib.figure import Figure
+
+    from momentumlab.render import heatmap
+
+    bars = []
+    original = Figure.colorbar
+    monkeypatch.setattr(Figure, "colorbar", lambda self, *a, **k: bars.append(original(self, *a, **k)) or bars[-1])
+    distance = np.geomspace(1e-30, 2.0, 20).reshape(4, 5)  # a quadratic sweep: the best runs end far below rounding
+    distance[0, 0] = smallest
+    heatmap.render_sweep_heatmap(_sweep_result(distance, settled_at=np.full((4, 5), 9)), tmp_path / "s.png", "floor",
+                                 floor=1e-12)
+    bar = bars[0]
+    assert bar.norm.vmin == pytest.approx(1e-12) and bar.norm.vmax == pytest.approx(2.0)
+    figure = bar.ax.figure
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in bar.ax.yaxis.get_ticklabels() if t.get_visible() and t.get_text()
+              and bar.norm.vmin * 0.999 <= t.get_position()[1] <= bar.norm.vmax]
+    assert 3 <= len(labels) <= heatmap.BAR_TICKS
+    assert labels[0].get_text() == "≤ 10⁻¹²"  # the lowest colour holds everything at or below the floor
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.y0)
+    assert all(low.y1 <= high.y0 for low, high in zip(boxes, boxes[1:]))  # no two labels overlap
+
+
+@pytest.mark.parametrize("cells", [0.0, 0.5, 1.0])
+def test_the_best_star_stays_whole_beside_or_on_polyaks_point_and_the_crosshair_shows(tmp_path, monkeypatch, cells):
+    from matplotlib.figure import Figure
+
+    from momentumlab.palette import OKABE_ITO
+    from momentumlab.render import heatmap
+
+    axes = []
+    original = Figure.colorbar
+    monkeypatch.setattr(Figure, "colorbar", lambda self, *a, **k: axes.append(k["ax"]) or original(self, *a, **k))
+    rows, columns = np.mgrid[0:20, 0:24]
+    away = np.abs(rows - 10) + np.abs(columns - 12)  # a fine grid (cells smaller than the marks), best in the middle
+    result = _sweep_result(1e-9 * 10.0 ** away, settled_at=10 + away)
+    q, p = result.best()
+    assert (q, p) == (10, 12)
+    lr = result.lr[p] * (result.lr[1] / result.lr[0]) ** cells  # Polyak's pair this many cells to the right
+
+    def render(theory_lr, theory_mu, name):
+        """(white pixels around the star, vermillion pixels around Polyak's point) with Polyak's pair there."""
+        axes.clear()
+        path = tmp_path / f"{name}.png"
+        heatmap.render_sweep_heatmap(result, path, "marks", theory=[("Polyak optimum", theory_lr, theory_mu)])
+        rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+        def patch(lr_, mu_):
+            x, y = axes[0].transData.transform((lr_, mu_))
+            top, left = rgb.shape[0] - int(round(y)), int(round(x))
+            return rgb[top - 16:top + 17, left - 16:left + 17]
+
+        vermillion = [int(OKABE_ITO["vermillion"][i:i + 2], 16) for i in (1, 3, 5)]
+        return (np.all(patch(result.lr[p], result.momentum[q]) >= 245, axis=-1),
+                np.abs(patch(theory_lr, theory_mu) - vermillion).sum(axis=-1) < 40)
+
+    star_alone, _ = render(result.lr[0], result.momentum[0], "apart")
+    _, cross_alone = render(result.lr[p] * 3.0, result.momentum[q - 5], "cross")
+    star, cross = render(lr, result.momentum[q], "both")
+    assert star_alone.sum() > 40 and cross_alone.sum() > 40
+    assert (star & star_alone).sum() >= 0.9 * star_alone.sum()  # the star is whole
+    assert cross.sum() >= 0.5 * cross_alone.sum()  # and most of the crosshair shows around or beside it
+
+
+def test_bar_decades_are_few_and_clear_of_the_bottom_label():
+    from momentumlab.render.heatmap import bar_decades
+
+    assert bar_decades(1e-12, 2.0) == pytest.approx([1e-9, 1e-6, 1e-3, 1.0])
+    assert bar_decades(1e-12, 1e-11) == pytest.approx([1e-11]) and bar_decades(1e-12, 5e-12) == []
+    assert len(bar_decades(1e-300, 1e3)) <= 5 and bar_decades(1e-300, 1e3)[-1] == pytest.approx(1e3)
+
+
 def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monkeypatch):
     from matplotlib.figure import Figure
 
@@ -500,7 +574,8 @@ ALLOWED_IMPORTS = {
     "figures": {"engine", "panels", "artists", "style", "timeline"},
     "static": {"style"},
     "heatmap": {"style"},
-    "modes": {"style"},
+    "modes": {"style", "titles"},
+    "titles": set(),
     "sharpness": {"style"},
     "__init__": {"figures", "static", "heatmap"},
     "media": {"figures", "static", "heatmap", "modes", "sharpness", "timeline"},  # one experiment's files: the top of the package
@@ -526,7 +601,7 @@ def _render_imports(path):
 
 def test_render_has_a_handful_of_modules_and_imports_go_one_way():
     modules = {path.stem: path for path in RENDER.glob("*.py")}
-    assert len(modules) <= 13 and set(modules) == set(ALLOWED_IMPORTS)
+    assert len(modules) <= 14 and set(modules) == set(ALLOWED_IMPORTS)
     for name, path in modules.items():
         assert _render_imports(path) <= ALLOWED_IMPORTS[name], name
 

@@ -120,15 +120,17 @@ def render_modes_media(experiment: Experiment, problem: Problem, runs: Mapping[R
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
-    from momentumlab.floors import floored_distances
+    from momentumlab.floors import distance_floor, floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
     from momentumlab.sweep import marked_optimizers, sweep_regions_of
     from momentumlab.theory import theory_points
 
     colors = optimizer_colors(experiment.runs)  # each configured point in its optimizer's colour
     regions = sweep_regions_of(problem, sweep, experiment.start)
+    floor = None
     if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
         sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
+        floor = distance_floor(problem.optimum)
     render_sweep_heatmap(
         sweep,
         path,
@@ -136,6 +138,7 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
         configured=[(spec.label, spec.lr, spec.momentum, colors[spec.name]) for spec in marked_optimizers(experiment)],
         theory=theory_points(problem, sweep.method),
         regions=regions,
+        floor=floor,
     )
 
 

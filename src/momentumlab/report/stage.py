@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from momentumlab.floors import LossFloor
+from momentumlab.floors import LossFloor, distance_floor
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_text
 from momentumlab.layout import ReportInputs, ReportOutputs
@@ -44,6 +44,11 @@ def experiment_live(experiment: Experiment, dataset: str, rows: list[dict[str, A
     return live_data(problem_for(experiment, dataset), experiment.start, steps, runs, sweep)
 
 
+def optimum_floor(problem: Any) -> float | None:
+    """The distance floor of ``problem``'s optimum (None without one)."""
+    return None if problem.optimum is None else distance_floor(problem.optimum)
+
+
 def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -> None:
     """Write every swept experiment's explorer data, the report page and (if asked) its single-file copy."""
     summary = read_json(inputs.summary)
@@ -60,7 +65,9 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
-            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps)
+            floor = None if shown.dataset is None else optimum_floor(problem_for(experiment, shown.dataset))
+            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps,
+                                  floor)
             print(f"{explorer}: {size} bytes")
     model_media = {}
     steps = {model.name: model.steps for model in config.model_experiments}
