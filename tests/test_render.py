@@ -364,7 +364,7 @@ def test_the_distance_colour_bar_stops_at_the_floor_with_a_few_readable_labels(t
 def test_the_best_star_stays_whole_beside_or_on_polyaks_point_and_the_crosshair_shows(tmp_path, monkeypatch, cells):
     from matplotlib.figure import Figure
 
-    from momentumlab.palette import OKABE_ITO
+    from momentumlab.palette import THEORY_COLOR
     from momentumlab.render import heatmap
 
     axes = []
@@ -378,7 +378,7 @@ def test_the_best_star_stays_whole_beside_or_on_polyaks_point_and_the_crosshair_
     lr = result.lr[p] * (result.lr[1] / result.lr[0]) ** cells  # Polyak's pair this many cells to the right
 
     def render(theory_lr, theory_mu, name):
-        """(white pixels around the star, vermillion pixels around Polyak's point) with Polyak's pair there."""
+        """(white pixels around the star, theory-coloured pixels around Polyak's point) with Polyak's pair there."""
         axes.clear()
         path = tmp_path / f"{name}.png"
         heatmap.render_sweep_heatmap(result, path, "marks", theory=[("Polyak optimum", theory_lr, theory_mu)])
@@ -389,9 +389,9 @@ def test_the_best_star_stays_whole_beside_or_on_polyaks_point_and_the_crosshair_
             top, left = rgb.shape[0] - int(round(y)), int(round(x))
             return rgb[top - 16:top + 17, left - 16:left + 17]
 
-        vermillion = [int(OKABE_ITO["vermillion"][i:i + 2], 16) for i in (1, 3, 5)]
+        theory = [int(THEORY_COLOR[i:i + 2], 16) for i in (1, 3, 5)]
         return (np.all(patch(result.lr[p], result.momentum[q]) >= 245, axis=-1),
-                np.abs(patch(theory_lr, theory_mu) - vermillion).sum(axis=-1) < 40)
+                np.abs(patch(theory_lr, theory_mu) - theory).sum(axis=-1) < 40)
 
     star_alone, _ = render(result.lr[0], result.momentum[0], "apart")
     _, cross_alone = render(result.lr[p] * 3.0, result.momentum[q - 5], "cross")
