@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from momentumlab.palette import OKABE_ITO
+from momentumlab.palette import THEORY_COLOR
 from offline_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM, open_offline
 
 if not CHROMIUM.exists():
@@ -317,7 +317,7 @@ def test_polyaks_mark_and_the_best_star_stay_legible_when_they_are_neighbours(br
     d = page.evaluate("n => { const d = window.MOMENTUM_EXPLORER[n], c = document.querySelector(`[data-explorer='${n}'] canvas`);"
                       " return {P: d.lr.length, Q: d.momentum.length, best: d.best, lr: d.lr, mu: d.momentum, w: c.width, h: c.height}; }",
                       name)
-    theory_rgb = [int(OKABE_ITO["vermillion"][i:i + 2], 16) for i in (1, 3, 5)]  # report.context: the theory colour
+    theory_rgb = [int(THEORY_COLOR[i:i + 2], 16) for i in (1, 3, 5)]  # report.context: the theory colour
     q, p = d["best"]
     cell_w, cell_h = d["w"] / d["P"], d["h"] / d["Q"]
     star = ((p + 0.5) * cell_w, (d["Q"] - 1 - q + 0.5) * cell_h + 1)
