@@ -3,8 +3,8 @@
 Every Python process of the run loads ``PROBE`` (a ``sitecustomize`` module on ``PYTHONPATH``,
 which Python imports at start-up); a Snakemake job's script process appends, at exit, one JSON
 line to ``$MOMENTUMLAB_JOB_RECORDS``: its job (rule and wildcards), start and end time, CPU
-seconds (its own and its waited-for children's, such as ffmpeg), peak resident memory
-(``ru_maxrss`` of the process and of its largest child), its files and whether it imported
+seconds (its own and its waited-for children's, such as ffmpeg), its peak resident memory
+(``VmHWM``), its files and whether it imported
 TensorFlow or matplotlib. Used by ``benchmarks/pipeline.py``, ``benchmarks/budget.py`` and the
 budget's calibration test (``tests/test_budget_calibration.py``).
 """
@@ -36,6 +36,16 @@ def _files(value):
     return []
 
 
+def _peak_bytes():
+    """VmHWM: the peak resident size of this process's own memory since its exec (ru_maxrss would also
+    count the RSS of the Snakemake process it was forked from)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _record():
     job = getattr(sys.modules.get("__main__"), "snakemake", None)
     if job is None:
@@ -45,7 +55,7 @@ def _record():
         "rule": job.rule, "wildcards": dict(job.wildcards.items()), "start": _STARTED, "end": time.time(),
         "cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         "children_cpu": children.ru_utime + children.ru_stime,
-        "max_rss_bytes": own.ru_maxrss * 1024, "children_max_rss_bytes": children.ru_maxrss * 1024,
+        "peak_bytes": _peak_bytes(), "children_max_rss_bytes": children.ru_maxrss * 1024,
         "input": _files(list(job.input)), "output": _files(list(job.output)),
         "tensorflow": "tensorflow" in sys.modules, "matplotlib": "matplotlib" in sys.modules,
     }
@@ -93,5 +103,6 @@ def run_probed(snakefile: Path, workdir: Path, source: Path, arguments: Sequence
 
 
 def peak_bytes(record: dict[str, Any]) -> int:
-    """A job's peak memory: its process's and its largest child's (ffmpeg runs beside it) together."""
-    return int(record["max_rss_bytes"]) + int(record.get("children_max_rss_bytes", 0))
+    """A job's peak memory: the peak resident size of its script's process (``VmHWM``). Child processes
+    (ffmpeg) are not in it: their ``ru_maxrss`` counts the job's own pages they were forked with."""
+    return int(record["peak_bytes"])

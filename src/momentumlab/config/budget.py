@@ -1,42 +1,70 @@
 """What a configuration will cost, estimated before any job runs, and the refusal of the unaffordable.
 
-Each job's memory and wall time are estimated from the config alone with per-unit
-costs measured on the project's 2-core machine (README "Limits"). A config whose
-estimate for any one job exceeds ``budget.max_job_memory_mb`` or
-``budget.max_job_minutes`` is refused in one line that names the key driving the
-estimate. The constants are deliberately on the generous side of what was measured:
-the point is to stop a run that would take hours or exhaust memory, not to predict
-seconds.
+Each job's peak memory and wall time are estimated from the config alone: what the job
+imports, then everything it computes and keeps — runs and their records, tuning grids, sweep
+cells, stored epoch orders, recorded weights and the frames drawn from them, the data it
+loads. The per-unit costs below were measured on the project's 2-core machine by
+``benchmarks/budget.py``, which runs representative jobs and prints estimate/measured ratios
+per job kind (README "Limits"); ``tests/test_budget_calibration.py`` holds every job's peak
+memory to 1.25 × its estimate. A config whose estimate for any one job exceeds
+``budget.max_job_memory_mb`` or ``budget.max_job_minutes`` is refused in one line that names
+the key driving the estimate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
 from momentumlab.model.frames import REGION_RESOLUTION
 
-# Measured per-unit costs (seconds and bytes), rounded up.
+# What a job costs before any work: interpreter, Snakemake's script preamble and the job's imports.
+NUMPY_JOB = (70e6, 0.6)  # (bytes, seconds) numpy and the package
+PLOT_JOB = (120e6, 1.2)  # ... and matplotlib (the render jobs)
+DATA_JOB = (180e6, 1.6)  # ... and scikit-learn (a model experiment's make_dataset)
+TF_JOB = (700e6, 5.0)  # ... and TensorFlow, first loop traced
+
+# 2-D runs.
 NUMPY_STEP_S = 12e-6  # one step of one single run, recorded
 NUMPY_POINT_STEP_S = 3e-9  # recorded loss of a regression step, per data point
 TF_STEP_S = 25e-6  # one compiled Keras step
 TF_POINT_STEP_S = 8e-9  # per data point per TensorFlow step (loss and gradient over the data)
-TF_START_S = 10.0  # importing TensorFlow and tracing the loop (one loop per run for models)
-TF_BASE_BYTES = 1.0e9  # TensorFlow's resident size before any run
+TF_RUN_S = 1.0  # tracing one run's loop
 TF_BYTES_PER_STEP = 300  # the loop's TensorArray keeps one small tensor per step
-SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run in the batched loop (a million-run grid: memory-bound)
-SWEEP_BYTES_PER_RUN = 4000  # the batched loop's arrays per grid run (measured 3.7 kB at a million runs)
 TRAJECTORY_BYTES_PER_STEP = 3 * 8 * 3  # params (2) + loss (1) float64, ~3 copies alive at once
+POINT_BYTES = 3 * 8 * 3  # a regression data point (x, y and a fitted value), ~3 copies
+
+# Grids of runs in one batched loop: 2-D sweeps, their chunks and tuning grids.
+SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run (a million-run grid: memory-bound)
+SWEEP_BYTES_PER_RUN = 1000  # the batched loop's arrays and the chunk's results per run
+GATHERED_BYTES_PER_RUN = 400  # a gathered grid's arrays per run (the gather, the render, the summary)
+
+# Animations.
 FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
 FRAME_PIXEL_S = 15e-9  # ... per pixel of the frame (measured 8.5 ms at 960 × 540, 94 ms at 3840 × 2160)
 RENDER_BYTES_PER_PIXEL = 130  # canvas, background copies and encoder buffers (1.07 GB at 3840 × 2160)
-PYTHON_BASE_BYTES = 300e6  # a job's interpreter with numpy and matplotlib
+
+# Models.
+MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step
+MODEL_UNIT_S = 8e-9  # one activation (tanh/relu and its derivative) of one example in a numpy step
+MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
+TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
+TF_MODEL_FLOPS_PER_S = 1e9
+ORDER_ELEMENT_S = 15e-9  # drawing one element of a stored epoch order (a permutation)
+ORDER_COPIES = 4  # stored orders: drawn per epoch, stacked, cut into batches, written
+RECORD_COPIES = 4  # recorded weights: the batched record, each run's, its plane coordinates, written
+FRAME_RECORD_S = 2e-4  # a model run's frame data per record (plane coordinates, series, lookup)
+SHARPNESS_ITERATIONS = 20  # Lanczos iterations per sharpness measurement (``model.sharpness``)
 
 
 @dataclass(frozen=True)
 class JobEstimate:
-    """One job's estimated peak memory and wall time, and the config key that drives them."""
+    """One job's estimated peak memory and wall time, and the config key that drives them.
+
+    ``rule`` is the job's Snakemake rule and ``experiment`` its ``{experiment}`` wildcard (None
+    for a job of the whole config), so a measured job can be matched to its estimate.
+    """
 
     job: str
     key: str  # the key named when the job is too slow (and too big, unless memory_key says otherwise)
@@ -44,124 +72,316 @@ class JobEstimate:
     seconds: float
     hint: str
     memory_key: str = ""
+    rule: str = ""
+    experiment: str | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A part of a job's work: the memory it keeps while it runs and the seconds it takes, and its key."""
+
+    memory_bytes: float = 0.0
+    seconds: float = 0.0
+    key: str = ""
+
+
+def sequential(parts: Iterable[Cost]) -> Cost:
+    """Parts run one after another: the largest memory, the sum of the seconds, the key of the costliest."""
+    parts = list(parts)
+    if not parts:
+        return Cost()
+    return Cost(max(p.memory_bytes for p in parts), sum(p.seconds for p in parts),
+                max(parts, key=lambda p: (p.memory_bytes, p.seconds)).key)
+
+
+def grid_estimate(runs: int, steps: int, key: str = "") -> Cost:
+    """A grid of ``runs`` 2-D runs of ``steps`` steps in one batched loop (a sweep chunk, a tuning grid)."""
+    return Cost(runs * SWEEP_BYTES_PER_RUN, runs * steps * SWEEP_RUN_STEP_S, key)
+
+
+def tuning_estimate(experiment: Experiment) -> Cost:
+    """Resolving every ``tuned`` value of the experiment: one grid per tuned optimizer, one after another
+    (``tuning.tuning_grid``: the sweep's lr_points × momentum_points, whether or not the sweep is enabled)."""
+    sweep, name = experiment.sweep, experiment.name
+    parts = []
+    for spec in experiment.optimizers:
+        if not spec.tuned:
+            continue
+        rates = sweep.lr_points if "lr" in spec.tuned else 1
+        momenta = sweep.momentum_points if spec.momentum_key in spec.tuned else 1
+        key = f"experiments.{name}.sweep.{'lr_points' if rates >= momenta else 'momentum_points'}"
+        parts.append(grid_estimate(rates * momenta, experiment.steps, key))
+    return sequential(parts)
+
+
+def _points(experiment: Experiment) -> int:
+    return int(experiment.params.get("n_points", 50)) if experiment.problem == "linear_regression" else 0
+
+
+def _gathered(experiment: Experiment) -> float:
+    """Bytes of the experiment's gathered sweep, loaded by the jobs that read it."""
+    sweep = experiment.sweep
+    return sweep.lr_points * sweep.momentum_points * GATHERED_BYTES_PER_RUN if sweep.enabled else 0.0
 
 
 def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[JobEstimate]:
     name, steps = experiment.name, experiment.steps
-    points = int(experiment.params.get("n_points", 50)) if experiment.problem == "linear_regression" else 0
+    points = _points(experiment)
+    data = points * POINT_BYTES
     runs = len(experiment.optimizers)
     trajectories = runs * (steps + 1) * TRAJECTORY_BYTES_PER_STEP
     steps_key = f"experiments.{name}.steps"
+    tuning = tuning_estimate(experiment)
+    yield JobEstimate(f"make_dataset ({name})", f"experiments.{name}.params.n_points", NUMPY_JOB[0] + data,
+                      NUMPY_JOB[1], "fewer data points", rule="make_dataset", experiment=name)
     if "numpy" in experiment.backends:
         seconds = runs * steps * (NUMPY_STEP_S + points * NUMPY_POINT_STEP_S)
-        yield JobEstimate(f"optimize_numpy ({name})", steps_key, PYTHON_BASE_BYTES + trajectories, seconds,
-                          "fewer steps or optimizers")
-    if "tensorflow" in experiment.backends:
-        seconds = TF_START_S + runs * steps * (TF_STEP_S + points * TF_POINT_STEP_S)
-        key = f"experiments.{name}.params.n_points" if points * TF_POINT_STEP_S > TF_STEP_S else steps_key
-        memory = TF_BASE_BYTES + runs * (steps + 1) * TF_BYTES_PER_STEP + trajectories
-        yield JobEstimate(f"optimize_tensorflow ({name})", key, memory, seconds,
-                          "fewer steps, fewer data points, or backends: [numpy]")
+        key = tuning.key if tuning.seconds > seconds else steps_key
+        yield JobEstimate(f"optimize_numpy ({name})", key, NUMPY_JOB[0] + data + trajectories + tuning.memory_bytes,
+                          NUMPY_JOB[1] + seconds + tuning.seconds, "fewer steps, optimizers or tuned values",
+                          memory_key=tuning.key if tuning.memory_bytes > trajectories else steps_key,
+                          rule="optimize_numpy", experiment=name)
     animations = runs + 1  # each optimizer on the reference backend, and the race
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
     canvas = animation.width * animation.height * RENDER_BYTES_PER_PIXEL
-    yield JobEstimate(f"render_{name}", "animation.frames", PYTHON_BASE_BYTES + canvas + len(experiment.backends) * trajectories,
-                      animations * animation.frames * frame_seconds, "fewer frames, a smaller size or fewer optimizers",
-                      memory_key=steps_key)
+    kept = len(experiment.backends) * trajectories + tuning.memory_bytes + _gathered(experiment)
+    memory_key = tuning.key if tuning.memory_bytes > trajectories else steps_key
+    yield JobEstimate(f"render_{name}", "animation.frames", PLOT_JOB[0] + canvas + data + kept,
+                      PLOT_JOB[1] + animations * animation.frames * frame_seconds + tuning.seconds,
+                      "fewer frames, a smaller size or fewer optimizers", memory_key=memory_key, rule=f"render_{name}")
     sweep = experiment.sweep
     if sweep.enabled:
         cells = sweep.lr_points * sweep.momentum_points
         per_job = -(-cells // sweep.chunks)
-        yield JobEstimate(f"sweep ({name}, one of {sweep.chunks} chunks)", f"experiments.{name}.sweep",
-                          PYTHON_BASE_BYTES + per_job * SWEEP_BYTES_PER_RUN,
-                          per_job * sweep.steps * SWEEP_RUN_STEP_S,
-                          "fewer lr_points × momentum_points or steps, or more chunks")
-        spot_seconds = TF_START_S + 6 * sweep.steps * (TF_STEP_S + points * TF_POINT_STEP_S)
-        yield JobEstimate(f"sweep_spot_check ({name})", f"experiments.{name}.sweep.steps", TF_BASE_BYTES,
-                          spot_seconds, "fewer sweep steps")
+        chunk = grid_estimate(per_job, sweep.steps)
+        hint = "fewer lr_points × momentum_points or steps, or more chunks"
+        yield JobEstimate(f"sweep_chunk ({name}, one of {sweep.chunks} chunks)", f"experiments.{name}.sweep",
+                          NUMPY_JOB[0] + data + chunk.memory_bytes, NUMPY_JOB[1] + chunk.seconds, hint,
+                          rule="sweep_chunk", experiment=name)
+        yield JobEstimate(f"sweep_gather ({name})", f"experiments.{name}.sweep", NUMPY_JOB[0] + data + 2 * _gathered(experiment),
+                          NUMPY_JOB[1], "fewer lr_points × momentum_points", rule="sweep_gather", experiment=name)
+
+
+def _tensorflow_parts(config: Config) -> Iterator[Cost]:
+    """What the one ``optimize_tensorflow`` job does: every TensorFlow run of the 2-D experiments (with
+    their tuning) and every sweep's spot checks, 2-D and model, one after another."""
+    for experiment in config.experiments:
+        name, points = experiment.name, _points(experiment)
+        if "tensorflow" in experiment.backends:
+            runs, steps = len(experiment.optimizers), experiment.steps
+            tuning = tuning_estimate(experiment)
+            seconds = runs * (TF_RUN_S + steps * (TF_STEP_S + points * TF_POINT_STEP_S))
+            key = f"experiments.{name}.params.n_points" if points * TF_POINT_STEP_S > TF_STEP_S else f"experiments.{name}.steps"
+            memory = runs * (steps + 1) * (TF_BYTES_PER_STEP + TRAJECTORY_BYTES_PER_STEP) + points * POINT_BYTES
+            yield Cost(memory + tuning.memory_bytes, seconds + tuning.seconds, key if tuning.seconds < seconds else tuning.key)
+        if experiment.sweep.enabled:
+            steps = experiment.sweep.steps
+            yield Cost(_gathered(experiment) + points * POINT_BYTES,
+                       6 * (TF_RUN_S + steps * (TF_STEP_S + points * TF_POINT_STEP_S)), f"experiments.{name}.sweep.steps")
+    for spec in config.model_experiments:
+        if spec.sweep.enabled:
+            yield _model_spot_checks(spec)
 
 
 def estimate_jobs(config: Config) -> list[JobEstimate]:
-    """Every job's estimate, experiment by experiment (model experiments last)."""
+    """Every job's estimate, experiment by experiment (model experiments last), then the jobs of the whole config."""
     jobs = [job for experiment in config.experiments for job in _experiment_jobs(experiment, config.animation)]
-    return jobs + [job for spec in config.model_experiments for job in _model_jobs(spec, config.animation)]
+    jobs += [job for spec in config.model_experiments for job in _model_jobs(spec, config.animation)]
+    parts = list(_tensorflow_parts(config))
+    if parts:
+        work = sequential(parts)
+        jobs.append(JobEstimate("optimize_tensorflow (every TensorFlow run and spot check)", work.key,
+                                TF_JOB[0] + work.memory_bytes, TF_JOB[1] + work.seconds,
+                                "fewer steps, fewer data points, fewer sweep steps, or backends: [numpy]",
+                                rule="optimize_tensorflow"))
+    summary = sequential(Cost(tuning_estimate(e).memory_bytes + _gathered(e), tuning_estimate(e).seconds,
+                              tuning_estimate(e).key) for e in config.experiments)
+    if summary.memory_bytes or summary.seconds:
+        jobs.append(JobEstimate("summarize", summary.key, NUMPY_JOB[0] + summary.memory_bytes,
+                                NUMPY_JOB[1] + summary.seconds, "fewer tuned values or smaller tuning grids",
+                                rule="summarize"))
+    return jobs
 
 
-def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEstimate]:
-    memory, seconds, key = model_job_estimate(spec)
-    yield JobEstimate(f"train_model ({spec.name})", key, memory, seconds,
-                      "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
-                      memory_key=f"experiments.{spec.name}.steps")
-    animations = len(spec.optimizers) + 1  # each optimizer on the reference backend, and the race
-    frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
-    yield JobEstimate(f"render_model_{spec.name}", "animation.frames",
-                      PYTHON_BASE_BYTES + animation.width * animation.height * RENDER_BYTES_PER_PIXEL,
-                      animations * animation.frames * frame_seconds + model_render_seconds(spec),
-                      "fewer frames, a smaller size, fewer optimizers or a larger record_every")
-    if spec.sweep.enabled:
-        memory, seconds, key = model_sweep_estimate(spec)
-        yield JobEstimate(f"sweep_model ({spec.name})", key, memory, seconds,
-                          "fewer sweep points or sweep steps, or sweep: {enabled: false}")
+# ---------------------------------------------------------------------------------------------- models
 
 
-# Model jobs' per-unit costs, generous next to what benchmarks/landscape.py and the model tests measured.
-MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step (measured 5-10e9)
-MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
-TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
-TF_MODEL_FLOPS_PER_S = 1e9
-BASE_BYTES = 1.3e9  # a job's interpreter with numpy, scikit-learn and TensorFlow
+@dataclass(frozen=True)
+class _ModelShape:
+    """The sizes a model experiment's costs follow from."""
+
+    n_train: int
+    n_all: int
+    features: int
+    n_weights: int
+    dense: int  # multiply-adds of one example's forward pass
+    units: int  # activations of one example's forward pass
+    batch: int
+
+    @property
+    def step_seconds(self) -> float:
+        """One numpy training step of one run: forward and backward over its batch."""
+        return self.batch * (6.0 * self.dense / MODEL_FLOPS_PER_S + 2 * self.units * MODEL_UNIT_S)
+
+    def evaluation_seconds(self, models: int, examples: int) -> float:
+        """Loss and accuracy of ``models`` weight vectors on ``examples`` examples."""
+        return models * examples * (2.0 * self.dense / MODEL_FLOPS_PER_S + self.units * MODEL_UNIT_S)
+
+
+def _shape(spec: ModelExperiment) -> _ModelShape:
+    data = spec.data()
+    arch = spec.architecture(data)
+    n_train = len(data.y_train)
+    sizes = arch.sizes
+    return _ModelShape(n_train=n_train, n_all=n_train + len(data.y_test), features=data.n_features,
+                       n_weights=arch.n_weights, dense=sum(a * b for a, b in zip(sizes[:-1], sizes[1:])),
+                       units=sum(sizes[1:]), batch=spec.batch_size or n_train)
+
+
+def _orders_elements(spec: ModelExperiment, shape: _ModelShape, steps: int) -> int:
+    """Elements of one seed's stored epoch orders (``model_training.epoch_orders``) for ``steps`` steps."""
+    if spec.batch_size is None:
+        return shape.n_train
+    epochs = max(1, -(-steps // (shape.n_train // spec.batch_size)))
+    return epochs * shape.n_train
+
+
+def _records(spec: ModelExperiment) -> int:
+    return spec.steps // spec.record_every + 2
+
+
+def sharpness_estimate(spec: ModelExperiment) -> Cost:
+    """Sharpness (λmax of the training-loss Hessian, ``model.sharpness``) at every record of every numpy run,
+    when the experiment asks for it (``sharpness: true``): Lanczos iterations of two full-data gradients each."""
+    if not getattr(spec, "sharpness", False):
+        return Cost()
+    shape = _shape(spec)
+    runs, records = len(spec.optimizers), _records(spec)
+    iterations = min(SHARPNESS_ITERATIONS, shape.n_weights)
+    product = 2 * shape.n_train * (6.0 * shape.dense / MODEL_FLOPS_PER_S + 2 * shape.units * MODEL_UNIT_S)
+    memory = 8.0 * runs * (iterations + 4) * shape.n_weights + 8.0 * 2 * runs * shape.n_train * shape.units * 2
+    return Cost(memory, runs * records * iterations * product, f"experiments.{spec.name}.record_every")
 
 
 def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
-    """(peak bytes, seconds, the key that drives the time) of the experiment's ``train_model`` job."""
-    data = spec.data()
-    arch = spec.architecture(data)
-    n_train, n_all = len(data.y_train), len(data.y_train) + len(data.y_test)
-    batch = spec.batch_size or n_train
-    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
-    step_flops = 6.0 * batch * dense
+    """(peak bytes, seconds, the key that drives the time) of the experiment's ``train_model`` job
+    (imports included)."""
+    shape = _shape(spec)
     runs = len(spec.optimizers)
     numpy_runs = runs * (spec.seeds + 1)  # every paired seed, and seed 0 nudged by one ulp (the chaos check)
-    records = spec.steps // spec.record_every + 2
-    seconds = 0.0
+    records = _records(spec)
+    seconds = NUMPY_JOB[1]
     if "numpy" in spec.backends:
-        seconds += spec.steps * (numpy_runs * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S * (spec.seeds + 1))
+        blocks = spec.seeds + 1
+        seconds += spec.steps * (numpy_runs * shape.step_seconds + MODEL_STEP_S * blocks)
     if "tensorflow" in spec.backends:
-        seconds += TF_START_S + runs * spec.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
-    evaluations = runs * (len(spec.backends) + spec.seeds) * records + 51 * 51
-    seconds += evaluations * 2.0 * n_all * dense / MODEL_FLOPS_PER_S
-    stored = (3 * runs * len(spec.backends) + numpy_runs - runs) * records * arch.n_weights * 8  # 3 copies; the extra seeds once
-    memory = BASE_BYTES + stored + 8 * spec.steps * runs * 3 + 16 * (4 << 20)
-    key = "steps" if step_flops < 1e6 else ("batch_size" if spec.batch_size else "params.hidden")
+        seconds += TF_JOB[1] + runs * (TF_RUN_S + spec.steps * (TF_MODEL_STEP_S + 6.0 * shape.batch * shape.dense / TF_MODEL_FLOPS_PER_S))
+    evaluations = runs * (len(spec.backends) + spec.seeds) * records
+    seconds += shape.evaluation_seconds(evaluations, shape.n_all) + shape.evaluation_seconds(51 * 51, shape.n_train)
+    orders = spec.seeds * _orders_elements(spec, shape, spec.steps)
+    seconds += orders * ORDER_ELEMENT_S
+    sharpness = sharpness_estimate(spec)
+    seconds += sharpness.seconds
+    recorded = (numpy_runs + runs * len(spec.backends)) * records * shape.n_weights * 8
+    step_losses = 8 * spec.steps * (numpy_runs + runs) * 2
+    batches = 8 * spec.seeds * spec.steps * shape.batch if spec.batch_size else 0
+    memory = (NUMPY_JOB[0] + (TF_JOB[0] if "tensorflow" in spec.backends else 0) + 8 * shape.n_all * (shape.features + 1)
+              + ORDER_COPIES * 8 * orders + 2 * batches + RECORD_COPIES * recorded + step_losses + sharpness.memory_bytes)
+    step_share = spec.steps * numpy_runs * shape.step_seconds
+    if orders * ORDER_ELEMENT_S > step_share:
+        key = "steps"
+    elif shape.batch * shape.dense * 6 < 1e6:
+        key = "steps"
+    else:
+        key = "batch_size" if spec.batch_size else "params.hidden"
     return memory, seconds, f"experiments.{spec.name}.{key}"
 
 
-def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
-    """(peak bytes, seconds, the key that drives the time) of the experiment's ``sweep_model`` job
-    (the batched sweep and its three TensorFlow spot checks)."""
-    data = spec.data()
-    arch = spec.architecture(data)
-    sweep = spec.sweep
-    cells = sweep.lr_points * (1 if sweep.method == "sgd" else sweep.momentum_points)
-    batch = spec.batch_size or len(data.y_train)
-    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
-    step_flops = 6.0 * batch * dense
-    seconds = sweep.steps * (cells * step_flops / MODEL_FLOPS_PER_S + MODEL_STEP_S)
-    seconds += TF_START_S + 3 * sweep.steps * (TF_MODEL_STEP_S + step_flops / TF_MODEL_FLOPS_PER_S)
-    memory = BASE_BYTES + min(cells * 21 * arch.n_weights * 8, 64 << 20) + 3 * cells * arch.n_weights * 8
-    key = "sweep.steps" if cells * step_flops < 1e8 else "sweep.lr_points"
-    return memory, seconds, f"experiments.{spec.name}.{key}"
+def model_render_estimate(spec: ModelExperiment, animation: Animation) -> tuple[float, float]:
+    """(peak bytes, seconds) of the experiment's ``render_model_<e>`` job: the animations, and each run's
+    predictions at every record over the decision-region grid (two input features) or the test set."""
+    shape = _shape(spec)
+    runs, records = len(spec.runs), _records(spec)
+    animations = len(spec.optimizers) + 1  # each optimizer on the reference backend, and the race
+    frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
+    points = REGION_RESOLUTION**2 if shape.features == 2 else shape.n_all
+    per_record = points if shape.features == 2 else 8 * shape.n_all  # int8 classes, or per-class accuracy inputs
+    loaded = (runs * records * (shape.n_weights * 8 * 2 + 8 * 8) + 8 * spec.seeds * _orders_elements(spec, shape, spec.steps)
+              + 8 * spec.steps * runs + 8 * shape.n_all * (shape.features + 1))
+    memory = PLOT_JOB[0] + animation.width * animation.height * RENDER_BYTES_PER_PIXEL + loaded + 2 * len(spec.optimizers) * records * per_record
+    seconds = (PLOT_JOB[1] + animations * animation.frames * frame_seconds + len(spec.optimizers) * records * FRAME_RECORD_S
+               + shape.evaluation_seconds(len(spec.optimizers) * records, points))
+    return memory, seconds
 
 
 def model_render_seconds(spec: ModelExperiment) -> float:
-    """The model evaluations of the experiment's render job: each run's predictions at every record
-    over the decision-region grid (two input features) or the test set (per-class accuracy)."""
-    data = spec.data()
-    arch = spec.architecture(data)
-    dense = sum(n_in * n_out for n_in, n_out in zip(arch.sizes[:-1], arch.sizes[1:]))
-    points = REGION_RESOLUTION**2 if data.n_features == 2 else len(data.y_test)
-    records = spec.steps // spec.record_every + 2
-    return len(spec.optimizers) * records * points * 2.0 * dense / MODEL_FLOPS_PER_S
+    """The model evaluations of the experiment's render job (each run's predictions at every record)."""
+    shape = _shape(spec)
+    points = REGION_RESOLUTION**2 if shape.features == 2 else shape.n_all
+    return shape.evaluation_seconds(len(spec.optimizers) * _records(spec), points)
+
+
+def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEstimate]:
+    name = spec.name
+    shape = _shape(spec)
+    yield JobEstimate(f"make_dataset ({name})", f"experiments.{name}.dataset.n_points",
+                      DATA_JOB[0] + 8 * 4 * shape.n_all * (shape.features + 1), DATA_JOB[1], "fewer data points",
+                      rule="make_dataset", experiment=name)
+    memory, seconds, key = model_job_estimate(spec)
+    yield JobEstimate(f"train_model ({name})", key, memory, seconds,
+                      "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
+                      memory_key=f"experiments.{name}.steps", rule="train_model", experiment=name)
+    memory, seconds = model_render_estimate(spec, animation)
+    yield JobEstimate(f"render_model_{name}", "animation.frames", memory, seconds,
+                      "fewer frames, a smaller size, fewer optimizers or a larger record_every",
+                      memory_key=f"experiments.{name}.record_every", rule=f"render_model_{name}")
+    if spec.sweep.enabled:
+        memory, seconds, key = model_sweep_estimate(spec)
+        chunks = spec.sweep.chunks
+        yield JobEstimate(f"sweep_model_chunk ({name}, one of {chunks} chunks)", key, memory, seconds,
+                          "fewer sweep points or sweep steps, more sweep chunks, or sweep: {enabled: false}",
+                          rule="sweep_model_chunk", experiment=name)
+        cells = _model_cells(spec)
+        gathered = cells * (shape.n_weights * 8 + 8 * 8 + 8 * (21 + 2))
+        yield JobEstimate(f"sweep_model ({name}, the gather)", f"experiments.{name}.sweep.lr_points",
+                          NUMPY_JOB[0] + 8 * shape.n_all * (shape.features + 1) + 3 * gathered, NUMPY_JOB[1],
+                          "fewer sweep points", rule="sweep_model", experiment=name)
+
+
+def _model_cells(spec: ModelExperiment) -> int:
+    sweep = spec.sweep
+    return sweep.lr_points * (1 if sweep.method == "sgd" else sweep.momentum_points)
+
+
+def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
+    """(peak bytes, seconds, the key that drives the time) of one of the experiment's ``sweep_model_chunk``
+    jobs (the largest): its cells trained in batched loops, each cell's train loss at 21 records."""
+    shape = _shape(spec)
+    sweep = spec.sweep
+    cells = -(-_model_cells(spec) // sweep.chunks)
+    records = 21 + 1
+    per_call = max(1, (64 << 20) // (8 * records * shape.n_weights))
+    calls = -(-cells // per_call)
+    seconds = NUMPY_JOB[1] + sweep.steps * (cells * shape.step_seconds + MODEL_STEP_S * calls)
+    seconds += shape.evaluation_seconds(cells * records, shape.n_train) + shape.evaluation_seconds(cells, shape.n_all)
+    orders = _orders_elements(spec, shape, max(sweep.steps, spec.steps))
+    batches = 8 * sweep.steps * shape.batch if spec.batch_size else 0
+    seconds += orders * ORDER_ELEMENT_S
+    memory = (NUMPY_JOB[0] + 8 * shape.n_all * (shape.features + 1) + min(cells, per_call) * records * shape.n_weights * 8 * 2
+              + cells * (3 * shape.n_weights * 8 + 8 * records * 2) + ORDER_COPIES * 8 * orders + 2 * batches)
+    key = "sweep.steps" if cells * shape.batch * shape.dense * 6 < 1e8 else "sweep.lr_points"
+    return memory, seconds, f"experiments.{spec.name}.{key}"
+
+
+def _model_spot_checks(spec: ModelExperiment) -> Cost:
+    """The model sweep's part of ``optimize_tensorflow``: three cells in Keras and numpy (nudged), the sweep loaded."""
+    shape = _shape(spec)
+    steps = spec.sweep.steps
+    seconds = 3 * (TF_RUN_S + steps * (TF_MODEL_STEP_S + 6.0 * shape.batch * shape.dense / TF_MODEL_FLOPS_PER_S))
+    seconds += steps * 3 * shape.step_seconds
+    orders = _orders_elements(spec, shape, max(steps, spec.steps))
+    memory = _model_cells(spec) * shape.n_weights * 8 * 2 + ORDER_COPIES * 8 * orders + 3 * steps * TF_BYTES_PER_STEP
+    return Cost(memory, seconds + orders * ORDER_ELEMENT_S, f"experiments.{spec.name}.sweep.steps")
 
 
 def format_size(memory_bytes: float) -> str:
