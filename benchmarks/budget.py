@@ -46,6 +46,24 @@ CASES: dict[str, dict[str, Any]] = {
                                     "momentum": {"method": "momentum", "lr": 0.01, "momentum": 0.9}}},
         },
     },
+    # a tuned grid of a million runs (the sweep disabled), on the quadratic and on Rosenbrock
+    "tuned_grid": {
+        "experiments": {
+            "bowl": {"problem": "quadratic", "steps": 60, "backends": ["numpy"], "sweep": {"enabled": False, "lr_points": 1000, "momentum_points": 1000},
+                     "optimizers": {"hb": {"method": "momentum", "lr": "tuned", "momentum": "tuned"}}},
+            "valley": {"problem": "rosenbrock", "steps": 60, "backends": ["numpy"], "sweep": {"enabled": False, "lr_points": 500, "momentum_points": 500},
+                       "optimizers": {"hb": {"method": "momentum", "lr": "tuned", "momentum": "tuned"}}},
+        },
+    },
+    # full-batch training on a large data set (issue 24: model training time underestimated 2–3×)
+    "model_full_batch": {
+        "experiments": {
+            "moons": {"problem": "mlp", "dataset": {"kind": "moons", "n_points": 40000, "noise": 0.2},
+                      "params": {"hidden": [16, 16]}, "steps": 150, "seeds": 2, "backends": ["numpy"], "sweep": {"enabled": False},
+                      "optimizers": {"sgd": {"method": "sgd", "lr": 0.1},
+                                     "momentum": {"method": "momentum", "lr": 0.05, "momentum": 0.9}}},
+        },
+    },
     # TensorFlow: 2-D runs, their sweep's spot checks and a model sweep's spot checks in one job
     "tensorflow": {
         "experiments": {
@@ -62,7 +80,7 @@ CASES: dict[str, dict[str, Any]] = {
     "model_records": {
         "experiments": {
             "moons": {"problem": "mlp", "dataset": MOONS, "params": {"hidden": [32, 32]}, "batch_size": 100,
-                      "steps": 6000, "record_every": 2, "seeds": 3, "backends": ["numpy"], "sweep": {"enabled": False},
+                      "steps": 4000, "record_every": 2, "seeds": 3, "backends": ["numpy"], "sweep": {"enabled": False},
                       "optimizers": {"sgd": {"method": "sgd", "lr": 0.1},
                                      "momentum": {"method": "momentum", "lr": 0.05, "momentum": 0.9}}},
         },

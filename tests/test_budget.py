@@ -89,12 +89,15 @@ def test_one_tensorflow_job_is_estimated_for_every_experiment():
 
 
 def test_a_model_sweep_too_big_for_one_job_is_split_instead_of_refused():
-    raw = model(400, sweep={"lr_points": 64, "momentum_points": 64, "steps": 300})
-    raw["experiments"]["moons"]["sweep"] = {"lr_points": 64, "momentum_points": 64, "steps": 300}
-    raw["experiments"]["moons"]["dataset"]["n_points"] = 20000
-    with pytest.raises(ConfigError, match=r"sweep_model_chunk \(moons, one of 1 chunks\) would need"):
+    """480 cells of a 267 000-weight network would take one job over a minute: refused naming the sweep; in
+    eight chunks each job is estimated on its own, and fits."""
+    raw = model(None, steps=100, record_every=50, seeds=1, backends=["numpy"], params={"hidden": [512, 512]})
+    raw["budget"] = {"max_job_minutes": 1}
+    raw["experiments"]["moons"]["sweep"] = {"lr_points": 24, "momentum_points": 20, "steps": 20}
+    with pytest.raises(ConfigError, match=r"^config error at experiments\.moons\.sweep\.lr_points: "
+                                          r"sweep_model_chunk \(moons, one of 1 chunks\) would take .*more sweep chunks"):
         parse_config(raw)
-    raw["experiments"]["moons"]["sweep"]["chunks"] = 16
+    raw["experiments"]["moons"]["sweep"]["chunks"] = 8
     chunk = job(raw, "sweep_model_chunk")
-    assert "one of 16 chunks" in chunk.job
-    parse_config(raw)
+    assert "one of 8 chunks" in chunk.job and chunk.seconds < 60
+    assert parse_config(raw).model_experiments[0].sweep.chunks == 8

@@ -117,7 +117,7 @@ def test_a_sweep_over_the_job_budget_is_refused_naming_its_key():
 
     entry = copy.deepcopy(MOONS)
     entry["sweep"] = {"lr_points": 4096, "momentum_points": 4096, "steps": 100000}
-    with pytest.raises(ConfigError, match=r"experiments\.moons\.sweep\.(lr_points|steps): sweep_model \(moons\) would (take|need)"):
+    with pytest.raises(ConfigError, match=r"experiments\.moons\.sweep\.(lr_points|steps): sweep_model_chunk \(moons, one of 1 chunks\) would (take|need)"):
         parse_config({"experiments": {"moons": entry}})
     entry["sweep"] = {"lr_points": 3, "momentum_points": 2, "steps": 10}
     assert parse_config({"experiments": {"moons": entry}}).model_experiments[0].sweep.lr_points == 3

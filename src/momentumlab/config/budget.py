@@ -19,40 +19,52 @@ from typing import Iterable, Iterator
 from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
 from momentumlab.model.frames import REGION_RESOLUTION
 
-# What a job costs before any work: interpreter, Snakemake's script preamble and the job's imports.
-NUMPY_JOB = (70e6, 0.6)  # (bytes, seconds) numpy and the package
-PLOT_JOB = (120e6, 1.2)  # ... and matplotlib (the render jobs)
-DATA_JOB = (180e6, 1.6)  # ... and scikit-learn (a model experiment's make_dataset)
-TF_JOB = (700e6, 5.0)  # ... and TensorFlow, first loop traced
+# What a job costs before any work, one thread (Snakemake sets the BLAS threads to the job's):
+# the interpreter, Snakemake's script preamble and the job's imports, as (peak bytes, seconds).
+NUMPY_JOB = (55e6, 0.3)  # numpy and the package
+PLOT_JOB = (110e6, 1.0)  # ... and matplotlib (the render jobs)
+DATA_JOB = (170e6, 1.2)  # ... and scikit-learn (a model experiment's data set; the summary, which parses the config)
+TF_JOB = (650e6, 4.5)  # ... and TensorFlow
 
 # 2-D runs.
 NUMPY_STEP_S = 12e-6  # one step of one single run, recorded
-NUMPY_POINT_STEP_S = 3e-9  # recorded loss of a regression step, per data point
+NUMPY_POINT_STEP_S = 6e-9  # recorded loss of a regression step, per data point
 TF_STEP_S = 25e-6  # one compiled Keras step
 TF_POINT_STEP_S = 8e-9  # per data point per TensorFlow step (loss and gradient over the data)
-TF_RUN_S = 1.0  # tracing one run's loop
+TF_RUN_S = 0.3  # tracing one run's loop
 TF_BYTES_PER_STEP = 300  # the loop's TensorArray keeps one small tensor per step
 TRAJECTORY_BYTES_PER_STEP = 3 * 8 * 3  # params (2) + loss (1) float64, ~3 copies alive at once
 POINT_BYTES = 3 * 8 * 3  # a regression data point (x, y and a fitted value), ~3 copies
+GRID_POINT_BYTES = 250  # ... in a job running a grid over a regression's data (its blocks of recorded losses)
 
 # Grids of runs in one batched loop: 2-D sweeps, their chunks and tuning grids.
-SWEEP_RUN_STEP_S = 90e-9  # one step of one grid run (a million-run grid: memory-bound)
-SWEEP_BYTES_PER_RUN = 1000  # the batched loop's arrays and the chunk's results per run
-GATHERED_BYTES_PER_RUN = 400  # a gathered grid's arrays per run (the gather, the render, the summary)
+SWEEP_RUN_STEP_S = 80e-9  # one step of one grid run (measured 31–53 ns quadratic, 63–79 ns Rosenbrock)
+SWEEP_POINT_RUN_STEP_S = 5e-12  # ... per regression data point (0.7–3.1 µs a run-step at 200 000 points:
+#                                 fewer where more runs diverge early)
+SWEEP_BYTES_PER_RUN = {"rosenbrock": 2500}  # the batched loop's arrays per run (measured 1.9–3.7 kB) ...
+SWEEP_BYTES_PER_RUN_DEFAULT = 700  # ... and on the other problems (0.36–1.1 kB; issue 24 measured 760 B)
+GATHER_BYTES_PER_RUN = 250  # gathering a grid: its chunks read, joined, ranked and written (measured 186 B)
+GATHERED_BYTES_PER_RUN = 80  # a gathered grid read back per run (the render, the summary; measured 49 B)
 
 # Animations.
 FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
 FRAME_PIXEL_S = 15e-9  # ... per pixel of the frame (measured 8.5 ms at 960 × 540, 94 ms at 3840 × 2160)
 RENDER_BYTES_PER_PIXEL = 130  # canvas, background copies and encoder buffers (1.07 GB at 3840 × 2160)
 
-# Models.
-MODEL_FLOPS_PER_S = 2e9  # dense-layer FLOPs per second of the batched numpy step
-MODEL_UNIT_S = 8e-9  # one activation (tanh/relu and its derivative) of one example in a numpy step
-MODEL_STEP_S = 2e-4  # a numpy step's fixed cost (calls, the update), per block of runs
-TF_MODEL_STEP_S = 1e-3  # a compiled Keras step's fixed cost
-TF_MODEL_FLOPS_PER_S = 1e9
+# Models, numpy (one thread): per example of a step or an evaluation, by the network's multiply-adds
+# (``dense``) and activations (``units``); measured 0.65–3.1 µs an example-step, 0.4–2.3 µs an evaluation.
+MODEL_FLOPS_PER_S = 2e10  # dense-layer FLOPs per second (single-thread BLAS)
+MODEL_UNIT_S = 12e-9  # one activation of one example in a training step (forward, derivative, backward)
+MODEL_EXAMPLE_S = 100e-9  # an example's fixed share of a training step (gathering the batch, the loss)
+EVAL_UNIT_S = 5e-9  # one activation of one example in an evaluation (loss and accuracy)
+EVAL_EXAMPLE_S = 50e-9
+PREDICT_UNIT_S = 3e-9  # one activation of one example in a prediction (the decision-region frames)
+MODEL_STEP_S = 5e-5  # a numpy step's fixed cost (calls, the update), per block of runs
+TF_MODEL_STEP_S = 1e-4  # a compiled Keras step's fixed cost
+TF_MODEL_FLOPS_PER_S = 5e9
 ORDER_ELEMENT_S = 15e-9  # drawing one element of a stored epoch order (a permutation)
-ORDER_COPIES = 4  # stored orders: drawn per epoch, stacked, cut into batches, written
+TRAIN_ORDER_COPIES = 3  # train_model's stored orders: drawn per epoch and stacked, stacked over seeds, written
+SWEEP_ORDER_COPIES = 2  # a sweep's (and its spot checks'): drawn per epoch and stacked
 RECORD_COPIES = 4  # recorded weights: the batched record, each run's, its plane coordinates, written
 FRAME_RECORD_S = 2e-4  # a model run's frame data per record (plane coordinates, series, lookup)
 SHARPNESS_ITERATIONS = 20  # Lanczos iterations per sharpness measurement (``model.sharpness``)
@@ -94,9 +106,11 @@ def sequential(parts: Iterable[Cost]) -> Cost:
                 max(parts, key=lambda p: (p.memory_bytes, p.seconds)).key)
 
 
-def grid_estimate(runs: int, steps: int, key: str = "") -> Cost:
-    """A grid of ``runs`` 2-D runs of ``steps`` steps in one batched loop (a sweep chunk, a tuning grid)."""
-    return Cost(runs * SWEEP_BYTES_PER_RUN, runs * steps * SWEEP_RUN_STEP_S, key)
+def grid_estimate(runs: int, steps: int, key: str = "", problem: str = "", points: int = 0) -> Cost:
+    """A grid of ``runs`` 2-D runs of ``steps`` steps on ``problem`` (with ``points`` regression data points)
+    in one batched loop: a sweep chunk, a tuning grid."""
+    per_run = SWEEP_BYTES_PER_RUN.get(problem, SWEEP_BYTES_PER_RUN_DEFAULT)
+    return Cost(runs * per_run + points * GRID_POINT_BYTES, runs * steps * (SWEEP_RUN_STEP_S + points * SWEEP_POINT_RUN_STEP_S), key)
 
 
 def tuning_estimate(experiment: Experiment) -> Cost:
@@ -110,7 +124,7 @@ def tuning_estimate(experiment: Experiment) -> Cost:
         rates = sweep.lr_points if "lr" in spec.tuned else 1
         momenta = sweep.momentum_points if spec.momentum_key in spec.tuned else 1
         key = f"experiments.{name}.sweep.{'lr_points' if rates >= momenta else 'momentum_points'}"
-        parts.append(grid_estimate(rates * momenta, experiment.steps, key))
+        parts.append(grid_estimate(rates * momenta, experiment.steps, key, experiment.problem, _points(experiment)))
     return sequential(parts)
 
 
@@ -141,25 +155,27 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
                           NUMPY_JOB[1] + seconds + tuning.seconds, "fewer steps, optimizers or tuned values",
                           memory_key=tuning.key if tuning.memory_bytes > trajectories else steps_key,
                           rule="optimize_numpy", experiment=name)
-    animations = runs + 1  # each optimizer on the reference backend, and the race
-    frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
-    canvas = animation.width * animation.height * RENDER_BYTES_PER_PIXEL
-    kept = len(experiment.backends) * trajectories + tuning.memory_bytes + _gathered(experiment)
-    memory_key = tuning.key if tuning.memory_bytes > trajectories else steps_key
-    yield JobEstimate(f"render_{name}", "animation.frames", PLOT_JOB[0] + canvas + data + kept,
-                      PLOT_JOB[1] + animations * animation.frames * frame_seconds + tuning.seconds,
-                      "fewer frames, a smaller size or fewer optimizers", memory_key=memory_key, rule=f"render_{name}")
     sweep = experiment.sweep
     if sweep.enabled:
         cells = sweep.lr_points * sweep.momentum_points
         per_job = -(-cells // sweep.chunks)
-        chunk = grid_estimate(per_job, sweep.steps)
+        chunk = grid_estimate(per_job, sweep.steps, "", experiment.problem, points)
         hint = "fewer lr_points × momentum_points or steps, or more chunks"
         yield JobEstimate(f"sweep_chunk ({name}, one of {sweep.chunks} chunks)", f"experiments.{name}.sweep",
                           NUMPY_JOB[0] + data + chunk.memory_bytes, NUMPY_JOB[1] + chunk.seconds, hint,
                           rule="sweep_chunk", experiment=name)
-        yield JobEstimate(f"sweep_gather ({name})", f"experiments.{name}.sweep", NUMPY_JOB[0] + data + 2 * _gathered(experiment),
+        yield JobEstimate(f"sweep_gather ({name})", f"experiments.{name}.sweep", NUMPY_JOB[0] + data + cells * GATHER_BYTES_PER_RUN,
                           NUMPY_JOB[1], "fewer lr_points × momentum_points", rule="sweep_gather", experiment=name)
+    animations = runs + 1  # each optimizer on the reference backend, and the race
+    frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
+    canvas = animation.width * animation.height * RENDER_BYTES_PER_PIXEL
+    parts = {steps_key: len(experiment.backends) * trajectories, tuning.key: tuning.memory_bytes,
+             f"experiments.{name}.sweep": _gathered(experiment)}
+    kept = sum(parts.values())
+    memory_key = max(parts, key=lambda key: parts[key])
+    yield JobEstimate(f"render_{name}", "animation.frames", PLOT_JOB[0] + canvas + data + kept,
+                      PLOT_JOB[1] + animations * animation.frames * frame_seconds + tuning.seconds,
+                      "fewer frames, a smaller size or fewer optimizers", memory_key=memory_key, rule=f"render_{name}")
 
 
 def _tensorflow_parts(config: Config) -> Iterator[Cost]:
@@ -196,10 +212,9 @@ def estimate_jobs(config: Config) -> list[JobEstimate]:
                                 rule="optimize_tensorflow"))
     summary = sequential(Cost(tuning_estimate(e).memory_bytes + _gathered(e), tuning_estimate(e).seconds,
                               tuning_estimate(e).key) for e in config.experiments)
-    if summary.memory_bytes or summary.seconds:
-        jobs.append(JobEstimate("summarize", summary.key, NUMPY_JOB[0] + summary.memory_bytes,
-                                NUMPY_JOB[1] + summary.seconds, "fewer tuned values or smaller tuning grids",
-                                rule="summarize"))
+    base = DATA_JOB if config.model_experiments else NUMPY_JOB  # parsing the config builds the model data sets
+    jobs.append(JobEstimate("summarize", summary.key or "experiments", base[0] + summary.memory_bytes,
+                            base[1] + summary.seconds, "fewer tuned values or smaller tuning grids", rule="summarize"))
     return jobs
 
 
@@ -221,11 +236,15 @@ class _ModelShape:
     @property
     def step_seconds(self) -> float:
         """One numpy training step of one run: forward and backward over its batch."""
-        return self.batch * (6.0 * self.dense / MODEL_FLOPS_PER_S + 2 * self.units * MODEL_UNIT_S)
+        return self.batch * (6.0 * self.dense / MODEL_FLOPS_PER_S + self.units * MODEL_UNIT_S + MODEL_EXAMPLE_S)
 
     def evaluation_seconds(self, models: int, examples: int) -> float:
         """Loss and accuracy of ``models`` weight vectors on ``examples`` examples."""
-        return models * examples * (2.0 * self.dense / MODEL_FLOPS_PER_S + self.units * MODEL_UNIT_S)
+        return models * examples * (2.0 * self.dense / MODEL_FLOPS_PER_S + self.units * EVAL_UNIT_S + EVAL_EXAMPLE_S)
+
+    def prediction_seconds(self, models: int, examples: int) -> float:
+        """The predicted classes of ``models`` weight vectors on ``examples`` inputs."""
+        return models * examples * (2.0 * self.dense / MODEL_FLOPS_PER_S + self.units * PREDICT_UNIT_S)
 
 
 def _shape(spec: ModelExperiment) -> _ModelShape:
@@ -258,7 +277,7 @@ def sharpness_estimate(spec: ModelExperiment) -> Cost:
     shape = _shape(spec)
     runs, records = len(spec.optimizers), _records(spec)
     iterations = min(SHARPNESS_ITERATIONS, shape.n_weights)
-    product = 2 * shape.n_train * (6.0 * shape.dense / MODEL_FLOPS_PER_S + 2 * shape.units * MODEL_UNIT_S)
+    product = 2 * shape.n_train * (6.0 * shape.dense / MODEL_FLOPS_PER_S + shape.units * MODEL_UNIT_S + MODEL_EXAMPLE_S)
     memory = 8.0 * runs * (iterations + 4) * shape.n_weights + 8.0 * 2 * runs * shape.n_train * shape.units * 2
     return Cost(memory, runs * records * iterations * product, f"experiments.{spec.name}.record_every")
 
@@ -276,7 +295,7 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
         seconds += spec.steps * (numpy_runs * shape.step_seconds + MODEL_STEP_S * blocks)
     if "tensorflow" in spec.backends:
         seconds += TF_JOB[1] + runs * (TF_RUN_S + spec.steps * (TF_MODEL_STEP_S + 6.0 * shape.batch * shape.dense / TF_MODEL_FLOPS_PER_S))
-    evaluations = runs * (len(spec.backends) + spec.seeds) * records
+    evaluations = runs * (spec.seeds * ("numpy" in spec.backends) + ("tensorflow" in spec.backends)) * records
     seconds += shape.evaluation_seconds(evaluations, shape.n_all) + shape.evaluation_seconds(51 * 51, shape.n_train)
     orders = spec.seeds * _orders_elements(spec, shape, spec.steps)
     seconds += orders * ORDER_ELEMENT_S
@@ -286,7 +305,7 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     step_losses = 8 * spec.steps * (numpy_runs + runs) * 2
     batches = 8 * spec.seeds * spec.steps * shape.batch if spec.batch_size else 0
     memory = (NUMPY_JOB[0] + (TF_JOB[0] if "tensorflow" in spec.backends else 0) + 8 * shape.n_all * (shape.features + 1)
-              + ORDER_COPIES * 8 * orders + 2 * batches + RECORD_COPIES * recorded + step_losses + sharpness.memory_bytes)
+              + TRAIN_ORDER_COPIES * 8 * orders + batches + RECORD_COPIES * recorded + step_losses + sharpness.memory_bytes)
     step_share = spec.steps * numpy_runs * shape.step_seconds
     if orders * ORDER_ELEMENT_S > step_share:
         key = "steps"
@@ -306,11 +325,13 @@ def model_render_estimate(spec: ModelExperiment, animation: Animation) -> tuple[
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
     points = REGION_RESOLUTION**2 if shape.features == 2 else shape.n_all
     per_record = points if shape.features == 2 else 8 * shape.n_all  # int8 classes, or per-class accuracy inputs
-    loaded = (runs * records * (shape.n_weights * 8 * 2 + 8 * 8) + 8 * spec.seeds * _orders_elements(spec, shape, spec.steps)
+    loaded = (runs * records * (shape.n_weights * 8 * 2 + 8 * 8) + 2 * 8 * spec.seeds * _orders_elements(spec, shape, spec.steps)
               + 8 * spec.steps * runs + 8 * shape.n_all * (shape.features + 1))
+    if spec.sweep.enabled:  # the heatmap reads the gathered sweep, every cell's final weights
+        loaded += 2 * 8 * _model_cells(spec) * shape.n_weights
     memory = PLOT_JOB[0] + animation.width * animation.height * RENDER_BYTES_PER_PIXEL + loaded + 2 * len(spec.optimizers) * records * per_record
     seconds = (PLOT_JOB[1] + animations * animation.frames * frame_seconds + len(spec.optimizers) * records * FRAME_RECORD_S
-               + shape.evaluation_seconds(len(spec.optimizers) * records, points))
+               + shape.prediction_seconds(len(spec.optimizers) * records, points))
     return memory, seconds
 
 
@@ -318,7 +339,7 @@ def model_render_seconds(spec: ModelExperiment) -> float:
     """The model evaluations of the experiment's render job (each run's predictions at every record)."""
     shape = _shape(spec)
     points = REGION_RESOLUTION**2 if shape.features == 2 else shape.n_all
-    return shape.evaluation_seconds(len(spec.optimizers) * _records(spec), points)
+    return shape.prediction_seconds(len(spec.optimizers) * _records(spec), points)
 
 
 def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEstimate]:
@@ -331,10 +352,6 @@ def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEsti
     yield JobEstimate(f"train_model ({name})", key, memory, seconds,
                       "fewer steps, a larger record_every, smaller hidden layers, fewer optimizers or backends: [numpy]",
                       memory_key=f"experiments.{name}.steps", rule="train_model", experiment=name)
-    memory, seconds = model_render_estimate(spec, animation)
-    yield JobEstimate(f"render_model_{name}", "animation.frames", memory, seconds,
-                      "fewer frames, a smaller size, fewer optimizers or a larger record_every",
-                      memory_key=f"experiments.{name}.record_every", rule=f"render_model_{name}")
     if spec.sweep.enabled:
         memory, seconds, key = model_sweep_estimate(spec)
         chunks = spec.sweep.chunks
@@ -346,6 +363,10 @@ def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEsti
         yield JobEstimate(f"sweep_model ({name}, the gather)", f"experiments.{name}.sweep.lr_points",
                           NUMPY_JOB[0] + 8 * shape.n_all * (shape.features + 1) + 3 * gathered, NUMPY_JOB[1],
                           "fewer sweep points", rule="sweep_model", experiment=name)
+    memory, seconds = model_render_estimate(spec, animation)
+    yield JobEstimate(f"render_model_{name}", "animation.frames", memory, seconds,
+                      "fewer frames, a smaller size, fewer optimizers or a larger record_every",
+                      memory_key=f"experiments.{name}.record_every", rule=f"render_model_{name}")
 
 
 def _model_cells(spec: ModelExperiment) -> int:
@@ -368,7 +389,7 @@ def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     batches = 8 * sweep.steps * shape.batch if spec.batch_size else 0
     seconds += orders * ORDER_ELEMENT_S
     memory = (NUMPY_JOB[0] + 8 * shape.n_all * (shape.features + 1) + min(cells, per_call) * records * shape.n_weights * 8 * 2
-              + cells * (3 * shape.n_weights * 8 + 8 * records * 2) + ORDER_COPIES * 8 * orders + 2 * batches)
+              + cells * (3 * shape.n_weights * 8 + 8 * records * 2) + SWEEP_ORDER_COPIES * 8 * orders + batches)
     key = "sweep.steps" if cells * shape.batch * shape.dense * 6 < 1e8 else "sweep.lr_points"
     return memory, seconds, f"experiments.{spec.name}.{key}"
 
@@ -380,7 +401,7 @@ def _model_spot_checks(spec: ModelExperiment) -> Cost:
     seconds = 3 * (TF_RUN_S + steps * (TF_MODEL_STEP_S + 6.0 * shape.batch * shape.dense / TF_MODEL_FLOPS_PER_S))
     seconds += steps * 3 * shape.step_seconds
     orders = _orders_elements(spec, shape, max(steps, spec.steps))
-    memory = _model_cells(spec) * shape.n_weights * 8 * 2 + ORDER_COPIES * 8 * orders + 3 * steps * TF_BYTES_PER_STEP
+    memory = _model_cells(spec) * shape.n_weights * 8 * 2 + SWEEP_ORDER_COPIES * 8 * orders + 3 * steps * TF_BYTES_PER_STEP
     return Cost(memory, seconds + orders * ORDER_ELEMENT_S, f"experiments.{spec.name}.sweep.steps")
 
 
