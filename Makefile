@@ -37,6 +37,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/landscape.py
 	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/budget.py
 
 clean:
 	rm -rf results reports/*/ reports/*.html reports/*.json reports/*.pptx logs .snakemake

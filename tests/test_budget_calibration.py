@@ -55,7 +55,7 @@ def check_calibration(seed: int, workdir: Path) -> None:
     (workdir / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     targets = [f"render_{e.name}" for e in config.experiments] + [f"render_model_{m.name}" for m in config.model_experiments]
     result, records = run_probed(REPO / "Snakefile", workdir, REPO / "src",
-                                 ["--cores", "1", "--configfile", workdir / "config.yaml", *targets])
+                                 ["--cores", "1", *targets, "--configfile", workdir / "config.yaml"])
     assert result.returncode == 0, result.stderr[-3000:]
     measured = [(estimates[(r["rule"], r["wildcards"].get("experiment"))], r) for r in records
                 if (r["rule"], r["wildcards"].get("experiment")) in estimates]

@@ -67,6 +67,8 @@ TRAIN_ORDER_COPIES = 3  # train_model's stored orders: drawn per epoch and stack
 SWEEP_ORDER_COPIES = 2  # a sweep's (and its spot checks'): drawn per epoch and stacked
 RECORD_COPIES = 4  # recorded weights: the batched record, each run's, its plane coordinates, written
 FRAME_RECORD_S = 2e-4  # a model run's frame data per record (plane coordinates, series, lookup)
+MODEL_FRAME_S = 25e-3  # a model animation frame's panels beyond a 2-D frame (regions, curves, the plane)
+MODEL_STILLS_S = 1.0  # the loss-plane figure and the posters
 SHARPNESS_ITERATIONS = 20  # Lanczos iterations per sharpness measurement (``model.sharpness``)
 
 
@@ -330,7 +332,8 @@ def model_render_estimate(spec: ModelExperiment, animation: Animation) -> tuple[
     if spec.sweep.enabled:  # the heatmap reads the gathered sweep, every cell's final weights
         loaded += 2 * 8 * _model_cells(spec) * shape.n_weights
     memory = PLOT_JOB[0] + animation.width * animation.height * RENDER_BYTES_PER_PIXEL + loaded + 2 * len(spec.optimizers) * records * per_record
-    seconds = (PLOT_JOB[1] + animations * animation.frames * frame_seconds + len(spec.optimizers) * records * FRAME_RECORD_S
+    seconds = (PLOT_JOB[1] + MODEL_STILLS_S + animations * animation.frames * (frame_seconds + MODEL_FRAME_S)
+               + len(spec.optimizers) * records * FRAME_RECORD_S
                + shape.prediction_seconds(len(spec.optimizers) * records, points))
     return memory, seconds
 
