@@ -55,7 +55,7 @@ RENDER_BYTES_PER_PIXEL = 130  # canvas, background copies and encoder buffers (1
 # (``dense``) and activations (``units``); measured 0.65–3.1 µs an example-step, 0.4–2.3 µs an evaluation.
 MODEL_FLOPS_PER_S = 2e10  # dense-layer FLOPs per second (single-thread BLAS)
 MODEL_UNIT_S = 12e-9  # one activation of one example in a training step (forward, derivative, backward)
-MODEL_EXAMPLE_S = 100e-9  # an example's fixed share of a training step (gathering the batch, the loss)
+MODEL_EXAMPLE_S = 50e-9  # an example's fixed share of a training step (gathering the batch, the loss)
 EVAL_UNIT_S = 5e-9  # one activation of one example in an evaluation (loss and accuracy)
 EVAL_EXAMPLE_S = 50e-9
 PREDICT_UNIT_S = 3e-9  # one activation of one example in a prediction (the decision-region frames)
