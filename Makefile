@@ -36,7 +36,10 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/optimizers.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/landscape.py
+	$(BIN)/python benchmarks/sharpness.py
 	$(BIN)/python benchmarks/pipeline.py
+	test -f reports/index.html || $(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python benchmarks/report_load.py
 	$(BIN)/python benchmarks/budget.py
 
 clean:

@@ -114,6 +114,8 @@ def _optimizers(rng: random.Random, count: int) -> dict[str, Any]:
             entry["schedule"] = schedule
         if rng.random() < 0.2:
             entry["label"] = rng.choice(["Heavy ball", "<b>&amp; 'quoted'", "η = 0.1 · μ"])
+        if method == "momentum" and index == 1 and "tuned" not in (entry["lr"], entry["momentum"]):
+            entry["ghost"] = "effective_rate"  # GD at η/(1 − μ) beside it, drawn without moving the stream
         optimizers[f"{method}_{index}"] = entry
     return optimizers
 
@@ -146,6 +148,25 @@ def random_experiment(rng: random.Random, tensorflow: bool) -> dict[str, Any]:
     return experiment
 
 
+def random_quadratic_sweep(rng: random.Random, method: str) -> dict[str, Any]:
+    """A quadratic experiment with a ``method`` sweep (heavy ball or Nesterov) drawn for divergence checks:
+    κ up to 10⁴, any angle, a start anywhere in the window (off the minimum), an η range that spans the
+    stability bound, μ up to near 1, and from a handful to a thousand steps."""
+    kappa = 10 ** rng.uniform(0.0, 4.0)
+    lr_min = 10 ** rng.uniform(-5.0, -1.0) / kappa
+    return {
+        "problem": "quadratic",
+        "params": {"kappa": kappa, "angle": rng.uniform(-180.0, 180.0)},
+        "start": [rng.uniform(-5.0, 5.0), rng.uniform(-5.0, 5.0)],
+        "steps": 10,
+        "backends": ["numpy"],
+        "optimizers": {method: {"method": method, "lr": 1e-3, "momentum": 0.5}},
+        "sweep": {"method": method, "lr_min": lr_min, "lr_max": 10 ** rng.uniform(0.5, 1.5) / kappa,
+                  "lr_points": rng.randint(6, 14), "momentum_points": rng.randint(4, 10),
+                  "momentum_max": rng.choice([0.3, 0.9, 0.99, 0.999]), "steps": rng.choice([3, 17, 100, 1000])},
+    }
+
+
 def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> dict[str, Any]:
     """One model experiment entry on data set ``kind`` at a tiny size, edge values included (some
     are refused: a batch larger than the training set, a split that leaves a class without test examples)."""
@@ -169,6 +190,7 @@ def random_model_experiment(rng: random.Random, tensorflow: bool, kind: str) -> 
     entry: dict[str, Any] = {"problem": model, "dataset": dataset, "params": params, "steps": rng.choice([1, 7, 30]),
                              "backends": ["numpy", "tensorflow"] if tensorflow else ["numpy"], "optimizers": optimizers}
     entry["seeds"] = 1 + (entry["steps"] + len(optimizers)) % 3  # paired seeds, drawn without moving the stream
+    entry["sharpness"] = entry["seeds"] == 2  # the Hessian's top eigenvalue at the records, also without moving it
     if rng.random() < 0.5:
         entry["batch_size"] = rng.choice([1, 3, 10_000])
     if rng.random() < 0.3:

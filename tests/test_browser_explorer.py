@@ -25,8 +25,8 @@ def browser(tiny_workflow: Path):
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         uri = (tiny_workflow / "reports" / "index.html").as_uri()
 
-        def open_page(width: int = 1280, fragment: str = ""):
-            return open_offline(chromium, uri + fragment, width)
+        def open_page(width: int = 1280, fragment: str = "", height: int = 900):
+            return open_offline(chromium, uri + fragment, width, height)
 
         yield open_page
         chromium.close()
@@ -63,7 +63,10 @@ def test_clicking_a_cell_plays_it_in_the_scrubber_and_the_hash_restores_it(brows
     scrubber = _scrubber(page, name)
     signature = scrubber.locator("canvas").evaluate(CANVAS_SIGNATURE)
     info = explorer.locator("[data-explorer-info]")
-    assert info.text_content().startswith("Best pair ★")  # the best cell is marked, and named
+    text = info.text_content()
+    assert "(★ the best pair)" in text and text.count("best pair") == 1  # the best cell is marked, and named once
+    steps = page.evaluate("n => [window.MOMENTUM_EXPLORER[n].steps, window.MOMENTUM_EXPLORER[n].experiment_steps]", name)
+    assert f"the sweep ran {steps[0]} steps; the experiment runs {steps[1]}" in text if steps[0] != steps[1] else "as the experiment" in text
     k = _stable_cells(grid)[1]
     eta, mu = page.evaluate(PAIR, [name, k])
     canvas = explorer.locator("canvas")
@@ -71,7 +74,8 @@ def test_clicking_a_cell_plays_it_in_the_scrubber_and_the_hash_restores_it(brows
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + (k % grid["P"] + 0.5) / grid["P"] * box["width"],
                     box["y"] + (grid["Q"] - 1 - k // grid["P"] + 0.5) / grid["Q"] * box["height"])
-    assert eta in info.text_content() and "diverged at never" in info.text_content()  # hover
+    hovered = info.text_content()
+    assert eta in hovered and "never" not in hovered and "final loss" in hovered  # hover
     _click_cell(page, explorer, grid, k)
     label = scrubber.locator("[data-cell-label]")
     assert eta in label.text_content() and mu in label.text_content()
@@ -186,4 +190,90 @@ def test_a_cell_without_a_kept_path_says_so(browser, tiny_workflow: Path) -> Non
     assert "path not kept" in explorer.locator("[data-explorer-info]").text_content()
     assert "(path not kept)" in _scrubber(page, name).locator("[data-cell-label]").text_content()
     assert errors == []
+    page.close()
+
+
+def test_after_a_click_the_heatmap_and_the_animation_it_drives_are_both_in_view(browser, tiny_workflow: Path) -> None:
+    page, errors, _ = browser(1280, height=800)
+    explorer = page.locator("[data-explorer]").first
+    name = explorer.get_attribute("data-explorer")
+    grid = _grid(page, name)
+    _click_cell(page, explorer, grid, _stable_cells(grid)[0])
+    page.wait_for_timeout(200)
+    inside = ("el => { const r = el.getBoundingClientRect();"
+              " return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }")
+    assert explorer.locator("canvas").evaluate(inside)
+    assert _scrubber(page, name).locator(".stage").evaluate(inside)
+    page.screenshot(path=str(tiny_workflow / "explorer-1280.png"))
+    assert errors == []
+    page.close()
+
+
+def _numpy_final(problem, entry: dict, start, steps: int, point: dict | None = None):
+    """The numpy backend's run of a live entry of the page's data (at the dragged ``point`` if given)."""
+    from momentumlab.backends.numpy_backend import run
+    from momentumlab.optim import MOMENTUM_KEY
+    from momentumlab.schedules import Schedule
+
+    lr, momentum = (point["lr"], point["momentum"]) if point else (entry["lr"], entry["momentum"])
+    schedule = {k: v for k, v in entry["schedule"].items() if k != "factor"}
+    return run(problem, entry["method"], lr, momentum if MOMENTUM_KEY[entry["method"]] else None, start, steps,
+               schedule=Schedule.from_mapping(schedule), options=entry["options"])
+
+
+def _close(final, reference) -> None:
+    assert reference.diverged_at is None
+    expected = reference.params[-1]
+    assert max(abs(a - b) for a, b in zip(final, expected)) <= 1e-12 * max(1.0, max(abs(v) for v in expected))
+
+
+def test_live_mode_drags_the_start_and_a_sweep_point_and_matches_numpy(browser, tiny_workflow: Path) -> None:
+    from momentumlab.config import load_config
+    from momentumlab.layout import dataset
+    from momentumlab.runner import problem_for
+
+    config = load_config(Path(__file__).with_name("tiny.yaml"))
+    page, errors, blocked = browser(1280, height=800)
+    explorer = page.locator("[data-explorer]").first
+    name = explorer.get_attribute("data-explorer")
+    experiment = next(e for e in config.experiments if e.name == name)
+    problem = problem_for(experiment, tiny_workflow / dataset(name))
+    scrubber = _scrubber(page, name)
+    scrubber.locator("[data-live]").click()
+    assert scrubber.locator("[data-live-info]").is_visible()
+    live = scrubber.evaluate("s => s.momentumScrubber.live")
+    # drag the start point (the hollow circle) a third of the way towards the canvas centre
+    canvas = scrubber.locator(".stage canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    extent = scrubber.evaluate("s => JSON.parse(s.querySelector('[data-scrubber-data]').textContent).extent")
+    to_screen = lambda x, y: (box["x"] + (x - extent["x"][0]) / (extent["x"][1] - extent["x"][0]) * box["width"],  # noqa: E731
+                              box["y"] + (extent["y"][1] - y) / (extent["y"][1] - extent["y"][0]) * box["height"])
+    sx, sy = to_screen(*live["start"])
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move(sx + (box["x"] + box["width"] / 2 - sx) / 3, sy + (box["y"] + box["height"] / 2 - sy) / 3, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(100)
+    start = scrubber.evaluate("s => s.momentumScrubber.start()")
+    assert start != live["start"]
+    results = scrubber.evaluate("s => { const r = s.momentumScrubber.liveResults(); const o = {};"
+                                " for (const k in r) o[k] = r[k].final; return o; }")
+    assert set(results) == {entry["optimizer"] for entry in live["runs"]}
+    for entry in live["runs"]:
+        _close(results[entry["optimizer"]], _numpy_final(problem, entry, start, live["steps"], None))
+    # drag on the heatmap: the sweep's method at a point between cells, from the dragged start
+    heat = explorer.locator("canvas")
+    hbox = heat.bounding_box()
+    page.mouse.move(hbox["x"] + hbox["width"] * 0.3, hbox["y"] + hbox["height"] * 0.55)
+    page.mouse.down()
+    page.mouse.move(hbox["x"] + hbox["width"] * 0.37, hbox["y"] + hbox["height"] * 0.6, steps=4)
+    page.mouse.up()
+    page.wait_for_timeout(100)
+    result = explorer.evaluate("e => e.momentumExplorer.liveResult()")
+    point = result["point"]
+    assert point["lr"] not in page.evaluate("n => window.MOMENTUM_EXPLORER[n].lr", name)  # off the grid
+    _close(result["final"], _numpy_final(problem, live["sweep"], start, live["steps"], point))
+    assert "Live run at η = " in scrubber.locator("[data-cell-label]").text_content()
+    assert errors == [] and blocked == []
     page.close()

@@ -115,7 +115,8 @@ def test_the_stage_inputs_follow_the_config():
     report = layout.report_inputs(config(slides=False), ["t/index.html.j2"])
     assert report.slides is None and report.models["moons"].sweep == "reports/moons/sweep.png"
     assert list(report.models["moons"].media.runs) == [RunKey("heavy", "numpy")]  # the reference backend's only
-    assert layout.report_outputs(config()).explorers == {"bowl": "reports/bowl/explorer.js"}
+    assert layout.report_outputs(config()).explorers == {
+        "bowl": "reports/bowl/explorer.js", "moons": "reports/moons/explorer.js"}  # model sweeps get one too
     assert layout.report_outputs(config()).single is None
     slides = layout.slide_inputs(config())
     assert slides.races == {"bowl": layout.Race(media="reports/bowl/compare.mp4", poster="reports/bowl/compare.png")}

@@ -57,3 +57,8 @@ def test_a_random_model_experiment_runs_or_is_refused(seed):
         assert np.isfinite(run.weights).all() and len(run.diverged_at) == spec.seeds
         assert np.all((run.diverged_at == -1) | ((0 <= run.diverged_at) & (run.diverged_at <= spec.steps)))
     assert result.grid.shape == (5, 5)
+    for record in records if spec.sharpness else ():  # the Hessian's top eigenvalue at every record
+        sharpness = record["sharpness"]
+        assert len(sharpness["values"]) == len(sharpness["steps"]) == len(result.runs[0].steps_recorded)
+        assert (sharpness["threshold"] is None) == (spec.batch_size is not None or record["lr"] <= 0)
+        assert (sharpness["reason"] is None) == (sharpness["threshold"] is not None)

@@ -172,3 +172,44 @@ def test_chunks_give_the_cells_of_one_piece(swept):
     assert chunked.best == whole.best and chunked.lowest_train_loss == whole.lowest_train_loss
     with pytest.raises(ValueError, match="exactly once"):
         gather_cells(spec, parts[:3])
+
+
+def test_each_cell_keeps_its_curves_and_the_explorer_ships_them_within_budget(swept):
+    import base64
+    import dataclasses
+    import json
+
+    from momentumlab.model.sweep import CURVES
+    from momentumlab.report.explorer import explorer_script, model_explorer_data
+
+    _, _, result = swept
+    q, p, records = result.curves.shape[:3]
+    assert (q, p) == result.final_train_loss.shape and records == len(result.record_steps) and result.record_steps[-1] == result.steps
+    ok = ~result.diverged
+    np.testing.assert_allclose(result.curves[..., -1, CURVES.index("train_loss")][ok], result.final_train_loss[ok], rtol=1e-12)
+    np.testing.assert_allclose(result.curves[..., -1, CURVES.index("test_accuracy")][ok], result.final_test_accuracy[ok])
+    data = model_explorer_data(result, None, 99)
+    assert data["kind"] == "model" and data["experiment_steps"] == 99 and data["curves"]["train_loss"]["cells"] == q * p
+    accuracy = data["curves"]["test_accuracy"]
+    levels = np.frombuffer(base64.b64decode(accuracy["data"]), dtype="<u2").reshape(q * p, records)
+    decoded = accuracy["lo"] + levels / 65534 * (accuracy["hi"] - accuracy["lo"])
+    np.testing.assert_allclose(decoded, result.curves[..., CURVES.index("test_accuracy")].reshape(q * p, records),
+                               atol=(accuracy["hi"] - accuracy["lo"]) / 65534)
+    # a 60 × 50 grid of 21 records stays within the explorer's 1.5 MB budget
+    rng = np.random.default_rng(0)
+    big = dataclasses.replace(result, lr=np.geomspace(1e-3, 3, 60), momentum=np.linspace(0, 0.99, 50),
+                              **{name: rng.random((50, 60)) for name in ("final_train_loss", "final_test_loss",
+                                                                       "final_train_accuracy", "final_test_accuracy")},
+                              steps_to_reach=np.full((50, 60), 40), diverged_at=np.full((50, 60), -1),
+                              record_steps=np.arange(21) * 75, curves=rng.random((50, 60, 21, len(CURVES))))
+    text = explorer_script("moons", model_explorer_data(big))
+    assert len(text.encode()) <= 1_500_000
+    assert json.loads(text.split(" = ", 2)[-1].rstrip(";\n"))["curves"]["steps"][-1] == 1500
+
+
+def test_a_saved_sweep_keeps_its_curves(swept, tmp_path):
+    _, _, result = swept
+    save_sweep(tmp_path / "s.npz", result)
+    again = load_sweep(tmp_path / "s.npz")
+    np.testing.assert_array_equal(again.curves, result.curves)
+    np.testing.assert_array_equal(again.record_steps, result.record_steps)

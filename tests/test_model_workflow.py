@@ -55,18 +55,27 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     config["experiments"]["moons"]["backends"] = ["numpy"]
     config["slides"] = {"enabled": True}
     config["experiments"]["moons"]["sweep"] = {"enabled": True, "lr_points": 3, "momentum_points": 2, "steps": 20}
+    config["experiments"]["edge"] = {  # still-only, with the sharpness figure and its slide
+        "problem": "mlp", "dataset": {"kind": "moons", "n_points": 60, "noise": 0.2}, "params": {"hidden": [4]},
+        "steps": 60, "record_every": 10, "backends": ["numpy"], "sweep": {"enabled": False}, "sharpness": True,
+        "animations": False, "optimizers": {"sgd": {"method": "sgd", "lr": 0.5}}}
     (tmp_path / "only.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     result = snakemake_in(tmp_path, "--cores", "2", "--configfile", tmp_path / "only.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "reports/summary.json").read_text(encoding="utf-8"))
-    assert [row["backend"] for row in summary["runs"]] == ["numpy", "numpy"] and all("model" in r for r in summary["runs"])
+    assert [row["backend"] for row in summary["runs"]] == ["numpy"] * 3 and all("model" in r for r in summary["runs"])
+    (edge,) = [row for row in summary["runs"] if row["experiment"] == "edge"]
+    assert edge["sharpness"]["threshold"] == 4.0 and len(edge["sharpness"]["values"]) == 7
+    assert (tmp_path / "reports/edge/sharpness.png").stat().st_size > 10_000
+    assert not (tmp_path / "reports/edge/compare.gif").exists() and not (tmp_path / "reports/edge/sgd-numpy.gif").exists()
     (sweep,) = summary["sweeps"]
     assert sweep["kind"] == "model" and len(sweep["final_train_loss"]) == 2 and len(sweep["final_train_loss"][0]) == 3
     cells = [(row["lr"], row["momentum"]) for row in sweep["tf_spot_check"]]
     assert 2 <= len(cells) == len(set(cells)) <= 3 and sweep["compute_seconds"] > 0
     assert (tmp_path / "reports/moons/sweep.png").stat().st_size > 10_000
     page = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
-    assert "1 experiment," in page and 'id="overview"' not in page
+    assert "2 experiments," in page and 'id="overview"' not in page
+    assert 'src="edge/sharpness.png"' in page and 'class="sharpness-measure">sgd: the sharpness starts at' in page
     from pptx import Presentation
 
     deck = Presentation(str(tmp_path / "reports/slides.pptx"))
@@ -74,3 +83,34 @@ def test_a_config_of_model_experiments_only_builds_report_and_deck(tmp_path, sna
     assert any(shape.shape_type == 13 for shape in slide.shapes)  # the race on the loss plane (a GIF picture)
     assert "Learning rate × momentum" in page and 'src="moons/sweep.png"' in page
     assert "momentum (numpy, 1 seed): lr 0.1" in slide.notes_slide.notes_text_frame.text
+    sharp = next(s for s in deck.slides if any(getattr(sh, "text", "").startswith("Sharpness: edge") for sh in s.shapes))
+    assert any(shape.shape_type == 13 for shape in sharp.shapes)  # the sharpness figure
+    assert "sgd: the sharpness starts at" in sharp.notes_slide.notes_text_frame.text
+    _a_click_on_the_model_sweep_draws_that_cells_curves(tmp_path / "reports/index.html")
+
+
+def _a_click_on_the_model_sweep_draws_that_cells_curves(page_path) -> None:
+    """The model sweep's explorer in a browser: a click names the cell's numbers and draws its curves."""
+    from offline_browser import ARGS, CHROMIUM, open_offline
+
+    if not CHROMIUM.exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page, errors, blocked = open_offline(browser, page_path.as_uri())
+        explorer = page.locator('[data-explorer="moons"]')
+        canvas = explorer.locator("canvas")
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        canvas.click(position={"x": box["width"] * 5 / 6, "y": box["height"] / 4})  # η's last column, μ's top row
+        assert page.locator('[data-curves][data-experiment="moons"]').get_attribute("data-drawn-cells") == "5"
+        info = explorer.locator("[data-explorer-info]").text_content()
+        assert "test accuracy" in info and "the sweep ran 20 steps; the experiment runs" in info
+        figure = page.locator('img[src="edge/sharpness.png"]')  # the still-only experiment's sharpness figure
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete", arg=figure.element_handle(), timeout=10_000)
+        assert figure.evaluate("img => img.naturalWidth") > 0
+        assert errors == [] and blocked == []
+        browser.close()

@@ -114,7 +114,7 @@ def test_the_exported_tour_plays_offline(executed):
                 page.wait_for_function("v => v.readyState >= 2", arg=videos.nth(index).element_handle(), timeout=15000)
             explorer = page.locator("[data-explorer]").first
             info = explorer.locator("[data-explorer-info]")
-            page.wait_for_function("e => e.textContent.startsWith('Best pair')", arg=info.element_handle(),
+            page.wait_for_function("e => e.textContent.includes('(★ the best pair)')", arg=info.element_handle(),
                                    timeout=15000)
             canvas = explorer.locator("[data-explorer-canvas]")
             box = canvas.bounding_box()

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from momentumlab.config import Config, Experiment, ModelExperiment
 from momentumlab.records import reference_backend
 from momentumlab.runs import RunKey
+from momentumlab.eigenmodes import has_modes
 
 RESULTS = "results"
 REPORTS = "reports"
@@ -52,9 +53,11 @@ loss_plot = _file(REPORTS, "loss.png")
 contour = _file(REPORTS, "contour.png")  # the report scrubber's background
 extent = _file(REPORTS, "contour.json")  # the contour image's axes
 sweep_heatmap = _file(REPORTS, "sweep.png")
+modes_still = _file(REPORTS, "modes.png")  # error along each Hessian eigenvector, constant-Hessian experiments
 explorer = _file(REPORTS, "explorer.js")  # the report's sweep explorer data, a <script src> file
 media_facts = _file(REPORTS, "media.json")  # size, length, frames of each animation (``media_info``)
 loss_plane = _file(REPORTS, "loss_plane.png")  # a model experiment's figure
+sharpness_plot = _file(REPORTS, "sharpness.png")  # a model experiment's sharpness against its thresholds
 
 
 def trajectories(experiment: str, backend: str) -> str:
@@ -129,11 +132,12 @@ class ExperimentMedia:
     extent: str
     facts: str  # the animations' media facts, read once where they are written
     sweep: str | None = None  # the heatmap of a swept experiment
+    modes: str | None = None  # the modes still (``theory.has_modes``)
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ExperimentMedia:
-        """The files from ``nested``'s tree of them."""
-        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
+        """The files from ``nested``'s tree of them (no ``runs`` without animations)."""
+        return cls(**{**tree, "runs": _runs_from_tree(tree.get("runs", {}))})
 
 
 @dataclass(frozen=True)
@@ -172,18 +176,21 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
 
     Each run on the reference backend gets an animation of its own; a TensorFlow twin, which
     repeats its numpy run to rounding, is shown in the race and measured in the agreement table.
+    Without animations (``animations: false``) no run has one and the race is its poster alone.
     """
     name = experiment.name
-    suffixes = (*formats, POSTER)
+    suffixes = (*formats, POSTER) if experiment.animations else (POSTER,)
     reference = reference_backend(experiment.backends)
     files = ExperimentMedia(
-        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == reference},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs
+              if run.backend == reference and experiment.animations},
         compare={suffix: compare(name, suffix) for suffix in suffixes},
         loss=loss_plot(name),
         contour=contour(name),
         extent=extent(name),
         facts=media_facts(name),
         sweep=sweep_heatmap(name) if experiment.sweep.enabled else None,
+        modes=modes_still(name) if has_modes(experiment) else None,
     )
     return under(root, files)
 
@@ -191,28 +198,36 @@ def experiment_media(experiment: Experiment, formats: Iterable[str], root: str |
 @dataclass(frozen=True)
 class ModelMedia:
     """What the render job of one model experiment writes: each optimizer's animation on the
-    reference backend, the race on the shared plane, the still figure and the media facts."""
+    reference backend, the race on the shared plane, the still figure and the media facts.
+
+    Without animations (``animations: false``) ``runs`` and ``compare`` are empty; ``sharpness``
+    is the sharpness figure of an experiment that measures it.
+    """
 
     runs: Mapping[RunKey, Mapping[str, str]]  # run (on the reference backend) -> suffix -> path
     compare: Mapping[str, str]
     figure: str
     facts: str
+    sharpness: str | None = None
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ModelMedia:
         """The files from ``nested``'s tree of them."""
-        return cls(**{**tree, "runs": _runs_from_tree(tree["runs"])})
+        return cls(**{"compare": {}, **tree, "runs": _runs_from_tree(tree.get("runs", {}))})
 
 
 def model_media(experiment: Any, formats: Iterable[str], root: str | os.PathLike = "") -> ModelMedia:
     """The report files of model experiment ``experiment`` (a ``ModelExperiment``) under ``root``."""
     name, suffixes = experiment.name, (*formats, POSTER)
     backend = reference_backend(experiment.backends)
+    animated = experiment.animations
     files = ModelMedia(
-        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs if run.backend == backend},
-        compare={suffix: compare(name, suffix) for suffix in suffixes},
+        runs={run: {s: run_media(name, run, s) for s in suffixes} for run in experiment.runs
+              if run.backend == backend and animated},
+        compare={suffix: compare(name, suffix) for suffix in suffixes} if animated else {},
         figure=loss_plane(name),
         facts=media_facts(name),
+        sharpness=sharpness_plot(name) if experiment.sharpness else None,
     )
     return under(root, files)
 
@@ -267,6 +282,7 @@ class ShownExperiment:
     media: ExperimentMedia
     trajectories: Mapping[str, str]  # by backend
     sweep: str | None = None
+    dataset: str | None = None  # the problem's data (linear regression's moments feed the live mode)
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ShownExperiment:
@@ -280,6 +296,7 @@ class ShownModel:
 
     media: ModelMedia
     sweep: str | None = None
+    sweep_result: str | None = None  # the grid with each cell's curves, for the explorer
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> ShownModel:
@@ -324,10 +341,11 @@ def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathL
     formats = config.animation.formats
     experiments = {
         e.name: ShownExperiment(media=experiment_media(e, formats), trajectories=experiment_results(e).trajectories,
-                                sweep=sweep_result(e.name) if e.sweep.enabled else None)
+                                sweep=sweep_result(e.name) if e.sweep.enabled else None, dataset=dataset(e.name))
         for e in config.experiments
     }
-    models = {e.name: ShownModel(media=model_media(e, formats), sweep=sweep_heatmap(e.name) if e.sweep.enabled else None)
+    models = {e.name: ShownModel(media=model_media(e, formats), sweep=sweep_heatmap(e.name) if e.sweep.enabled else None,
+                                 sweep_result=model_sweep(e.name) if e.sweep.enabled else None)
               for e in config.model_experiments}
     inputs = ReportInputs(summary=SUMMARY, templates=(), experiments=experiments, models=models,
                           slides=SLIDES if config.slides.enabled else None)
@@ -336,7 +354,8 @@ def report_inputs(config: Config, templates: Sequence[str], root: str | os.PathL
 
 def report_outputs(config: Config, root: str | os.PathLike = "") -> ReportOutputs:
     """The files the report stage of ``config`` writes, under ``root``."""
-    outputs = ReportOutputs(html=REPORT, explorers={e.name: explorer(e.name) for e in config.experiments if e.sweep.enabled},
+    swept = [e.name for e in [*config.experiments, *config.model_experiments] if e.sweep.enabled]
+    outputs = ReportOutputs(html=REPORT, explorers={name: explorer(name) for name in swept},
                             single=SINGLE_FILE_REPORT if config.report_single_file else None)
     return under(root, outputs)
 
@@ -356,12 +375,14 @@ class SlideInputs:
     summary: str
     races: Mapping[str, Race] = field(default_factory=dict)
     model_races: Mapping[str, Race] = field(default_factory=dict)  # each on the model's loss plane
+    sharpness: Mapping[str, str] = field(default_factory=dict)  # model experiment -> its sharpness figure
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any]) -> SlideInputs:
         """The files from ``nested``'s tree of them."""
         return cls(summary=tree["summary"], races={n: Race(**t) for n, t in tree.get("races", {}).items()},
-                   model_races={n: Race(**t) for n, t in tree.get("model_races", {}).items()})
+                   model_races={n: Race(**t) for n, t in tree.get("model_races", {}).items()},
+                   sharpness=dict(tree.get("sharpness", {})))
 
 
 def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
@@ -370,12 +391,13 @@ def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
     race = "gif" if "gif" in formats else "mp4"
 
     def race_of(compare: Mapping[str, str]) -> Race:
-        return Race(media=compare[race], poster=compare[POSTER])
+        return Race(media=compare.get(race, compare[POSTER]), poster=compare[POSTER])  # a still race: its poster
 
     return under(root, SlideInputs(
         summary=SUMMARY,
         races={e.name: race_of(experiment_media(e, formats).compare) for e in config.experiments},
-        model_races={e.name: race_of(model_media(e, formats).compare) for e in config.model_experiments}))
+        model_races={e.name: race_of(model_media(e, formats).compare) for e in config.model_experiments if e.animations},
+        sharpness={e.name: sharpness_plot(e.name) for e in config.model_experiments if e.sharpness}))
 
 
 def _children(files: Any) -> Mapping[str, Any] | None:

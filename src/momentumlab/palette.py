@@ -37,6 +37,12 @@ LANDSCAPE_CMAP = "viridis"
 # heatmaps interpolate between them, so they match the PNGs without importing matplotlib.
 VIRIDIS = ("#440154", "#472D7B", "#3B528B", "#2C728E", "#21918C", "#28AE80", "#5EC962", "#ADDC30", "#FDE725")
 
+# Regions on a sweep's (η, μ) map (``momentumlab.regions``): the curve's colour by whose Hessian
+# gave it, its dashes (on/off, in line widths) by the regime it opens, all over a black halo.
+REGION_COLORS = {"exact": "#FFFFFF", "minimum": "#FFFFFF", "start": OKABE_ITO["purple"]}
+REGION_DASHES: Mapping[str, tuple[float, ...] | None] = {"unstable": None, "zigzag": (3.0, 2.0), "spiral": (0.8, 1.6)}
+REGION_HALO = "#000000"
+
 TENSORFLOW = "tensorflow"
 TENSORFLOW_DASHES = (2.5, 1.8)
 

@@ -36,7 +36,8 @@ import numpy as np
 from momentumlab.config import Experiment, OptimizerSpec
 from momentumlab.floors import minimum_value
 from momentumlab.runs import RunKey
-from momentumlab.wording import counted
+from momentumlab.stability import NO_BOUND_NOTE, stability_bound, step_progressions
+from momentumlab.wording import counted, ordinal
 
 if TYPE_CHECKING:
     from momentumlab.problems import Problem
@@ -185,6 +186,68 @@ def format_count(count: int, noun: str, plural: str | None = None) -> str:
     return counted(count, noun, plural, number=format_number)
 
 
+# --- stability along a run ------------------------------------------------------------------
+
+RATIO_DIGITS = 3
+STABILITY_RULE = ("Local stability (the list below the table): at each step t of a run, η_t·λmax(∇²f(θ_t)) (η_t with the "
+                  "schedule; λmax the largest Hessian eigenvalue at θ_t) divided by the method's bound on η·λ for a quadratic mode: "
+                  "2 for gradient descent, 2(1 + μ) for heavy ball, 2(1 + μ)/(1 + 2μ) for Nesterov. Above 1 the step from "
+                  "θ_t is beyond what the local quadratic model of the loss allows: its steepest mode overshoots and grows. "
+                  "Adaptive methods scale each coordinate's step by their own "
+                  "accumulators, so no single bound applies.")
+SHOWN_PROGRESSIONS = 4  # a longer list of steps above the bound shows its first three and its last
+
+
+def stability_fields(method: str, momentum: float | None, ratios: Array | None) -> dict[str, Any]:
+    """A run's stability fields: its method's bound on η·λ at its μ, the max ratio η_t·λmax(θ_t) / bound
+    over its recorded θ_t and its (first) step, the min ratio, the steps above 1 as ``[first, last, stride]`` progressions
+    (``stability.step_progressions``) and their count, and ``stability_note`` (:func:`stability_text`).
+    Without a single bound (the adaptive methods) every number is None and the note says so."""
+    bound = stability_bound(method, momentum or 0.0)
+    fields: dict[str, Any] = {"stability_bound": bound, "max_stability_ratio": None, "max_stability_ratio_step": None,
+                              "min_stability_ratio": None, "steps_beyond_bound": None, "steps_beyond_bound_count": None}
+    if bound is not None and ratios is not None and np.isfinite(ratios).any():
+        peak = int(np.argmax(np.where(np.isnan(ratios), -np.inf, ratios)))
+        beyond = np.flatnonzero(ratios > 1.0)
+        fields.update(max_stability_ratio=json_number(ratios[peak]), max_stability_ratio_step=peak,
+                      min_stability_ratio=json_number(np.nanmin(ratios)),
+                      steps_beyond_bound=step_progressions(beyond), steps_beyond_bound_count=int(beyond.size))
+    fields["stability_note"] = stability_text(fields)
+    return fields
+
+
+def progression_text(first: int, last: int, stride: int) -> str:
+    """``"3"``, ``"0–1"``, ``"every other step from 1 to 45"``, ``"every 3rd step from 2 to 20"``."""
+    if first == last:
+        return format_number(first)
+    if stride == 1:
+        return f"{format_number(first)}–{format_number(last)}"
+    nth = "other" if stride == 2 else ordinal(stride)
+    return f"every {nth} step from {format_number(first)} to {format_number(last)}"
+
+
+def stability_text(fields: Mapping[str, Any]) -> str:
+    """What a run's stability fields say, e.g. "beyond the local stability bound at 3 steps: 0–1, 3
+    (max 2.37× at step 3)", "within the local stability bound at every step (max 0.648× at step 1)" or, where the
+    ratio never changes, "(0.611× at every step)"."""
+    if fields.get("stability_bound") is None:
+        return NO_BOUND_NOTE
+    if fields.get("steps_beyond_bound") is None:
+        return "no stability ratio recorded"
+    peak, low = fields["max_stability_ratio"], fields.get("min_stability_ratio")
+    if peak is not None and low is not None and math.isclose(peak, low, rel_tol=1e-9):  # constant rate and curvature
+        largest = f"{format_number(peak, RATIO_DIGITS)}× at every step"
+    else:
+        largest = f"max {format_number(peak, RATIO_DIGITS)}× at step {format_number(fields['max_stability_ratio_step'])}"
+    pieces = [progression_text(*piece) for piece in fields["steps_beyond_bound"]]
+    if not pieces:
+        return f"within the local stability bound at every step ({largest})"
+    if len(pieces) > SHOWN_PROGRESSIONS:
+        pieces = [*pieces[: SHOWN_PROGRESSIONS - 1], "…", pieces[-1]]
+    count = fields["steps_beyond_bound_count"]
+    return f"beyond the local stability bound at {format_count(count, 'step')}: {', '.join(pieces)} ({largest})"
+
+
 # --- runs and agreement ----------------------------------------------------------------------
 
 
@@ -236,6 +299,7 @@ def run_record(
         "diverged": trajectory.diverged,
         "diverged_at": trajectory.diverged_at,
         "seconds": None if seconds is None else round(float(seconds), 6),
+        **stability_fields(spec.method, spec.momentum, trajectory.stability_ratio),
     }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from momentumlab.backends import prepare, run
 from momentumlab.config import Experiment
 from momentumlab.files import read_npz, write_json
 from momentumlab.problems import Problem, make_problem
+from momentumlab.stability import run_ratios
 from momentumlab.trajectory import Trajectory, save_trajectories
 from momentumlab.tuning import resolve
 
@@ -23,7 +25,9 @@ def optimize_experiment(
 ) -> tuple[dict[str, Trajectory], dict[str, float]]:
     """Trajectories and wall seconds (compilation included) keyed by optimizer name.
 
-    ``tuned`` values are resolved first (on numpy, the same on every backend).
+    ``tuned`` values are resolved first (on numpy, the same on every backend). Each trajectory
+    carries its stability ratio at every step it recorded (``stability.run_ratios``; none for
+    the adaptive methods), computed after the timed run.
     """
     experiment = resolve(experiment, problem)
     prepare(backend, threads)
@@ -36,6 +40,8 @@ def optimize_experiment(
             schedule=spec.schedule, options=spec.options,
         )
         seconds[spec.name] = time.perf_counter() - began
+        ratios = run_ratios(problem, trajectories[spec.name].params, spec.method, spec.lr, spec.momentum, spec.schedule)
+        trajectories[spec.name] = replace(trajectories[spec.name], stability_ratio=ratios)
     return trajectories, seconds
 
 

@@ -13,15 +13,22 @@ its state (θ, v) (Keras' form, v in parameter units):
 The PyTorch form (b in gradient units) is the same map in other coordinates while η is
 constant, so it has the same bounds. Adaptive methods rescale each coordinate's step by
 their own accumulators: no single bound applies (``stability_bound`` returns None).
+
+Along a run, the ratio η_t·λmax(∇²f(θ_t)) / bound at every recorded θ_t (every step the run
+took, and its last point; η_t with the schedule) says where the local quadratic model of the
+loss is beyond the method's stability bound: above 1 the step from θ_t overshoots its
+steepest local mode (``run_ratios``; ``step_progressions`` writes the steps above 1 compactly).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import numpy as np
 
 from momentumlab.problems import Problem
+from momentumlab.schedules import Schedule
 
 Array = np.ndarray
 BOUNDED_METHODS = ("sgd", "momentum", "nesterov")
@@ -110,3 +117,70 @@ def stability_ratios(problem: Problem, params: Array, rates: Array, method: str,
         return None
     curvature = largest_curvature(problem.hessian_at(np.asarray(params, dtype=float)))
     return np.asarray(rates, dtype=float) * curvature / bound
+
+
+def spectral_radii(method: str, h: Array, momentum: Array) -> Array:
+    """``spectral_radius`` of every (h, μ) pair, broadcast together (numpy ``eigvals`` of the stacked maps)."""
+    h, mu = np.broadcast_arrays(np.asarray(h, dtype=float), np.asarray(momentum, dtype=float))
+    if method == "sgd":
+        return np.abs(1.0 - h)
+    if method not in BOUNDED_METHODS:
+        raise ValueError(f"no one-mode map for method {method!r}; known: {BOUNDED_METHODS}")
+    maps = np.empty(h.shape + (2, 2))
+    maps[..., 0, 0] = 1.0 - h * (1.0 + mu) if method == "nesterov" else 1.0 - h
+    maps[..., 0, 1] = mu * mu if method == "nesterov" else mu
+    maps[..., 1, 0] = -h
+    maps[..., 1, 1] = mu
+    return np.abs(np.linalg.eigvals(maps)).max(axis=-1)
+
+
+# --- along a run ----------------------------------------------------------------------------
+
+NO_BOUND_NOTE = "no single bound: adaptive per-coordinate rate"
+
+
+def no_bound_note(method: str) -> str | None:
+    """What to say instead of a ratio for ``method``: the note for an adaptive method, None where a bound applies."""
+    return None if method in BOUNDED_METHODS else NO_BOUND_NOTE
+
+
+def run_rates(lr: float, schedule: Schedule, count: int) -> Array:
+    """η_t = lr · factor(t) for t = 0 … ``count`` − 1: the rate of the step taken from θ_t."""
+    factors = np.ones(count) if schedule.is_constant else schedule.factors(count)
+    return float(lr) * factors
+
+
+def run_ratios(problem: Problem, params: Array, method: str, lr: float, momentum: float | None,
+               schedule: Schedule) -> Array | None:
+    """The stability ratio η_t·λmax(θ_t) / bound at every recorded θ_t of a run (None without a bound)."""
+    if stability_bound(method, momentum or 0.0) is None:
+        return None
+    return stability_ratios(problem, params, run_rates(lr, schedule, len(params)), method, momentum or 0.0)
+
+
+def step_progressions(steps: Sequence[int]) -> list[list[int]]:
+    """Sorted, distinct steps as ``[first, last, stride]`` progressions (``range(first, last + 1, stride)``).
+
+    Greedy from the first step: consecutive steps join one stride-1 progression; three or more
+    steps an equal stride > 1 apart join one progression of that stride; any other step stands
+    alone as ``[t, t, 1]``. So [0, 1, 3] is [[0, 1, 1], [3, 3, 1]] and 1, 3, …, 45 is [[1, 45, 2]].
+    """
+    steps = [int(t) for t in steps]
+    out: list[list[int]] = []
+    i = 0
+    while i < len(steps):
+        j = i
+        stride = steps[i + 1] - steps[i] if i + 1 < len(steps) else 1
+        if stride == 1 or (i + 2 < len(steps) and steps[i + 2] - steps[i + 1] == stride):
+            while j + 1 < len(steps) and steps[j + 1] - steps[j] == stride:
+                j += 1
+        else:
+            stride = 1
+        out.append([steps[i], steps[j], stride])
+        i = j + 1
+    return out
+
+
+def expand_progressions(progressions: Sequence[Sequence[int]]) -> list[int]:
+    """The steps of ``step_progressions``' output, in order."""
+    return [t for first, last, stride in progressions for t in range(first, last + 1, stride)]

@@ -16,12 +16,14 @@ from momentumlab.model import sweep as model_sweep
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_json
 from momentumlab.layout import ExperimentResults, ModelSummaryFiles, SummaryInputs
+from momentumlab.ghosts import ghost_rows
 from momentumlab.momentum_effect import momentum_effect_rows
 from momentumlab.records import Section, experiment_summary, merge_sections
 from momentumlab.runs import RunKey
 from momentumlab.trajectory import load_runs
 from momentumlab.tuning import resolve
 from momentumlab.runner import problem_for
+from momentumlab.eigenmodes import has_modes, mode_rows, mode_runs
 from momentumlab.theory import theory_for
 
 
@@ -35,9 +37,14 @@ def planar_sections(experiment: Experiment, files: ExperimentResults) -> list[Se
     sections = [{"momentum_effect": momentum_effect_rows(experiment, problem)},
                 experiment_summary(experiment, problem, runs, seconds)]
     if files.sweep is not None:
-        sections.append(sweep_summary.summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings))
+        sections.append(sweep_summary.summary_section(experiment, files.sweep, files.spot_check, files.sweep_timings,
+                                                                problem))
     if files.theory is not None:
         sections.append({"theory": theory_for(experiment, read_json(files.theory))})
+    if has_modes(experiment):
+        sections.append({"modes": mode_rows(experiment.name, mode_runs(experiment, problem, runs))})
+    if any(spec.ghost_of for spec in experiment.optimizers):
+        sections.append({"ghosts": ghost_rows(experiment, problem, runs)})
     return sections
 
 

@@ -22,8 +22,10 @@ from momentumlab.files import read_npz, write_npz
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY
 from momentumlab.problems import Problem
 from momentumlab.records import best_index, json_number
+from momentumlab.regions import Curve, constant_curvatures, sweep_regions
 from momentumlab.sampling import frames_for_steps
 from momentumlab.schedules import CONSTANT, Schedule
+from momentumlab.stability import BOUNDED_METHODS, spectral_radii
 
 Array = np.ndarray
 _RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "settled_at")
@@ -31,6 +33,8 @@ _RESULT_ARRAYS = ("final_params", "final_loss", "diverged_at", "settled_at")
 # animations' frames), float32; above MAX_PATHS cells only every k-th cell keeps one.
 PATH_SAMPLES = 48
 MAX_PATHS = 1000
+# A linear iteration whose spectral radius exceeds 1 by more than rounding grows without bound.
+UNSTABLE_RADIUS = 1.0 + 1e-9
 
 
 def path_steps(steps: int, samples: int = PATH_SAMPLES) -> Array:
@@ -129,6 +133,7 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
             path_index=np.zeros(0, dtype=np.int64), paths=np.zeros((0, len(sampled), d), dtype=np.float32),
         )
         return arrays
+    unstable = unstable_runs(problem, grid.method, grid.schedule, lr, momentum)
     # Copies: run_batch zeroes the hyperparameters of diverged rows in place.
     result = numpy_backend.run_batch(
         problem, grid.method, lr.copy(), momentum.copy(), grid.start, grid.steps, grid.tolerance,
@@ -138,13 +143,49 @@ def run_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> dic
         path_index=arrays["index"][kept],
         paths=np.ascontiguousarray(result.samples.transpose(1, 0, 2), dtype=np.float32),
     )
-    arrays.update(
-        final_params=result.final_params,
-        final_loss=result.final_loss,
-        diverged_at=np.asarray(result.diverged_at, dtype=np.int64),
-        settled_at=np.asarray(result.settled_at, dtype=np.int64),
-    )
+    diverged_at, settled_at = judged_divergence(result.diverged_at, result.settled_at, unstable, grid.steps)
+    arrays.update(final_params=result.final_params, final_loss=result.final_loss,
+                  diverged_at=diverged_at, settled_at=settled_at)
     return arrays
+
+
+def unstable_runs(problem: Problem, method: str, schedule: Schedule, lr: Array, momentum: Array) -> Array | None:
+    """Per run, whether its iteration is a linear map with spectral radius above 1 (None: not linear).
+
+    With a constant Hessian (quadratic, linear regression), a constant rate and a method with a
+    one-mode map (sgd, heavy ball, Nesterov, either momentum form), each eigen-mode of the error
+    follows ``stability.mode_matrix``: a radius above 1 on any mode means the run grows without
+    bound, however few steps it was given to show it.
+    """
+    curvatures = constant_curvatures(problem)
+    if curvatures is None or not schedule.is_constant or method not in BOUNDED_METHODS:
+        return None
+    lr, momentum = np.asarray(lr, dtype=float), np.asarray(momentum, dtype=float)
+    radius = np.max([spectral_radii(method, lr * curvature, momentum) for curvature in curvatures], axis=0)
+    return radius > UNSTABLE_RADIUS
+
+
+def divergence_rule(problem: Problem, grid: SweepGrid) -> str:
+    """The sentence that says when a cell of this sweep counts as diverged (``judged_divergence``)."""
+    rule = f"a run diverged when it left the box [−{problem.box:g}, {problem.box:g}]² or went non-finite"
+    if unstable_runs(problem, grid.method, grid.schedule, np.zeros(1), np.zeros(1)) is not None:
+        rule += (", or when its iteration, linear here (constant Hessian, constant rate), has a spectral radius"
+                 " above 1 on some eigen-mode: it grows without bound, so it is marked diverged at its last step"
+                 " even if the sweep's steps end before it leaves the box")
+    return rule
+
+
+def judged_divergence(diverged_at: Array, settled_at: Array, unstable: Array | None, steps: int) -> tuple[Array, Array]:
+    """(diverged_at, settled_at) by the sweep's divergence rule: a run diverged where it left the box or
+    went non-finite (that step), or, still inside after ``steps``, where ``unstable_runs`` says its linear
+    iteration grows without bound (marked at its last step, ``steps``, and never settled)."""
+    diverged_at = np.asarray(diverged_at, dtype=np.int64).copy()
+    settled_at = np.asarray(settled_at, dtype=np.int64).copy()
+    if unstable is not None:
+        judged = unstable & (diverged_at < 0)
+        diverged_at[judged] = int(steps)
+        settled_at[judged] = -1
+    return diverged_at, settled_at
 
 
 def timed_chunk(problem: Problem, grid: SweepGrid, index: int, chunks: int) -> tuple[dict[str, Array], dict[str, Any]]:
@@ -246,6 +287,24 @@ def gather_chunks(problem: Problem, grid: SweepGrid, chunks: list[Mapping[str, A
     )
 
 
+def map_extent(result: GridResult) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The (η, μ) ranges a sweep's map covers: half a cell beyond the outer centres (η in log space),
+    μ kept within [0, 1)."""
+    lr, momentum = np.log(np.asarray(result.lr, dtype=float)), np.asarray(result.momentum, dtype=float)
+    half_lr = (lr[-1] - lr[0]) / (2 * (len(lr) - 1)) if len(lr) > 1 else 0.5
+    half_mu = (momentum[-1] - momentum[0]) / (2 * (len(momentum) - 1)) if len(momentum) > 1 else 0.0
+    return ((float(np.exp(lr[0] - half_lr)), float(np.exp(lr[-1] + half_lr))),
+            (max(0.0, float(momentum[0] - half_mu)), min(float(momentum[-1] + half_mu), 1.0 - 1e-6)))
+
+
+def sweep_regions_of(problem: Problem, result: SweepResult, start: Any) -> list[Curve]:
+    """``regions.sweep_regions`` over the sweep's map; the run that ends is the best cell's (the start without one)."""
+    best = result.best()
+    end = None if best is None else result.final_params[best]
+    lr_range, momentum_range = map_extent(result)
+    return sweep_regions(problem, result.method, lr_range, momentum_range, np.asarray(start, dtype=float), end)
+
+
 def save_chunk(path: str | Path, arrays: Mapping[str, Array]) -> None:
     """Write one chunk reproducibly."""
     write_npz(path, arrays)
@@ -338,6 +397,9 @@ def spot_check(
         momentum = float(result.momentum[q])
         numpy_final = result.final_params[q, p]
         numpy_diverged = int(result.diverged_at[q, p])
+        unstable = unstable_runs(problem, result.method, schedule or CONSTANT, np.array([lr]), np.array([momentum]))
+        tensorflow_diverged = int(judged_divergence(np.array([-1 if trajectory.diverged_at is None else trajectory.diverged_at]),
+                                                    np.array([-1]), unstable, result.steps)[0][0])
         difference = float(np.max(np.abs(trajectory.final_params - numpy_final)))
         rows.append(
             {
@@ -348,7 +410,7 @@ def spot_check(
                 "max_abs_diff": json_number(difference),
                 "max_rel_diff": json_number(difference / max(1.0, float(np.max(np.abs(numpy_final))))),
                 "numpy_diverged_at": None if numpy_diverged < 0 else numpy_diverged,
-                "tensorflow_diverged_at": trajectory.diverged_at,
+                "tensorflow_diverged_at": None if tensorflow_diverged < 0 else tensorflow_diverged,
             }
         )
     return rows

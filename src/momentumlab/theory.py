@@ -24,6 +24,7 @@ import numpy as np
 from momentumlab.backends import run
 from momentumlab.config import Experiment
 from momentumlab.problems import Problem, Quadratic
+from momentumlab.regions import constant_curvatures
 from momentumlab.sampling import frames_for_steps
 
 Array = np.ndarray
@@ -194,9 +195,15 @@ def _unmeasured_reason(distance: Array, needed: float, budget: int) -> str:
     return f"fewer than {MIN_WINDOW} steady steps within {len(distance) - 1:,} steps"
 
 
-def theory_points(problem: Problem) -> list[tuple[str, float, float]]:
-    """(label, η, μ) of the theory-optimal pairs to mark on a sweep; none off quadratics."""
-    if not isinstance(problem, Quadratic):
+def theory_points(problem: Problem, method: str = "momentum") -> list[tuple[str, float, float]]:
+    """(label, η, μ) of the theory-optimal pairs to mark on a ``method`` sweep: on a problem with a
+    constant, positive definite Hessian (quadratic, linear regression), gradient descent's best step
+    (μ = 0 is gradient descent for heavy ball and Nesterov alike) and, on a heavy-ball sweep, Polyak's
+    optimum; none elsewhere."""
+    curvatures = constant_curvatures(problem)
+    if curvatures is None or curvatures[0] <= 0:
         return []
-    m, L = problem.eigenvalues
-    return [("Polyak optimum", *polyak_parameters(m, L)), ("GD best step", gradient_descent_step(m, L), 0.0)]
+    m, L = curvatures
+    polyak = [("Polyak optimum", *polyak_parameters(m, L))] if method == "momentum" else []
+    return polyak + [("GD best step", gradient_descent_step(m, L), 0.0)]
+

@@ -22,12 +22,17 @@ class Trajectory:
     ``params`` has shape (n, d) and ``loss`` shape (n,) for steps 0..n-1. A run that
     finished has n = steps + 1; a diverged run stops before ``diverged_at``, the first
     step whose parameters were NaN, infinite or outside the problem's box.
+
+    ``stability_ratio`` (n,), when computed, is η_t·λmax(∇²f(θ_t)) / the method's stability
+    bound at every recorded θ_t (``stability.run_ratios``); None when not computed or when the
+    method has no single bound (the adaptive methods).
     """
 
     params: Array
     loss: Array
     steps: int
     diverged_at: int | None = None
+    stability_ratio: Array | None = None
 
     @property
     def diverged(self) -> bool:
@@ -89,13 +94,15 @@ def truncate_at_divergence(params: Array, loss: Array, steps: int, box: float) -
 
 
 def save_trajectories(path: str | Path, runs: Mapping[str, Trajectory]) -> None:
-    """Save named trajectories into one .npz (keys ``<name>/params`` ...)."""
+    """Save named trajectories into one .npz (keys ``<name>/params`` ...; ``<name>/stability_ratio`` only when computed)."""
     arrays: dict[str, Array] = {}
     for name, run in runs.items():
         arrays[f"{name}/params"] = run.params
         arrays[f"{name}/loss"] = run.loss
         arrays[f"{name}/steps"] = np.array(run.steps)
         arrays[f"{name}/diverged_at"] = np.array(-1 if run.diverged_at is None else run.diverged_at)
+        if run.stability_ratio is not None:
+            arrays[f"{name}/stability_ratio"] = run.stability_ratio
     write_npz(path, arrays)
 
 
@@ -110,6 +117,7 @@ def load_trajectories(path: str | Path) -> dict[str, Trajectory]:
             loss=data[f"{name}/loss"],
             steps=int(data[f"{name}/steps"]),
             diverged_at=None if diverged_at < 0 else diverged_at,
+            stability_ratio=data.get(f"{name}/stability_ratio"),
         )
     return runs
 

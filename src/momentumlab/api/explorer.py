@@ -61,17 +61,26 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.report.context import script_colors
     from momentumlab.report.environment import make_environment
     from momentumlab.report.explorer import explorer_data, explorer_script
+    from momentumlab.report.live import live_data, run_entry
     from momentumlab.report.scrubber import scrubber_data
+    from momentumlab.sweep import sweep_grid, sweep_regions_of
+    from momentumlab.sweep_summary import region_row
 
     name = f"{experiment.name}_{uuid.uuid4().hex[:8]}"  # one cell's data never answers another's
     with tempfile.TemporaryDirectory(prefix="momentumlab-api-") as folder:
         path = Path(folder) / "contour.png"
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
-    script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem))).encode("utf-8")
+    regions = [region_row(curve) for curve in sweep_regions_of(problem, result, experiment.start)]
+    script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem),
+                                                      {"regions": regions})).encode("utf-8")
+    scrubber = scrubber_data({}, result.steps, extent)
+    grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
+    scrubber["live"] = live_data(problem, experiment.start, result.steps, [],
+                                 run_entry(grid.method, 0.0, 0.0, grid.options, grid.schedule, result.steps, b1_table=False))
     section = {
         "name": name, "label": experiment.label, "has_optimum": result.has_optimum, "contour": contour,
-        "scrubber": scrubber_data({}, result.steps, extent), "steps": result.steps,
+        "scrubber": scrubber, "steps": result.steps,
         "explorer": data_uri(script_data, "text/javascript"), "sweep": True,
     }
     environment = make_environment(templates_folder())

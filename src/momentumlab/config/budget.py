@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from momentumlab.config.specs import Animation, Config, Experiment, ModelExperiment
+from momentumlab.model import edge
 from momentumlab.model.frames import REGION_RESOLUTION
 
 # What a job costs before any work, one thread (Snakemake sets the BLAS threads to the job's):
@@ -69,7 +70,6 @@ RECORD_COPIES = 4  # recorded weights: the batched record, each run's, its plane
 FRAME_RECORD_S = 2e-4  # a model run's frame data per record (plane coordinates, series, lookup)
 MODEL_FRAME_S = 25e-3  # a model animation frame's panels beyond a 2-D frame (regions, curves, the plane)
 MODEL_STILLS_S = 1.0  # the loss-plane figure and the posters
-SHARPNESS_ITERATIONS = 20  # Lanczos iterations per sharpness measurement (``model.sharpness``)
 
 
 @dataclass(frozen=True)
@@ -272,16 +272,15 @@ def _records(spec: ModelExperiment) -> int:
 
 
 def sharpness_estimate(spec: ModelExperiment) -> Cost:
-    """Sharpness (λmax of the training-loss Hessian, ``model.sharpness``) at every record of every numpy run,
-    when the experiment asks for it (``sharpness: true``): Lanczos iterations of two full-data gradients each."""
-    if not getattr(spec, "sharpness", False):
+    """Sharpness (λmax of the training-loss Hessian, ``model.edge``) at every record of every numpy run,
+    when the experiment asks for it (``sharpness: true``): up to ``edge.MAX_STEPS`` Lanczos steps of two
+    full-data gradients each, every record at once (the bases allocated for all of them)."""
+    if not spec.sharpness:
         return Cost()
     shape = _shape(spec)
-    runs, records = len(spec.optimizers), _records(spec)
-    iterations = min(SHARPNESS_ITERATIONS, shape.n_weights)
+    lanczos = len(spec.optimizers) * _records(spec) * min(shape.n_weights, edge.MAX_STEPS)
     product = 2 * shape.n_train * (6.0 * shape.dense / MODEL_FLOPS_PER_S + shape.units * MODEL_UNIT_S + MODEL_EXAMPLE_S)
-    memory = 8.0 * runs * (iterations + 4) * shape.n_weights + 8.0 * 2 * runs * shape.n_train * shape.units * 2
-    return Cost(memory, runs * records * iterations * product, f"experiments.{spec.name}.record_every")
+    return Cost(8.0 * lanczos * shape.n_weights, lanczos * product, f"experiments.{spec.name}.record_every")
 
 
 def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
@@ -330,7 +329,7 @@ def model_render_estimate(spec: ModelExperiment, animation: Animation) -> tuple[
     loaded = (runs * records * (shape.n_weights * 8 * 2 + 8 * 8) + 2 * 8 * spec.seeds * _orders_elements(spec, shape, spec.steps)
               + 8 * spec.steps * runs + 8 * shape.n_all * (shape.features + 1))
     if spec.sweep.enabled:  # the heatmap reads the gathered sweep, every cell's final weights
-        loaded += 2 * 8 * _model_cells(spec) * shape.n_weights
+        loaded += 2 * 8 * _model_cells(spec) * (shape.n_weights + 22 * 4)
     memory = PLOT_JOB[0] + animation.width * animation.height * RENDER_BYTES_PER_PIXEL + loaded + 2 * len(spec.optimizers) * records * per_record
     seconds = (PLOT_JOB[1] + MODEL_STILLS_S + animations * animation.frames * (frame_seconds + MODEL_FRAME_S)
                + len(spec.optimizers) * records * FRAME_RECORD_S
@@ -362,7 +361,7 @@ def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEsti
                           "fewer sweep points or sweep steps, more sweep chunks, or sweep: {enabled: false}",
                           rule="sweep_model_chunk", experiment=name)
         cells = _model_cells(spec)
-        gathered = cells * (shape.n_weights * 8 + 8 * 8 + 8 * (21 + 2))
+        gathered = cells * (shape.n_weights * 8 + 8 * 8 + 8 * 22 * 4)  # final weights and metrics, 4 curves of 22 records
         yield JobEstimate(f"sweep_model ({name}, the gather)", f"experiments.{name}.sweep.lr_points",
                           NUMPY_JOB[0] + 8 * shape.n_all * (shape.features + 1) + 3 * gathered, NUMPY_JOB[1],
                           "fewer sweep points", rule="sweep_model", experiment=name)
@@ -379,7 +378,7 @@ def _model_cells(spec: ModelExperiment) -> int:
 
 def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     """(peak bytes, seconds, the key that drives the time) of one of the experiment's ``sweep_model_chunk``
-    jobs (the largest): its cells trained in batched loops, each cell's train loss at 21 records."""
+    jobs (the largest): its cells trained in batched loops, each cell's train and test curves at 22 records."""
     shape = _shape(spec)
     sweep = spec.sweep
     cells = -(-_model_cells(spec) // sweep.chunks)
@@ -387,12 +386,12 @@ def model_sweep_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
     per_call = max(1, (64 << 20) // (8 * records * shape.n_weights))
     calls = -(-cells // per_call)
     seconds = NUMPY_JOB[1] + sweep.steps * (cells * shape.step_seconds + MODEL_STEP_S * calls)
-    seconds += shape.evaluation_seconds(cells * records, shape.n_train) + shape.evaluation_seconds(cells, shape.n_all)
+    seconds += shape.evaluation_seconds(cells * records, shape.n_all) + shape.evaluation_seconds(cells, shape.n_all)
     orders = _orders_elements(spec, shape, max(sweep.steps, spec.steps))
     batches = 8 * sweep.steps * shape.batch if spec.batch_size else 0
     seconds += orders * ORDER_ELEMENT_S
     memory = (NUMPY_JOB[0] + 8 * shape.n_all * (shape.features + 1) + min(cells, per_call) * records * shape.n_weights * 8 * 2
-              + cells * (3 * shape.n_weights * 8 + 8 * records * 2) + SWEEP_ORDER_COPIES * 8 * orders + batches)
+              + cells * (3 * shape.n_weights * 8 + 8 * records * 4 * 2) + SWEEP_ORDER_COPIES * 8 * orders + batches)
     key = "sweep.steps" if cells * shape.batch * shape.dense * 6 < 1e8 else "sweep.lr_points"
     return memory, seconds, f"experiments.{spec.name}.{key}"
 

@@ -84,6 +84,7 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
         tolerance=float(instance["tolerance"]), seed=int(instance.get("seed", experiment_seed(root_seed, name))),
         backends=tuple(instance["backends"]), optimizers=optimizers,
         sweep=_sweep_spec(name, instance["sweep"], steps, optimizers), seeds=int(instance["seeds"]),
+        sharpness=bool(instance["sharpness"]), animations=bool(instance["animations"]),
     )
     if data is not None:
         if (data.kind, data.params.get("seed")) != (spec.dataset, spec.seed):

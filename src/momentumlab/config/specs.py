@@ -13,6 +13,9 @@ from momentumlab.runs import RunKey
 from momentumlab.schedules import CONSTANT, Schedule
 
 
+GHOST_SUFFIX = "_ghost"  # the name of an optimizer's effective-rate ghost: <name>_ghost
+
+
 @dataclass(frozen=True)
 class OptimizerSpec:
     """One named optimizer of an experiment.
@@ -31,6 +34,14 @@ class OptimizerSpec:
     schedule: Schedule = CONSTANT
     tuned: tuple[str, ...] = ()
     chosen: str = ""  # how tuned values were chosen, once resolved
+    ghost_of: str | None = None  # the heavy-ball optimizer whose effective-rate ghost this is
+
+    def effective_rate_ghost(self) -> "OptimizerSpec":
+        """Plain gradient descent at η/(1 − μ), from this heavy-ball optimizer's rate and momentum (and schedule)."""
+        rate = self.lr / (1.0 - self.momentum)
+        return OptimizerSpec(name=f"{self.name}{GHOST_SUFFIX}", label=f"GD at η/(1 − μ) = {rate:g} (ghost)",
+                             method="sgd", lr=rate, momentum=0.0,
+                             schedule=self.schedule, ghost_of=self.name)
 
     @classmethod
     def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "OptimizerSpec":
@@ -69,6 +80,17 @@ class SweepSpec:
     chunks: int
 
 
+def _with_ghosts(entries: Mapping[str, Any]) -> tuple[OptimizerSpec, ...]:
+    """The optimizers of an experiment in config order, each ``ghost: effective_rate`` one followed by its ghost."""
+    specs: list[OptimizerSpec] = []
+    for key, entry in entries.items():
+        spec = OptimizerSpec.from_mapping(key, entry)
+        specs.append(spec)
+        if entry.get("ghost") == "effective_rate":
+            specs.append(spec.effective_rate_ghost())
+    return tuple(specs)
+
+
 @dataclass(frozen=True)
 class Experiment:
     """A problem, a start and the optimizers and backends that race on it."""
@@ -85,6 +107,7 @@ class Experiment:
     optimizers: tuple[OptimizerSpec, ...]
     sweep: SweepSpec
     caption: str = ""
+    animations: bool = True  # False: still pictures only (no run animations, the race's final frame)
 
     @classmethod
     def from_mapping(cls, name: str, entry: Mapping[str, Any]) -> "Experiment":
@@ -100,9 +123,10 @@ class Experiment:
             tolerance=float(entry.get("tolerance", 0.0)),  # absent where there is no minimum
             seed=int(entry.get("seed", 0)),  # absent where no random data is drawn
             backends=tuple(entry["backends"]),
-            optimizers=tuple(OptimizerSpec.from_mapping(key, o) for key, o in entry["optimizers"].items()),
+            optimizers=_with_ghosts(entry["optimizers"]),
             sweep=SweepSpec(**{k: sweep[k] for k in SweepSpec.__dataclass_fields__}),
             caption=entry.get("caption", ""),
+            animations=bool(entry.get("animations", True)),
         )
 
     def optimizer(self, name: str) -> OptimizerSpec:
@@ -147,6 +171,8 @@ class ModelExperiment:
     sweep: SweepSpec = SweepSpec(enabled=False, method="momentum", lr_min=1e-3, lr_max=1.0, lr_points=2,
                                  momentum_points=2, momentum_max=0.9, steps=1, chunks=1)
     seeds: int = 1  # paired seeds of the numpy runs (``model_training.paired_seeds``)
+    sharpness: bool = False  # the full training-loss Hessian's top eigenvalue at the recorded steps
+    animations: bool = True  # False: still figures only (no race, no run animations)
 
     def data(self) -> ClassificationData:
         """The seeded, split data set (built once per process, or the one read from its file)."""

@@ -7,6 +7,7 @@ import copy
 
 from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema
 from momentumlab.model.network import MODELS as MODEL_PROBLEMS
+from momentumlab.config.specs import GHOST_SUFFIX
 from momentumlab.optim import DEFAULTS, MOMENTUM_KEY, SGD_FAMILY
 from momentumlab.problems import PROBLEM_TYPES
 
@@ -78,6 +79,9 @@ def _check_optimizers(config: Mapping[str, Any]) -> None:
             where = f"config error at experiments.{name}.optimizers.{optimizer_name}"
             method = optimizer["method"]
             takes = set(DEFAULTS[method]) | {"method", "lr", "label", "schedule"}
+            if "ghost" in optimizer:
+                _check_ghost(experiment["optimizers"], optimizer_name, f"{where}.ghost")
+                takes.add("ghost")
             for key in optimizer:
                 if key == "momentum_form" and key not in takes:
                     raise ConfigError(f"{where}.{key}: applies to methods momentum and nesterov only, not {method}")
@@ -89,6 +93,17 @@ def _check_optimizers(config: Mapping[str, Any]) -> None:
             schedule = optimizer.get("schedule")
             if schedule:
                 _check_schedule(schedule, f"experiments.{name}.optimizers.{optimizer_name}.schedule")
+
+
+def _check_ghost(optimizers: Mapping[str, Any], name: str, where: str) -> None:
+    """A ghost needs a heavy-ball optimizer with a known rate and momentum, and a free ``<name>_ghost`` name."""
+    optimizer = optimizers[name]
+    if optimizer["method"] != "momentum":
+        raise ConfigError(f"config error at {where}: applies to heavy ball (method momentum) only, not {optimizer['method']}")
+    if "tuned" in (optimizer["lr"], optimizer.get("momentum")):
+        raise ConfigError(f"config error at {where}: needs a configured lr and momentum, not tuned")
+    if f"{name}{GHOST_SUFFIX}" in optimizers:
+        raise ConfigError(f"config error at {where}: the ghost would be named {name}{GHOST_SUFFIX}, which is taken")
 
 
 def _check_schedule(schedule: Mapping[str, Any], where: str) -> None:

@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from momentumlab.deck.parts import DeckInputs, add_race_media, caption, titled_slide
+from pptx.util import Emu, Inches
+
+from momentumlab.deck.parts import CAPTION_TOP, CONTENT_TOP, SLIDE_WIDTH, DeckInputs, add_race_media, caption, titled_slide
 from momentumlab.model import verdicts as model_verdicts
+from momentumlab.model.edge_caption import percent, sharpness_sentences
 from momentumlab.records import competing_runs, format_count, format_number, is_model_row
 
 
@@ -48,3 +51,26 @@ def add_model_slides(deck: Any, inputs: DeckInputs) -> None:
     """The model wing's race slides: one per model experiment, in config order."""
     for name, race in inputs.model_races.items():
         add_model_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), race, inputs.posters.get(name))
+    for name, figure in inputs.sharpness.items():
+        sharpness_slide(deck, inputs.summary, name, inputs.experiment_labels.get(name, name), figure)
+
+
+def sharpness_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str, figure: Path) -> None:
+    """The sharpness figure across the content area, captioned with the first full-batch run's
+    measured share of records near its threshold; every run's sentence and the rule in the notes."""
+    rows = [row for row in summary.get("runs", []) if row["experiment"] == name and row.get("sharpness")]
+    if not rows or not figure.is_file():
+        return
+    slide = titled_slide(deck, f"Sharpness: {label}",
+                         "\n".join([*sharpness_sentences(rows), rows[0]["sharpness"]["rule"]]))
+    height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
+    width = min(Emu(int(height * 1100 / 520)), SLIDE_WIDTH - 2 * Inches(0.3))
+    slide.shapes.add_picture(str(figure), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, int(width * 520 / 1100))
+    measured = next((row for row in rows if row["sharpness"]["fraction_near"] is not None), None)
+    if measured is None:
+        caption(slide, "No run's sharpness reached its threshold's neighbourhood; the notes say where each went.")
+        return
+    record = measured["sharpness"]
+    caption(slide, f"{measured.get('optimizer_label') or measured['optimizer']}: after first reaching "
+                   f"{record['reach']:g} · {record['formula']}, {percent(record['fraction_near'])} % of later records lie "
+                   f"within {round(100 * record['band'])} % of {record['formula']} = {format_number(record['threshold'], 3)}")

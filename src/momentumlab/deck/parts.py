@@ -46,6 +46,7 @@ class DeckInputs:
     date: _dt.date
     posters: Mapping[str, Path] = field(default_factory=dict)  # experiment name -> compare.png (an MP4's poster)
     model_races: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> its race on the loss plane
+    sharpness: Mapping[str, Path] = field(default_factory=dict)  # model experiment -> its sharpness figure
 
 
 def text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, size: int, *, bold: bool = False,

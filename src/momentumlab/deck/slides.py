@@ -300,6 +300,7 @@ def deck_inputs(config: Config, inputs: SlideInputs, date: _dt.date) -> DeckInpu
         experiment_labels={experiment.name: experiment.label for experiment in experiments},
         date=date,
         model_races={name: Path(race.media) for name, race in inputs.model_races.items()},
+        sharpness={name: Path(path) for name, path in inputs.sharpness.items()},
     )
 
 

@@ -59,8 +59,26 @@ class ClassificationData:
         return len(self.class_names)
 
 
+def make_moons(n_points: int, noise: float, state: int) -> tuple[Array, Array]:
+    """scikit-learn's ``make_moons(n_points, noise=noise, random_state=state)`` bit for bit, without
+    importing scikit-learn (about a CPU second a job): two half circles, shuffled and jittered by
+    one ``RandomState(state)``."""
+    generator = np.random.RandomState(state)
+    outer, inner = n_points // 2, n_points - n_points // 2
+    x = np.vstack([np.append(np.cos(np.linspace(0, np.pi, outer)), 1 - np.cos(np.linspace(0, np.pi, inner))),
+                   np.append(np.sin(np.linspace(0, np.pi, outer)), 1 - np.sin(np.linspace(0, np.pi, inner)) - 0.5)]).T
+    y = np.hstack([np.zeros(outer, dtype=np.intp), np.ones(inner, dtype=np.intp)])
+    order = np.arange(n_points)
+    generator.shuffle(order)
+    x, y = x[order], y[order]
+    return x + generator.normal(scale=noise, size=x.shape), y
+
+
 def _raw(kind: str, params: Mapping[str, Any], state: int) -> tuple[Array, Array, list[str], list[str]]:
     """(x, y, class names, feature names) before splitting."""
+    if kind == "moons":
+        x, y = make_moons(int(params["n_points"]), float(params["noise"]), state)
+        return x.astype(np.float64), y.astype(np.int64), ["class 0", "class 1"], ["x1", "x2"]
     from sklearn import datasets as sk
 
     if kind in BUNDLED:
@@ -71,9 +89,7 @@ def _raw(kind: str, params: Mapping[str, Any], state: int) -> tuple[Array, Array
         features = [str(name) for name in getattr(bunch, "feature_names", [])]
         return bunch.data.astype(np.float64), bunch.target.astype(np.int64), names, features
     n, noise = int(params["n_points"]), float(params["noise"])
-    if kind == "moons":
-        x, y = sk.make_moons(n_samples=n, noise=noise, random_state=state)
-    elif kind == "circles":
+    if kind == "circles":
         x, y = sk.make_circles(n_samples=n, noise=noise, factor=0.5, random_state=state)
     elif kind == "blobs":
         x, y = sk.make_blobs(n_samples=n, centers=int(params["classes"]), n_features=2, cluster_std=noise,

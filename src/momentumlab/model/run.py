@@ -11,6 +11,7 @@ centred on the mean of their final weights, a point no run owns.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from momentumlab.model import edge
 from momentumlab.model import plane as loss_plane
 
 from momentumlab.model import training as model_training
@@ -55,6 +57,7 @@ class ModelRun:
     diverged_at: Array  # (S,)
     seconds: float
     ulp_change: float | None = None
+    sharpness: Array | None = None  # (R,) seed 0's top Hessian eigenvalue at each record (``spec.sharpness``, numpy)
 
     @property
     def key(self) -> RunKey:
@@ -115,6 +118,8 @@ def run_model_experiment(
             found[RunKey(optimizer.name, "tensorflow")] = _run(arch, data, optimizer.name, "tensorflow", runs,
                                                                [0], time.perf_counter() - began)
     ordered = tuple(found[key] for key in spec.runs)
+    if spec.sharpness:
+        ordered = _with_sharpness(arch, data, ordered)
     trajectories = [run.weights for run in ordered]
     finals = np.stack([run.weights[-1] for run in ordered])
     centre = finals[np.isfinite(finals).all(axis=1)].mean(axis=0) if np.isfinite(finals).any() else finals[0]
@@ -123,6 +128,34 @@ def run_model_experiment(
     grid = loss_plane.grid_loss(arch, plane, alphas, betas, data.x_train, data.y_train)
     return ModelExperimentResult(spec=spec, data=data, arch=arch, seeds=tuple(seeds), initial=starts, orders=orders,
                                  runs=ordered, plane=plane, alphas=alphas, betas=betas, grid=grid)
+
+
+def _with_sharpness(arch: Architecture, data: ClassificationData, runs: tuple[ModelRun, ...]) -> tuple[ModelRun, ...]:
+    """``runs`` with the sharpness of every numpy run's records, all runs in one batched Lanczos."""
+    measured = [run for run in runs if run.backend == "numpy"]
+    series = edge.sharpness_series(arch, [run.weights for run in measured], data.x_train, data.y_train)
+    found = {run.key: values for run, values in zip(measured, series)}
+    return tuple(dataclasses.replace(run, sharpness=found[run.key]) if run.key in found else run for run in runs)
+
+
+def sharpness_record(spec: ModelExperiment, optimizer_name: str, steps: Array, values: Array) -> dict[str, Any]:
+    """A run's ``sharpness`` field of summary.json from its recorded ``steps`` and sharpness ``values``:
+    the series, its threshold and the formula it follows (None for a minibatch run, ``reason``
+    says why), and ``edge.edge_fraction``'s first reach and fraction of later records near it."""
+    optimizer = spec.optimizer(optimizer_name)
+    limit = edge.threshold(optimizer.method, optimizer.lr, optimizer.momentum, spec.batch_size is None)
+    first, fraction = edge.edge_fraction(values, limit)
+    return {"steps": [int(s) for s in steps], "values": [json_number(v) for v in values],
+            "threshold": json_number(limit) if limit is not None else None,
+            "formula": edge.FORMULAS.get(optimizer.method) if limit is not None else None,
+            "reason": None if limit is not None else edge.NO_THRESHOLD,
+            "reached_at": None if first is None else int(steps[first]),
+            "records_after": None if first is None else len(values) - first - 1,
+            "fraction_near": json_number(fraction) if fraction is not None else None,
+            "median_after": (json_number(np.median(values[first + 1:])) if first is not None and first + 1 < len(values)
+                             else None),
+            "reach": edge.REACH, "band": edge.BAND, "rule": edge.RULE,
+            "start": json_number(values[0]), "max": json_number(np.max(values))}
 
 
 def _numpy_runs(arch: Architecture, data: ClassificationData, group: list[Any], method: str, starts: Array,
@@ -196,6 +229,8 @@ def save_result(path: str | Path, result: ModelExperimentResult) -> None:
         arrays[f"{key}/seeds/diverged_at"] = run.diverged_at
         arrays[f"{key}/plane_coordinates"] = result.plane.coordinates(run.weights)
         arrays[f"{key}/off_plane_distance"] = result.plane.off_plane_distance(run.weights)
+        if run.sharpness is not None:
+            arrays[f"{key}/sharpness"] = run.sharpness
     write_npz(path, arrays)
 
 
@@ -235,7 +270,8 @@ def summary_records(result: ModelExperimentResult) -> Section:
     ``epochs`` (steps × batch size / training examples), ``seeds`` and ``seed_values``; every
     final metric as the median over seeds with its ``_range`` and ``per_seed`` values; the
     verdict fields of ``model_verdicts`` (``settled_at``, ``diverged``, ``best``, the overfitting
-    numbers); ``explained_variance`` of the loss plane. Wall times are left out
+    numbers); ``explained_variance`` of the loss plane; with ``sharpness: true``, ``sharpness``
+    (``sharpness_record``; null on a TensorFlow row). Wall times are left out
     (``run_seconds``), so the rows are byte-reproducible.
     """
     spec = result.spec
@@ -280,6 +316,9 @@ def summary_records(result: ModelExperimentResult) -> Section:
             "explained_variance": [float(v) for v in result.plane.explained_variance],
             "max_off_plane_distance": json_number(result.plane.off_plane_distance(run.weights).max()),
         })
+        if spec.sharpness:
+            row["sharpness"] = (None if run.sharpness is None else
+                                sharpness_record(spec, run.optimizer, run.steps_recorded, run.sharpness))
         row["steps_to_tolerance"] = row["settled_at"]  # the 2-D rows' older name, for readers not yet moved
         records.append(row)
     return {"runs": records, "agreement": _agreement(result), "model_comparisons": _comparisons(result)}

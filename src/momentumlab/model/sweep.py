@@ -35,6 +35,7 @@ from momentumlab.records import Section, best_index, json_number
 
 Array = np.ndarray
 SWEEP_RECORDS = 20  # train-loss samples per cell for the "reached" rule
+CURVES = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")  # the last axis of ModelSweepResult.curves
 # Cells trained per batched call: their recorded weights stay within ~RECORD_BYTES.
 RECORD_BYTES = 64 << 20
 
@@ -52,6 +53,8 @@ class ModelSweepResult(sweep.GridResult):
     final_weights: Array  # (Q, P, n_weights)
     lowest_train_loss: float
     best: tuple[int, int] | None  # (q, p); None when every cell diverged
+    record_steps: Array | None = None  # (R,) the steps at which ``curves`` sampled every cell
+    curves: Array | None = None  # (Q, P, R, 4): CURVES at each recorded step, for the report's explorer
     has_optimum: ClassVar[bool] = False  # no known optimum: "diverged" by model_verdicts' rule
     diverged_label: ClassVar[str] = f"diverged (loss > {model_verdicts.DIVERGENCE_FACTOR:g}× initial, or not finite)"
 
@@ -80,7 +83,7 @@ def _batches(spec: ModelExperiment, n_train: int, steps: int) -> Array | None:
 
 def run_cells(spec: ModelExperiment, data: ClassificationData, index: int = 0, chunks: int = 1) -> dict[str, Array]:
     """Train chunk ``index`` of ``chunks`` of the flattened grid (``sweep.chunk_slice``, row-major over
-    [momentum][lr]); per cell its train loss at every record, the step it was frozen at (−1: never), its
+    [momentum][lr]); per cell its ``CURVES`` at every record, the step it was frozen at (−1: never), its
     final weights and final metrics, and the compute's wall ``seconds``. Any chunk, in any job, gives
     the same numbers for its cells."""
     began = time.perf_counter()
@@ -95,7 +98,7 @@ def run_cells(spec: ModelExperiment, data: ClassificationData, index: int = 0, c
     every = max(1, steps // SWEEP_RECORDS)
     marks = model_training.record_steps(steps, every)
     per_call = max(1, RECORD_BYTES // (8 * len(marks) * arch.n_weights))
-    train_loss = np.empty((flat_lr.size, len(marks)))
+    curves = np.empty((flat_lr.size, len(marks), len(CURVES)))
     final = np.empty((flat_lr.size, arch.n_weights))
     frozen = np.empty(flat_lr.size, dtype=np.int64)
     for start in range(0, flat_lr.size, per_call):
@@ -103,14 +106,16 @@ def run_cells(spec: ModelExperiment, data: ClassificationData, index: int = 0, c
         runs = model_training.train(arch, data.x_train, data.y_train, initial, spec.sweep.method, flat_lr[cells],
                                     flat_mu[cells], steps, batches, every)
         count = runs.weights.shape[1]
-        losses = evaluate(arch, runs.weights.reshape(-1, arch.n_weights), data.x_train, data.y_train)[0]
-        train_loss[cells] = losses.reshape(len(marks), count).T
+        every_record = runs.weights.reshape(-1, arch.n_weights)
+        found = np.stack([*evaluate(arch, every_record, data.x_train, data.y_train),
+                          *evaluate(arch, every_record, data.x_test, data.y_test)], axis=-1)  # (R·count, 4)
+        curves[cells] = found.reshape(len(marks), count, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]]  # (count, R, CURVES)
         final[cells] = runs.final_weights
         frozen[cells] = runs.diverged_at
     empty = np.zeros(0)
     final_train_loss, final_train_accuracy = evaluate(arch, final, data.x_train, data.y_train) if final.size else (empty, empty)
     final_test_loss, final_test_accuracy = evaluate(arch, final, data.x_test, data.y_test) if final.size else (empty, empty)
-    return {"index": np.arange(part.start, part.stop), "marks": marks, "train_loss": train_loss, "frozen_at": frozen,
+    return {"index": np.arange(part.start, part.stop), "marks": marks, "curves": curves, "frozen_at": frozen,
             "final_weights": final, "final_train_loss": final_train_loss, "final_train_accuracy": final_train_accuracy,
             "final_test_loss": final_test_loss, "final_test_accuracy": final_test_accuracy,
             "seconds": np.array(time.perf_counter() - began)}
@@ -127,7 +132,8 @@ def gather_cells(spec: ModelExperiment, chunks: list[dict[str, Array]]) -> Model
     def joined(name: str) -> Array:
         return np.concatenate([chunk[name] for chunk in chunks])[order]
 
-    marks, train_loss = chunks[0]["marks"], joined("train_loss")
+    marks, curves = chunks[0]["marks"], joined("curves")
+    train_loss = np.ascontiguousarray(curves[..., CURVES.index("train_loss")])  # (cells, R)
     diverged_at = model_verdicts.diverged_at(train_loss, marks, joined("frozen_at"))
     lowest = model_verdicts.lowest_loss(train_loss[diverged_at < 0])
     reached = model_verdicts.settled_at(train_loss, marks, lowest, spec.tolerance)
@@ -141,7 +147,8 @@ def gather_cells(spec: ModelExperiment, chunks: list[dict[str, Array]]) -> Model
         final_train_accuracy=joined("final_train_accuracy").reshape(shape),
         final_test_accuracy=joined("final_test_accuracy").reshape(shape), steps_to_reach=reached.reshape(shape),
         diverged_at=diverged_at.reshape(shape), final_weights=final.reshape(*shape, final.shape[-1]),
-        lowest_train_loss=lowest, best=best,
+        lowest_train_loss=lowest, best=best, record_steps=np.asarray(marks),
+        curves=curves.reshape(*shape, len(marks), len(CURVES)),
     )
 
 
@@ -208,6 +215,8 @@ _FIELDS = ("lr", "momentum", "final_train_loss", "final_test_loss", "final_train
 def save_sweep(path: str | Path, result: ModelSweepResult) -> None:
     """Write a sweep result as one reproducible ``.npz``."""
     arrays: dict[str, Any] = {name: getattr(result, name) for name in _FIELDS}
+    if result.curves is not None:
+        arrays.update(record_steps=result.record_steps, curves=result.curves)
     arrays.update(method=np.array(result.method), steps=np.array(result.steps), tolerance=np.array(result.tolerance),
                   lowest_train_loss=np.array(result.lowest_train_loss),
                   best=np.array(result.best if result.best is not None else (-1, -1)))
@@ -221,6 +230,7 @@ def load_sweep(path: str | Path) -> ModelSweepResult:
     return ModelSweepResult(
         method=str(arrays["method"]), steps=int(arrays["steps"]), tolerance=float(arrays["tolerance"]),
         lowest_train_loss=float(arrays["lowest_train_loss"]), best=None if best[0] < 0 else best,
+        record_steps=arrays.get("record_steps"), curves=arrays.get("curves"),
         **{name: arrays[name] for name in _FIELDS},
     )
 

@@ -36,6 +36,7 @@ from momentumlab.render.engine import render_scene
 from momentumlab.render.panels import (ClassBarsPanel, ContourPanel, DistancePanel, FitPanel, LossPanel, Panel,
                                        PlanePanel, RegionsPanel, SeriesPanel, SurfacePanel, head_look, line_look,
                                        reached_divergence, single_run_looks, visible_steps)
+from momentumlab.render.panels import split_for_strip, stability_strip
 from momentumlab.render.style import font_scale, margin_scale, new_figure, rc_context
 from momentumlab.runs import RunKey
 from momentumlab.trajectory import Trajectory
@@ -209,8 +210,10 @@ def panel_scene(backdrop: Backdrop, panels: Sequence[Panel], header: Header, las
     return scene
 
 
-def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int) -> PanelScene:
-    """The seed's 2×2 figure: surface, contour, fit or distance, loss."""
+def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, height: int,
+              bound_note: str | None = None) -> PanelScene:
+    """The seed's 2×2 figure: surface, contour, fit or distance, loss; under the loss the stability
+    strip when the run has stability ratios (or ``bound_note``, why it has none) and the canvas room for it."""
     window = race_window(problem, [trajectory])  # the path fits, unless it diverged
     surface = kept_landscape(problem, window, SURFACE_RESOLUTION)
     contour = kept_landscape(problem, window, CONTOUR_RESOLUTION)
@@ -222,16 +225,19 @@ def run_scene(problem: Problem, trajectory: Trajectory, title: str, width: int, 
         third,
         LossPanel([trajectory], [single_run_looks()], view=loss_floor(problem)),
     ]
+    strip = stability_strip(trajectory, panels[1], bound_note, height)  # type: ignore[arg-type]
+    panels += [strip] if strip is not None else []
 
     def build() -> Backdrop:
         figure = new_figure(width, height)
         k = margin_scale(figure)
         grid = figure.add_gridspec(2, 2, left=0.075 * k, right=1 - 0.035 * k, top=1 - 0.125 * k, bottom=0.095 * k,
                                    wspace=0.2 * k, hspace=0.42 * k)
-        return Backdrop.draw(figure, panels, [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]])
+        cells = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
+        return Backdrop.draw(figure, panels, split_for_strip(cells) if strip is not None else cells)
 
     start = tuple(float(v) for v in trajectory.params[0])
-    backdrop = kept_backdrop(("run", problem, window, start, width, height), build)
+    backdrop = kept_backdrop(("run", problem, window, start, width, height, strip is not None), build)
     header = Header(title, [trajectory], show_loss=True, view=loss_floor(problem))
     return panel_scene(backdrop, panels, header, last_step=len(trajectory.params) - 1)
 
@@ -294,10 +300,12 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
 
 
 def render_run(problem: Problem, trajectory: Trajectory, title: str, settings: "Animation",
-               outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False) -> None:
-    """Animate one run in the seed's 2×2 panels into ``outputs`` (format → path) and ``poster``."""
+               outputs: Mapping[str, str | Path], poster: str | Path, progress: bool = False,
+               bound_note: str | None = None) -> None:
+    """Animate one run in the seed's 2×2 panels into ``outputs`` (format → path) and ``poster``
+    (``bound_note``: what its stability strip says when the run has no stability ratios)."""
     with rc_context(settings.width, settings.height):
-        scene = run_scene(problem, trajectory, title, settings.width, settings.height)
+        scene = run_scene(problem, trajectory, title, settings.width, settings.height, bound_note)
         render_scene(scene, settings, outputs, poster, progress, description=Path(poster).stem)
 
 

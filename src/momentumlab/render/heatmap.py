@@ -19,19 +19,21 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from momentumlab.verdicts import momentum_name
 from momentumlab.files import atomic_path
-from momentumlab.palette import OKABE_ITO
+from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
 from momentumlab.wording import counted
 
 if TYPE_CHECKING:
     from momentumlab.model.sweep import ModelSweepResult
+    from momentumlab.regions import Curve
 
 Array = np.ndarray
 DIVERGED_FACE = "#9E9E9E"
@@ -244,6 +246,32 @@ def draw_points(ax: Axes, points: Sequence[Point]) -> None:
                 clip_on=False)
 
 
+REGION_WIDTH = 2.0  # points; the black halo adds 1.5 on each side
+
+
+def _region_style(curve: "Curve") -> dict[str, Any]:
+    """Line keywords of one region curve: colour by where, dashes by kind, a black halo under it."""
+    dashes = REGION_DASHES.get(curve.kind)
+    style: dict[str, Any] = {"color": REGION_COLORS.get(curve.where, "#FFFFFF"), "linewidth": REGION_WIDTH,
+                             "path_effects": [patheffects.Stroke(linewidth=REGION_WIDTH + 3.0, foreground=REGION_HALO),
+                                              patheffects.Normal()]}
+    if dashes:
+        style["dashes"] = dashes
+        style["dash_capstyle"] = "round"
+    return style
+
+
+def draw_regions(ax: Axes, regions: Sequence["Curve"]) -> None:
+    """Each region curve over the cells (under the markers), in the axes' limits."""
+    for curve in regions:
+        ax.plot(curve.points[:, 0], curve.points[:, 1], zorder=4, **_region_style(curve))
+
+
+def region_handles(regions: Sequence["Curve"]) -> list[Line2D]:
+    """One legend entry per region curve."""
+    return [Line2D([], [], label=curve.label, **_region_style(curve)) for curve in regions]
+
+
 def best_point(result: SweepResult) -> Point | None:
     """The star on the best pair, labelled with its numbers."""
     best = result.best()
@@ -312,8 +340,10 @@ def render_sweep_heatmap(
     height: int = 560,
     panels: tuple[Panel, Panel] | None = None,
     best: Point | None = None,
+    regions: Sequence["Curve"] = (),
 ) -> None:
-    """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ)).
+    """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ);
+    ``regions``: ``momentumlab.regions`` curves, drawn on both panels of a 2-D map).
 
     Without ``panels``, a 2-D sweep's panels and best point (``panels_for``, ``best_point``); a
     model sweep passes ``model_panels`` and ``model_best_point`` (None: no best cell).
@@ -331,6 +361,7 @@ def render_sweep_heatmap(
                 for point in points:
                     ax.axvline(point.lr, color=point.color if point.color != "white" else "black", linestyle=":", zorder=4)
             else:
+                draw_regions(ax, regions)
                 draw_points(ax, points)
         handles: list[Patch | Line2D] = [
             Patch(facecolor=DIVERGED_FACE, edgecolor=DIVERGED_HATCH, hatch="///",
@@ -348,8 +379,10 @@ def render_sweep_heatmap(
                    markeredgecolor="black", markeredgewidth=1.2, label=p.label)
             for p in points
         ]
+        if result.momentum.size > 1:
+            handles += region_handles(regions)
         legend = figure.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.005),
-                               ncols=min(len(handles), 3), frameon=False, handletextpad=0.4, columnspacing=1.4)
+                               ncols=min(len(handles), 3 if max(len(h.get_label()) for h in handles) <= 48 else 2), frameon=False, handletextpad=0.4, columnspacing=1.4)
         figure.suptitle(title, fontweight="bold")
         _fixed_layout(figure, legend, bars)
         with atomic_path(path) as temp:

@@ -18,6 +18,7 @@ from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
+from momentumlab.stability import no_bound_note
 from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 
@@ -25,7 +26,8 @@ CONTOUR_SIZE = {"width": 960, "height": 600}
 
 
 def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]:
-    return {fmt: paths[fmt] for fmt in formats}
+    """The animation files among ``paths`` (none for a still-only experiment: its poster is drawn alone)."""
+    return {fmt: paths[fmt] for fmt in formats if fmt in paths}
 
 
 def render_experiment_media(
@@ -48,7 +50,8 @@ def render_experiment_media(
         if paths is None:  # a run off the reference backend has no animation of its own
             continue
         title = f"{experiment.label}: {run.label} ({run.backend})"
-        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"])
+        render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"],
+                   bound_note=no_bound_note(experiment.optimizer(run.optimizer).method))
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
     compare = media.compare
     render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
@@ -59,15 +62,29 @@ def render_experiment_media(
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)
+    if media.modes is not None:
+        render_modes_media(experiment, problem, labelled, media.modes)
+
+
+def render_modes_media(experiment: Experiment, problem: Problem, runs: Mapping[RunKey, Trajectory],
+                       path: str | Path) -> None:
+    """The modes still of a constant-Hessian experiment (``theory.mode_runs``), rounding cut at the distance floor."""
+    from momentumlab.floors import distance_floor
+    from momentumlab.render.modes import render_modes
+    from momentumlab.eigenmodes import mode_runs
+
+    render_modes(mode_runs(experiment, problem, runs), path,
+                 f"{experiment.label}: error along each eigenvector of the Hessian", distance_floor(problem.optimum))
 
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
     from momentumlab.floors import floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
-    from momentumlab.sweep import marked_optimizers
+    from momentumlab.sweep import marked_optimizers, sweep_regions_of
     from momentumlab.theory import theory_points
 
+    regions = sweep_regions_of(problem, sweep, experiment.start)
     if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
         sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
     render_sweep_heatmap(
@@ -75,7 +92,8 @@ def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, pat
         path,
         title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
         configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
-        theory=theory_points(problem),
+        theory=theory_points(problem, sweep.method),
+        regions=regions,
     )
 
 
@@ -94,18 +112,22 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
 
     best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
     best = next((key for key in spec.runs if key.optimizer == best_name and key.backend == reference_backend(spec.backends)), None)
-    arch, plane, views, title = render_model_race_media(spec, arrays, data, settings,
-                                                        _files(media.compare, settings.formats), media.compare["png"],
-                                                        best=best)
-    two_features = data["x_train"].shape[1] == 2
-    window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
-    for view in views:
-        paths = media.runs.get(view.key)
-        if paths is None:  # a run off the reference backend has no animation of its own
-            continue
-        render_model_run(plane, view, f"{spec.label}: {view.key.label} ({view.key.backend})", settings,
-                         _files(paths, settings.formats), paths["png"],
-                         window=window, data=data)
+    arch, title = _model_architecture(spec, data), _model_title(spec)
+    if media.compare:  # ``animations: false`` renders the still figures only
+        _, plane, views, _ = render_model_race_media(spec, arrays, data, settings,
+                                                     _files(media.compare, settings.formats), media.compare["png"],
+                                                     best=best)
+        two_features = data["x_train"].shape[1] == 2
+        window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
+        for view in views:
+            paths = media.runs.get(view.key)
+            if paths is None:  # a run off the reference backend has no animation of its own
+                continue
+            render_model_run(plane, view, f"{spec.label}: {view.key.label} ({view.key.backend})", settings,
+                             _files(paths, settings.formats), paths["png"],
+                             window=window, data=data)
+    if media.sharpness is not None:
+        render_model_sharpness(spec, arrays, media.sharpness)
     shown = arrays[f"{(best or spec.runs[0]).file_name}/weights"][-1]  # its final model on seed 0
     render_loss_plane(arrays, spec.runs, {o.name: o.label for o in spec.optimizers}, media.figure, title,
                       classify=lambda x: predict(arch, shown, x), data=data, best=best)
@@ -119,18 +141,42 @@ def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[
     """Render the race of every run on the shared loss plane (★ on ``best``, the best run by
     ``model_verdicts``' rule, when there is one); (architecture, plane, run views, title)."""
     from momentumlab.model.frames import model_run_views, plane_view
-    from momentumlab.model.network import make_architecture
     from momentumlab.render import render_model_race
 
-    classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
-    arch = make_architecture(spec.model, data["x_train"].shape[1], classes, spec.hidden, spec.activation, spec.l2)
+    arch, title = _model_architecture(spec, data), _model_title(spec)
     views = model_run_views(arrays, spec.runs, spec.steps, arch, data)
     plane = plane_view(arrays)
-    model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
-    batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
-    title = f"{spec.label}: {spec.dataset}, {model}, {batch}"
     render_model_race(plane, views, title, settings, outputs, poster, progress=progress, best=best)
     return arch, plane, views, title
+
+
+def _model_architecture(spec: Any, data: Mapping[str, Any]) -> Any:
+    """The model's architecture, from its data set's arrays."""
+    from momentumlab.model.network import make_architecture
+
+    classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
+    return make_architecture(spec.model, data["x_train"].shape[1], classes, spec.hidden, spec.activation, spec.l2)
+
+
+def _model_title(spec: Any) -> str:
+    """"<label>: <data set>, <model>, <batching>", the title of a model experiment's figures."""
+    model = f"MLP {list(spec.hidden)} {spec.activation}" if spec.model == "mlp" else "logistic regression"
+    batch = f"batches of {spec.batch_size}" if spec.batch_size else "full batch"
+    return f"{spec.label}: {spec.dataset}, {model}, {batch}"
+
+
+def render_model_sharpness(spec: Any, arrays: Mapping[str, Any], path: str | Path) -> None:
+    """The sharpness figure of every numpy run of ``spec`` from its ``save_result`` archive ``arrays``."""
+    from momentumlab.model.run import sharpness_record
+    from momentumlab.render.sharpness import render_sharpness
+
+    rows = []
+    for optimizer in spec.optimizers:
+        key = RunKey(optimizer.name, "numpy").file_name
+        if f"{key}/sharpness" in arrays:
+            rows.append({"label": optimizer.label, "sharpness": sharpness_record(
+                spec, optimizer.name, arrays[f"{key}/steps_recorded"], arrays[f"{key}/sharpness"])})
+    render_sharpness(rows, path, f"{spec.label}: sharpness over steps, each run against its threshold")
 
 
 def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:

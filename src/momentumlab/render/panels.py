@@ -1,5 +1,5 @@
 """The panels of the animations, each a small class: ``draw_static(ax)``, ``attach(ax)`` and
-``update(step)``.
+``update(step)``. The last section is the run animation's stability strip.
 
 ``draw_static`` draws what never moves; for a ``shared`` panel that depends only on the
 problem, the plot window and the start, so one drawing serves every run of an experiment.
@@ -17,10 +17,12 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm, to_rgb
+from matplotlib.gridspec import SubplotSpec
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, PercentFormatter, ScalarFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from mpl_toolkits.mplot3d import proj3d
 
 from momentumlab.floors import PLAIN_LOSS, LossFloor, distance_floor
@@ -490,3 +492,125 @@ class ClassBarsPanel:
         for bar, value in zip(self.bars, accuracy):
             bar.set_height(0.0 if not np.isfinite(value) else float(value))
         return list(self.bars)
+
+
+# --- the stability strip ---------------------------------------------------------------------
+# A run animation's stability strip: the ratio η_t·λmax(θ_t) / bound over the steps, with the
+# bound (ratio 1) drawn across, and a ring on the path at every step whose ratio is above 1.
+# :func:`stability_strip` builds the panel (None when there is nothing to show),
+# :func:`split_for_strip` gives it the lower part of the figure's last cell. The rings are drawn
+# on the contour panel's path, from the pixels that panel already computed: one marker line per frame.
+# Canvases less than STRIP_MIN_HEIGHT pixels high show neither.
+
+BEYOND_COLOR = DIVERGED_COLOR
+MAX_RINGS = 500  # more steps above the bound are ringed at evenly spread steps among them
+STRIP_SHARE = 0.32  # of the split cell's height
+STRIP_MIN_HEIGHT = 360  # pixels: a smaller canvas has no room for the strip (nor the rings)
+
+
+def beyond_steps(ratios: Array | None, limit: int = MAX_RINGS) -> Array:
+    """The steps whose ratio is above 1 (at most ``limit`` of them, evenly spread)."""
+    if ratios is None:
+        return np.zeros(0, dtype=int)
+    steps = np.flatnonzero(np.asarray(ratios) > 1.0)
+    if steps.size > limit:
+        steps = steps[np.unique(np.linspace(0, steps.size - 1, limit).astype(int))]
+    return steps
+
+
+def ratio_limits(ratios: Array) -> tuple[float, float]:
+    """Log-axis limits holding 1 and every positive ratio (down to four decades below the top)."""
+    positive = ratios[np.isfinite(ratios) & (ratios > 0)]
+    high = max(float(positive.max()) if positive.size else 1.0, 1.0) * 1.6
+    low = min(float(positive.min()) if positive.size else 1.0, 1.0) / 1.6
+    return min(max(low, high * 1e-4), 1.0 / 1.6), high
+
+
+def ratio_ticks(low: float, high: float) -> list[float]:
+    """1, and the lowest decade below it and the highest above it that the axis holds (three at most)."""
+    decades = [10.0**k for k in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+               if low <= 10.0**k <= high]
+    below, above = [t for t in decades if t < 1.0], [t for t in decades if t > 1.0]
+    return [*below[:1], 1.0, *above[-1:]]
+
+
+def _ratio_label(value: float, _: float) -> str:
+    return f"{value:g}×"
+
+
+class StabilityStripPanel:
+    """The ratio over the steps (log axis, the bound dashed at 1) with rings on ``path``'s first run
+    where it is above 1; for a run without ratios, only ``note`` (why there is no bound)."""
+
+    projection = None
+    shared = False
+
+    def __init__(self, trajectory: Trajectory, path: ContourPanel | None, note: str | None = None) -> None:
+        self.trajectory = trajectory
+        self.ratios = trajectory.stability_ratio
+        self.path = path
+        self.note = note
+        self.beyond = beyond_steps(self.ratios)
+
+    def draw_static(self, ax: Axes) -> None:
+        """The axes with the bound's line, or the note."""
+        if self.ratios is None:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, f"stability ratio: {self.note}", transform=ax.transAxes, ha="center", va="center",
+                    fontsize="small", color="#444444")
+            return
+        low, high = ratio_limits(self.ratios)
+        configure_loss_axes(ax, [np.clip(self.ratios, low, high)], self.trajectory.steps)
+        ax.set_yscale("log")
+        ax.set_ylim(low, high)
+        ax.yaxis.set_major_locator(FixedLocator(ratio_ticks(low, high)))
+        ax.yaxis.set_major_formatter(FuncFormatter(_ratio_label))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.tick_params(labelsize="small")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.axhline(1.0, color=BEYOND_COLOR, linestyle=(0, (4, 2)), linewidth=1.2, zorder=2)
+        ax.set_title("η·λmax / stability bound (ring on the path: above 1)", loc="left", fontsize="small",
+                     fontweight="normal", pad=2)
+
+    def attach(self, ax: Axes) -> None:
+        """The growing ratio curve, and the rings in the path's pixels."""
+        self.curve = self.rings = None
+        if self.ratios is None:
+            return
+        low, high = ratio_limits(self.ratios)
+        shown = np.where(self.ratios > 0, np.clip(self.ratios, low, high), np.nan)
+        points = display_points(ax, np.column_stack([np.arange(len(shown)), shown]))
+        self.curve = GrowingCurve(points, Look(color=PATH_COLOR, linewidth=1.4),
+                                  Look(color=PATH_COLOR, marker="o", markersize=4.5, markeredgecolor="white"), ax.bbox)
+        if self.path is not None and self.path.curves and self.beyond.size:
+            drawn = self.path.curves[0]
+            self.ring_points = drawn.points[self.beyond]
+            scale = font_scale(ax.figure)
+            self.rings = Trace(Look(color=BEYOND_COLOR, marker="o", markersize=8.0 * scale, markerfacecolor="none",
+                                    markeredgewidth=1.6 * scale), drawn.line.artists[-1].get_clip_box())
+
+    def update(self, step: int) -> list[Artist]:
+        """The ratio up to ``step``, and a ring at every step above the bound so far."""
+        if self.curve is None:
+            return []
+        artists: list[Artist] = list(self.curve.update(step))
+        if self.rings is not None:
+            shown = int(np.searchsorted(self.beyond, visible_steps(self.trajectory, step), side="right"))
+            artists += self.rings.show(self.ring_points[:shown])
+        return artists
+
+
+def stability_strip(trajectory: Trajectory, path: ContourPanel | None, note: str | None,
+                    height: int) -> StabilityStripPanel | None:
+    """The strip of a run with stability ratios, or with a ``note`` saying why it has none; None
+    without either, or on a canvas less than ``STRIP_MIN_HEIGHT`` pixels high (no room for it)."""
+    if (trajectory.stability_ratio is None and note is None) or height < STRIP_MIN_HEIGHT:
+        return None
+    return StabilityStripPanel(trajectory, path, note)
+
+
+def split_for_strip(cells: Sequence[SubplotSpec], hspace: float = 0.9) -> list[SubplotSpec]:
+    """``cells`` with the last one split: its panel on top, the strip (``STRIP_SHARE``) below."""
+    split = cells[-1].subgridspec(2, 1, height_ratios=[1 - STRIP_SHARE, STRIP_SHARE], hspace=hspace)
+    return [*cells[:-1], split[0], split[1]]

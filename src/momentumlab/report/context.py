@@ -9,10 +9,11 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from momentumlab.ghosts import ghost_sentence
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
-from momentumlab.palette import OKABE_ITO, VIRIDIS, rgb
-from momentumlab.records import BEST_RUN_RULE, best_run, is_model_row, rows_by_experiment
+from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, VIRIDIS, rgb
+from momentumlab.records import BEST_RUN_RULE, STABILITY_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
 from momentumlab.report.slide_media import slide_media_rows
 from momentumlab.runs import RunKey
@@ -132,6 +133,7 @@ def experiment_context(
         "sweep": None,
         "theory": None,
         "caption": caption_of(summary, name),
+        "ghosts": [ghost_sentence(row) for row in summary.get("ghosts", []) if row["experiment"] == name],
         "momentum_effect": [row for row in summary.get("momentum_effect", []) if row["experiment"] == name],
     }
     if "sweeps" in summary:
@@ -141,12 +143,18 @@ def experiment_context(
                                 "best": _sweep_best(sweep, has_optimum, first.get("optimum"))}
     if "theory" in summary:
         context["theory"] = _by_experiment(summary["theory"]).get(name) or None
+    modes = [row for row in summary.get("modes", []) if row["experiment"] == name]
+    image = existing_relative(media.get("modes"), out_dir)
+    context["modes"] = {"image": image, "rows": modes} if modes and image else None
     return context
 
 
 def script_colors() -> dict[str, Any]:
-    """The colours the page's script draws with: the heatmap's viridis and the theory marker's."""
-    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"]}
+    """The colours the page's script draws with: the heatmap's viridis, the theory marker's and the
+    region curves' (colour by where, dashes by kind, halo), as on the static heatmap."""
+    regions = {"colors": dict(REGION_COLORS), "halo": REGION_HALO,
+               "dashes": {kind: list(dashes) if dashes else [] for kind, dashes in REGION_DASHES.items()}}
+    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"], "regions": regions}
 
 
 def report_context(
@@ -178,6 +186,7 @@ def report_context(
         "versions": package_versions(),
         "reproduce": REPRODUCE,
         "best_run_rule": BEST_RUN_RULE,
+        "stability_rule": STABILITY_RULE,
         "colors": script_colors(),
         "slide_media": slide_media_rows([*experiments, *models], out_dir),
         "slides_deck": existing_relative(slides, out_dir),

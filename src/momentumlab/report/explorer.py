@@ -6,6 +6,7 @@ data is a small script assigning into ``window.MOMENTUM_EXPLORER[<experiment>]``
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from momentumlab.files import write_text
+from momentumlab.model.sweep import CURVES, ModelSweepResult
 from momentumlab.optim import MOMENTUM_KEY
 from momentumlab.sweep import SweepResult, path_stride
 
@@ -21,6 +23,7 @@ from momentumlab.sweep import SweepResult, path_stride
 # hundred pixels wide, and about 1 MB for a 1000-cell grid of 48-point paths.
 _PATH_DIGITS = 5
 _VALUE_DIGITS = 6
+_LOSS_DIGITS = 4  # the info line prints 4 significant digits
 GLOBAL = "MOMENTUM_EXPLORER"
 
 
@@ -64,13 +67,25 @@ def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> di
     }
 
 
-def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def configured_points(sweep_record: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The experiment's configured runs that are points of the sweep's plane (``summary.json``'s
+    ``configured``), as the heatmap marks them: optimizer name, η and the momentum axis' value."""
+    return [{"optimizer": row["optimizer"], "lr": float(row["lr"]), "momentum": float(row.get("momentum") or 0.0)}
+            for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
+
+
+def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                  sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
-    ``value`` is the final distance to the optimum (the final loss without one); grids use
-    null for diverged runs and for "never"; ``paths`` maps flattened indices of kept cells
-    (every ``stride``-th) to their sampled path. ``theory`` (the experiment's ``summary.json``
-    theory rows) adds Polyak's point and its run on a heavy-ball sweep of a quadratic.
+    ``value`` is the final distance to the optimum (the final loss without one), ``loss`` the
+    final loss; grids use null for diverged runs and for "never"; ``paths`` maps flattened
+    indices of kept cells (every ``stride``-th) to their sampled path. ``theory`` (the
+    experiment's ``summary.json`` theory rows) adds Polyak's point and its run on a heavy-ball
+    sweep of a quadratic; ``sweep_record`` (its ``summary.json`` sweep row) the configured runs
+    the heatmap marks and the ``regions`` curves ``{label, kind, where, points: [[lr, mu], ...]}``
+    (finite points only); ``experiment_steps`` the experiment's own length, which the page sets
+    against the sweep's.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
@@ -91,6 +106,9 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "lr": [float(v) for v in result.lr],
         "momentum": [float(v) for v in result.momentum],
         "value": [_round(v, _VALUE_DIGITS) if good else None for v, good in zip(values.ravel(), ok.ravel())],
+        "loss": [_round(v, _LOSS_DIGITS) if good else None for v, good in zip(result.final_loss.ravel(), ok.ravel())],
+        "experiment_steps": int(experiment_steps if experiment_steps is not None else result.steps),
+        "configured": configured_points(sweep_record),
         "settled_at": _steps(np.where(result.diverged, -1, result.settled_at)),
         "diverged_at": _steps(result.diverged_at),
         "best": None if best is None else [best[0], best[1]],
@@ -98,7 +116,19 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
         "theory": theory_point(result, theory),
+        "regions": region_curves((sweep_record or {}).get("regions")),
     }
+
+
+def region_curves(regions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The explorer's region curves: label, kind, where and the finite points of each (curves without one dropped)."""
+    curves = []
+    for region in regions or ():
+        points = [[float(lr), float(mu)] for lr, mu in region["points"] if math.isfinite(lr) and math.isfinite(mu)]
+        if points:
+            curves.append({"label": str(region["label"]), "kind": str(region["kind"]), "where": str(region["where"]),
+                           "points": points})
+    return curves
 
 
 def _stride_of(result: SweepResult) -> int:
@@ -118,8 +148,74 @@ def explorer_script(name: str, data: Any) -> str:
             f"window.{GLOBAL}[{key}] = {text};\n")
 
 
-def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None) -> int:
+def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
+                   sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None) -> int:
     """Write experiment ``name``'s explorer data file; its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory))
+    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps))
+    write_text(path, text)
+    return len(text.encode("utf-8"))
+
+
+_LEVELS = 65534  # uint16 steps of a quantized curve; 65535 marks a missing value
+
+
+def quantized(values: np.ndarray, log: bool) -> dict[str, Any]:
+    """A (cells, R) array as base64 little-endian uint16 levels between ``lo`` and ``hi`` (log10 of the values
+    when ``log``), 65535 where a value is missing: 2 bytes a number, a level 1/65534 of the range apart."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        scaled = np.log10(values) if log else values
+    ok = np.isfinite(scaled)
+    lo, hi = (float(scaled[ok].min()), float(scaled[ok].max())) if ok.any() else (0.0, 1.0)
+    levels = np.full(values.shape, _LEVELS + 1, dtype="<u2")
+    levels[ok] = np.rint((scaled[ok] - lo) / ((hi - lo) or 1.0) * _LEVELS)
+    return {"lo": lo, "hi": hi, "log": log, "cells": int(values.shape[0]),
+            "data": base64.b64encode(levels.tobytes()).decode("ascii")}
+
+
+def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] | None = None,
+                        experiment_steps: int | None = None) -> dict[str, Any]:
+    """The explorer's view of a model sweep (``model.sweep.ModelSweepResult``): the grid as
+    :func:`explorer_data` has it (``value``: the final training loss; ``settled_at``: the step from
+    which the training loss stays within tolerance of the lowest any cell reached) plus each cell's
+    curves at the recorded steps (``quantized``: losses on a log scale), which a click draws."""
+    ok = ~result.diverged & np.isfinite(result.final_train_loss)
+    grid = lambda values, digits: [_round(v, digits) if good else None for v, good in zip(values.ravel(), ok.ravel())]  # noqa: E731
+    curves: dict[str, Any] = {"steps": []}
+    if result.curves is not None:
+        cells = result.curves.reshape(-1, *result.curves.shape[2:])  # (cells, R, 4)
+        curves["steps"] = [int(s) for s in result.record_steps]
+        for index, name in enumerate(CURVES):
+            curves[name] = quantized(cells[:, :, index], log=name.endswith("loss"))
+    return {
+        "kind": "model",
+        "method": result.method,
+        "key": MOMENTUM_KEY[result.method],
+        "steps": int(result.steps),
+        "experiment_steps": int(experiment_steps if experiment_steps is not None else result.steps),
+        "tolerance": float(result.tolerance),
+        "has_optimum": False,
+        "metric": "final_train_loss",
+        "lr": [float(v) for v in result.lr],
+        "momentum": [float(v) for v in result.momentum],
+        "value": grid(result.final_train_loss, _VALUE_DIGITS),
+        "loss": grid(result.final_test_loss, _LOSS_DIGITS),
+        "accuracy": grid(result.final_test_accuracy, _LOSS_DIGITS),
+        "settled_at": _steps(np.where(result.diverged, -1, result.steps_to_reach)),
+        "diverged_at": _steps(result.diverged_at),
+        "best": None if result.best is None else [result.best[0], result.best[1]],
+        "stride": 1,
+        "path_steps": [],
+        "paths": {},
+        "theory": None,
+        "configured": configured_points(sweep_record),
+        "curves": curves,
+    }
+
+
+def write_model_explorer(path: str | Path, name: str, result: ModelSweepResult, sweep_record: dict[str, Any] | None = None,
+                         experiment_steps: int | None = None) -> int:
+    """Write model experiment ``name``'s explorer data file; its size in bytes."""
+    text = explorer_script(name, model_explorer_data(result, sweep_record, experiment_steps))
     write_text(path, text)
     return len(text.encode("utf-8"))

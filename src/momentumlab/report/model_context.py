@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from momentumlab.files import existing_relative, read_json
 from momentumlab.model import verdicts as model_verdicts
+from momentumlab.model.edge_caption import sharpness_sentences
 from momentumlab.records import competing_runs, is_model_row, rows_by_experiment
 from momentumlab.runs import RunKey
 
@@ -49,7 +50,11 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "agreement": [row for row in summary.get("agreement", []) if row["experiment"] == name],
             "sweep": sweeps.get(name),
             "sweep_image": existing_relative(files.get("sweep"), out_dir),
+            "explorer": existing_relative(files.get("explorer"), out_dir),
             "figure": existing_relative(files.get("figure"), out_dir),
+            "sharpness_image": existing_relative(files.get("sharpness"), out_dir),
+            "sharpness": sharpness_sentences(runs),
+            "sharpness_rule": next((row["sharpness"]["rule"] for row in runs if row.get("sharpness")), None),
             "compare": {fmt: existing_relative(path, out_dir) for fmt, path in files.get("compare", {}).items()},
             # only the reference backend's runs have animations of their own
             "run_media": [{"run": row, "files": {fmt: existing_relative(path, out_dir)

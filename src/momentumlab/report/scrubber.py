@@ -75,6 +75,8 @@ def scrubber_data(
         "runs": [
             {
                 "label": key.display,
+                "optimizer": key.optimizer,
+                "backend": key.backend,
                 "color": styles[key].color,
                 "dashed": styles[key].hollow,
                 "width": styles[key].linewidth,

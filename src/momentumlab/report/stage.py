@@ -7,15 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from momentumlab.floors import LossFloor
-from momentumlab.config import Config
+from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_text
 from momentumlab.layout import ReportInputs, ReportOutputs
 from momentumlab.report.bundle import inline_assets
 from momentumlab.report.context import report_context
 from momentumlab.report.environment import make_environment
-from momentumlab.report.explorer import write_explorer
+from momentumlab.model.sweep import load_sweep
+from momentumlab.report.explorer import write_explorer, write_model_explorer
+from momentumlab.report.live import live_data, run_entry, summary_runs
+from momentumlab.runner import problem_for
 from momentumlab.report.scrubber import labelled_runs, scrubber_data
-from momentumlab.sweep import load_result
+from momentumlab.sweep import load_result, sweep_grid
 
 TEMPLATE = "index.html.j2"
 
@@ -30,6 +33,17 @@ def _fields(files: Any) -> dict[str, Any]:
     return {field.name: getattr(files, field.name) for field in dataclasses.fields(files)}
 
 
+def experiment_live(experiment: Experiment, dataset: str, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The live mode's data of one 2-D experiment: its numpy runs as run, and its sweep's method settings."""
+    steps = experiment.steps
+    sweep = None
+    if experiment.sweep.enabled:
+        grid = sweep_grid(experiment)
+        sweep = run_entry(grid.method, 0.0, 0.0, grid.options, grid.schedule, steps, b1_table=False)
+    runs = summary_runs([row for row in rows if row["experiment"] == experiment.name], steps)
+    return live_data(problem_for(experiment, dataset), experiment.start, steps, runs, sweep)
+
+
 def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -> None:
     """Write every swept experiment's explorer data, the report page and (if asked) its single-file copy."""
     summary = read_json(inputs.summary)
@@ -40,11 +54,23 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
         f_star = next((row.get("f_star") for row in summary["runs"] if row["experiment"] == experiment.name), None)
         scrubbers[experiment.name] = scrubber_data(runs, experiment.steps, read_json(shown.media.extent),
                                                    view=LossFloor(f_star))
+        if shown.dataset is not None:
+            scrubbers[experiment.name]["live"] = experiment_live(experiment, shown.dataset, summary["runs"])
         media[experiment.name] = {**_fields(shown.media), "explorer": explorer}
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
-            print(f"{explorer}: {write_explorer(explorer, experiment.name, load_result(shown.sweep), theory)} bytes")
-    model_media = {name: {**_fields(shown.media), "sweep": shown.sweep} for name, shown in inputs.models.items()}
+            record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
+            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps)
+            print(f"{explorer}: {size} bytes")
+    model_media = {}
+    steps = {model.name: model.steps for model in config.model_experiments}
+    for name, shown in inputs.models.items():
+        explorer = outputs.explorers.get(name)
+        model_media[name] = {**_fields(shown.media), "sweep": shown.sweep, "explorer": explorer}
+        if shown.sweep_result is not None and explorer is not None:  # the model sweep's explorer: a click draws its curves
+            record = next((row for row in summary.get("sweeps", []) if row["experiment"] == name), None)
+            size = write_model_explorer(explorer, name, load_sweep(shown.sweep_result), record, steps.get(name))
+            print(f"{explorer}: {size} bytes")
     out_dir = Path(outputs.html).parent
     context = report_context(summary, config.data, media, out_dir, scrubbers, inputs.slides, model_media)
     page = render_report(Path(inputs.templates[0]).parent, context)

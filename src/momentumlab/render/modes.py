@@ -1,0 +1,74 @@
+"""The modes still: each run's error along the Hessian's eigenvectors, measured and by the exact iteration.
+
+One panel per run (``theory.mode_runs``): |c_i(t)| of the slowest and the stiffest mode on a log
+scale (solid), the exact iteration's powers of each mode's 2 × 2 map (dashed black on top) and
+ρ_i^t·|c_i(0)| (dotted), the eigenvalue alone, which misses the transient at critical damping.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+import numpy as np
+from matplotlib.lines import Line2D
+
+from momentumlab.files import atomic_path
+from momentumlab.modes import ModeRun
+from momentumlab.palette import OKABE_ITO
+from momentumlab.render.style import new_figure, scaled_rc
+
+Array = np.ndarray
+MODE_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # slowest, stiffest
+
+
+def _panel_title(mode: ModeRun) -> str:
+    """The run's label over its (η, μ)."""
+    return f"{mode.label}\nη = {mode.lr:.3g}" + (f", μ = {mode.momentum:.3g}" if mode.method != "sgd" else "")
+
+
+def _above(values: Array, floor: float) -> Array:
+    """|values|, NaN (not drawn) at and below ``floor``: rounding, not the iteration."""
+    magnitude = np.abs(values)
+    return np.where(magnitude > floor, magnitude, np.nan)
+
+
+def render_modes(modes: Sequence[ModeRun], path: str | Path, title: str, floor: float,
+                 width: int = 1280, height: int = 520) -> None:
+    """Write the modes PNG: one log-scale panel per run, a shared legend below; errors at or below
+    ``floor`` (``floors.distance_floor`` of the optimum) are rounding and are not drawn."""
+    with matplotlib.rc_context(scaled_rc(width, height)):
+        figure = new_figure(width, height)
+        axes = np.atleast_1d(figure.subplots(1, max(1, len(modes)), sharey=False))
+        for ax, mode in zip(axes, modes):
+            steps = np.arange(len(mode.measured))
+            top = float(np.max(np.abs(mode.measured)))
+            for i, color in enumerate(MODE_COLORS):
+                start = abs(float(mode.measured[0, i]))
+                ax.plot(steps, _above(mode.measured[:, i], floor), color=color, linewidth=2.2)
+                ax.plot(steps, _above(mode.predicted[:, i], floor), color="black", linewidth=1.0, dashes=(3.0, 3.0))
+                if start > 0:
+                    ax.plot(steps, _above(start * mode.radii[i] ** steps.astype(float), floor), color=color,
+                            linewidth=1.4, linestyle=":", alpha=0.9)
+            shown = np.flatnonzero((np.abs(mode.measured) > floor).any(axis=1))
+            last = int(shown[-1]) if shown.size else int(steps[-1])
+            ax.set_yscale("log")
+            ax.set_ylim(floor, max(top, floor) * 3.0)
+            ax.set_xlim(0, max(10, min(int(steps[-1]), int(last * 1.05) + 1)))  # to where the error reaches rounding
+            ax.set_title(_panel_title(mode), fontsize="medium")
+            ax.set_xlabel("step")
+        axes[0].set_ylabel("|error along the eigenvector| (log)")
+        lows, highs = modes[0].curvatures if modes else (np.nan, np.nan)
+        handles = [
+            Line2D([], [], color=MODE_COLORS[0], linewidth=2.2, label=f"slowest mode, λ = {lows:.4g} (measured)"),
+            Line2D([], [], color=MODE_COLORS[1], linewidth=2.2, label=f"stiffest mode, λ = {highs:.4g} (measured)"),
+            Line2D([], [], color="black", linewidth=1.0, dashes=(3.0, 3.0),
+                   label="exact iteration: powers of the mode's 2 × 2 map"),
+            Line2D([], [], color="grey", linewidth=1.4, linestyle=":", label="ρᵗ·|c(0)|: the spectral radius alone"),
+        ]
+        figure.legend(handles=handles, loc="lower center", ncols=2, frameon=False, bbox_to_anchor=(0.5, 0.0))
+        figure.suptitle(title, fontweight="bold")
+        figure.subplots_adjust(left=0.07, right=0.985, top=0.80, bottom=0.27, wspace=0.28)
+        with atomic_path(path) as temp:
+            figure.savefig(temp, dpi=figure.dpi, metadata={"Software": None})
