@@ -168,7 +168,7 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
                           rule="sweep_chunk", experiment=name)
         yield JobEstimate(f"sweep_gather ({name})", f"experiments.{name}.sweep", NUMPY_JOB[0] + data + cells * GATHER_BYTES_PER_RUN,
                           NUMPY_JOB[1], "fewer lr_points × momentum_points", rule="sweep_gather", experiment=name)
-    animations = runs + 1  # each optimizer on the reference backend, and the race
+    animations = (runs + 1) if experiment.animations else 0  # each optimizer on the reference backend, and the race
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
     canvas = animation.width * animation.height * RENDER_BYTES_PER_PIXEL
     parts = {steps_key: len(experiment.backends) * trajectories, tuning.key: tuning.memory_bytes,
@@ -322,7 +322,7 @@ def model_render_estimate(spec: ModelExperiment, animation: Animation) -> tuple[
     predictions at every record over the decision-region grid (two input features) or the test set."""
     shape = _shape(spec)
     runs, records = len(spec.runs), _records(spec)
-    animations = len(spec.optimizers) + 1  # each optimizer on the reference backend, and the race
+    animations = (len(spec.optimizers) + 1) if spec.animations else 0  # each optimizer on the reference backend, and the race
     frame_seconds = FRAME_S + animation.width * animation.height * FRAME_PIXEL_S
     points = REGION_RESOLUTION**2 if shape.features == 2 else shape.n_all
     per_record = points if shape.features == 2 else 8 * shape.n_all  # int8 classes, or per-class accuracy inputs
