@@ -25,6 +25,7 @@ from momentumlab.model.frames import REGION_RESOLUTION
 NUMPY_JOB = (55e6, 0.3)  # numpy and the package
 PLOT_JOB = (110e6, 1.0)  # ... and matplotlib (the render jobs)
 DATA_JOB = (170e6, 1.2)  # ... and scikit-learn (a model experiment's data set; the summary, which parses the config)
+SKLEARN_FREE = ("moons",)  # the data sets ``model.data`` builds without scikit-learn
 TF_JOB = (650e6, 4.5)  # ... and TensorFlow
 
 # 2-D runs.
@@ -39,13 +40,16 @@ POINT_BYTES = 3 * 8 * 3  # a regression data point (x, y and a fitted value), ~3
 GRID_POINT_BYTES = 250  # ... in a job running a grid over a regression's data (its blocks of recorded losses)
 
 # Grids of runs in one batched loop: 2-D sweeps, their chunks and tuning grids.
-SWEEP_RUN_STEP_S = 80e-9  # one step of one grid run (measured 31–53 ns quadratic, 63–79 ns Rosenbrock)
-SWEEP_POINT_RUN_STEP_S = 5e-12  # ... per regression data point (0.7–3.1 µs a run-step at 200 000 points:
+SWEEP_RUN_STEP_S = {"rosenbrock": 80e-9, "beale": 70e-9}  # one step of one grid run (measured 63–79 ns, 60 ns) ...
+SWEEP_RUN_STEP_S_DEFAULT = 45e-9  # ... and on the other problems (quadratic 31–37 ns, regression 36 ns)
+SWEEP_POINT_RUN_STEP_S = 4e-12  # ... per regression data point (0.7–3.1 µs a run-step at 200 000 points:
 #                                 fewer where more runs diverge early)
 SWEEP_BYTES_PER_RUN = {"rosenbrock": 2500}  # the batched loop's arrays per run (measured 1.9–3.7 kB) ...
 SWEEP_BYTES_PER_RUN_DEFAULT = 700  # ... and on the other problems (0.36–1.1 kB; issue 24 measured 760 B)
 GATHER_BYTES_PER_RUN = 250  # gathering a grid: its chunks read, joined, ranked and written (measured 186 B)
 GATHERED_BYTES_PER_RUN = 80  # a gathered grid read back per run (the render, the summary; measured 49 B)
+SUMMARY_TUNING = 2.0  # the summary job's share of a tuning grid, against the optimize job's (measured 1–4×)
+SUMMARY_CELL_POINT_S = 0.6e-9  # the summary of a regression's sweep, per cell and data point
 
 # Animations.
 FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
@@ -112,7 +116,8 @@ def grid_estimate(runs: int, steps: int, key: str = "", problem: str = "", point
     """A grid of ``runs`` 2-D runs of ``steps`` steps on ``problem`` (with ``points`` regression data points)
     in one batched loop: a sweep chunk, a tuning grid."""
     per_run = SWEEP_BYTES_PER_RUN.get(problem, SWEEP_BYTES_PER_RUN_DEFAULT)
-    return Cost(runs * per_run + points * GRID_POINT_BYTES, runs * steps * (SWEEP_RUN_STEP_S + points * SWEEP_POINT_RUN_STEP_S), key)
+    step = SWEEP_RUN_STEP_S.get(problem, SWEEP_RUN_STEP_S_DEFAULT)
+    return Cost(runs * per_run + points * GRID_POINT_BYTES, runs * steps * (step + points * SWEEP_POINT_RUN_STEP_S), key)
 
 
 def tuning_estimate(experiment: Experiment) -> Cost:
@@ -180,6 +185,12 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
                       "fewer frames, a smaller size or fewer optimizers", memory_key=memory_key, rule=f"render_{name}")
 
 
+def _summary_cells(experiment: Experiment) -> float:
+    """Cells × regression data points of the experiment's sweep (what its summary rows cost)."""
+    sweep = experiment.sweep
+    return sweep.lr_points * sweep.momentum_points * _points(experiment) if sweep.enabled else 0.0
+
+
 def _tensorflow_parts(config: Config) -> Iterator[Cost]:
     """What the one ``optimize_tensorflow`` job does: every TensorFlow run of the 2-D experiments (with
     their tuning) and every sweep's spot checks, 2-D and model, one after another."""
@@ -212,9 +223,11 @@ def estimate_jobs(config: Config) -> list[JobEstimate]:
                                 TF_JOB[0] + work.memory_bytes, TF_JOB[1] + work.seconds,
                                 "fewer steps, fewer data points, fewer sweep steps, or backends: [numpy]",
                                 rule="optimize_tensorflow"))
-    summary = sequential(Cost(tuning_estimate(e).memory_bytes + _gathered(e), tuning_estimate(e).seconds,
+    summary = sequential(Cost(tuning_estimate(e).memory_bytes + _gathered(e),
+                              SUMMARY_TUNING * tuning_estimate(e).seconds + _summary_cells(e) * SUMMARY_CELL_POINT_S,
                               tuning_estimate(e).key) for e in config.experiments)
-    base = DATA_JOB if config.model_experiments else NUMPY_JOB  # parsing the config builds the model data sets
+    # parsing the config builds the model data sets
+    base = DATA_JOB if any(spec.dataset not in SKLEARN_FREE for spec in config.model_experiments) else NUMPY_JOB
     jobs.append(JobEstimate("summarize", summary.key or "experiments", base[0] + summary.memory_bytes,
                             base[1] + summary.seconds, "fewer tuned values or smaller tuning grids", rule="summarize"))
     return jobs
@@ -347,8 +360,9 @@ def model_render_seconds(spec: ModelExperiment) -> float:
 def _model_jobs(spec: ModelExperiment, animation: Animation) -> Iterator[JobEstimate]:
     name = spec.name
     shape = _shape(spec)
+    base = NUMPY_JOB if spec.dataset in SKLEARN_FREE else DATA_JOB
     yield JobEstimate(f"make_dataset ({name})", f"experiments.{name}.dataset.n_points",
-                      DATA_JOB[0] + 8 * 4 * shape.n_all * (shape.features + 1), DATA_JOB[1], "fewer data points",
+                      base[0] + 8 * 4 * shape.n_all * (shape.features + 1), base[1], "fewer data points",
                       rule="make_dataset", experiment=name)
     memory, seconds, key = model_job_estimate(spec)
     yield JobEstimate(f"train_model ({name})", key, memory, seconds,
