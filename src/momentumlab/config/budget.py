@@ -42,7 +42,7 @@ GRID_POINT_BYTES = 250  # ... in a job running a grid over a regression's data (
 # Grids of runs in one batched loop: 2-D sweeps, their chunks and tuning grids.
 SWEEP_RUN_STEP_S = {"rosenbrock": 80e-9, "beale": 70e-9}  # one step of one grid run (measured 63–79 ns, 60 ns) ...
 SWEEP_RUN_STEP_S_DEFAULT = 45e-9  # ... and on the other problems (quadratic 31–37 ns, regression 36 ns)
-SWEEP_POINT_RUN_STEP_S = 4e-12  # ... per regression data point (0.7–3.1 µs a run-step at 200 000 points:
+SWEEP_POINT_RUN_STEP_S = 3.5e-12  # ... per regression data point (0.7–3.1 µs a run-step at 200 000 points:
 #                                 fewer where more runs diverge early)
 SWEEP_BYTES_PER_RUN = {"rosenbrock": 2500}  # the batched loop's arrays per run (measured 1.9–3.7 kB) ...
 SWEEP_BYTES_PER_RUN_DEFAULT = 700  # ... and on the other problems (0.36–1.1 kB; issue 24 measured 760 B)
@@ -55,6 +55,7 @@ SUMMARY_CELL_POINT_S = 0.6e-9  # the summary of a regression's sweep, per cell a
 FRAME_S = 4e-3  # drawing and encoding one animation frame, plus ...
 FRAME_PIXEL_S = 15e-9  # ... per pixel of the frame (measured 8.5 ms at 960 × 540, 94 ms at 3840 × 2160)
 RENDER_BYTES_PER_PIXEL = 130  # canvas, background copies and encoder buffers (1.07 GB at 3840 × 2160)
+RENDER_POINT_S = 15e-6  # a regression data point in a 2-D experiment's render job (measured 3 s at 200 000)
 
 # Models, numpy (one thread): per example of a step or an evaluation, by the network's multiply-adds
 # (``dense``) and activations (``units``); measured 0.65–3.1 µs an example-step, 0.4–2.3 µs an evaluation.
@@ -181,7 +182,7 @@ def _experiment_jobs(experiment: Experiment, animation: Animation) -> Iterator[J
     kept = sum(parts.values())
     memory_key = max(parts, key=lambda key: parts[key])
     yield JobEstimate(f"render_{name}", "animation.frames", PLOT_JOB[0] + canvas + data + kept,
-                      PLOT_JOB[1] + animations * animation.frames * frame_seconds + tuning.seconds,
+                      PLOT_JOB[1] + animations * animation.frames * frame_seconds + tuning.seconds + points * RENDER_POINT_S,
                       "fewer frames, a smaller size or fewer optimizers", memory_key=memory_key, rule=f"render_{name}")
 
 
