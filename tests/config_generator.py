@@ -211,7 +211,7 @@ def random_config(seed: int) -> dict[str, Any]:
         # the data sets in turn, so every one is drawn within 24 seeds
         experiments["m0"] = random_model_experiment(rng, seed % 12 == 5, DATASETS[seed // 3 % len(DATASETS)])
     formats = rng.choice([["gif"], ["mp4"], ["gif", "mp4"]])
-    return {
+    config = {
         "title": rng.choice(["Property run", "<script>alert(1)</script>"]),
         "seed": rng.randint(0, 2**31),
         "experiments": experiments,
@@ -221,6 +221,10 @@ def random_config(seed: int) -> dict[str, Any]:
         "slides": {"enabled": rng.random() < 0.5},
         "report_single_file": rng.random() < 0.3,
     }
+    # drawn last, so the draws above (and the configs of earlier seeds) stay as they were
+    config["animation"].update(spacing=rng.choice(["log", "linear"]), show_twins=rng.random() < 0.3,
+                               arrows=rng.random() < 0.7)
+    return config
 
 
 def numpy_only(raw: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def test_no_network_request_and_no_console_error(browser_page) -> None:
 
 def test_every_image_decodes(browser_page) -> None:
     page = browser_page[0]
-    images = page.locator("img")
+    images = page.locator("main img:visible")  # (the lightbox's picture is empty until opened)
     assert images.count() > 0
     for index in range(images.count()):
         image = images.nth(index)
@@ -170,3 +170,98 @@ def test_scrubber_shows_a_zero_loss_as_0(tmp_path: Path, browser_page) -> None:
     finally:
         page.close()
     assert "loss 0 at step 20" in readout and "e+0" not in readout
+
+
+SIZES = [(1280, 800), (390, 844)]
+
+
+@pytest.fixture(params=SIZES, ids=["1280x800", "390x844"])
+def sized_page(request, browser_page, tiny_workflow: Path):
+    """The tiny report in a page of one of ``SIZES``."""
+    width, height = request.param
+    page, errors, _ = open_offline(browser_page[0].context.browser, (tiny_workflow / "reports" / "index.html").as_uri(),
+                                   width, height)
+    yield page, errors
+    page.close()
+
+
+def test_race_videos_have_no_overlay_controls_and_play_from_the_bar_below(sized_page) -> None:
+    page, errors = sized_page
+    players = page.locator(".player")
+    assert players.count() > 0
+    for index in range(players.count()):
+        player = players.nth(index)
+        video, button = player.locator("video"), player.locator("button.play")
+        assert video.get_attribute("controls") is None  # native controls would sit over the legend
+        player.scroll_into_view_if_needed()
+        picture, bar = video.bounding_box(), button.bounding_box()
+        assert bar["y"] >= picture["y"] + picture["height"] - 0.5, (picture, bar)
+        button.click()
+        page.wait_for_function("v => !v.paused", arg=video.element_handle(), timeout=5_000)
+        assert button.get_attribute("aria-pressed") == "true"
+        button.click()
+        page.wait_for_function("v => v.paused", arg=video.element_handle(), timeout=5_000)
+        assert button.get_attribute("aria-pressed") == "false"
+    assert errors == []
+
+
+def test_every_thumbnail_enlarges_in_the_lightbox(sized_page) -> None:
+    page, errors = sized_page
+    loose = page.evaluate("() => Array.from(document.querySelectorAll('main img'))"
+                          ".filter(img => !img.closest('a.enlarge') && !img.closest('.stage')).map(img => img.src)")
+    assert loose == [], "pictures that cannot be enlarged"
+    links = page.locator("a.enlarge:visible")
+    assert links.count() > 0
+    viewport = page.viewport_size
+    for index in sorted({0, links.count() // 2, links.count() - 1}):
+        link = links.nth(index)
+        link.scroll_into_view_if_needed()
+        shown = link.locator("img").bounding_box()["width"]
+        link.click()
+        box = page.locator("#lightbox")
+        page.wait_for_function("d => d.open && d.querySelector('img').complete", arg=box.element_handle(), timeout=5_000)
+        large = box.locator("img").bounding_box()
+        painted = box.locator("img").evaluate(  # object-fit: contain paints the picture inside the element's box
+            "i => Math.min(i.clientWidth / i.naturalWidth, i.clientHeight / i.naturalHeight) * i.naturalWidth")
+        assert painted > shown or painted >= viewport["width"] * 0.9, (shown, painted)
+        assert 0 <= large["x"] and large["x"] + large["width"] <= viewport["width"] + 0.5
+        assert 0 <= large["y"] and large["y"] + large["height"] <= viewport["height"] + 0.5
+        page.keyboard.press("Escape")
+        page.wait_for_function("d => !d.open", arg=box.element_handle(), timeout=5_000)
+    assert errors == []
+
+
+def test_media_for_slides_is_a_gallery_with_download_links(sized_page) -> None:
+    page, _ = sized_page
+    section = page.locator("#slide-media")
+    assert section.locator("table").count() == 0
+    cards = section.locator(".card")
+    assert cards.count() > 0
+    files = section.locator(".card-links a[download]")
+    assert files.count() >= cards.count()
+    hrefs = files.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert all(href.endswith((".gif", ".mp4")) for href in hrefs) and len(set(hrefs)) == len(hrefs)
+
+
+def test_tables_scroll_in_their_own_box_with_the_first_column_fixed(browser_page, tiny_workflow: Path) -> None:
+    page, _, _ = open_offline(browser_page[0].context.browser, (tiny_workflow / "reports" / "index.html").as_uri(), 390, 844)
+    try:
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # the page itself never scrolls sideways
+        wide = page.locator(".table-wrap").filter(has=page.locator("table"))
+        scrolled = 0
+        for index in range(wide.count()):
+            wrap = wide.nth(index)
+            if wrap.evaluate("w => w.scrollWidth <= w.clientWidth"):
+                continue
+            wrap.scroll_into_view_if_needed()
+            wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+            page.wait_for_timeout(50)
+            left = wrap.bounding_box()["x"]
+            first = wrap.locator("tbody tr").first.locator("td, th").first.bounding_box()
+            last = wrap.locator("tbody tr").first.locator("td, th").last.bounding_box()
+            assert abs(first["x"] - left) <= 2, (first, left)  # the key column stays in view
+            assert last["x"] + last["width"] <= left + wrap.bounding_box()["width"] + 2  # the far column came in
+            scrolled += 1
+        assert scrolled > 0, "no table wider than a phone: the test would not see the sticky column"
+    finally:
+        page.close()

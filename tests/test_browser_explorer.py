@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from momentumlab.palette import THEORY_COLOR
 from offline_browser import ARGS, CANVAS_SIGNATURE, CHROMIUM, open_offline
 
 if not CHROMIUM.exists():
@@ -276,4 +277,69 @@ def test_live_mode_drags_the_start_and_a_sweep_point_and_matches_numpy(browser, 
     _close(result["final"], _numpy_final(problem, live["sweep"], start, live["steps"], point))
     assert "Live run at η = " in scrubber.locator("[data-cell-label]").text_content()
     assert errors == [] and blocked == []
+    page.close()
+
+
+def test_the_colour_bar_has_a_few_labels_that_do_not_overlap(browser) -> None:
+    page, errors, _ = browser(1280, height=800)
+    for explorer in page.locator("[data-explorer]").all():
+        name = explorer.get_attribute("data-explorer")
+        scale = page.evaluate("n => window.MOMENTUM_EXPLORER[n].colour", name)
+        spans = explorer.locator("[data-explorer-barticks] span")
+        texts = spans.all_text_contents()
+        boxes = sorted((span.bounding_box() for span in spans.all()), key=lambda box: box["y"])
+        height = explorer.locator("canvas").bounding_box()["height"]
+        assert 2 <= len(texts) <= max(2, min(6, height // 30)), (name, texts)
+        assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), (name, texts)
+        if scale["clipped"]:
+            assert texts[-1] == scale["bottom"] and texts[-1].startswith("≤")  # the bottom: everything at or below it
+    assert errors == []
+    page.close()
+
+
+# Pixels of colour rgb within r of (x, y) on the explorer canvas (canvas pixels), as offsets from (x, y).
+_PIXELS = ("([name, x, y, r, rgb]) => { const c = document.querySelector(`[data-explorer='${name}'] canvas`),"
+           " d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = [];"
+           " x = Math.round(x); y = Math.round(y);"
+           " for (let j = Math.max(0, y - r); j < Math.min(c.height, y + r); j++)"
+           "  for (let i = Math.max(0, x - r); i < Math.min(c.width, x + r); i++) {"
+           "   const k = 4 * (j * c.width + i);"
+           "   if ((i - x) ** 2 + (j - y) ** 2 <= r * r && Math.abs(d[k] - rgb[0]) + Math.abs(d[k + 1] - rgb[1]) + Math.abs(d[k + 2] - rgb[2]) < 40)"
+           "    out.push((i - x) + ',' + (j - y)); }"
+           " return out; }")
+
+
+def test_polyaks_mark_and_the_best_star_stay_legible_when_they_are_neighbours(browser) -> None:
+    page, errors, _ = browser(1280, height=800)
+    name = next(e.get_attribute("data-explorer") for e in page.locator("[data-explorer]").all()
+                if page.evaluate("n => { const d = window.MOMENTUM_EXPLORER[n]; return !!(d.best && d.key); }",
+                                 e.get_attribute("data-explorer")))
+    d = page.evaluate("n => { const d = window.MOMENTUM_EXPLORER[n], c = document.querySelector(`[data-explorer='${n}'] canvas`);"
+                      " return {P: d.lr.length, Q: d.momentum.length, best: d.best, lr: d.lr, mu: d.momentum, w: c.width, h: c.height}; }",
+                      name)
+    theory_rgb = [int(THEORY_COLOR[i:i + 2], 16) for i in (1, 3, 5)]  # report.context: the theory colour
+    q, p = d["best"]
+    cell_w, cell_h = d["w"] / d["P"], d["h"] / d["Q"]
+    star = ((p + 0.5) * cell_w, (d["Q"] - 1 - q + 0.5) * cell_h + 1)
+    size = max(min(cell_w, cell_h), 18)
+    side = 1 if p + 1 < d["P"] else -1
+    far = (0 if p > d["P"] // 2 else d["P"] - 1, 0 if q > d["Q"] // 2 else d["Q"] - 1)  # the opposite corner
+
+    def marks(theory_p: float, theory_q: int) -> tuple[set, set]:
+        """The star's white pixels and the Polyak mark's pixels with Polyak's pair at cell (theory_p, theory_q)."""
+        lr = d["lr"][0] * (d["lr"][-1] / d["lr"][0]) ** (theory_p / (d["P"] - 1))  # a log-spaced axis, between cells too
+        page.evaluate("([n, lr, mu]) => { window.MOMENTUM_EXPLORER[n].theory = {label: 'Polyak optimum', lr: lr, momentum: mu,"
+                      " steps: 0, path_steps: [], path: [], note: ''}; window.dispatchEvent(new Event('resize')); }",
+                      [name, lr, d["mu"][theory_q]])
+        x, y = (theory_p + 0.5) * cell_w, (d["Q"] - 1 - theory_q + 0.5) * cell_h
+        return (set(page.evaluate(_PIXELS, [name, star[0], star[1], round(0.5 * size), [255, 255, 255]])),
+                set(page.evaluate(_PIXELS, [name, x, y, round(0.9 * size), theory_rgb])))
+
+    star_alone, theory_alone = marks(*far)
+    assert len(star_alone) > 0.5 * size and len(theory_alone) > 0.5 * size
+    for offset in (0.5, 0.9):  # Polyak's pair this many mark sizes beside the best cell's centre: a neighbour on a fine grid
+        star_shown, theory_shown = marks(p + side * offset * size / cell_w, q)
+        assert len(star_alone & star_shown) >= 0.9 * len(star_alone), offset  # the star is on top, whole
+        assert len(theory_alone & theory_shown) >= 0.6 * len(theory_alone), offset  # most of Polyak's mark shows
+    assert errors == []
     page.close()

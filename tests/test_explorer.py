@@ -69,3 +69,21 @@ def test_a_heavy_ball_sweep_of_a_quadratic_carries_polyaks_point_and_its_run():
     assert np.linalg.norm(path[-1]) < 1e-6 < np.linalg.norm(path[0])  # it starts at the start and ends at the optimum
     assert explorer_data(swept(problem, method="nesterov"), rows)["theory"] is None  # Polyak's pair is heavy ball's
     assert explorer_data(result, None)["theory"] is None
+
+
+def test_the_colour_scale_stops_at_the_distance_floor():
+    from momentumlab.floors import colour_range
+    from momentumlab.report.explorer import colour_scale
+
+    result = swept(Quadratic(kappa=10), steps=2000)  # the best runs end some 1e-100 from the optimum
+    values = np.array([v for v in explorer_data(result)["value"] if v is not None])
+    assert values.min() < 1e-30
+    scale = explorer_data(result, floor=2e-12)["colour"]
+    assert scale["lo"] == pytest.approx(np.log10(2e-12)) and scale["clipped"] and scale["bottom"] == "≤ 2e-12"
+    assert scale["hi"] == pytest.approx(np.log10(values.max()))
+    assert explorer_data(result)["colour"]["bottom"] == "≤ 1e-12"  # the relative floor without a given one
+    assert colour_scale(np.array([1e-3, 0.1]), None) == {"lo": pytest.approx(-3), "hi": pytest.approx(-1),
+                                                        "clipped": False, "bottom": "0.001", "floor": None}
+    assert colour_range([1e-30, 1.0]).clipped and colour_range([1e-30, 1.0]).low == pytest.approx(1e-16)  # 16 decades at most
+    assert colour_range([0.0, 1e-3, 1.0]).clipped and colour_range([0.0, 1e-3, 1.0]).low == pytest.approx(1e-3)  # 0: lowest colour
+    assert colour_range([1e-12], 1e-12).high == pytest.approx(1e-11)  # one value: a decade above it

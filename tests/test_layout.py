@@ -121,6 +121,7 @@ def test_the_stage_inputs_follow_the_config():
     slides = layout.slide_inputs(config())
     assert slides.races == {"bowl": layout.Race(media="reports/bowl/compare.mp4", poster="reports/bowl/compare.png")}
     assert slides.model_races["moons"].media == "reports/moons/compare.mp4"
+    assert slides.sweeps == {"bowl": "reports/bowl/sweep.png"}  # the deck shows a 2-D sweep's heatmap figure
 
 
 def test_absent_files_get_no_name():

@@ -83,3 +83,35 @@ def test_only_constant_hessian_experiments_with_a_constant_rate_sgd_family_run_g
     assert has_modes(experiment("quadratic"))
     assert not has_modes(experiment("rosenbrock"))
     assert not has_modes(experiment("quadratic", {"kind": "piecewise", "boundaries": [5], "values": [1.0, 0.1]}))
+
+
+@pytest.mark.parametrize("panels", [3, 5])
+def test_long_panel_titles_and_tick_labels_never_overlap_or_leave_the_figure(panels: int) -> None:
+    import matplotlib
+
+    from momentumlab.render.modes import modes_figure
+    from momentumlab.render.style import scaled_rc
+
+    problem = Quadratic(kappa=100)
+    trajectory = run("numpy", problem, "sgd", 0.001, 0.0, (-4.0, 3.0), 300)  # slow: the x axis runs to 300 steps
+    labels = ["GD at η/(1 − μ) = 0.3 (ghost of the heavy-ball run)", "heavy ball at Polyak's point, the theory's pair",
+              "GD at η/(1 − μ) = 0.0999 (ghost of hb)", "a_single_label_with_no_spaces_that_cannot_wrap_at_all",
+              "heavy ball, η = 0.004"][:panels]
+    modes = [mode_run(problem, label, "sgd", 0.001, 0.0, trajectory.params) for label in labels]
+    with matplotlib.rc_context(scaled_rc(1280, 520)):
+        figure = modes_figure(modes, "a long figure title: error along each eigenvector of the Hessian", 1e-12)
+        renderer = figure.canvas.get_renderer()
+        figure.draw(renderer)
+        titles = [ax.title.get_window_extent(renderer) for ax in figure.axes[:panels]]
+        shown = lambda labels: [t.get_window_extent(renderer) for t in labels if t.get_visible() and t.get_text()]  # noqa: E731
+        ticks = [(shown(ax.get_xticklabels()), shown(ax.get_yticklabels())) for ax in figure.axes[:panels]]
+        heading = figure._suptitle.get_window_extent(renderer)
+        frame = figure.bbox
+    for box in titles:
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and box.y1 <= heading.y0  # inside, under the figure's title
+    for left, right in zip(titles, titles[1:]):
+        assert left.x1 < right.x0  # side by side, never overlapping
+    for (x_left, _), (_, y_right) in zip(ticks, ticks[1:]):  # a panel's step labels stop short of the next one's
+        assert max(box.x1 for box in x_left) < min(box.x0 for box in y_right)
+    plots = [ax.get_window_extent(renderer) for ax in figure.axes[:panels]]
+    assert all(box.y0 >= plot.y1 for box, plot in zip(titles, plots))  # above its plot

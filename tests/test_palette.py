@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from momentumlab.palette import RUN_COLORS, RunKey, darker, run_styles
+from momentumlab.palette import METHOD_COLORS, SPARE_COLORS, RunKey, darker, optimizer_colors, run_styles
 
 
 def _channels(color: str) -> tuple[int, int, int]:
@@ -19,9 +19,36 @@ def test_each_tensorflow_twin_is_its_numpy_colour_darkened_by_045() -> None:
     keys = [RunKey(name, backend) for name in ("sgd", "momentum", "adam") for backend in ("numpy", "tensorflow")]
     styles = run_styles(keys)
     numpy_colors = [styles[RunKey(name, "numpy")].color for name in ("sgd", "momentum", "adam")]
-    assert numpy_colors == list(RUN_COLORS[:3])
+    assert numpy_colors == [METHOD_COLORS[name] for name in ("sgd", "momentum", "adam")]
     for name, color in zip(("sgd", "momentum", "adam"), numpy_colors):
         twin = styles[RunKey(name, "tensorflow")]
         assert _channels(twin.color) == tuple(round(c * 0.55) for c in _channels(color)), name
         assert twin.color.lower() not in {c.lower() for c in numpy_colors}
         assert twin.hollow and twin.dashes is not None and styles[RunKey(name, "numpy")].dashes is None
+
+
+def test_a_method_keeps_its_hue_whatever_the_experiment_holds_or_its_order() -> None:
+    first = optimizer_colors([RunKey("sgd", "numpy", method="sgd"), RunKey("heavy", "numpy", method="momentum")])
+    second = optimizer_colors([RunKey("nag", "numpy", method="nesterov"), RunKey("hb", "numpy", method="momentum"),
+                               RunKey("plain", "numpy", method="sgd")])
+    assert first["heavy"] == second["hb"] == METHOD_COLORS["momentum"]
+    assert first["sgd"] == second["plain"] == METHOD_COLORS["sgd"]
+    assert optimizer_colors(reversed([RunKey("a", "numpy", method="adam"), RunKey("b", "numpy", method="lion")])) == \
+        optimizer_colors([RunKey("a", "numpy", method="adam"), RunKey("b", "numpy", method="lion")])
+
+
+def test_one_method_twice_gets_two_hues_by_name_order_and_no_worn_spare() -> None:
+    keys = [RunKey(name, backend, method="momentum") for name in ("pytorch", "keras") for backend in ("numpy", "tensorflow")]
+    colors = optimizer_colors([*keys, RunKey("other", "numpy", method="mystery")])
+    assert colors["keras"] == METHOD_COLORS["momentum"]  # first by name
+    assert colors["other"] == SPARE_COLORS[0] and colors["pytorch"] == SPARE_COLORS[1]  # spares in name order
+    assert len(set(colors.values())) == 3
+    clash = optimizer_colors([RunKey("a", "numpy", method="sgd"), RunKey("b", "numpy", method="sgd"),
+                              RunKey("c", "numpy", method="mystery")])
+    assert len(set(clash.values())) == 3
+
+
+def test_every_method_of_the_registry_has_its_own_hue() -> None:
+    from momentumlab.optim.registry import METHODS
+
+    assert set(METHODS) <= set(METHOD_COLORS) and len(set(METHOD_COLORS.values())) == len(METHOD_COLORS)

@@ -60,13 +60,13 @@ EVERY_VALUE = ({("problem", v) for v in PROBLEMS} | {("method", v) for v in METH
                | {("schedule", v) for v in SCHEDULES} | {("momentum_form", v) for v in ("keras", "pytorch")}
                | {("dataset", v) for v in DATASETS} | {("model", v) for v in MODELS}
                | {("activation", v) for v in (*ACTIVATIONS, "none")} | {("batch", v) for v in ("minibatch", "full")}
-               | {("model_backend", v) for v in BACKENDS})
+               | {("model_backend", v) for v in BACKENDS} | {("spacing", v) for v in ("log", "linear")})
 
 
 def drawn_values(seed: int) -> set[tuple[str, str]]:
     """The (schema field, enum value) pairs the config of ``seed`` draws."""
     raw = random_config(seed)
-    drawn = {("format", f) for f in raw["animation"]["formats"]}
+    drawn = {("format", f) for f in raw["animation"]["formats"]} | {("spacing", raw["animation"]["spacing"])}
     for entry in (e for e in raw["experiments"].values() if e["problem"] in MODELS):
         drawn |= {("dataset", entry["dataset"]["kind"]), ("model", entry["problem"]),
                   ("activation", entry["params"].get("activation", "none")),

@@ -248,8 +248,9 @@ def test_a_different_problem_object_gets_its_own_backdrop(tmp_path):
 
 @pytest.mark.parametrize("width, height", [(960, 540), (320, 180)])
 def test_a_long_title_stays_clear_of_the_status_line(width, height):
+    from momentumlab.render import figures
     from momentumlab.render.figures import run_scene
-    from momentumlab.render.style import rc_context
+    from momentumlab.render.style import font_scale, rc_context
 
     problem = make_problem("linear_regression", data=make_line_data(0))
     trajectory = run(problem, "momentum", 0.01, 0.9, (-20.0, -20.0), 1000)
@@ -265,9 +266,23 @@ def test_a_long_title_stays_clear_of_the_status_line(width, height):
                 status_box = header.status.get_path().get_extents(header.status.get_transform())
                 assert title_box.x1 < status_box.x0
             assert title_box.x0 >= 0 and status_box.x1 <= width
-            assert scene.layers[-1].get_text().startswith("Linear regression")
+            shown = scene.layers[-1]
+            assert " ".join(shown.get_text().split()).startswith("Linear regression (50 points):")  # never cut
+            assert "…" not in shown.get_text()
+            assert shown.get_fontsize() * scene.figure.dpi / 72 >= figures.TITLE_MIN_PX * font_scale(scene.figure) - 1e-9
         finally:
             scene.close()
+
+
+def test_title_forms_wrap_after_the_experiment_then_drop_the_runs_asides():
+    from momentumlab.render.figures import title_candidates
+
+    forms = title_candidates("Two momentum forms under a schedule: Keras form (v in parameter units) (numpy)")
+    assert forms == ["Two momentum forms under a schedule: Keras form (v in parameter units) (numpy)",
+                     "Two momentum forms under a schedule:\nKeras form (v in parameter units) (numpy)",
+                     "Two momentum forms under a schedule: Keras form",
+                     "Two momentum forms under a schedule:\nKeras form"]
+    assert title_candidates("Beale function") == ["Beale function"]
 
 
 def _sweep_result(final_distance, final_loss=None, diverged_at=None, settled_at=None, has_optimum=True):
@@ -318,6 +333,80 @@ def test_a_sweep_that_ends_at_distance_zero_is_coloured_not_hatched(tmp_path):
     assert 4000 < one_cell < 25_000  # the diverged cell on both panels (2 × about 95 × 100 px, less the hatching)
     assert all(panel.zeros().all() for panel in panels_for(zeros))
     assert panels_for(mixed)[0].zeros().sum() == 1 and mixed.best() == (1, 2)
+
+
+@pytest.mark.parametrize("smallest", [1e-130, 0.0, 3e-13])
+def test_the_distance_colour_bar_stops_at_the_floor_with_a_few_readable_labels(tmp_path, monkeypatch, smallest):
+    from matplotlib.figure import Figure
+
+    from momentumlab.render import heatmap
+
+    bars = []
+    original = Figure.colorbar
+    monkeypatch.setattr(Figure, "colorbar", lambda self, *a, **k: bars.append(original(self, *a, **k)) or bars[-1])
+    distance = np.geomspace(1e-30, 2.0, 20).reshape(4, 5)  # a quadratic sweep: the best runs end far below rounding
+    distance[0, 0] = smallest
+    heatmap.render_sweep_heatmap(_sweep_result(distance, settled_at=np.full((4, 5), 9)), tmp_path / "s.png", "floor",
+                                 floor=1e-12)
+    bar = bars[0]
+    assert bar.norm.vmin == pytest.approx(1e-12) and bar.norm.vmax == pytest.approx(2.0)
+    figure = bar.ax.figure
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in bar.ax.yaxis.get_ticklabels() if t.get_visible() and t.get_text()
+              and bar.norm.vmin * 0.999 <= t.get_position()[1] <= bar.norm.vmax]
+    assert 3 <= len(labels) <= heatmap.BAR_TICKS
+    assert labels[0].get_text() == "≤ 10⁻¹²"  # the lowest colour holds everything at or below the floor
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.y0)
+    assert all(low.y1 <= high.y0 for low, high in zip(boxes, boxes[1:]))  # no two labels overlap
+
+
+@pytest.mark.parametrize("cells", [0.0, 0.5, 1.0])
+def test_the_best_star_stays_whole_beside_or_on_polyaks_point_and_the_crosshair_shows(tmp_path, monkeypatch, cells):
+    from matplotlib.figure import Figure
+
+    from momentumlab.palette import THEORY_COLOR
+    from momentumlab.render import heatmap
+
+    axes = []
+    original = Figure.colorbar
+    monkeypatch.setattr(Figure, "colorbar", lambda self, *a, **k: axes.append(k["ax"]) or original(self, *a, **k))
+    rows, columns = np.mgrid[0:20, 0:24]
+    away = np.abs(rows - 10) + np.abs(columns - 12)  # a fine grid (cells smaller than the marks), best in the middle
+    result = _sweep_result(1e-9 * 10.0 ** away, settled_at=10 + away)
+    q, p = result.best()
+    assert (q, p) == (10, 12)
+    lr = result.lr[p] * (result.lr[1] / result.lr[0]) ** cells  # Polyak's pair this many cells to the right
+
+    def render(theory_lr, theory_mu, name):
+        """(white pixels around the star, theory-coloured pixels around Polyak's point) with Polyak's pair there."""
+        axes.clear()
+        path = tmp_path / f"{name}.png"
+        heatmap.render_sweep_heatmap(result, path, "marks", theory=[("Polyak optimum", theory_lr, theory_mu)])
+        rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+        def patch(lr_, mu_):
+            x, y = axes[0].transData.transform((lr_, mu_))
+            top, left = rgb.shape[0] - int(round(y)), int(round(x))
+            return rgb[top - 16:top + 17, left - 16:left + 17]
+
+        theory = [int(THEORY_COLOR[i:i + 2], 16) for i in (1, 3, 5)]
+        return (np.all(patch(result.lr[p], result.momentum[q]) >= 245, axis=-1),
+                np.abs(patch(theory_lr, theory_mu) - theory).sum(axis=-1) < 40)
+
+    star_alone, _ = render(result.lr[0], result.momentum[0], "apart")
+    _, cross_alone = render(result.lr[p] * 3.0, result.momentum[q - 5], "cross")
+    star, cross = render(lr, result.momentum[q], "both")
+    assert star_alone.sum() > 40 and cross_alone.sum() > 40
+    assert (star & star_alone).sum() >= 0.9 * star_alone.sum()  # the star is whole
+    assert cross.sum() >= 0.5 * cross_alone.sum()  # and most of the crosshair shows around or beside it
+
+
+def test_bar_decades_are_few_and_clear_of_the_bottom_label():
+    from momentumlab.render.heatmap import bar_decades
+
+    assert bar_decades(1e-12, 2.0) == pytest.approx([1e-9, 1e-6, 1e-3, 1.0])
+    assert bar_decades(1e-12, 1e-11) == pytest.approx([1e-11]) and bar_decades(1e-12, 5e-12) == []
+    assert len(bar_decades(1e-300, 1e3)) <= 5 and bar_decades(1e-300, 1e3)[-1] == pytest.approx(1e3)
 
 
 def test_the_zero_legend_entry_is_there_only_when_a_value_is_zero(tmp_path, monkeypatch):
@@ -387,6 +476,7 @@ def _race_runs(problem, start, lr, steps=100):
 @pytest.mark.parametrize("width, height", [(320, 180), (3840, 2160)])
 def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
     from momentumlab.render.figures import compare_scene, run_scene
+    from momentumlab.render.timeline import RIBBON_LABEL
     from momentumlab.render.style import rc_context
 
     problem = make_problem("rosenbrock")
@@ -405,7 +495,7 @@ def test_legends_and_axis_labels_stay_inside_the_figure(width, height):
                     top = legend.get_window_extent(renderer).y1
                     for ax in figure.axes:
                         for label in (ax.xaxis.label, *ax.get_xticklabels()):
-                            if id(label) in texts and ax.name != "3d":
+                            if id(label) in texts and ax.name != "3d" and ax.get_label() != RIBBON_LABEL:
                                 assert texts[id(label)][1].y0 >= top - 0.5, (label.get_text(), top)
             finally:
                 scene.close()
@@ -437,18 +527,18 @@ def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, hei
 def test_the_slower_run_stays_visible_where_paths_share_their_first_steps(tmp_path):
     from matplotlib.colors import to_rgb
 
-    from momentumlab.palette import RUN_COLORS
+    from momentumlab.palette import METHOD_COLORS
 
     problem = make_problem("quadratic", {"kappa": 100, "angle": 30})  # the default race
     runs = {RunKey(method, "numpy"): run(problem, method, 0.01, 0.0 if method == "sgd" else 0.9, (-4.0, 3.0), 400)
             for method in ("sgd", "momentum", "nesterov")}
-    settings = Animation(width=960, height=540, fps=12, frames=4, hold_seconds=0.0, formats=())
+    settings = Animation(width=1280, height=720, fps=12, frames=4, hold_seconds=0.0, formats=())
     render_compare(problem, runs, "race", settings, {}, tmp_path / "race.png", progress=False)
-    pixels = np.asarray(Image.open(tmp_path / "race.png").convert("RGB")).astype(int)[:, :480]  # the contour
-    for color in RUN_COLORS[:3]:
+    pixels = np.asarray(Image.open(tmp_path / "race.png").convert("RGB")).astype(int)[:, :640]  # the contour
+    for color in (METHOD_COLORS[method] for method in ("sgd", "momentum", "nesterov")):
         target = np.array([round(255 * c) for c in to_rgb(color)])
-        # a path hidden under another shows only its head marker (about 100 px of its colour)
-        assert np.sum(np.all(np.abs(pixels - target) <= 12, axis=-1)) > 140, color
+        # a path hidden under another shows only its head marker (about 180 px of its colour at this size)
+        assert np.sum(np.all(np.abs(pixels - target) <= 12, axis=-1)) > 200, color
 
 
 def test_loss_plot_text_is_legible_on_a_phone_and_inside_the_figure():
@@ -479,14 +569,16 @@ ALLOWED_IMPORTS = {
     "style": set(),
     "artists": set(),
     "engine": set(),
-    "panels": {"artists", "style"},
-    "figures": {"engine", "panels", "artists", "style"},
+    "timeline": {"style"},
+    "panels": {"artists", "style", "timeline"},
+    "figures": {"engine", "panels", "artists", "style", "timeline"},
     "static": {"style"},
     "heatmap": {"style"},
-    "modes": {"style"},
+    "modes": {"style", "titles"},
+    "titles": set(),
     "sharpness": {"style"},
     "__init__": {"figures", "static", "heatmap"},
-    "media": {"figures", "static", "heatmap", "modes", "sharpness"},  # one experiment's files: the top of the package
+    "media": {"figures", "static", "heatmap", "modes", "sharpness", "timeline"},  # one experiment's files: the top of the package
 }
 
 
@@ -509,7 +601,7 @@ def _render_imports(path):
 
 def test_render_has_a_handful_of_modules_and_imports_go_one_way():
     modules = {path.stem: path for path in RENDER.glob("*.py")}
-    assert len(modules) <= 12 and set(modules) == set(ALLOWED_IMPORTS)
+    assert len(modules) <= 14 and set(modules) == set(ALLOWED_IMPORTS)
     for name, path in modules.items():
         assert _render_imports(path) <= ALLOWED_IMPORTS[name], name
 
@@ -538,3 +630,29 @@ def test_landscapes_are_kept_per_problem_value_and_per_data_set():
     assert first.problem is regressions[0] and second.problem is regressions[1]
     assert not np.array_equal(first.values, second.values)
     assert kept_landscape.cache_info().currsize == 4  # the two rosenbrocks, the two data sets
+
+
+@pytest.mark.parametrize("scene_kind", ["race", "run"])
+def test_the_quadratic_valley_is_drawn_at_its_configured_angle(scene_kind):
+    """True geometry: the lowest contours' principal axis in a rendered frame is the configured 30°
+    within 2° (and the same picture stretched 2× sideways would read ~16°, so the measure can fail)."""
+    from momentumlab.render.engine import Blitter
+    from momentumlab.render.figures import compare_scene, run_scene
+    from momentumlab.render.style import rc_context
+    from valley import valley_angle
+
+    problem = make_problem("quadratic", {"kappa": 100, "angle": 30})
+    trajectory = run(problem, "momentum", 0.01, 0.9, (-4.0, 3.0), 400)
+    with rc_context(960, 540):
+        scene = (compare_scene(problem, {RunKey("momentum", "numpy"): trajectory}, "race", 960, 540) if scene_kind == "race"
+                 else run_scene(problem, trajectory, "run", 960, 540))
+        try:
+            ax = next(ax for ax in scene.figure.axes if ax.name != "3d" and ax.get_xlabel() == "x")
+            frame = np.asarray(Blitter(scene).frame(400)).reshape(540, 960, 4)[..., :3]
+            box = ax.bbox
+            crop = frame[int(540 - box.y1) + 2: int(540 - box.y0) - 2, int(box.x0) + 2: int(box.x1) - 2]
+        finally:
+            scene.close()
+    assert valley_angle(crop) == pytest.approx(30.0, abs=2.0)
+    stretched = np.asarray(Image.fromarray(crop.copy()).resize((2 * crop.shape[1], crop.shape[0]), Image.NEAREST))
+    assert valley_angle(stretched) < 20.0

@@ -77,3 +77,35 @@ def floored_distances(distance: Any, optimum: Any) -> np.ndarray:
 def below_floor(value: Any, floor: float | None) -> bool:
     """Whether a finite ``value`` lies below ``floor`` (and so is printed "< 1e-12")."""
     return floor is not None and value is not None and np.isfinite(float(value)) and abs(float(value)) < floor
+
+
+DYNAMIC_RANGE = 1e-16  # a log colour scale spans at most 16 decades below its top (float64 resolution)
+
+
+@dataclass(frozen=True)
+class ColourRange:
+    """A log colour scale's ends; ``clipped``: some value lies at or below ``low`` (drawn in the lowest colour,
+    labelled "≤ low")."""
+
+    low: float
+    high: float
+    clipped: bool
+
+    @property
+    def bottom_label(self) -> str:
+        """The label of the scale's lowest colour: "≤ 1e-12" when values were clipped there, else the value."""
+        return f"≤ {self.low:.3g}" if self.clipped else f"{self.low:.3g}"
+
+
+def colour_range(values: Any, floor: float | None = None) -> ColourRange:
+    """The log colour scale of ``values`` (NaN ignored): from the smallest positive value, but never below
+    ``floor`` (a distance or loss floor; values below it are rounding) nor below top · ``DYNAMIC_RANGE``,
+    up to the largest. Values at or below the bound, zeros included, take the lowest colour."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    positive = finite[finite > 0]
+    high = float(positive.max()) if positive.size else 1.0
+    bound = max(floor or 0.0, high * DYNAMIC_RANGE)
+    low = max(float(positive.min()), bound) if positive.size else high / 10.0
+    clipped = bool(finite.size) and bool((finite <= bound).any())
+    return ColourRange(low, high if high > low else low * 10.0, clipped)  # one value: a decade above it

@@ -38,6 +38,23 @@ def plot_window(problem: Problem, starts: Array) -> Window:
     return (float(x0), float(x1)), (float(y0), float(y1))
 
 
+def equal_aspect_window(window: Window, width: float, height: float) -> Window:
+    """``window`` widened about its centre along one axis so that, drawn into a ``width`` × ``height``
+    pixel box, one unit of x and one unit of y span the same number of pixels (true geometry:
+    a 30° valley shows at 30°, a gradient at right angles to the contours)."""
+    (x0, x1), (y0, y1) = window
+    span_x, span_y = x1 - x0, y1 - y0
+    if width <= 0 or height <= 0 or span_x <= 0 or span_y <= 0:
+        return window
+    if span_x / span_y < width / height:
+        half = 0.5 * span_y * width / height
+        middle = 0.5 * (x0 + x1)
+        return (middle - half, middle + half), (float(y0), float(y1))
+    half = 0.5 * span_x * height / width
+    middle = 0.5 * (y0 + y1)
+    return (float(x0), float(x1)), (middle - half, middle + half)
+
+
 @dataclass(frozen=True)
 class Landscape:
     """Loss values on a regular grid over the plot window.
@@ -63,6 +80,14 @@ class Landscape:
         top = float(positive.max()) if positive.size else 1.0
         floor = max(float(positive.min()) if positive.size else 1e-12, top * 1e-10)
         return cls(problem=problem, window=window, x=x, y=y, values=values, floor=floor)
+
+    def fitted(self, width: float, height: float) -> "Landscape":
+        """This landscape over :func:`equal_aspect_window` of its window for a ``width`` × ``height``
+        pixel box, on a grid of the same resolution (itself when already equal)."""
+        window = equal_aspect_window(self.window, width, height)
+        if window == self.window:
+            return self
+        return Landscape.build(self.problem, window, len(self.x[0]) if np.ndim(self.x) == 2 else len(self.x))
 
     @property
     def log_scale(self) -> bool:

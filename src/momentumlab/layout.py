@@ -362,7 +362,7 @@ def report_outputs(config: Config, root: str | os.PathLike = "") -> ReportOutput
 
 @dataclass(frozen=True)
 class Race:
-    """An experiment's race as the deck shows it: the GIF (else the MP4) and its PNG poster."""
+    """An experiment's race as the deck shows it: the MP4 (else the GIF) and its PNG poster, the last frame."""
 
     media: str
     poster: str
@@ -370,11 +370,12 @@ class Race:
 
 @dataclass(frozen=True)
 class SlideInputs:
-    """Every file the deck reads: the summary and each experiment's race, by experiment."""
+    """Every file the deck reads: the summary, each experiment's race and each swept experiment's heatmap, by experiment."""
 
     summary: str
     races: Mapping[str, Race] = field(default_factory=dict)
     model_races: Mapping[str, Race] = field(default_factory=dict)  # each on the model's loss plane
+    sweeps: Mapping[str, str] = field(default_factory=dict)  # swept 2-D experiment -> sweep.png
     sharpness: Mapping[str, str] = field(default_factory=dict)  # model experiment -> its sharpness figure
 
     @classmethod
@@ -382,13 +383,15 @@ class SlideInputs:
         """The files from ``nested``'s tree of them."""
         return cls(summary=tree["summary"], races={n: Race(**t) for n, t in tree.get("races", {}).items()},
                    model_races={n: Race(**t) for n, t in tree.get("model_races", {}).items()},
+                   sweeps=dict(tree.get("sweeps", {})),
                    sharpness=dict(tree.get("sharpness", {})))
 
 
 def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
-    """The files the deck of ``config`` reads, under ``root``: a GIF race when GIFs are rendered, else the MP4."""
+    """The files the deck of ``config`` reads, under ``root``: the MP4 race (shown behind its last frame) when
+    MP4s are rendered, else the GIF (the deck shows its last frame, the still PNG)."""
     formats = config.animation.formats
-    race = "gif" if "gif" in formats else "mp4"
+    race = "mp4" if "mp4" in formats else "gif"
 
     def race_of(compare: Mapping[str, str]) -> Race:
         return Race(media=compare.get(race, compare[POSTER]), poster=compare[POSTER])  # a still race: its poster
@@ -397,6 +400,7 @@ def slide_inputs(config: Config, root: str | os.PathLike = "") -> SlideInputs:
         summary=SUMMARY,
         races={e.name: race_of(experiment_media(e, formats).compare) for e in config.experiments},
         model_races={e.name: race_of(model_media(e, formats).compare) for e in config.model_experiments if e.animations},
+        sweeps={e.name: sweep_heatmap(e.name) for e in config.experiments if e.sweep.enabled},
         sharpness={e.name: sharpness_plot(e.name) for e in config.model_experiments if e.sharpness}))
 
 

@@ -1,9 +1,14 @@
 """Who a run is and how it looks, without matplotlib.
 
-A run is identified by a :class:`~momentumlab.runs.RunKey`, never by its display text. Its style
-comes from the optimizer's position in the experiment: one Okabe–Ito colour per optimizer, numpy solid with a filled head, TensorFlow dashed, darker and
-hollow so it shows on top of its numpy twin. The animations, the report and the deck all take
-their colours from here.
+A run is identified by a :class:`~momentumlab.runs.RunKey`, never by its display text. Its colour
+comes from its optimizer's METHOD (:data:`METHOD_COLORS`: sgd is always blue, momentum orange,
+nesterov green...), so a method keeps its hue in every experiment; when two optimizers of one
+experiment share a method, the first by name keeps the method's hue and each other takes the first
+:data:`SPARE_COLORS` entry no optimizer of the experiment uses (:func:`optimizer_colors`). numpy is
+drawn solid with a filled head, TensorFlow dashed, darker and hollow so it shows on top of its
+numpy twin. The animations (races and per-run), the stills, the report's scrubber and explorer data
+and the deck's pictures all take their colours from here; one colour map per kind of surface
+(:data:`LANDSCAPE_CMAP` for every loss surface and plane, :data:`VIRIDIS` for heatmaps).
 """
 
 from __future__ import annotations
@@ -25,11 +30,40 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
 }
-# Eight optimizers get eight Okabe–Ito colours (yellow, faint on white, comes last).
+# Eight colours in order (yellow, faint on white, comes last): matplotlib's default colour cycle here.
 RUN_COLORS = tuple(
     OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky_blue", "vermillion", "black", "yellow")
 )
-PATH_COLOR = OKABE_ITO["vermillion"]
+# Paul Tol's "muted" scheme adds hues for the methods beyond Okabe–Ito's seven legible colours.
+TOL = {"wine": "#882255", "olive": "#999933", "teal": "#44AA99", "indigo": "#332288", "rose": "#CC6677"}
+# One hue per method of the registry, the same in every experiment and output.
+METHOD_COLORS = {
+    "sgd": OKABE_ITO["blue"],
+    "momentum": OKABE_ITO["orange"],
+    "nesterov": OKABE_ITO["green"],
+    "adam": OKABE_ITO["purple"],
+    "rmsprop": OKABE_ITO["sky_blue"],
+    "adagrad": OKABE_ITO["vermillion"],
+    "nadam": TOL["indigo"],
+    "adamw": TOL["rose"],
+    "adamax": TOL["olive"],
+    "lion": TOL["teal"],
+}
+# For a second optimizer of a method already in the experiment (and names no method owns): the
+# first of these no optimizer of the experiment wears (never black: text, markers and the −η∇f
+# arrows are black).
+SPARE_COLORS = (TOL["wine"], TOL["teal"], TOL["olive"], TOL["indigo"], TOL["rose"], OKABE_ITO["vermillion"],
+                OKABE_ITO["sky_blue"], OKABE_ITO["purple"])
+# Polyak's heavy ball (a theory point, not a configured optimizer) in the sweep explorer: a deep
+# violet that no method, spare or sweep cell wears.
+THEORY_COLOR = "#7F3C8D"
+# The classes of a data set (decision regions, class bars): hues away from sgd's blue and
+# momentum's orange, so a class never reads as an optimizer of the common races.
+CLASS_COLORS = ("#AA4499", TOL["teal"], TOL["indigo"], "#DDCC77", "#117733", TOL["wine"], "#88CCEE", TOL["olive"])
+# Sweep cells the explorer plays or pins beside the configured runs: hues no common method wears.
+CELL_COLORS = ("#777777", TOL["rose"], TOL["olive"], TOL["indigo"])
+SCHEDULE_COLOR = "#D81B60"  # a learning-rate schedule's changes, on every time axis and path
+PATH_COLOR = METHOD_COLORS["sgd"]  # a path whose optimizer is not known
 FIT_COLOR = OKABE_ITO["blue"]
 DIVERGED_COLOR = "#C0392B"
 LANDSCAPE_CMAP = "viridis"
@@ -65,9 +99,30 @@ class RunStyle:
         return None if self.linestyle == "-" else tuple(self.linestyle[1])
 
 
-def optimizer_color(index: int) -> str:
-    """The colour of the ``index``-th optimizer of an experiment."""
-    return RUN_COLORS[index % len(RUN_COLORS)]
+def optimizer_colors(keys: Iterable[RunKey]) -> dict[str, str]:
+    """Optimizer name → colour for every optimizer among ``keys`` (one experiment's runs).
+
+    Each optimizer takes its method's hue (a key without a method counts its name as its method);
+    of several optimizers sharing a method, the first by name keeps the hue and the others take,
+    in name order, the first :data:`SPARE_COLORS` entry not yet worn, so the result does not depend
+    on the order of ``keys``.
+    """
+    methods = {}
+    for key in keys:
+        methods.setdefault(key.optimizer, key.method or key.optimizer)
+    colors: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for name in sorted(methods):
+        method = methods[name]
+        if method in METHOD_COLORS and method not in owners:
+            owners[method] = name
+            colors[name] = METHOD_COLORS[method]
+    worn = set(colors.values())
+    spares = [color for color in SPARE_COLORS if color not in worn]
+    for name in sorted(methods):
+        if name not in colors:
+            colors[name] = spares.pop(0) if spares else RUN_COLORS[len(colors) % len(RUN_COLORS)]
+    return colors
 
 
 def darker(color: str, amount: float = 0.45) -> str:
@@ -89,13 +144,15 @@ def viridis(fraction: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * weight):02X}" for a, b in zip(below, above))
 
 
-def run_styles(keys: Iterable[RunKey]) -> dict[RunKey, RunStyle]:
-    """One colour per optimizer in order of first appearance; TensorFlow runs dashed with
-    hollow heads in a darker shade, so twins that overlap stay visible."""
-    colors: dict[str, str] = {}
+def run_styles(keys: Iterable[RunKey], colors: Mapping[str, str] | None = None) -> dict[RunKey, RunStyle]:
+    """One colour per optimizer (``colors`` by optimizer name, else :func:`optimizer_colors` of
+    ``keys``); TensorFlow runs dashed with hollow heads in a darker shade, so twins that overlap
+    stay visible."""
+    keys = list(keys)
+    colors = optimizer_colors(keys) if colors is None else colors
     styles = {}
     for key in keys:
-        color = colors.setdefault(key.optimizer, optimizer_color(len(colors)))
+        color = colors[key.optimizer]
         if key.backend == TENSORFLOW:
             styles[key] = RunStyle(color=darker(color), linestyle=(0, TENSORFLOW_DASHES), linewidth=1.5,
                                    head_size=13.0, hollow=True, label=key.display)

@@ -12,12 +12,14 @@ FILE_SEPARATOR = "-"  # config names match [a-z0-9_]+, so the first "-" splits a
 class RunKey:
     """One run of an experiment: which optimizer (its config name) on which backend.
 
-    ``label`` is the optimizer's display label; it is carried for legends and never compared.
+    ``label`` is the optimizer's display label and ``method`` its method (``sgd``, ``momentum``...,
+    which picks its colour); both are carried and never compared.
     """
 
     optimizer: str
     backend: str
     label: str = ""
+    method: str = ""
 
     @property
     def display(self) -> str:
@@ -38,7 +40,7 @@ class RunKey:
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> RunKey:
         """The run a ``summary.json`` row of ``runs`` describes."""
-        return cls(row["optimizer"], row["backend"], row.get("optimizer_label", ""))
+        return cls(row["optimizer"], row["backend"], row.get("optimizer_label", ""), row.get("method", ""))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RunKey) and (self.optimizer, self.backend) == (other.optimizer, other.backend)

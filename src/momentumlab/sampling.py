@@ -32,6 +32,17 @@ def frames_for_steps(steps: int, frames: int, linear_share: float = 0.5) -> np.n
     return np.minimum(chosen, steps - (count - 1 - index))
 
 
+SPACINGS = {"log": 0.5, "linear": 1.0}  # animation.spacing → frames_for_steps' linear share
+
+
+def animation_steps(last_step: int, frames: int, spacing: str = "log") -> np.ndarray:
+    """The optimizer steps an animation's frames show: ``frames_for_steps`` with half the frames
+    log-spaced (``spacing`` "log") or all evenly spaced ("linear")."""
+    if spacing not in SPACINGS:
+        raise ValueError(f"animation.spacing must be one of {list(SPACINGS)}, got {spacing!r}")
+    return frames_for_steps(last_step, frames, SPACINGS[spacing])
+
+
 def record_at(steps_recorded: np.ndarray, step: int) -> int:
     """The index of the last record at or before ``step`` (the first record before the start)."""
     return max(int(np.searchsorted(steps_recorded, step, side="right")) - 1, 0)

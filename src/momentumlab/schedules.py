@@ -84,6 +84,19 @@ class Schedule:
         """factor(t) for t = 0 .. steps−1."""
         return np.array([self.factor(t) for t in range(steps)], dtype=np.float64)
 
+    def changes(self, steps: int) -> list[tuple[int, str]]:
+        """The steps within 0..``steps`` where the rate changes abruptly, each with a short label:
+        a piecewise schedule's boundaries ("η × 0.3", the new multiplier) and a cosine schedule's
+        end of warm-up and end of decay; none for constant and exponential rates."""
+        if self.kind == "piecewise":
+            marks = [(b, f"η × {v:g}") for b, v in zip(self.boundaries, self.values[1:])]
+        elif self.kind == "cosine":
+            marks = [(self.warmup_steps, "warm-up ends")] if self.warmup_steps else []
+            marks.append((self.warmup_steps + self.decay_steps, f"η × {self.alpha:g} from here"))
+        else:
+            marks = []
+        return [(int(step), text) for step, text in marks if 0 < step < steps]
+
     def describe(self) -> str:
         """A short human-readable form, e.g. ``cosine(decay 400, α 0.1, warm-up 50)``."""
         if self.kind == "constant":

@@ -60,6 +60,7 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.render import contour_png
     from momentumlab.report.context import script_colors
     from momentumlab.report.environment import make_environment
+    from momentumlab.floors import distance_floor
     from momentumlab.report.explorer import explorer_data, explorer_script
     from momentumlab.report.live import live_data, run_entry
     from momentumlab.report.scrubber import scrubber_data
@@ -72,8 +73,9 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
         extent = contour_png(problem, path, window=plot_window(problem, [experiment.start]), **CONTOUR_SIZE)
         contour = data_uri(path.read_bytes(), "image/png")
     regions = [region_row(curve) for curve in sweep_regions_of(problem, result, experiment.start)]
+    floor = None if problem.optimum is None else distance_floor(problem.optimum)
     script_data = explorer_script(name, explorer_data(result, theory_of(experiment, problem),
-                                                      {"regions": regions})).encode("utf-8")
+                                                      {"regions": regions}, floor=floor)).encode("utf-8")
     scrubber = scrubber_data({}, result.steps, extent)
     grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
     scrubber["live"] = live_data(problem, experiment.start, result.steps, [],

@@ -95,7 +95,7 @@ def run_race(experiment: Experiment) -> Race:
     backends = experiment.backends  # TensorFlow compiles its loop: a bar is worth it only beside numpy
     for backend in progress(backends, len(backends), f"{experiment.name}: backends") if len(backends) > 1 else backends:
         trajectories, timing = optimize_experiment(experiment, problem, backend)
-        runs.update({RunKey(name, backend, experiment.optimizer(name).label): run for name, run in trajectories.items()})
+        runs.update({RunKey(name, backend, experiment.optimizer(name).label, experiment.optimizer(name).method): run for name, run in trajectories.items()})
         seconds.update({RunKey(name, backend): value for name, value in timing.items()})
     return Race(experiment=resolve(experiment, problem), problem=problem, runs=runs, seconds=seconds)
 

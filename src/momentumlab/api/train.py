@@ -34,7 +34,8 @@ class Training:
     @property
     def runs(self) -> dict[RunKey, Any]:
         """Each run (weights at the recorded steps, losses, accuracies) keyed by ``RunKey`` (optimizer, backend)."""
-        return {RunKey(run.optimizer, run.backend, self.spec.optimizer(run.optimizer).label): run
+        return {RunKey(run.optimizer, run.backend, self.spec.optimizer(run.optimizer).label,
+                       self.spec.optimizer(run.optimizer).method): run
                 for run in self.result.runs}
 
     def records(self) -> list[dict[str, Any]]:

@@ -139,7 +139,7 @@ class Experiment:
     @property
     def runs(self) -> list[RunKey]:
         """Every run (optimizer × backend, its label carried), in config order."""
-        return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
+        return [RunKey(spec.name, backend, spec.label, spec.method) for spec in self.optimizers for backend in self.backends]
 
 
 # Each data set built once per process (none where a job read it from its file): config
@@ -200,7 +200,7 @@ class ModelExperiment:
     @property
     def runs(self) -> list[RunKey]:
         """Every run (optimizer × backend, its label carried), in config order."""
-        return [RunKey(spec.name, backend, spec.label) for spec in self.optimizers for backend in self.backends]
+        return [RunKey(spec.name, backend, spec.label, spec.method) for spec in self.optimizers for backend in self.backends]
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,9 @@ class Animation:
     frames: int
     hold_seconds: float
     formats: tuple[str, ...]
+    spacing: str = "log"  # which steps the frames show: "log" (dense early) or "linear"
+    show_twins: bool = False  # races draw TensorFlow twins too
+    arrows: bool = True  # velocity and −η∇f arrows in per-run animations of momentum methods
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any]) -> "Animation":

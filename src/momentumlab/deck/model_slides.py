@@ -7,9 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from pptx.util import Emu, Inches
-
-from momentumlab.deck.parts import CAPTION_TOP, CONTENT_TOP, SLIDE_WIDTH, DeckInputs, add_race_media, caption, titled_slide
+from momentumlab.deck.parts import DeckInputs, add_race_media, caption, content_picture, first_clause, titled_slide
 from momentumlab.model import verdicts as model_verdicts
 from momentumlab.model.edge_caption import percent, sharpness_sentences
 from momentumlab.records import competing_runs, format_count, format_number, is_model_row
@@ -36,15 +34,15 @@ def _notes(label: str, rows: Sequence[Mapping[str, Any]], comparisons: Sequence[
 
 def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str, race: Path,
                     poster: Path | None = None) -> None:
-    """The race on the shared loss plane (GIF, or MP4 behind ``poster``) across the content
-    area, captioned with the verdicts."""
+    """The race on the shared loss plane (an MP4 behind ``poster``, its last frame) across the content
+    area, captioned with the verdict and its first reason (every verdict is in the notes)."""
     rows = [row for row in summary.get("runs", []) if row["experiment"] == name and is_model_row(row)]
     if not rows:
         return
     comparisons = [row for row in summary.get("model_comparisons", []) if row["experiment"] == name]
     slide = titled_slide(deck, label, _notes(label, rows, comparisons))
     add_race_media(slide, race, poster)
-    caption(slide, model_verdicts.caption(competing_runs(rows), comparisons))
+    caption(slide, first_clause(model_verdicts.caption(competing_runs(rows), comparisons)))
 
 
 def add_model_slides(deck: Any, inputs: DeckInputs) -> None:
@@ -63,9 +61,7 @@ def sharpness_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str
         return
     slide = titled_slide(deck, f"Sharpness: {label}",
                          "\n".join([*sharpness_sentences(rows), rows[0]["sharpness"]["rule"]]))
-    height = CAPTION_TOP - CONTENT_TOP - Inches(0.1)
-    width = min(Emu(int(height * 1100 / 520)), SLIDE_WIDTH - 2 * Inches(0.3))
-    slide.shapes.add_picture(str(figure), int((SLIDE_WIDTH - width) / 2), CONTENT_TOP, width, int(width * 520 / 1100))
+    content_picture(slide, figure)
     measured = next((row for row in rows if row["sharpness"]["fraction_near"] is not None), None)
     if measured is None:
         caption(slide, "No run's sharpness reached its threshold's neighbourhood; the notes say where each went.")

@@ -101,12 +101,19 @@ class GrowingCurve:
     """
 
     def __init__(self, points: Array, line: Look, head: Look, clip: Bbox, diverged: bool = False,
-                 diverged_head: Look | None = None) -> None:
+                 diverged_head: Look | None = None, dots: tuple[Look, Array] | None = None,
+                 marks: tuple[Look, Array] | None = None) -> None:
         self.points = points
         self.diverged = diverged
         self.line = Trace(line, clip)
         self.head = Trace(head, clip)
         self.diverged_head = None if diverged_head is None else Trace(diverged_head, clip)
+        # (look, steps): markers on the points of those steps once reached (frames' steps; schedule changes)
+        self.extras = []
+        for extra in (dots, marks):
+            if extra is not None:
+                steps = np.asarray(extra[1], dtype=np.int64)
+                self.extras.append((Trace(extra[0], clip), steps[(steps >= 0) & (steps < len(points))]))
 
     def update(self, step: int) -> list[Line2D]:
         """The artists showing the series up to ``step``, in drawing order."""
@@ -114,6 +121,8 @@ class GrowingCurve:
         k = min(max(step, 0), last)
         ended = self.diverged and step >= last
         artists = self.line.show(self.points[: k + 1])
+        for trace, steps in self.extras:
+            artists = artists + trace.show(self.points[steps[steps <= k]])
         if self.diverged_head is None:
             return artists + self.head.show(self.points[k : k + 1])
         return (artists + self.head.show(self.points[k : k + 1], visible=not ended)

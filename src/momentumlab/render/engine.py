@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm  # a widget in a notebook, text in a terminal
 
 from momentumlab.files import atomic_paths
-from momentumlab.sampling import frames_for_steps
+from momentumlab.sampling import animation_steps
 
 if TYPE_CHECKING:
     from momentumlab.config import Animation
@@ -75,7 +75,7 @@ def render_scene(scene: Scene, settings: "Animation", outputs: Mapping[str, str 
     if unknown:
         raise ValueError(f"output format(s) {sorted(unknown)} not in settings.formats {list(settings.formats)}")
     width, height = scene.figure.canvas.get_width_height()
-    steps = frames_for_steps(scene.last_step, settings.frames)
+    steps = animation_steps(scene.last_step, settings.frames, settings.spacing)
     try:
         with atomic_paths({**outputs, "poster": poster}) as temps, \
                 tempfile.TemporaryDirectory(prefix="momentumlab-render-") as scratch:

@@ -9,7 +9,7 @@ configured optimizers and any theory points; every special colour has a legend e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, Sequence
 
 import matplotlib
@@ -22,11 +22,13 @@ from matplotlib.font_manager import FontProperties
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from momentumlab.verdicts import momentum_name
 from momentumlab.files import atomic_path
-from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO
+from momentumlab.floors import colour_range
+from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, THEORY_COLOR
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
 from momentumlab.wording import counted
@@ -41,7 +43,6 @@ DIVERGED_HATCH = "#4D4D4D"
 UNREACHED_FACE = "#EBEBEB"
 MARKER_COLORS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["purple"], OKABE_ITO["yellow"])
 CONFIGURED_SHAPES = ("o", "s", "D", "h")
-DYNAMIC_RANGE = 1e-16  # colours of distances below max·1e-16 are clipped (float64 resolution)
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,19 @@ class Point:
     label: str
     lr: float
     momentum: float
-    marker: str
+    marker: Any
     color: str
     size: float = 11.0
+    hollow: bool = False  # an outline in ``color`` with a white halo, drawn under the filled marks
+
+    def style(self, scale: float = 1.0) -> dict[str, Any]:
+        """Line2D keywords of the marker (``scale`` times its size): filled with a black edge, or a haloed outline."""
+        if self.hollow:
+            return {"marker": self.marker, "markersize": self.size * scale, "markerfacecolor": "none",
+                    "markeredgecolor": self.color, "markeredgewidth": 2.4,
+                    "path_effects": [patheffects.Stroke(linewidth=5.0, foreground="white"), patheffects.Normal()]}
+        return {"marker": self.marker, "markersize": self.size * scale, "markerfacecolor": self.color,
+                "markeredgecolor": "black", "markeredgewidth": 1.3}
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class Panel:
     blank_label: str | None = None  # legend text of non-diverged blank cells
     counts: bool = False  # integer values (steps): plain tick labels at 1, 2, 5 × 10^k
     zero_label: str | None = None  # legend text of exact zeros on a log scale (drawn in the lowest colour)
+    floor: float | None = None  # a log scale's lowest colour: values at or below it are rounding ("≤ floor")
 
     def zeros(self) -> Array:
         """Cells whose value is exactly 0 (or below), which a log colour scale cannot place."""
@@ -85,8 +97,9 @@ def _edges(centres: Array, log: bool) -> Array:
     return np.exp(mids) if log else mids
 
 
-def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
-    """The two panels that suit the result's problem."""
+def panels_for(result: SweepResult, floor: float | None = None) -> tuple[Panel, Panel]:
+    """The two panels that suit the result's problem; ``floor``: the distance floor of its optimum
+    (``floors.distance_floor``), the distance colour scale's lowest colour."""
     diverged = result.diverged
     steps_run = counted(result.steps, "step")
     if result.has_optimum:
@@ -94,7 +107,7 @@ def panels_for(result: SweepResult) -> tuple[Panel, Panel]:
         steps[diverged] = np.nan
         return (
             Panel("Final distance to the optimum", result.final_distance, f"‖θ − θ*‖ after {steps_run}",
-                  log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)"),
+                  log_scale=True, cmap="viridis", zero_label="distance exactly 0 (lowest colour)", floor=floor),
             Panel(f"Settled within {result.tolerance:g} of the optimum at step", steps, "steps (log scale)", log_scale=True,
                   cmap="cividis", blank_label=f"not settled within {result.tolerance:g} in {steps_run}", counts=True,
                   zero_label="within tolerance from the start: step 0 (lowest colour)"),
@@ -129,19 +142,31 @@ def model_best_point(result: "ModelSweepResult") -> Point | None:
                  float(result.momentum[q]), "*", "white", 16.0)
 
 
-def _norm(values: Array, log: bool) -> tuple[Normalize, str]:
-    """The colour scale; on a log scale values ≤ 0 are clipped to its lowest colour (``extend="min"``)."""
+def _norm(values: Array, log: bool, floor: float | None = None) -> tuple[Normalize, str, bool]:
+    """The colour scale, its colour bar's extension and whether values were clipped to its lowest colour:
+    on a log scale (``floors.colour_range``) values ≤ 0, below ``floor`` or 16 decades under the top are."""
     finite = values[np.isfinite(values)]
     if not log:
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        return Normalize(low, high if high > low else low + 1.0), "neither"
-    positive = finite[finite > 0]
-    high = float(positive.max()) if positive.size else 1.0
-    low = float(positive.min()) if positive.size else high / 10.0
-    extend = "min" if (finite <= 0).any() else "neither"
-    if low < high * DYNAMIC_RANGE:
-        low, extend = high * DYNAMIC_RANGE, "min"
-    return LogNorm(low, high if high > low else low * 10.0), extend
+        return Normalize(low, high if high > low else low + 1.0), "neither", False
+    scale = colour_range(values, floor)
+    return LogNorm(scale.low, scale.high), "min" if scale.clipped else "neither", scale.clipped
+
+
+BAR_TICKS = 6  # at most this many labelled decades on a log colour bar
+
+
+def bar_decades(low: float, high: float, most: int = BAR_TICKS) -> list[float]:
+    """Powers of ten strictly above ``low`` up to ``high``, every k-th so that at most ``most`` - 1 remain and
+    the lowest sits at least one step above ``low`` (whose own tick is labelled apart)."""
+    first, last = int(np.floor(np.log10(low))) + 1, int(np.floor(np.log10(high) + 1e-9))
+    if last < first:
+        return []
+    every = max(1, int(np.ceil((last - first + 1) / max(most - 1, 1))))
+    exponents = list(range(last, first - 1, -every))[::-1]  # counted down from the top decade
+    if exponents and exponents[0] - np.log10(low) < 0.6 * every:
+        exponents = exponents[1:]  # too close to the bottom label
+    return [10.0 ** e for e in exponents]
 
 
 def momentum_axis_label(method: str) -> str:
@@ -204,7 +229,7 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
     if blank.any():
         ax.pcolormesh(x_edges, y_edges, np.ma.masked_where(~blank, np.zeros(blank.shape)),
                       cmap=ListedColormap([UNREACHED_FACE]), vmin=0, vmax=1, zorder=1)
-    norm, extend = _norm(panel.values, panel.log_scale)
+    norm, extend, clipped = _norm(panel.values, panel.log_scale, panel.floor)
     values = np.ma.masked_invalid(panel.values)
     if panel.log_scale:
         # a log scale has no place for 0 (a run that started at the optimum): give it the lowest colour
@@ -225,6 +250,11 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
         if decades < 1.0:  # values this close: name the two ends, not a crowd of long labels
             bar.set_ticks([norm.vmin, norm.vmax])
             bar.ax.yaxis.set_minor_locator(NullLocator())
+        elif clipped:  # the lowest colour holds everything at or below the floor: say so, and a few decades above
+            ticks = [norm.vmin] + bar_decades(norm.vmin, norm.vmax)
+            plain = bar.ax.yaxis.get_major_formatter()
+            bar.set_ticks(ticks, labels=[f"≤ {power_label(norm.vmin)}"] + [plain(t) for t in ticks[1:]])
+            bar.ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xscale("log")
     ax.set_xlim(x_edges[0], x_edges[-1])
     ax.set_ylim(y_edges[0], y_edges[-1])
@@ -239,11 +269,12 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
 
 
 def draw_points(ax: Axes, points: Sequence[Point]) -> None:
-    """Markers with a black edge, legible on every colour of viridis and cividis."""
+    """Markers with a black edge, legible on every colour of viridis and cividis. The hollow ones (theory points:
+    an open-centred crosshair larger than the star, a triangle outline) go under the filled ones, so that the
+    best pair's star on or beside Polyak's point stays whole and the crosshair's arms still show around it."""
     for point in points:
-        ax.plot([point.lr], [point.momentum], linestyle="none", marker=point.marker, markersize=point.size,
-                markerfacecolor=point.color, markeredgecolor="black", markeredgewidth=1.3, zorder=5,
-                clip_on=False)
+        ax.plot([point.lr], [point.momentum], linestyle="none", zorder=5 if point.hollow else 6, clip_on=False,
+                **point.style())
 
 
 REGION_WIDTH = 2.0  # points; the black halo adds 1.5 on each side
@@ -285,20 +316,27 @@ def best_point(result: SweepResult) -> Point | None:
     return Point(f"{name}: η = {lr:.3g}, {symbol} = {momentum:.2f}{detail}", lr, momentum, "*", "white", size=17.0)
 
 
-def configured_points(configured: Sequence[tuple[str, float, float]]) -> list[Point]:
-    """One marker shape and colour per configured optimizer."""
+def configured_points(configured: Sequence[tuple]) -> list[Point]:
+    """One marker shape and colour per configured optimizer: (label, lr, μ) or (label, lr, μ, colour),
+    the colour its runs wear (``palette.optimizer_colors``), else one of ``MARKER_COLORS`` by position."""
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum,
-              CONFIGURED_SHAPES[i % len(CONFIGURED_SHAPES)], MARKER_COLORS[i % len(MARKER_COLORS)])
-        for i, (name, lr, momentum) in enumerate(configured)
+        Point(f"{entry[0]}: η = {entry[1]:.3g}, μ = {entry[2]:.2f}", entry[1], entry[2],
+              CONFIGURED_SHAPES[i % len(CONFIGURED_SHAPES)], entry[3] if len(entry) > 3 else MARKER_COLORS[i % len(MARKER_COLORS)])
+        for i, entry in enumerate(configured)
     ]
 
 
+# Four arms from 0.3 to 1 of the radius: a plus with an open centre, the point at its middle.
+CROSSHAIR = Path([(x * r, y * r) for x, y in ((1, 0), (-1, 0), (0, 1), (0, -1)) for r in (0.3, 1.0)],
+                 [Path.MOVETO, Path.LINETO] * 4)
+
+
 def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
-    """Theory-optimal pairs: vermillion plus and triangle markers."""
-    shapes = ("P", "^")
+    """Theory-optimal pairs: a crosshair (larger than the star) and a triangle outline in ``palette.THEORY_COLOR``."""
+    shapes, sizes = (CROSSHAIR, "^"), (24.0, 14.0)
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], OKABE_ITO["vermillion"], 12.0)
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.2f}", lr, momentum, shapes[i % 2], THEORY_COLOR, sizes[i % 2],
+              hollow=True)
         for i, (name, lr, momentum) in enumerate(theory)
     ]
 
@@ -332,18 +370,20 @@ def _fixed_layout(figure: Figure, legend: Any, bars: Sequence[Any]) -> None:
 
 def render_sweep_heatmap(
     result: SweepResult,
-    path: str | Path,
+    path: str | FilePath,
     title: str,
-    configured: Sequence[tuple[str, float, float]] = (),
+    configured: Sequence[tuple] = (),
     theory: Sequence[tuple[str, float, float]] = (),
     width: int = 1280,
     height: int = 560,
     panels: tuple[Panel, Panel] | None = None,
     best: Point | None = None,
     regions: Sequence["Curve"] = (),
+    floor: float | None = None,
 ) -> None:
     """Write the two-panel heatmap PNG of one sweep (``configured``/``theory``: (label, lr, μ);
-    ``regions``: ``momentumlab.regions`` curves, drawn on both panels of a 2-D map).
+    ``regions``: ``momentumlab.regions`` curves, drawn on both panels of a 2-D map; ``floor``: the distance
+    floor, the lowest colour of the distance panel, labelled "≤ floor").
 
     Without ``panels``, a 2-D sweep's panels and best point (``panels_for``, ``best_point``); a
     model sweep passes ``model_panels`` and ``model_best_point`` (None: no best cell).
@@ -352,7 +392,7 @@ def render_sweep_heatmap(
         figure = new_figure(width, height)
         axes = figure.subplots(1, 2)
         if panels is None:
-            panels, best = panels_for(result), best_point(result)
+            panels, best = panels_for(result, floor), best_point(result)
         points = ([best] if best else []) + configured_points(configured) + theory_points(theory)
         bars = []
         for ax, panel in zip(axes, panels):
@@ -375,8 +415,7 @@ def render_sweep_heatmap(
                 lowest = matplotlib.colormaps[panel.cmap](0.0)
                 handles.append(Patch(facecolor=lowest, edgecolor="#BBBBBB", label=panel.zero_label))
         handles += [
-            Line2D([], [], linestyle="none", marker=p.marker, markersize=p.size * 0.85, markerfacecolor=p.color,
-                   markeredgecolor="black", markeredgewidth=1.2, label=p.label)
+            Line2D([], [], linestyle="none", label=p.label, **p.style(0.85))
             for p in points
         ]
         if result.momentum.size > 1:

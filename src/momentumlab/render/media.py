@@ -16,6 +16,8 @@ from momentumlab.config import Animation, Experiment
 from momentumlab.files import write_json
 from momentumlab.layout import ExperimentMedia, ModelMedia
 from momentumlab.media_info import media_facts
+from momentumlab.palette import optimizer_colors
+from momentumlab.records import max_abs_difference, reference_backend
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem
 from momentumlab.stability import no_bound_note
@@ -23,6 +25,34 @@ from momentumlab.trajectory import Trajectory
 from momentumlab.wording import counted
 
 CONTOUR_SIZE = {"width": 960, "height": 600}
+ARROW_METHODS = ("momentum", "nesterov")  # the momentum methods whose run animations carry velocity arrows
+AGREES_BELOW = 1e-9  # a twin whose largest difference is below this "agrees"; above it, it "differs"
+
+
+def race_runs(runs: Mapping[RunKey, Any], reference: str, show_twins: bool) -> dict[RunKey, Any]:
+    """The runs a race draws: every run with ``show_twins``, else those on the ``reference`` backend."""
+    return dict(runs) if show_twins else {key: run for key, run in runs.items() if key.backend == reference}
+
+
+def twin_difference(runs: Mapping[RunKey, Trajectory]) -> float | None:
+    """The largest max |Δθ| between an optimizer's numpy run and its TensorFlow twin (None without twins)."""
+    found = [max_abs_difference(run, runs[twin]) for key, run in runs.items() if key.backend == "numpy"
+             for twin in [RunKey(key.optimizer, "tensorflow")] if twin in runs]
+    found = [value for value in found if value is not None]
+    return max(found) if found else None
+
+
+def agreement_badge(worst: float | None, symbol: str) -> str | None:
+    """The race's badge for the measured largest difference ``worst`` of ``symbol`` (θ or w) between
+    numpy and TensorFlow: "TensorFlow agrees to 4e-15" below ``AGREES_BELOW``, else "TensorFlow
+    differs by up to 0.03"; None without twins."""
+    if worst is None:
+        return None
+    if worst == 0.0:
+        return f"TensorFlow agrees exactly (max |Δ{symbol}| = 0)"
+    if worst < AGREES_BELOW:
+        return f"TensorFlow agrees to {worst:.0e} (max |Δ{symbol}|)"
+    return f"TensorFlow differs by up to {worst:.2g} (max |Δ{symbol}|)"
 
 
 def _files(paths: Mapping[str, str], formats: tuple[str, ...]) -> dict[str, str]:
@@ -44,21 +74,32 @@ def render_experiment_media(
     from momentumlab.floors import loss_floor
     from momentumlab.landscape import race_window
     from momentumlab.render import contour_png, loss_overlay_png, render_compare, render_run
+    from momentumlab.render.timeline import momentum_arrows
 
+    colors = optimizer_colors(experiment.runs)
+    changes = {run: experiment.optimizer(run.optimizer).schedule.changes(experiment.steps) for run in experiment.runs}
     for run in experiment.runs:
         paths = media.runs.get(run)
         if paths is None:  # a run off the reference backend has no animation of its own
             continue
+        spec = experiment.optimizer(run.optimizer)
+        arrows = None
+        if spec.method in ARROW_METHODS and settings.arrows:
+            arrows = momentum_arrows(problem, runs[run], spec.lr, spec.schedule, race_window(problem, [runs[run]]))
         title = f"{experiment.label}: {run.label} ({run.backend})"
         render_run(problem, runs[run], title, settings, _files(paths, settings.formats), paths["png"],
-                   bound_note=no_bound_note(experiment.optimizer(run.optimizer).method))
+                   color=colors[run.optimizer], changes=changes[run], arrows=arrows,
+                   bound_note=no_bound_note(spec.method))
     labelled = {run: runs[run] for run in experiment.runs}  # keyed by the runs that carry their labels
+    raced = race_runs(labelled, reference_backend(experiment.backends), settings.show_twins)
+    badge = None if settings.show_twins else agreement_badge(twin_difference(labelled), "θ")
     compare = media.compare
-    render_compare(problem, labelled, experiment.label, settings, _files(compare, settings.formats), compare["png"])
-    loss_overlay_png(labelled, f"{experiment.label}: loss per step", media.loss, view=loss_floor(problem))
+    render_compare(problem, raced, experiment.label, settings, _files(compare, settings.formats), compare["png"],
+                   changes=changes, badge=badge, colors=colors)
+    loss_overlay_png(raced, f"{experiment.label}: loss per step", media.loss, view=loss_floor(problem), colors=colors)
     animations = [*compare.values(), *(path for files in media.runs.values() for path in files.values())]
     write_json(media.facts, media_facts(animations))
-    window = race_window(problem, labelled.values())  # the race's extent: the scrubber draws the same paths
+    window = race_window(problem, raced.values())  # the race's extent: the scrubber draws the same paths
     write_json(media.extent, contour_png(problem, media.contour, window=window, **CONTOUR_SIZE))
     if sweep is not None:
         render_sweep_media(experiment, problem, sweep, media.sweep)
@@ -79,21 +120,25 @@ def render_modes_media(experiment: Experiment, problem: Problem, runs: Mapping[R
 
 def render_sweep_media(experiment: Experiment, problem: Problem, sweep: Any, path: str | Path) -> None:
     """The two-panel heatmap of one experiment's sweep, with configured and theory points."""
-    from momentumlab.floors import floored_distances
+    from momentumlab.floors import distance_floor, floored_distances
     from momentumlab.render.heatmap import render_sweep_heatmap
     from momentumlab.sweep import marked_optimizers, sweep_regions_of
     from momentumlab.theory import theory_points
 
+    colors = optimizer_colors(experiment.runs)  # each configured point in its optimizer's colour
     regions = sweep_regions_of(problem, sweep, experiment.start)
+    floor = None
     if problem.optimum is not None:  # the colour scale stops at the distance floor: below it is rounding
         sweep = replace(sweep, final_distance=floored_distances(sweep.final_distance, problem.optimum))
+        floor = distance_floor(problem.optimum)
     render_sweep_heatmap(
         sweep,
         path,
         title=f"{experiment.label}: {sweep.method} sweep, {counted(sweep.steps, 'step')} per run",
-        configured=[(spec.label, spec.lr, spec.momentum) for spec in marked_optimizers(experiment)],
+        configured=[(spec.label, spec.lr, spec.momentum, colors[spec.name]) for spec in marked_optimizers(experiment)],
         theory=theory_points(problem, sweep.method),
         regions=regions,
+        floor=floor,
     )
 
 
@@ -107,7 +152,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     """
     from momentumlab.model.frames import input_window
     from momentumlab.model.network import predict
-    from momentumlab.records import reference_backend
+    from momentumlab.records import max_abs_difference, reference_backend
     from momentumlab.render import render_loss_plane, render_model_run
 
     best_name = str(arrays.get("verdict/best", ""))  # the best run by model_verdicts' rule, "" for none
@@ -117,6 +162,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
         _, plane, views, _ = render_model_race_media(spec, arrays, data, settings,
                                                      _files(media.compare, settings.formats), media.compare["png"],
                                                      best=best)
+        colors = optimizer_colors(spec.runs)
         two_features = data["x_train"].shape[1] == 2
         window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
         for view in views:
@@ -125,7 +171,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
                 continue
             render_model_run(plane, view, f"{spec.label}: {view.key.label} ({view.key.backend})", settings,
                              _files(paths, settings.formats), paths["png"],
-                             window=window, data=data)
+                             window=window, data=data, color=colors[view.key.optimizer])
     if media.sharpness is not None:
         render_model_sharpness(spec, arrays, media.sharpness)
     shown = arrays[f"{(best or spec.runs[0]).file_name}/weights"][-1]  # its final model on seed 0
@@ -146,8 +192,28 @@ def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[
     arch, title = _model_architecture(spec, data), _model_title(spec)
     views = model_run_views(arrays, spec.runs, spec.steps, arch, data)
     plane = plane_view(arrays)
-    render_model_race(plane, views, title, settings, outputs, poster, progress=progress, best=best)
+    raced = race_runs({view.key: view for view in views}, reference_backend(spec.backends), settings.show_twins)
+    badge = None if settings.show_twins else agreement_badge(weight_difference(arrays, spec.runs), "w")
+    render_model_race(plane, list(raced.values()), title, settings, outputs, poster, progress=progress, best=best,
+                      badge=badge)
     return arch, plane, views, title
+
+
+def weight_difference(arrays: Mapping[str, Any], runs: Any) -> float | None:
+    """The largest max |Δw| on seed 0 between an optimizer's numpy run and its TensorFlow twin, over
+    the recorded steps where both are finite (None without twins)."""
+    found = []
+    for key in runs:
+        twin = RunKey(key.optimizer, "tensorflow")
+        if key.backend != "numpy" or twin not in runs:
+            continue
+        mine, theirs = np.asarray(arrays[f"{key.file_name}/weights"]), np.asarray(arrays[f"{twin.file_name}/weights"])
+        rows = min(len(mine), len(theirs))
+        difference = np.abs(mine[:rows] - theirs[:rows])
+        difference = difference[np.isfinite(difference)]
+        if difference.size:
+            found.append(float(difference.max()))
+    return max(found) if found else None
 
 
 def _model_architecture(spec: Any, data: Mapping[str, Any]) -> Any:
@@ -170,11 +236,11 @@ def render_model_sharpness(spec: Any, arrays: Mapping[str, Any], path: str | Pat
     from momentumlab.model.run import sharpness_record
     from momentumlab.render.sharpness import render_sharpness
 
-    rows = []
+    rows, colors = [], optimizer_colors(spec.runs)
     for optimizer in spec.optimizers:
         key = RunKey(optimizer.name, "numpy").file_name
         if f"{key}/sharpness" in arrays:
-            rows.append({"label": optimizer.label, "sharpness": sharpness_record(
+            rows.append({"label": optimizer.label, "color": colors[optimizer.name], "sharpness": sharpness_record(
                 spec, optimizer.name, arrays[f"{key}/steps_recorded"], arrays[f"{key}/sharpness"])})
     render_sharpness(rows, path, f"{spec.label}: sharpness over steps, each run against its threshold")
 
@@ -185,6 +251,7 @@ def render_model_sweep_media(spec: Any, result: Any, path: str | Path) -> None:
     from momentumlab.render import render_sweep_heatmap
     from momentumlab.render.heatmap import model_best_point, model_panels
 
-    configured = [(o.label, o.lr, o.momentum) for o in spec.optimizers if o.method == result.method]
+    colors = optimizer_colors(spec.runs)  # each configured point in its optimizer's colour
+    configured = [(o.label, o.lr, o.momentum, colors[o.name]) for o in spec.optimizers if o.method == result.method]
     render_sweep_heatmap(result, path, f"{spec.label}: {result.method}, learning rate × momentum (seed 0 only)", configured,
                          panels=model_panels(result), best=model_best_point(result))

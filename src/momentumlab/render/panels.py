@@ -16,7 +16,7 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.colors import LogNorm, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.gridspec import SubplotSpec
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
@@ -28,10 +28,13 @@ from mpl_toolkits.mplot3d import proj3d
 from momentumlab.floors import PLAIN_LOSS, LossFloor, distance_floor
 from momentumlab.landscape import Landscape
 from momentumlab.sampling import record_at
-from momentumlab.palette import DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, RUN_COLORS, RunStyle
+from momentumlab.palette import (CLASS_COLORS, DIVERGED_COLOR, FIT_COLOR, LANDSCAPE_CMAP, PATH_COLOR, SCHEDULE_COLOR,
+                                 RunStyle)
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GrowingCurve, Look, Trace, display_points
-from momentumlab.render.style import configure_loss_axes, draw_contour, draw_minima, draw_start, font_scale
+from momentumlab.render.style import (configure_loss_axes, draw_contour, draw_minima, draw_plane_loss, draw_start,
+                                      font_scale)
+from momentumlab.render.timeline import ArrowPair, Arrows
 from momentumlab.trajectory import Trajectory
 
 if TYPE_CHECKING:
@@ -78,15 +81,27 @@ def head_look(style: RunStyle, size_offset: float = 0.0, hollow_edge: float = 2.
                 markeredgewidth=hollow_edge if style.hollow else solid_edge)
 
 
+def dot_look(style: RunStyle) -> Look:
+    """A dot on a path at each frame's step: far apart where the run is fast."""
+    return Look(color=style.color, marker="o", markersize=max(2.5, style.head_size * 0.36),
+                markerfacecolor=style.color, markeredgecolor="white", markeredgewidth=0.5)
+
+
+def mark_look(style: RunStyle) -> Look:
+    """◆ on a path where its schedule changes the rate."""
+    return Look(color=SCHEDULE_COLOR, marker="D", markersize=7.5, markerfacecolor="white",
+                markeredgecolor=SCHEDULE_COLOR, markeredgewidth=2.0)
+
+
 def crossed(head: Look) -> Look:
     """``head`` as a cross: where a diverged run ended."""
     return replace(head, marker="X")
 
 
-def single_run_looks() -> tuple[Look, Look]:
-    """The line (rc line width, scaled with the canvas) and head of a single run's curves."""
-    return (Look(color=PATH_COLOR, linewidth=float(matplotlib.rcParams["lines.linewidth"])),
-            Look(color=PATH_COLOR, marker="o", markersize=8, markeredgecolor="white"))
+def single_run_looks(color: str = PATH_COLOR) -> tuple[Look, Look]:
+    """The line (rc line width, scaled with the canvas) and head of a single run's curves, in its optimizer's colour."""
+    return (Look(color=color, linewidth=float(matplotlib.rcParams["lines.linewidth"])),
+            Look(color=color, marker="o", markersize=8, markeredgecolor="white"))
 
 
 class SurfacePanel:
@@ -95,9 +110,10 @@ class SurfacePanel:
     projection = "3d"
     shared = True
 
-    def __init__(self, landscape: Landscape, trajectory: Trajectory) -> None:
+    def __init__(self, landscape: Landscape, trajectory: Trajectory, color: str = PATH_COLOR) -> None:
         self.landscape = landscape
         self.trajectory = trajectory
+        self.color = color
 
     def draw_static(self, ax: Axes) -> None:
         """Surface, optimum and axis labels."""
@@ -139,8 +155,8 @@ class SurfacePanel:
         points = np.where(land.inside(points)[:, None], points, np.nan)
         heights = land.height(self.trajectory.loss)
         xs, ys, _ = proj3d.proj_transform(points[:, 0], points[:, 1], heights, ax.M)
-        head = Look(color=PATH_COLOR, marker="o", markersize=7, markeredgecolor="white")
-        self.curve = GrowingCurve(display_points(ax, np.column_stack([xs, ys])), Look(color=PATH_COLOR, linewidth=2.2),
+        head = Look(color=self.color, marker="o", markersize=7, markeredgecolor="white")
+        self.curve = GrowingCurve(display_points(ax, np.column_stack([xs, ys])), Look(color=self.color, linewidth=2.2),
                                   head, ax.bbox, self.trajectory.diverged, crossed(head))
 
     def update(self, step: int) -> list[Artist]:
@@ -156,14 +172,21 @@ class ContourPanel:
     shared = True
 
     def __init__(self, landscape: Landscape, runs: Sequence[Trajectory], styles: Sequence[RunStyle],
-                 divergence_note: bool = False) -> None:
+                 divergence_note: bool = False, dots: Array | None = None,
+                 marks: Sequence[Sequence[int]] = (), arrows: Sequence["Arrows | None"] = ()) -> None:
         self.landscape = landscape
         self.runs = runs
         self.styles = styles
         self.divergence_note = divergence_note
+        self.dots = dots  # the steps the frames show: a dot on each path there, so speed shows
+        self.marks = marks  # per run, the steps of its schedule's changes: ◆ on its path
+        self.arrows = arrows  # per run, its velocity and −η∇f arrows (or None)
 
     def draw_static(self, ax: Axes) -> None:
-        """Contours, start and optimum markers."""
+        """Contours over the window widened to the axes' pixel box (equal data aspect), start and optimum markers."""
+        box = ax.get_position()
+        figure_width, figure_height = ax.figure.canvas.get_width_height()
+        self.landscape = self.landscape.fitted(box.width * figure_width, box.height * figure_height)
         draw_contour(ax, self.landscape)
         for start in np.unique(np.array([run.params[0] for run in self.runs]), axis=0):
             draw_start(ax, start)
@@ -172,11 +195,15 @@ class ContourPanel:
     def attach(self, ax: Axes) -> None:
         """Each path's line, head and divergence cross, and the (hidden) note."""
         self.curves = []
-        for run, style in zip(self.runs, self.styles):
+        for index, (run, style) in enumerate(zip(self.runs, self.styles)):
             cross = Look(color=DIVERGED_COLOR, marker="X", markersize=style.head_size + 6, markeredgecolor="white",
                          markeredgewidth=1.0)
+            dots = None if self.dots is None else (dot_look(style), self.dots)
+            marks = (mark_look(style), self.marks[index]) if index < len(self.marks) else None
             self.curves.append(GrowingCurve(display_points(ax, run.params), line_look(style), head_look(style),
-                                            ax.bbox, run.diverged, cross))
+                                            ax.bbox, run.diverged, cross, dots=dots, marks=marks))
+        self.arrow_pairs = [(run, ArrowPair(ax, run.params, arrows, style.color))
+                            for run, style, arrows in zip(self.runs, self.styles, self.arrows) if arrows is not None]
         self.note = Text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", color=DIVERGED_COLOR,
                          fontweight="bold", zorder=8,
                          bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": DIVERGED_COLOR})
@@ -186,6 +213,8 @@ class ContourPanel:
     def update(self, step: int) -> list[Artist]:
         """Every path up to ``step`` (finished runs stay at their end), then the note."""
         artists = [artist for curve in self.curves for artist in curve.update(step)]
+        for run, pair in self.arrow_pairs:
+            artists += pair.update(visible_steps(run, step), visible=not reached_divergence(run, step))
         if not self.divergence_note:
             return artists
         ended = [run for run in self.runs if reached_divergence(run, step)]
@@ -251,8 +280,12 @@ class DistancePanel:
     projection = None
     shared = False
 
-    def __init__(self, problem: Problem, trajectory: Trajectory) -> None:
+    def __init__(self, problem: Problem, trajectory: Trajectory, color: str = PATH_COLOR, linear_steps: bool = False,
+                 changes: Sequence[tuple[int, str]] = ()) -> None:
         self.trajectory = trajectory
+        self.color = color
+        self.linear_steps = linear_steps
+        self.changes = changes
         distance = trajectory.distance(problem)
         self.floor = None if problem.optimum is None else distance_floor(problem.optimum)
         self.distance = None if distance is None else np.where(np.isfinite(distance), np.maximum(distance, self.floor), np.nan)
@@ -268,13 +301,14 @@ class DistancePanel:
             ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#444444",
                     fontsize="large")
             return
-        configure_loss_axes(ax, [self.distance], self.trajectory.steps, self.floor, "distance to optimum")
+        configure_loss_axes(ax, [self.distance], self.trajectory.steps, self.floor, "distance to optimum",
+                            self.linear_steps, self.changes)
 
     def attach(self, ax: Axes) -> None:
         """The curve in display coordinates."""
         if self.has_curve:
             points = display_points(ax, np.column_stack([np.arange(len(self.distance)), self.distance]))
-            self.growing = GrowingCurve(points, *single_run_looks(), ax.bbox)
+            self.growing = GrowingCurve(points, *single_run_looks(self.color), ax.bbox)
 
     def update(self, step: int) -> list[Artist]:
         """Distance curve up to ``step``."""
@@ -288,16 +322,19 @@ class LossPanel:
     projection = None
 
     def __init__(self, runs: Sequence[Trajectory], looks: Sequence[tuple[Look, Look]], shared: bool = False,
-                 view: LossFloor = PLAIN_LOSS) -> None:
+                 view: LossFloor = PLAIN_LOSS, linear_steps: bool = False,
+                 changes: Sequence[tuple[int, str]] = ()) -> None:
         self.runs = runs
         self.looks = looks
         self.shared = shared
         self.view = view  # f − f* above its floor where f* is known
+        self.linear_steps = linear_steps  # a linear step axis (linear frame spacing, or schedule changes to show)
+        self.changes = changes  # (step, label) of every schedule change
 
     def draw_static(self, ax: Axes) -> None:
         """Axes sized to the longest run."""
         configure_loss_axes(ax, [self.view.shown(run.loss) for run in self.runs], max(run.steps for run in self.runs),
-                            self.view.floor, self.view.label)
+                            self.view.floor, self.view.label, self.linear_steps, self.changes)
 
     def attach(self, ax: Axes) -> None:
         """Each run's curve in display coordinates."""
@@ -320,8 +357,8 @@ class PlanePanel(ContourPanel):
     plane per step) a note shows how far the weights are from the picture."""
 
     def __init__(self, plane: "PlaneView", runs: Sequence[Trajectory], styles: Sequence[RunStyle],
-                 off_plane: Array | None = None, best_end: Array | None = None) -> None:
-        super().__init__(None, runs, styles, divergence_note=off_plane is not None)  # type: ignore[arg-type]
+                 off_plane: Array | None = None, best_end: Array | None = None, dots: Array | None = None) -> None:
+        super().__init__(None, runs, styles, divergence_note=off_plane is not None, dots=dots)  # type: ignore[arg-type]
         self.plane = plane
         self.off_plane = off_plane
         self.best_end = best_end
@@ -329,15 +366,7 @@ class PlanePanel(ContourPanel):
     def draw_static(self, ax: Axes) -> None:
         """Log-spaced filled contours of the plane's loss, the centre and the labels."""
         plane = self.plane
-        finite = plane.loss[np.isfinite(plane.loss) & (plane.loss > 0)]
-        if finite.size:
-            low, high = float(finite.min()), float(finite.max())
-            levels = np.geomspace(low, max(high, low * 1.0001), 16)
-            shown = np.clip(np.nan_to_num(plane.loss, nan=high, posinf=high), low, high)
-            ax.contourf(plane.alphas, plane.betas, shown, levels=levels, norm=LogNorm(low, high), cmap=LANDSCAPE_CMAP,
-                        alpha=0.55, zorder=1)
-            ax.contour(plane.alphas, plane.betas, shown, levels=levels, norm=LogNorm(low, high), colors="white",
-                       linewidths=0.6, alpha=0.8, zorder=2)
+        draw_plane_loss(ax, plane.alphas, plane.betas, plane.loss)
         ax.plot(0.0, 0.0, "+", color="black", markersize=13, markeredgewidth=2.0, zorder=5)
         ax.text(0.03, 0.03, "+ mean of the final weights" + (", ★ best run's end" if self.best_end is not None else ""),
                 transform=ax.transAxes, fontsize="small", color="#222222", zorder=6)
@@ -405,8 +434,8 @@ class SeriesPanel(LossPanel):
 
 
 def class_colors(classes: int) -> list[str]:
-    """One colour per class (the run colours, in order)."""
-    return [RUN_COLORS[k % len(RUN_COLORS)] for k in range(classes)]
+    """One colour per class (``palette.CLASS_COLORS``, in order)."""
+    return [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(classes)]
 
 
 class RegionsPanel:
@@ -545,8 +574,12 @@ class StabilityStripPanel:
     projection = None
     shared = False
 
-    def __init__(self, trajectory: Trajectory, path: ContourPanel | None, note: str | None = None) -> None:
+    def __init__(self, trajectory: Trajectory, path: ContourPanel | None, note: str | None = None,
+                 color: str = PATH_COLOR, linear_steps: bool = False, changes: Sequence[tuple[int, str]] = ()) -> None:
         self.trajectory = trajectory
+        self.color = color
+        self.linear_steps = linear_steps
+        self.changes = changes
         self.ratios = trajectory.stability_ratio
         self.path = path
         self.note = note
@@ -560,7 +593,8 @@ class StabilityStripPanel:
                     fontsize="small", color="#444444")
             return
         low, high = ratio_limits(self.ratios)
-        configure_loss_axes(ax, [np.clip(self.ratios, low, high)], self.trajectory.steps)
+        configure_loss_axes(ax, [np.clip(self.ratios, low, high)], self.trajectory.steps,
+                            linear_steps=self.linear_steps, changes=[(step, "") for step, _ in self.changes])
         ax.set_yscale("log")
         ax.set_ylim(low, high)
         ax.yaxis.set_major_locator(FixedLocator(ratio_ticks(low, high)))
@@ -581,8 +615,8 @@ class StabilityStripPanel:
         low, high = ratio_limits(self.ratios)
         shown = np.where(self.ratios > 0, np.clip(self.ratios, low, high), np.nan)
         points = display_points(ax, np.column_stack([np.arange(len(shown)), shown]))
-        self.curve = GrowingCurve(points, Look(color=PATH_COLOR, linewidth=1.4),
-                                  Look(color=PATH_COLOR, marker="o", markersize=4.5, markeredgecolor="white"), ax.bbox)
+        self.curve = GrowingCurve(points, Look(color=self.color, linewidth=1.4),
+                                  Look(color=self.color, marker="o", markersize=4.5, markeredgecolor="white"), ax.bbox)
         if self.path is not None and self.path.curves and self.beyond.size:
             drawn = self.path.curves[0]
             self.ring_points = drawn.points[self.beyond]
@@ -602,12 +636,14 @@ class StabilityStripPanel:
 
 
 def stability_strip(trajectory: Trajectory, path: ContourPanel | None, note: str | None,
-                    height: int) -> StabilityStripPanel | None:
+                    height: int, color: str = PATH_COLOR, linear_steps: bool = False,
+                    changes: Sequence[tuple[int, str]] = ()) -> StabilityStripPanel | None:
     """The strip of a run with stability ratios, or with a ``note`` saying why it has none; None
-    without either, or on a canvas less than ``STRIP_MIN_HEIGHT`` pixels high (no room for it)."""
+    without either, or on a canvas less than ``STRIP_MIN_HEIGHT`` pixels high (no room for it).
+    Its curve in the run's ``color``, its step axis as the loss panel's (``linear_steps``, ``changes``)."""
     if (trajectory.stability_ratio is None and note is None) or height < STRIP_MIN_HEIGHT:
         return None
-    return StabilityStripPanel(trajectory, path, note)
+    return StabilityStripPanel(trajectory, path, note, color, linear_steps, changes)
 
 
 def split_for_strip(cells: Sequence[SubplotSpec], hspace: float = 0.9) -> list[SubplotSpec]:

@@ -8,14 +8,14 @@ from typing import Any, Mapping, Sequence
 import matplotlib
 
 from momentumlab.files import atomic_path
-from momentumlab.palette import optimizer_color
+from momentumlab.palette import RUN_COLORS
 from momentumlab.render.style import DPI, new_figure, scaled_rc
 
 
 def render_sharpness(rows: Sequence[Mapping[str, Any]], path: str | Path, title: str,
                      width: int = 1100, height: int = 520) -> None:
     """Write the sharpness of every run in ``rows`` (each: ``label`` and the ``sharpness`` record of
-    ``model.run.sharpness_record``; coloured by position, as the experiment's optimizers) over steps
+    ``model.run.sharpness_record``; ``color``, its optimizer's colour, else one by position) over steps
     (a dot at each record), with
     each full-batch run's threshold as a dashed line of its colour and the ±band as a light
     stripe; a run without a threshold (minibatch) is drawn alone, its legend entry saying so."""
@@ -24,7 +24,7 @@ def render_sharpness(rows: Sequence[Mapping[str, Any]], path: str | Path, title:
         figure.set_layout_engine("constrained")
         ax = figure.subplots()
         for index, row in enumerate(rows):
-            record, colour = row["sharpness"], optimizer_color(index)
+            record, colour = row["sharpness"], row.get("color") or RUN_COLORS[index % len(RUN_COLORS)]
             limit = record["threshold"]
             if limit is None:
                 ax.plot(record["steps"], record["values"], "-", color=colour, linewidth=2.0,

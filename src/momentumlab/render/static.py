@@ -11,16 +11,16 @@ from typing import Any, Callable, Mapping, Sequence
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from momentumlab.files import atomic_path
 from momentumlab.floors import PLAIN_LOSS, LossFloor
-from momentumlab.landscape import Landscape
-from momentumlab.palette import RUN_COLORS, run_styles
+from momentumlab.landscape import Landscape, equal_aspect_window
+from momentumlab.palette import CLASS_COLORS, optimizer_colors, run_styles
 from momentumlab.runs import RunKey
 from momentumlab.problems import Problem, Window
-from momentumlab.render.style import DPI, configure_loss_axes, draw_contour, draw_minima, new_figure, scaled_rc
+from momentumlab.render.style import (DPI, configure_loss_axes, draw_contour, draw_minima, draw_plane_loss, new_figure,
+                                      scaled_rc)
 from momentumlab.trajectory import Trajectory
 
 Array = np.ndarray
@@ -59,13 +59,14 @@ def _fit_legend_and_title(figure: Figure, ax: Axes, title: str, backends_of: lis
 
 
 def loss_overlay_figure(runs: Mapping[RunKey, Trajectory], title: str, width: int = LOSS_PLOT_SIZE[0],
-                        height: int = LOSS_PLOT_SIZE[1], view: LossFloor = PLAIN_LOSS) -> Figure:
+                        height: int = LOSS_PLOT_SIZE[1], view: LossFloor = PLAIN_LOSS,
+                        colors: Mapping[str, str] | None = None) -> Figure:
     """Loss (f − f* above its floor where ``view`` knows f*) against step, one line per run, the legend below
     the axes (call inside its rc context)."""
     figure = new_figure(width, height)
     figure.set_layout_engine("constrained", h_pad=0.03, w_pad=0.03)
     ax = figure.add_subplot()
-    styles = run_styles(runs)
+    styles = run_styles(runs, colors)
     configure_loss_axes(ax, [view.shown(run.loss) for run in runs.values()], max(run.steps for run in runs.values()),
                         view.floor, view.label)
     for key, run in runs.items():
@@ -80,23 +81,26 @@ def loss_overlay_figure(runs: Mapping[RunKey, Trajectory], title: str, width: in
 
 
 def loss_overlay_png(runs: Mapping[RunKey, Trajectory], title: str, path: str | Path, width: int = LOSS_PLOT_SIZE[0],
-                     height: int = LOSS_PLOT_SIZE[1], view: LossFloor = PLAIN_LOSS) -> None:
-    """A static PNG of loss against step, one line per run, for the report."""
+                     height: int = LOSS_PLOT_SIZE[1], view: LossFloor = PLAIN_LOSS,
+                     colors: Mapping[str, str] | None = None) -> None:
+    """A static PNG of loss against step, one line per run (``colors``: optimizer name → colour), for the report."""
     if not runs:
         raise ValueError("loss_overlay_png needs at least one run")
     with matplotlib.rc_context(scaled_rc(width, height, LOSS_TEXT_SCALE)):
-        figure = loss_overlay_figure(runs, title, width, height, view)
+        figure = loss_overlay_figure(runs, title, width, height, view, colors)
         with atomic_path(path) as temp:
             figure.savefig(temp, dpi=DPI, format="png")
 
 
 def contour_png(problem: Problem, path: str | Path, width: int, height: int, window: Window) -> dict[str, Any]:
-    """Write the bare contour of ``problem`` over ``window`` to ``path``; return its extent.
+    """Write the bare contour of ``problem`` over ``window`` (widened to the image's aspect, so the
+    geometry is true) to ``path``; return its extent.
 
     The axes fill the whole image (no margins, ticks or labels), so pixel (u, v) of a
     ``width`` × ``height`` image maps exactly to parameters
     x = x0 + (u / width)(x1 − x0), y = y1 − (v / height)(y1 − y0).
     """
+    window = equal_aspect_window(window, width, height)  # one unit of x spans as many pixels as one of y
     figure = new_figure(width, height)
     ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     draw_contour(ax, Landscape.build(problem, window, CONTOUR_IMAGE_RESOLUTION))
@@ -118,7 +122,7 @@ def draw_decision_regions(ax: Axes, classify: Callable[[Array], Array], data: Ma
     pad_x, pad_y = 0.08 * (x1 - x0 or 1.0), 0.08 * (y1 - y0 or 1.0)
     gx, gy = np.meshgrid(np.linspace(x0 - pad_x, x1 + pad_x, 160), np.linspace(y0 - pad_y, y1 + pad_y, 160))
     classes = int(max(data["y_train"].max(), data["y_test"].max())) + 1
-    colours = [RUN_COLORS[k % len(RUN_COLORS)] for k in range(classes)]
+    colours = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(classes)]
     predicted = classify(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
     ax.contourf(gx, gy, predicted, levels=np.arange(classes + 1) - 0.5, colors=colours, alpha=0.22)
     for part, marker in (("train", "o"), ("test", "x")):
@@ -166,18 +170,14 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
             regions_ax.set_ylabel("feature 2")
         else:
             plane_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
-        finite = grid[np.isfinite(grid) & (grid > 0)]
-        if finite.size:
-            low, high = float(finite.min()), float(finite.max())
-            levels = np.geomspace(low, max(high, low * 1.0001), 25)
-            shown = np.clip(np.nan_to_num(grid, nan=high, posinf=high), low, high)
-            filled = plane_ax.contourf(alphas, betas, shown, levels=levels, norm=LogNorm(low, high), cmap="viridis")
+        filled = draw_plane_loss(plane_ax, alphas, betas, grid)
+        if filled is not None:
             figure.colorbar(filled, ax=plane_ax, label="training loss on the plane", format="%.2g")
-        colours = {}
+        colours = optimizer_colors(runs)
         banded = any(len(arrays.get(f"{run.file_name}/seeds/train_loss", ())) > 1 for run in runs)
         for run in runs:
             optimizer, backend, key = run.optimizer, run.backend, run.file_name
-            colour = colours.setdefault(optimizer, RUN_COLORS[len(colours) % len(RUN_COLORS)])
+            colour = colours[optimizer]
             coords = arrays[f"{key}/plane_coordinates"]
             twin = backend == "tensorflow"
             off = float(arrays[f"{key}/off_plane_distance"].max())

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator  # noqa: E402
 
 from momentumlab.landscape import Landscape  # noqa: E402
-from momentumlab.palette import LANDSCAPE_CMAP, RUN_COLORS  # noqa: E402
+from momentumlab.palette import LANDSCAPE_CMAP, RUN_COLORS, SCHEDULE_COLOR  # noqa: E402
 from momentumlab.problems import Problem  # noqa: E402
 from momentumlab.scales import loss_scale  # noqa: E402
 
@@ -124,6 +124,26 @@ def draw_contour(ax: Axes, landscape: Landscape) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(5))
 
 
+PLANE_LEVELS = 16
+
+
+def draw_plane_loss(ax: Axes, alphas: Array, betas: Array, loss: Array) -> Any:
+    """A model's training loss on its loss plane: log-spaced filled contours in the landscape colour
+    map, lightened as the 2-D problems' contours are, with white level lines (the race, the run
+    animations and the still share it); returns the filled contours (None when no loss is finite)."""
+    finite = loss[np.isfinite(loss) & (loss > 0)]
+    if not finite.size:
+        return None
+    low, high = float(finite.min()), float(finite.max())
+    levels = np.geomspace(low, max(high, low * 1.0001), PLANE_LEVELS)
+    shown = np.clip(np.nan_to_num(loss, nan=high, posinf=high), low, high)
+    filled = ax.contourf(alphas, betas, shown, levels=levels, norm=LogNorm(low, high), cmap=LANDSCAPE_CMAP, alpha=0.55,
+                         zorder=1)
+    ax.contour(alphas, betas, shown, levels=levels, norm=LogNorm(low, high), colors="white", linewidths=0.6, alpha=0.8,
+               zorder=2)
+    return filled
+
+
 def draw_minima(ax: Axes, problem: Problem, size: float = 16.0) -> None:
     """A star on every global minimum (nothing for problems without one)."""
     for index, minimum in enumerate(problem.minima):
@@ -154,15 +174,25 @@ def _symlog_ticks(low: float, high: float, linthresh: float, most: int = 7) -> l
 
 
 def configure_loss_axes(ax: Axes, losses: Sequence[Array], last_step: int, floor: float | None = None,
-                        label: str = "loss") -> None:
-    """Loss against step: symlog step axis (so step 0 fits), log or symlog loss axis, never below ``floor``."""
-    ax.set_xscale("symlog", linthresh=1.0, linscale=0.4)
-    right = max(last_step, 1) * 1.05
-    ax.set_xlim(0, right)
-    ticks = [0.0] + [10.0**k for k in range(0, 12) if 10.0**k <= right]
-    if last_step < 10:
-        ticks.append(float(max(last_step, 1)))
-    ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
+                        label: str = "loss", linear_steps: bool = False,
+                        changes: Sequence[tuple[int, str]] = ()) -> None:
+    """Loss against step: symlog step axis (so step 0 fits; linear with ``linear_steps``), log or
+    symlog loss axis, never below ``floor``; each schedule change (step, label) a labelled line."""
+    right = max(last_step, 1) * (1.02 if linear_steps else 1.05)
+    if linear_steps:
+        ax.set_xlim(0, right)
+        ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+    else:
+        ax.set_xscale("symlog", linthresh=1.0, linscale=0.4)
+        ax.set_xlim(0, right)
+        ticks = [0.0] + [10.0**k for k in range(0, 12) if 10.0**k <= right]
+        if last_step < 10:
+            ticks.append(float(max(last_step, 1)))
+        ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
+    for step, text in changes:
+        ax.axvline(step, color=SCHEDULE_COLOR, linewidth=1.4, linestyle=(0, (4, 2)), zorder=1.5)
+        ax.text(step, 1.0, f" {text}", transform=ax.get_xaxis_transform(), color=SCHEDULE_COLOR, ha="left",
+                va="top", fontsize="small", fontweight="bold", zorder=1.5)
     ax.xaxis.set_major_formatter(FuncFormatter(step_label))
     ax.xaxis.set_minor_locator(NullLocator())
     scale, kwargs = loss_scale(losses)

@@ -12,10 +12,10 @@ import yaml
 from momentumlab.ghosts import ghost_sentence
 from momentumlab.verdicts import distance_text, momentum_name, race_verdict
 from momentumlab.files import existing_relative, read_json
-from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, VIRIDIS, rgb
+from momentumlab.palette import CELL_COLORS, REGION_COLORS, REGION_DASHES, REGION_HALO, THEORY_COLOR, VIRIDIS, rgb
 from momentumlab.records import BEST_RUN_RULE, STABILITY_RULE, best_run, is_model_row, rows_by_experiment
 from momentumlab.report.model_context import model_contexts
-from momentumlab.report.slide_media import slide_media_rows
+from momentumlab.report.slide_media import slide_media_cards, slide_media_rows
 from momentumlab.runs import RunKey
 
 # Distribution names tried in order for each package shown in the report.
@@ -150,11 +150,12 @@ def experiment_context(
 
 
 def script_colors() -> dict[str, Any]:
-    """The colours the page's script draws with: the heatmap's viridis, the theory marker's and the
-    region curves' (colour by where, dashes by kind, halo), as on the static heatmap."""
+    """The colours the page's script draws with: the heatmap's viridis, the theory marker's, the sweep cells'
+    (``palette.CELL_COLORS``) and the region curves' (colour by where, dashes by kind, halo), as on the static heatmap."""
     regions = {"colors": dict(REGION_COLORS), "halo": REGION_HALO,
                "dashes": {kind: list(dashes) if dashes else [] for kind, dashes in REGION_DASHES.items()}}
-    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": OKABE_ITO["vermillion"], "regions": regions}
+    return {"viridis": [rgb(color) for color in VIRIDIS], "theory": THEORY_COLOR, "cells": list(CELL_COLORS),
+            "regions": regions}
 
 
 def report_context(
@@ -188,7 +189,8 @@ def report_context(
         "best_run_rule": BEST_RUN_RULE,
         "stability_rule": STABILITY_RULE,
         "colors": script_colors(),
-        "slide_media": slide_media_rows([*experiments, *models], out_dir),
+        "slide_media": (slide_media := slide_media_rows([*experiments, *models], out_dir)),
+        "slide_media_cards": slide_media_cards(slide_media, out_dir),
         "slides_deck": existing_relative(slides, out_dir),
         "model_experiments": models,
     }

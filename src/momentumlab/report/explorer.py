@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 
 from momentumlab.files import write_text
+from momentumlab.floors import RELATIVE_FLOOR, colour_range
 from momentumlab.model.sweep import CURVES, ModelSweepResult
 from momentumlab.optim import MOMENTUM_KEY
+from momentumlab.palette import METHOD_COLORS, PATH_COLOR
 from momentumlab.sweep import SweepResult, path_stride
 
 # Significant digits of path coordinates and grid values: enough for a contour a few
@@ -74,8 +76,17 @@ def configured_points(sweep_record: dict[str, Any] | None) -> list[dict[str, Any
             for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
 
 
+def colour_scale(values: np.ndarray, floor: float | None) -> dict[str, Any]:
+    """The heatmap's log colour scale (``floors.colour_range``): log10 of its ends, whether values were clipped
+    to its lowest colour, the label of that colour ("≤ 1e-12") and the floor (None without one)."""
+    scale = colour_range(values, floor)
+    return {"lo": math.log10(scale.low), "hi": math.log10(scale.high), "clipped": scale.clipped,
+            "bottom": scale.bottom_label, "floor": floor}
+
+
 def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None,
-                  sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None) -> dict[str, Any]:
+                  sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None,
+                  floor: float | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
     ``value`` is the final distance to the optimum (the final loss without one), ``loss`` the
@@ -85,12 +96,15 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
     sweep of a quadratic; ``sweep_record`` (its ``summary.json`` sweep row) the configured runs
     the heatmap marks and the ``regions`` curves ``{label, kind, where, points: [[lr, mu], ...]}``
     (finite points only); ``experiment_steps`` the experiment's own length, which the page sets
-    against the sweep's.
+    against the sweep's; ``floor`` the distance floor of the optimum (``floors.distance_floor``; 1e-12 when
+    not given), the colour scale's lowest colour (``colour``: :func:`colour_scale`).
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
     ok = ~result.diverged & np.isfinite(values)
     best = result.best()
+    if result.has_optimum and floor is None:
+        floor = RELATIVE_FLOOR
     paths: dict[str, list[Any]] = {}
     if result.paths is not None:
         diverged_at = result.diverged_at.ravel()
@@ -98,6 +112,7 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
             paths[str(int(flat))] = _path(points, result.path_steps, int(diverged_at[flat]))
     return {
         "method": result.method,
+        "color": METHOD_COLORS.get(result.method, PATH_COLOR),  # the swept method's hue, as its runs wear it
         "key": MOMENTUM_KEY[result.method],
         "steps": int(result.steps),
         "tolerance": float(result.tolerance),
@@ -107,6 +122,7 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "momentum": [float(v) for v in result.momentum],
         "value": [_round(v, _VALUE_DIGITS) if good else None for v, good in zip(values.ravel(), ok.ravel())],
         "loss": [_round(v, _LOSS_DIGITS) if good else None for v, good in zip(result.final_loss.ravel(), ok.ravel())],
+        "colour": colour_scale(np.where(ok, values, np.nan), floor if result.has_optimum else None),
         "experiment_steps": int(experiment_steps if experiment_steps is not None else result.steps),
         "configured": configured_points(sweep_record),
         "settled_at": _steps(np.where(result.diverged, -1, result.settled_at)),
@@ -149,9 +165,10 @@ def explorer_script(name: str, data: Any) -> str:
 
 
 def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
-                   sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None) -> int:
-    """Write experiment ``name``'s explorer data file; its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps))
+                   sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None,
+                   floor: float | None = None) -> int:
+    """Write experiment ``name``'s explorer data file (``floor``: as :func:`explorer_data`); its size in bytes."""
+    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps, floor))
     write_text(path, text)
     return len(text.encode("utf-8"))
 
@@ -199,6 +216,7 @@ def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] |
         "lr": [float(v) for v in result.lr],
         "momentum": [float(v) for v in result.momentum],
         "value": grid(result.final_train_loss, _VALUE_DIGITS),
+        "colour": colour_scale(np.where(ok, result.final_train_loss, np.nan), None),
         "loss": grid(result.final_test_loss, _LOSS_DIGITS),
         "accuracy": grid(result.final_test_accuracy, _LOSS_DIGITS),
         "settled_at": _steps(np.where(result.diverged, -1, result.steps_to_reach)),

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from momentumlab.files import existing_relative, read_json
 from momentumlab.model import verdicts as model_verdicts
 from momentumlab.model.edge_caption import sharpness_sentences
+from momentumlab.report.panels import figure_panels
 from momentumlab.records import competing_runs, is_model_row, rows_by_experiment
 from momentumlab.runs import RunKey
 
@@ -52,6 +53,7 @@ def model_contexts(summary: Mapping[str, Any], config: Mapping[str, Any], out_di
             "sweep_image": existing_relative(files.get("sweep"), out_dir),
             "explorer": existing_relative(files.get("explorer"), out_dir),
             "figure": existing_relative(files.get("figure"), out_dir),
+            "figure_panels": figure_panels(files.get("figure")),
             "sharpness_image": existing_relative(files.get("sharpness"), out_dir),
             "sharpness": sharpness_sentences(runs),
             "sharpness_rule": next((row["sharpness"]["rule"] for row in runs if row.get("sharpness")), None),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from markupsafe import Markup
 
 from momentumlab.floors import PLAIN_LOSS, LossFloor
 from momentumlab.config import Experiment
+from momentumlab.records import reference_backend
 from momentumlab.palette import final_states, layered_styles, race_order, run_styles
 from momentumlab.runs import RunKey
 from momentumlab.sampling import frames_for_steps
@@ -27,14 +28,22 @@ def _round(value: float) -> float | None:
     return float(f"{value:.{_SIGNIFICANT}g}") if math.isfinite(value) else None
 
 
-def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str]) -> dict[RunKey, Trajectory]:
-    """Every run of ``experiment`` by its key, backend by backend as in the compare animation."""
+def labelled_runs(experiment: Experiment, trajectory_files: Mapping[str, str],
+                  show_twins: bool = True) -> dict[RunKey, Trajectory]:
+    """Every run of ``experiment`` by its key, backend by backend, as the compare animation draws
+    them: without ``show_twins``, the reference backend's runs only."""
     runs = {}
-    for backend in experiment.backends:
+    backends = experiment.backends if show_twins else [reference_backend(experiment.backends)]
+    for backend in backends:
         trajectories = load_trajectories(trajectory_files[backend])
         for spec in experiment.optimizers:
-            runs[RunKey(spec.name, backend, spec.label)] = trajectories[spec.name]
+            runs[RunKey(spec.name, backend, spec.label, spec.method)] = trajectories[spec.name]
     return runs
+
+
+def schedule_changes(experiment: Experiment) -> list[tuple[int, str]]:
+    """Every step where one of ``experiment``'s schedules changes the rate, with its label, once each."""
+    return sorted({change for spec in experiment.optimizers for change in spec.schedule.changes(experiment.steps)})
 
 
 def run_samples(trajectory: Trajectory, steps: np.ndarray, view: LossFloor = PLAIN_LOSS) -> dict[str, Any]:
@@ -55,23 +64,29 @@ def run_samples(trajectory: Trajectory, steps: np.ndarray, view: LossFloor = PLA
 
 def scrubber_data(
     runs: Mapping[RunKey, Trajectory], steps: int, extent: Mapping[str, Any], max_points: int = MAX_POINTS,
-    view: LossFloor = PLAIN_LOSS,
+    view: LossFloor = PLAIN_LOSS, colors: Mapping[str, str] | None = None,
+    changes: Sequence[tuple[int, str]] = (),
 ) -> dict[str, Any]:
     """Shared steps (at most ``max_points``, dense early), the contour extent, the loss plot's
     y scale ("log", or "symlog" when a loss reaches 0 or below) and each run's path; losses as ``view``
     shows them (f − f* above its floor where f* is known).
 
-    The colours, dash styles, line widths and drawing order (slow runs on top) match it.
+    The colours (``colors``: optimizer name → colour, by default ``palette.optimizer_colors`` of
+    the runs, as in the race), dash styles, line widths and drawing order (slow runs on top) match it.
+    ``changes`` (step, label) are the schedules' changes: each becomes a tick on the slider at the
+    first shared step at or after it (``index``).
     """
     shared = frames_for_steps(int(steps), max_points)
     order = race_order(final_states(runs))
-    styles = layered_styles(run_styles(runs), order)
+    styles = layered_styles(run_styles(runs, colors), order)
     return {
         "extent": dict(extent),
         "loss_scale": loss_scale([view.shown(trajectory.loss) for trajectory in runs.values()])[0] if runs else "log",
         "loss_label": view.label,
         "loss_floor": view.floor,
         "steps": [int(s) for s in shared],
+        "changes": [{"step": int(step), "label": label, "index": int(np.searchsorted(shared, step))}
+                    for step, label in changes if step <= shared[-1]],
         "runs": [
             {
                 "label": key.display,

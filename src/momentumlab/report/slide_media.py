@@ -49,3 +49,18 @@ def slide_media_rows(experiments: Iterable[Mapping[str, Any]], out_dir: str | Pa
         candidates += [(path, item["run"]) for item in experiment["run_media"] for path in item["files"].values()]
         rows += [row for path, run in candidates if (row := _row(path, out_dir, experiment, run)) is not None]
     return rows
+
+
+def slide_media_cards(rows: Iterable[Mapping[str, Any]], out_dir: str | Path) -> list[dict[str, Any]]:
+    """``slide_media_rows`` grouped by animation for the gallery: one card per animation (its formats side
+    by side), with its still PNG as the thumbnail when there is one, in the rows' order."""
+    out_dir = Path(out_dir)
+    cards: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        stem = str(Path(row["path"]).with_suffix(""))
+        poster = f"{stem}.png"
+        card = cards.setdefault(stem, {"caption": row["caption"], "size": row["size"], "seconds": row["seconds"],
+                                       "frames": row["frames"], "files": [],
+                                       "poster": poster if (out_dir / poster).exists() else None})
+        card["files"].append(row)
+    return list(cards.values())

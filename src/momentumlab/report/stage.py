@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from momentumlab.floors import LossFloor
+from momentumlab.floors import LossFloor, distance_floor
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_text
 from momentumlab.layout import ReportInputs, ReportOutputs
@@ -17,7 +17,7 @@ from momentumlab.model.sweep import load_sweep
 from momentumlab.report.explorer import write_explorer, write_model_explorer
 from momentumlab.report.live import live_data, run_entry, summary_runs
 from momentumlab.runner import problem_for
-from momentumlab.report.scrubber import labelled_runs, scrubber_data
+from momentumlab.report.scrubber import labelled_runs, schedule_changes, scrubber_data
 from momentumlab.sweep import load_result, sweep_grid
 
 TEMPLATE = "index.html.j2"
@@ -44,23 +44,30 @@ def experiment_live(experiment: Experiment, dataset: str, rows: list[dict[str, A
     return live_data(problem_for(experiment, dataset), experiment.start, steps, runs, sweep)
 
 
+def optimum_floor(problem: Any) -> float | None:
+    """The distance floor of ``problem``'s optimum (None without one)."""
+    return None if problem.optimum is None else distance_floor(problem.optimum)
+
+
 def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -> None:
     """Write every swept experiment's explorer data, the report page and (if asked) its single-file copy."""
     summary = read_json(inputs.summary)
     media, scrubbers = {}, {}
     for experiment in config.experiments:
         shown, explorer = inputs.experiments[experiment.name], outputs.explorers.get(experiment.name)
-        runs = labelled_runs(experiment, shown.trajectories)
+        runs = labelled_runs(experiment, shown.trajectories, config.animation.show_twins)
         f_star = next((row.get("f_star") for row in summary["runs"] if row["experiment"] == experiment.name), None)
         scrubbers[experiment.name] = scrubber_data(runs, experiment.steps, read_json(shown.media.extent),
-                                                   view=LossFloor(f_star))
+                                                   view=LossFloor(f_star), changes=schedule_changes(experiment))
         if shown.dataset is not None:
             scrubbers[experiment.name]["live"] = experiment_live(experiment, shown.dataset, summary["runs"])
         media[experiment.name] = {**_fields(shown.media), "explorer": explorer}
         if shown.sweep is not None:  # the sweep explorer's data, one script per swept experiment
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
-            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps)
+            floor = None if shown.dataset is None else optimum_floor(problem_for(experiment, shown.dataset))
+            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps,
+                                  floor)
             print(f"{explorer}: {size} bytes")
     model_media = {}
     steps = {model.name: model.steps for model in config.model_experiments}
