@@ -65,9 +65,10 @@ def check_calibration(seed: int, workdir: Path) -> None:
     assert not over, f"seed {seed}: " + "; ".join(over)
 
 
-# Two draws whose scaled costliest job is near the test budget (a 2-D sweep chunk at ~220 MB, a model
-# sweep chunk at ~235 MB) in the default set; the others of the first 30 seeds in the slow set.
-NEAR_THE_BUDGET = (3, 20)
+# A draw whose scaled costliest job is near the test budget (a model sweep chunk at ~235 MB, beside a 2-D
+# experiment) in the default set; the others of the first 30 seeds (seed 3: a 2-D sweep chunk at ~220 MB)
+# in the slow set.
+NEAR_THE_BUDGET = (20,)
 
 
 @pytest.mark.parametrize("seed", NEAR_THE_BUDGET)
