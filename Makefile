@@ -40,6 +40,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py
 	test -f reports/index.html || $(BIN)/snakemake --cores $(CORES)
 	$(BIN)/python benchmarks/report_load.py
+	$(BIN)/python benchmarks/budget.py
 
 clean:
 	rm -rf results reports/*/ reports/*.html reports/*.json reports/*.pptx logs .snakemake

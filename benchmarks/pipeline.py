@@ -1,8 +1,8 @@
 """Where the default pipeline's seconds go (not a test): ``python benchmarks/pipeline.py [--runs 3]``.
 
 Each run copies the project (its tracked and new files) to a temporary directory and runs
-``snakemake --cores CORES`` there from clean results. Every Python process of the run loads a
-probe (a ``sitecustomize`` module on ``PYTHONPATH``) that records, at exit, its job (rule and
+``snakemake --cores CORES`` there from clean results. Every Python process of the run loads the
+probe of ``tools/job_probe.py`` (a ``sitecustomize`` module on ``PYTHONPATH``) that records, at exit, its job (rule and
 wildcards), start and end time, CPU seconds (its own and its waited-for children's, such as
 ffmpeg), its input and output files and whether it imported TensorFlow or matplotlib. From
 those records it prints, as ``name: value`` lines:
@@ -36,43 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
-
-# Loaded by every Python process of a run (Python imports ``sitecustomize`` at start-up).
-PROBE = '''
-import atexit, json, os, resource, sys, time
-
-_STARTED = time.time()
-
-
-def _files(value):
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [f for v in value.values() for f in _files(v)]
-    if isinstance(value, (list, tuple)):
-        return [f for v in value for f in _files(v)]
-    return []
-
-
-def _record():
-    job = getattr(sys.modules.get("__main__"), "snakemake", None)
-    if job is None:
-        return
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    record = {
-        "rule": job.rule, "wildcards": dict(job.wildcards.items()), "start": _STARTED, "end": time.time(),
-        "cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
-        "children_cpu": children.ru_utime + children.ru_stime,
-        "input": _files(list(job.input)), "output": _files(list(job.output)),
-        "tensorflow": "tensorflow" in sys.modules, "matplotlib": "matplotlib" in sys.modules,
-    }
-    with open(os.environ["MOMENTUMLAB_JOB_RECORDS"], "a", encoding="utf-8") as out:
-        out.write(json.dumps(record) + "\\n")
-
-
-atexit.register(_record)
-'''
-
+sys.path.insert(0, str(ROOT / "tools"))
+from job_probe import install_probe, probed_environment  # noqa: E402  (tools/ is not a package)
 
 def project_copy(destination: Path) -> Path:
     """The project's tracked and new (not ignored) files, copied under ``destination``."""
@@ -87,15 +52,6 @@ def project_copy(destination: Path) -> Path:
     return project
 
 
-def environment(project: Path, probe: Path, records: Path) -> dict[str, str]:
-    """The run's environment: the copy's package first, then the probe."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(project / "src"), str(probe)])
-    env["MOMENTUMLAB_JOB_RECORDS"] = str(records)
-    env["PATH"] = os.pathsep.join([str(SNAKEMAKE.parent), env.get("PATH", "")])
-    return env
-
-
 def job_name(record: dict[str, Any]) -> str:
     """``rule[wildcard=value,...]``."""
     wildcards = ",".join(f"{k}={v}" for k, v in sorted(record["wildcards"].items()))
@@ -107,13 +63,11 @@ def run_pipeline(cores: int) -> tuple[float, list[dict[str, Any]]]:
     with tempfile.TemporaryDirectory(prefix="momentumlab-pipeline-") as scratch:
         scratch_dir = Path(scratch)
         project = project_copy(scratch_dir)
-        probe = scratch_dir / "probe"
-        probe.mkdir()
-        (probe / "sitecustomize.py").write_text(PROBE, encoding="utf-8")
+        probe = install_probe(scratch_dir / "probe")
         records = scratch_dir / "jobs.jsonl"
         began = time.perf_counter()
         subprocess.run([str(SNAKEMAKE), "--cores", str(cores), "--quiet", "all"], cwd=project, check=True,
-                       env=environment(project, probe, records), stdout=subprocess.DEVNULL)
+                       env=probed_environment(project / "src", probe, records), stdout=subprocess.DEVNULL)
         wall = time.perf_counter() - began
         jobs = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
     return wall, jobs

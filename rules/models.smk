@@ -1,7 +1,7 @@
 # Model experiments (problem: logistic_regression | mlp): one job trains every optimizer on
 # both backends from the shared start and batch order, and evaluates the experiment's loss plane;
-# sweep_model runs the learning-rate × momentum grid in numpy (its TensorFlow spot checks are in
-# optimize_tensorflow); render_model_<experiment> animates every run on that plane and draws the sweep.
+# sweep_model_chunk runs the learning-rate × momentum grid in numpy, sweep_model gathers it (its TensorFlow
+# spot checks are in optimize_tensorflow); render_model_<experiment> animates every run on that plane and draws the sweep.
 rule train_model:
     input:
         dataset=layout.dataset("{experiment}"),
@@ -48,9 +48,31 @@ for _model in CONFIG.model_experiments:
             "../scripts/render_model.py"
 
 
+# A model sweep is split into `sweep.chunks` jobs over the flattened grid (one by default), as a 2-D
+# sweep is (sweep.smk): each chunk trains its cells, sweep_model gathers them and ranks every cell.
+rule sweep_model_chunk:
+    input:
+        dataset=layout.dataset("{experiment}"),
+    output:
+        chunk=temp(layout.model_sweep_chunk("{experiment}", "{index}", "{chunks}")),
+    params:
+        experiment=experiment_entry,
+    log:
+        "logs/sweep_model_chunk/{experiment}/chunk-{index}-of-{chunks}.log",
+    threads: 1
+    priority: 20  # a long job, started early
+    resources:
+        mem_mb=1000,
+    conda:
+        "../envs/momentumlab.yaml"
+    script:
+        "../scripts/sweep_model_chunk.py"
+
+
 rule sweep_model:
     input:
         dataset=layout.dataset("{experiment}"),
+        chunks=lambda wildcards: layout.model_sweep_chunks(MODEL_EXPERIMENTS[wildcards.experiment]),
     output:
         sweep=layout.model_sweep("{experiment}"),
         timing=layout.model_sweep_timing("{experiment}"),
@@ -59,9 +81,7 @@ rule sweep_model:
     log:
         "logs/sweep_model/{experiment}.log",
     threads: 1
-    priority: 20  # a long job, started early
-    resources:
-        mem_mb=1000,
+    priority: 20
     conda:
         "../envs/momentumlab.yaml"
     script:

@@ -14,8 +14,9 @@ training set, L2 up to its bound, its own sweep.
 
 from __future__ import annotations
 
+import copy
 import random
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -224,6 +225,50 @@ def random_config(seed: int) -> dict[str, Any]:
     config["animation"].update(spacing=rng.choice(["log", "linear"]), show_twins=rng.random() < 0.3,
                                arrows=rng.random() < 0.7)
     return config
+
+
+def numpy_only(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` with every experiment on the numpy backend alone."""
+    raw = copy.deepcopy(raw)
+    for entry in raw["experiments"].values():
+        entry["backends"] = ["numpy"]
+    return raw
+
+
+def scaled(raw: dict[str, Any], factor: int) -> dict[str, Any]:
+    """``raw`` with its work grown ``factor``-fold where the schema allows: every experiment's steps,
+    sweep points and steps, and data points (regression and synthetic model data sets)."""
+    raw = copy.deepcopy(raw)
+
+    def grow(mapping: dict[str, Any], key: str, default: int, most: int) -> None:
+        mapping[key] = int(min(most, max(1, mapping.get(key, default)) * factor))
+
+    for entry in raw["experiments"].values():
+        grow(entry, "steps", 1000 if entry["problem"] in ("mlp", "logistic_regression") else 1, 10_000_000)
+        sweep = entry.setdefault("sweep", {})
+        for key in ("lr_points", "momentum_points"):
+            grow(sweep, key, raw.get("sweep", {}).get(key, 24 if key == "lr_points" else 20), 4096)
+        if "steps" in sweep:
+            grow(sweep, "steps", 1, 10_000_000)
+        if "n_points" in entry.get("params", {}):
+            grow(entry["params"], "n_points", 50, 1_000_000)
+        if "n_points" in entry.get("dataset", {}):
+            grow(entry["dataset"], "n_points", 200, 1_000_000)
+    grow(raw.setdefault("sweep", {}), "steps", 2000, 10_000_000)
+    return raw
+
+
+def scaled_to_budget(raw: dict[str, Any], fits: Callable[[dict[str, Any]], bool], rounds: int = 12) -> dict[str, Any] | None:
+    """``raw`` doubled (``scaled``) as long as ``fits`` still accepts it: the largest such config, near the
+    edge of what ``fits`` allows; None when ``raw`` itself does not fit."""
+    if not fits(raw):
+        return None
+    for _ in range(rounds):
+        bigger = scaled(raw, 2)
+        if bigger == raw or not fits(bigger):
+            break
+        raw = bigger
+    return raw
 
 
 def unflagged_non_finite(summary: dict[str, Any]) -> list[str]:

@@ -9,7 +9,6 @@ as the jobs do. The summary, deck and report stages are the very functions their
 from __future__ import annotations
 
 import datetime
-import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -69,10 +68,11 @@ def compute_experiment(experiment: Experiment, root: Path) -> None:
 
 
 def compute_model(spec: Any, root: Path) -> None:
-    """make_dataset, train_model and sweep_model (its numbers; the heatmap is drawn by ``present``) of one model experiment."""
+    """make_dataset, train_model, sweep_model_chunk and sweep_model (its numbers; the heatmap is drawn by ``present``)
+    of one model experiment."""
     from momentumlab.model.data import load_classification, save_classification
     from momentumlab.model.run import run_model_experiment, run_seconds, save_result, summary_records
-    from momentumlab.model.sweep import run_sweep, save_sweep, spot_check, summary_row
+    from momentumlab.model.sweep import gather_cells, run_cells, save_chunk, save_sweep, spot_check, summary_row
 
     name = spec.name
     dataset = _at(root, layout.dataset(name))
@@ -83,9 +83,12 @@ def compute_model(spec: Any, root: Path) -> None:
     write_json(_at(root, layout.model_summary(name)), summary_records(result))
     write_json(_at(root, layout.model_timings(name)), run_seconds(result))
     if spec.sweep.enabled:
-        began = time.perf_counter()
-        swept = run_sweep(spec, data)
-        seconds = time.perf_counter() - began
+        chunks = spec.sweep.chunks
+        for index in range(chunks):
+            save_chunk(_at(root, layout.model_sweep_chunk(name, index, chunks)), run_cells(spec, data, index, chunks))
+        parts = [read_npz(root / path) for path in layout.model_sweep_chunks(spec)]
+        swept = gather_cells(spec, parts)
+        seconds = sum(float(part["seconds"]) for part in parts)
         save_sweep(_at(root, layout.model_sweep(name)), swept)
         write_json(_at(root, layout.model_sweep_summary(name)), summary_row(spec, swept, spot_check(spec, data, swept), None))
         write_json(_at(root, layout.model_sweep_timing(name)), {"compute_seconds": seconds})

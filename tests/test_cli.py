@@ -35,4 +35,4 @@ def test_check_names_the_bad_field(capsys):
 
 def test_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "momentumlab", "check", str(CONFIG)], capture_output=True, text=True)
-    assert done.returncode == 0 and "sweep_model (moons)" in done.stdout
+    assert done.returncode == 0 and "sweep_model_chunk (moons, one of 1 chunks)" in done.stdout

@@ -49,7 +49,7 @@ def test_defaults_follow_the_top_level_sweep_and_the_experiment():
     ({"lr_min": 1.0, "lr_max": 0.5}, r"experiments\.moons\.sweep\.lr_min: lr_min \(1\) must be below lr_max \(0\.5\)"),
     ({"lr_max": 1e-4}, r"experiments\.moons\.sweep\.lr_max: lr_min"),
     ({"method": "adam"}, r"experiments\.moons\.sweep\.method"),
-    ({"chunks": 2}, r"experiments\.moons\.sweep"),
+    ({"chunks": 0}, r"experiments\.moons\.sweep\.chunks"),
     ({"lr_points": 1}, r"experiments\.moons\.sweep\.lr_points"),
 ])
 def test_a_bad_sweep_is_refused_naming_the_key(sweep, message):
@@ -117,14 +117,14 @@ def test_a_sweep_over_the_job_budget_is_refused_naming_its_key():
 
     entry = copy.deepcopy(MOONS)
     entry["sweep"] = {"lr_points": 4096, "momentum_points": 4096, "steps": 100000}
-    with pytest.raises(ConfigError, match=r"experiments\.moons\.sweep\.(lr_points|steps): sweep_model \(moons\) would (take|need)"):
+    with pytest.raises(ConfigError, match=r"experiments\.moons\.sweep\.(lr_points|steps): sweep_model_chunk \(moons, one of 1 chunks\) would (take|need)"):
         parse_config({"experiments": {"moons": entry}})
     entry["sweep"] = {"lr_points": 3, "momentum_points": 2, "steps": 10}
     assert parse_config({"experiments": {"moons": entry}}).model_experiments[0].sweep.lr_points == 3
 
 
 def test_the_sweep_job_is_compute_only(tmp_path):
-    """scripts/sweep_model.py runs with matplotlib and TensorFlow unimportable (its heatmap is drawn by
+    """scripts/sweep_model_chunk.py and sweep_model.py (its gather) run with matplotlib and TensorFlow unimportable (its heatmap is drawn by
     render_model_<e>, its spot checks by optimize_tensorflow) and from the data set's file (no scikit-learn)."""
     import json
     import subprocess
@@ -135,21 +135,43 @@ def test_the_sweep_job_is_compute_only(tmp_path):
 
     dataset = tmp_path / "dataset.npz"
     save_classification(dataset, parse_model_experiment("moons", MOONS).data())
-    script = Path(__file__).resolve().parents[1] / "scripts" / "sweep_model.py"
+    scripts = Path(__file__).resolve().parents[1] / "scripts"
     code = f"""
 import runpy, sys
 from types import SimpleNamespace
 for name in ("matplotlib", "tensorflow", "keras", "sklearn"):
     sys.modules[name] = None  # importing it now raises ImportError
 tmp = {str(tmp_path)!r}
-job = SimpleNamespace(input=SimpleNamespace(dataset={str(dataset)!r}), params=SimpleNamespace(experiment={json.dumps(MOONS)}),
+chunks = [tmp + "/chunk-0-of-2.npz", tmp + "/chunk-1-of-2.npz"]
+for index, chunk in enumerate(chunks):
+    job = SimpleNamespace(input=SimpleNamespace(dataset={str(dataset)!r}), params=SimpleNamespace(experiment={json.dumps(MOONS)}),
+                          output=SimpleNamespace(chunk=chunk), log=[tmp + "/chunk.log"],
+                          wildcards=SimpleNamespace(experiment="moons", index=str(index), chunks="2"))
+    runpy.run_path({str(scripts / "sweep_model_chunk.py")!r}, init_globals={{"snakemake": job}})
+job = SimpleNamespace(input=SimpleNamespace(dataset={str(dataset)!r}, chunks=chunks), params=SimpleNamespace(experiment={json.dumps(MOONS)}),
                       output=SimpleNamespace(sweep=tmp + "/sweep.npz", timing=tmp + "/timing.json"),
                       wildcards=SimpleNamespace(experiment="moons"), log=[tmp + "/sweep.log"])
-runpy.run_path({str(script)!r}, init_globals={{"snakemake": job}})
+runpy.run_path({str(scripts / "sweep_model.py")!r}, init_globals={{"snakemake": job}})
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, (tmp_path / "sweep.log").read_text(encoding="utf-8")[-2000:] + result.stderr[-2000:]
+    logs = "".join(path.read_text(encoding="utf-8")[-2000:] for path in sorted(tmp_path.glob("*.log")))
+    assert result.returncode == 0, logs + result.stderr[-2000:]
     assert load_sweep(tmp_path / "sweep.npz").final_train_loss.shape == (4, 5)
+
+
+def test_chunks_give_the_cells_of_one_piece(swept):
+    """Four chunks, gathered in any order, hold the very cells (equal final weights) and ranking of one piece."""
+    from momentumlab.model.sweep import gather_cells, run_cells
+
+    spec, data, whole = swept
+    parts = [run_cells(spec, data, index, 4) for index in (2, 0, 3, 1)]
+    chunked = gather_cells(spec, parts)
+    np.testing.assert_array_equal(chunked.final_weights, whole.final_weights)
+    for name in ("final_train_loss", "final_test_accuracy", "steps_to_reach", "diverged_at"):
+        np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name))
+    assert chunked.best == whole.best and chunked.lowest_train_loss == whole.lowest_train_loss
+    with pytest.raises(ValueError, match="exactly once"):
+        gather_cells(spec, parts[:3])
 
 
 def test_each_cell_keeps_its_curves_and_the_explorer_ships_them_within_budget(swept):

@@ -138,3 +138,30 @@ def test_local_cluster_jobs_read_the_workdirs_config_yaml(tmp_path, snakemake_in
     result = snakemake_in(tmp_path, "--profile", LOCAL_CLUSTER, "results/line/dataset.npz")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert (tmp_path / "results" / "line" / "dataset.npz").is_file()
+
+
+def test_local_cluster_submits_each_model_sweep_chunk_as_its_own_job(tmp_path, snakemake_in):
+    """A model sweep with chunks: 3 through the stand-in cluster: three sweep_model_chunk jobs, each its own
+    process, gathered into the very cells one piece gives (equal final weights)."""
+    import numpy as np
+    import yaml
+
+    from momentumlab.config import parse_model_experiment
+    from momentumlab.model.data import load_classification
+    from momentumlab.model.sweep import load_sweep, run_sweep
+
+    entry = {"problem": "mlp", "dataset": {"kind": "moons", "n_points": 60, "noise": 0.2}, "params": {"hidden": [4]},
+             "batch_size": 8, "steps": 20, "backends": ["numpy"], "seed": 3,
+             "sweep": {"lr_points": 3, "momentum_points": 2, "chunks": 3},
+             "optimizers": {"momentum": {"method": "momentum", "lr": 0.1, "momentum": 0.9}}}
+    config = tmp_path / "models.yaml"
+    config.write_text(yaml.safe_dump({"experiments": {"moons": entry}, "slides": {"enabled": False}}), encoding="utf-8")
+    result = snakemake_in(tmp_path, "--profile", LOCAL_CLUSTER, "results/moons/model_sweep.npz", "--configfile", config)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    jobs = [line.split("\t") for line in (tmp_path / "logs" / "cluster" / "jobs.tsv").read_text().splitlines()]
+    chunks = [pid for rule, pid, _ in jobs if rule == "sweep_model_chunk"]
+    assert len(chunks) == 3 and len(set(chunks)) == 3
+    assert [rule for rule, _, _ in jobs].count("sweep_model") == 1
+    data = load_classification(tmp_path / "results" / "moons" / "dataset.npz")
+    whole = run_sweep(parse_model_experiment("moons", {**entry, "sweep": {**entry["sweep"], "chunks": 1}}, data=data), data)
+    np.testing.assert_array_equal(load_sweep(tmp_path / "results" / "moons" / "model_sweep.npz").final_weights, whole.final_weights)

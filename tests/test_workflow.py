@@ -41,7 +41,8 @@ def test_the_rules_are_the_stages(tmp_path, snakemake_in):
     whatever the split. The rules are listed whether or not a config plans their jobs (tune: none tuned in tiny.yaml)."""
     assert listed_rules(tmp_path, snakemake_in, TINY) == {
         "all", "make_dataset", "tune", "optimize_numpy", "optimize_tensorflow", "sweep_chunk", "sweep_gather",
-        "theory", "train_model", "sweep_model", "render_line", "render_valley", "summarize", "build_report", "build_slides",
+        "theory", "train_model", "sweep_model_chunk", "sweep_model", "render_line", "render_valley", "summarize", "build_report",
+        "build_slides",
     }
 
 

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from momentumlab.config import Config, Experiment
+from momentumlab.config import Config, Experiment, ModelExperiment
 from momentumlab.records import reference_backend
 from momentumlab.runs import RunKey
 from momentumlab.eigenmodes import has_modes
@@ -76,6 +76,17 @@ def sweep_chunk(experiment: str, index: int | str, chunks: int | str) -> str:
 
 def sweep_chunk_timing(experiment: str, index: int | str, chunks: int | str) -> str:
     return f"{TIMINGS}/{experiment}/sweep/chunk-{index}-of-{chunks}.json"
+
+
+def model_sweep_chunk(experiment: str, index: int | str, chunks: int | str) -> str:
+    """One chunk of a model experiment's sweep (temporary: gathered into ``model_sweep``)."""
+    return f"{RESULTS}/{experiment}/model_sweep/chunk-{index}-of-{chunks}.npz"
+
+
+def model_sweep_chunks(experiment: ModelExperiment) -> list[str]:
+    """Every chunk of the model experiment's sweep, as its config splits the grid."""
+    chunks = experiment.sweep.chunks
+    return [model_sweep_chunk(experiment.name, index, chunks) for index in range(chunks)]
 
 
 def run_media(experiment: str, run: RunKey, suffix: str) -> str:

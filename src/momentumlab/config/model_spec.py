@@ -39,7 +39,7 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
     experiment's data set read from its file, is then used instead of building it again.
 
     Within a config, ``validation.normalize`` has copied the top-level ``sweep``'s ``enabled``,
-    point counts and ``momentum_max`` into the entry's own ``sweep``; alone, the entry's sweep
+    point counts, ``momentum_max`` and ``chunks`` into the entry's own ``sweep``; alone, the entry's sweep
     falls back to the schema's top-level defaults (``SWEEP_DEFAULTS``).
     """
     if not isinstance(entry, Mapping):
@@ -115,7 +115,7 @@ def _check_classes(name: str, dataset: Mapping[str, Any]) -> None:
                       f"2 × classes ({2 * classes})")
 
 
-SWEEP_DEFAULTS = {"enabled": True, "lr_points": 24, "momentum_points": 20, "momentum_max": 0.99}
+SWEEP_DEFAULTS = {"enabled": True, "lr_points": 24, "momentum_points": 20, "momentum_max": 0.99, "chunks": 1}
 
 
 def _sweep_spec(name: str, sweep: Mapping[str, Any], steps: int, optimizers: tuple[OptimizerSpec, ...]) -> SweepSpec:
@@ -130,7 +130,7 @@ def _sweep_spec(name: str, sweep: Mapping[str, Any], steps: int, optimizers: tup
     return SweepSpec(enabled=bool(settings["enabled"]), method=sweep["method"], lr_min=float(lr_min),
                      lr_max=float(lr_max), lr_points=int(settings["lr_points"]),
                      momentum_points=int(settings["momentum_points"]), momentum_max=float(settings["momentum_max"]),
-                     steps=int(sweep.get("steps", steps)), chunks=1)
+                     steps=int(sweep.get("steps", steps)), chunks=int(settings["chunks"]))
 
 
 def _numbers(value: Any, path: str = "") -> list[tuple[str, float]]:

@@ -152,7 +152,7 @@ def normalize(config: dict[str, Any]) -> dict[str, Any]:
             experiment.setdefault("label", name)
             experiment.setdefault("seed", experiment_seed(config["seed"], name))
             sweep = experiment.setdefault("sweep", {})
-            for key in ("enabled", "lr_points", "momentum_points", "momentum_max"):
+            for key in ("enabled", "lr_points", "momentum_points", "momentum_max", "chunks"):
                 sweep.setdefault(key, config["sweep"][key])
             continue
         problem = PROBLEM_TYPES[experiment["problem"]]

@@ -15,6 +15,7 @@ numpy final weights by more than ``model_verdicts.CHAOS_TOLERANCE``) is not comp
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -80,50 +81,85 @@ def _batches(spec: ModelExperiment, n_train: int, steps: int) -> Array | None:
     return model_training.batch_indices(orders, spec.batch_size, steps)
 
 
-def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResult:
-    """Train every cell of ``spec.sweep`` and rank them."""
+def run_cells(spec: ModelExperiment, data: ClassificationData, index: int = 0, chunks: int = 1) -> dict[str, Array]:
+    """Train chunk ``index`` of ``chunks`` of the flattened grid (``sweep.chunk_slice``, row-major over
+    [momentum][lr]); per cell its ``CURVES`` at every record, the step it was frozen at (−1: never), its
+    final weights and final metrics, and the compute's wall ``seconds``. Any chunk, in any job, gives
+    the same numbers for its cells."""
+    began = time.perf_counter()
     arch = spec.architecture(data)
     initial = initial_weights(arch, spec.seed)
     steps = spec.sweep.steps
     batches = _batches(spec, len(data.y_train), steps)
     lr, momentum = sweep_axes(spec)
     flat_lr, flat_mu = (g.ravel() for g in np.meshgrid(lr, momentum))
+    part = sweep.chunk_slice(flat_lr.size, index, chunks)
+    flat_lr, flat_mu = flat_lr[part], flat_mu[part]
     every = max(1, steps // SWEEP_RECORDS)
-    records = len(model_training.record_steps(steps, every))
-    per_call = max(1, RECORD_BYTES // (8 * records * arch.n_weights))
-    weights, diverged_at, marks = [], [], None
+    marks = model_training.record_steps(steps, every)
+    per_call = max(1, RECORD_BYTES // (8 * len(marks) * arch.n_weights))
+    curves = np.empty((flat_lr.size, len(marks), len(CURVES)))
+    final = np.empty((flat_lr.size, arch.n_weights))
+    frozen = np.empty(flat_lr.size, dtype=np.int64)
     for start in range(0, flat_lr.size, per_call):
-        part = slice(start, start + per_call)
-        runs = model_training.train(arch, data.x_train, data.y_train, initial, spec.sweep.method, flat_lr[part],
-                                    flat_mu[part], steps, batches, every)
-        weights.append(runs.weights)
-        diverged_at.append(runs.diverged_at)
-        marks = runs.steps_recorded
-    recorded = np.concatenate(weights, axis=1)  # (R, cells, n)
-    cells = flat_lr.size
-    every_record = recorded.reshape(-1, arch.n_weights)
-    curves = np.stack([*evaluate(arch, every_record, data.x_train, data.y_train),
-                       *evaluate(arch, every_record, data.x_test, data.y_test)], axis=-1)  # (R·cells, 4)
-    curves = curves.reshape(len(marks), cells, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]]  # (cells, R, CURVES)
-    train_loss = np.ascontiguousarray(curves[..., 0])  # (cells, R)
-    diverged_at = model_verdicts.diverged_at(train_loss, marks, np.concatenate(diverged_at))
+        cells = slice(start, start + per_call)
+        runs = model_training.train(arch, data.x_train, data.y_train, initial, spec.sweep.method, flat_lr[cells],
+                                    flat_mu[cells], steps, batches, every)
+        count = runs.weights.shape[1]
+        every_record = runs.weights.reshape(-1, arch.n_weights)
+        found = np.stack([*evaluate(arch, every_record, data.x_train, data.y_train),
+                          *evaluate(arch, every_record, data.x_test, data.y_test)], axis=-1)  # (R·count, 4)
+        curves[cells] = found.reshape(len(marks), count, 4).transpose(1, 0, 2)[..., [0, 2, 1, 3]]  # (count, R, CURVES)
+        final[cells] = runs.final_weights
+        frozen[cells] = runs.diverged_at
+    empty = np.zeros(0)
+    final_train_loss, final_train_accuracy = evaluate(arch, final, data.x_train, data.y_train) if final.size else (empty, empty)
+    final_test_loss, final_test_accuracy = evaluate(arch, final, data.x_test, data.y_test) if final.size else (empty, empty)
+    return {"index": np.arange(part.start, part.stop), "marks": marks, "curves": curves, "frozen_at": frozen,
+            "final_weights": final, "final_train_loss": final_train_loss, "final_train_accuracy": final_train_accuracy,
+            "final_test_loss": final_test_loss, "final_test_accuracy": final_test_accuracy,
+            "seconds": np.array(time.perf_counter() - began)}
+
+
+def gather_cells(spec: ModelExperiment, chunks: list[dict[str, Array]]) -> ModelSweepResult:
+    """The sweep result from every chunk ``run_cells`` made (in any order), the cells ranked over the whole grid."""
+    lr, momentum = sweep_axes(spec)
+    shape = (len(momentum), len(lr))
+    order = np.argsort(np.concatenate([chunk["index"] for chunk in chunks]), kind="stable")
+    if not np.array_equal(np.concatenate([chunk["index"] for chunk in chunks])[order], np.arange(lr.size * momentum.size)):
+        raise ValueError(f"the chunks do not cover the {lr.size * momentum.size} cells of the grid exactly once")
+
+    def joined(name: str) -> Array:
+        return np.concatenate([chunk[name] for chunk in chunks])[order]
+
+    marks, curves = chunks[0]["marks"], joined("curves")
+    train_loss = np.ascontiguousarray(curves[..., CURVES.index("train_loss")])  # (cells, R)
+    diverged_at = model_verdicts.diverged_at(train_loss, marks, joined("frozen_at"))
     lowest = model_verdicts.lowest_loss(train_loss[diverged_at < 0])
     reached = model_verdicts.settled_at(train_loss, marks, lowest, spec.tolerance)
-    final = recorded[-1]
-    final_train_loss, final_train_accuracy = evaluate(arch, final, data.x_train, data.y_train)
-    final_test_loss, final_test_accuracy = evaluate(arch, final, data.x_test, data.y_test)
-    shape = (len(momentum), len(lr))
+    final_train_loss = joined("final_train_loss")
     index = best_index(diverged_at >= 0, reached, final_train_loss)
     best = None if index is None else tuple(int(i) for i in np.unravel_index(index, shape))
+    final = joined("final_weights")
     return ModelSweepResult(
-        method=spec.sweep.method, steps=steps, tolerance=spec.tolerance, lr=lr, momentum=momentum,
-        final_train_loss=final_train_loss.reshape(shape), final_test_loss=final_test_loss.reshape(shape),
-        final_train_accuracy=final_train_accuracy.reshape(shape),
-        final_test_accuracy=final_test_accuracy.reshape(shape), steps_to_reach=reached.reshape(shape),
-        diverged_at=diverged_at.reshape(shape), final_weights=final.reshape(*shape, arch.n_weights),
+        method=spec.sweep.method, steps=spec.sweep.steps, tolerance=spec.tolerance, lr=lr, momentum=momentum,
+        final_train_loss=final_train_loss.reshape(shape), final_test_loss=joined("final_test_loss").reshape(shape),
+        final_train_accuracy=joined("final_train_accuracy").reshape(shape),
+        final_test_accuracy=joined("final_test_accuracy").reshape(shape), steps_to_reach=reached.reshape(shape),
+        diverged_at=diverged_at.reshape(shape), final_weights=final.reshape(*shape, final.shape[-1]),
         lowest_train_loss=lowest, best=best, record_steps=np.asarray(marks),
         curves=curves.reshape(*shape, len(marks), len(CURVES)),
     )
+
+
+def run_sweep(spec: ModelExperiment, data: ClassificationData) -> ModelSweepResult:
+    """Train every cell of ``spec.sweep`` in one piece and rank them."""
+    return gather_cells(spec, [run_cells(spec, data)])
+
+
+def save_chunk(path: str | Path, chunk: dict[str, Array]) -> None:
+    """Write what ``run_cells`` returned (a temporary file of the workflow)."""
+    write_npz(path, chunk)
 
 
 def spot_check_cells(result: ModelSweepResult, count: int = 3) -> list[tuple[int, int]]:
