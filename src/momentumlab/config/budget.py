@@ -338,10 +338,12 @@ def model_job_estimate(spec: ModelExperiment) -> tuple[float, float, str]:
 
 def model_memory_key(spec: ModelExperiment) -> str:
     """The key that drives the ``train_model`` job's memory: the recorded weights (records × weights, so
-    ``params.hidden`` with the default ~100 records, else ``record_every``) or the per-step losses (``steps``)."""
+    ``params.hidden`` with the default ~100 records, else ``record_every``) or what grows with the steps
+    (the stored epoch orders and per-step losses: ``steps``)."""
     shape = _shape(spec)
     records = _records(spec)
-    if spec.steps > records * shape.n_weights:
+    per_step = spec.seeds * _orders_elements(spec, shape, spec.steps) + spec.steps  # epoch orders and step losses
+    if per_step > records * shape.n_weights:
         key = "steps"
     elif spec.model == "mlp" and records <= 102:
         key = "params.hidden"
