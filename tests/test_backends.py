@@ -210,3 +210,24 @@ def test_settled_at_is_the_step_from_which_a_run_stays_within_tolerance(problems
     assert ends_outside.steps_to_tolerance(problem, 0.1) == 1 and ends_outside.settled_at(problem, 0.1) is None
     diverged = Trajectory(params=params, loss=problem.value(params), steps=9, diverged_at=5)
     assert diverged.settled_at(problem, 0.1) is None
+
+
+def test_importing_keras_leaves_scikit_learn_importable():
+    import sys
+
+    tensorflow_backend._import_keras()
+    assert sys.modules.get("sklearn", "not loaded") is not None  # never left hidden
+    from sklearn import datasets
+
+    assert datasets.make_moons(4, random_state=0)[0].shape == (4, 2)
+
+
+@pytest.mark.slow
+def test_a_fresh_tensorflow_start_does_not_load_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys; from momentumlab.backends import tensorflow_backend as t; t.configure(1); "
+            "print('sklearn' in sys.modules, 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]

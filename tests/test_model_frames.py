@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from momentumlab.model.frames import class_accuracy, input_window, predicted_classes, region_points
+from momentumlab.model.frames import class_accuracy, input_window, model_run_views, predicted_classes, region_points
+from momentumlab.runs import RunKey
 from momentumlab.sampling import record_at
 from momentumlab.model.network import initial_weights, make_architecture, predict
 
@@ -40,3 +41,20 @@ def test_class_accuracy_counts_each_class_apart():
 def test_the_window_pads_a_flat_axis():
     x0, x1, y0, y1 = input_window(np.array([[0.0, 1.0], [2.0, 1.0]]))
     assert x0 < 0 < 2 < x1 and y0 < 1 < y1
+
+
+def test_only_the_detailed_runs_get_regions_and_theirs_are_the_full_ones():
+    arch = make_architecture("mlp", 2, 2, (3,), "tanh")
+    runs = [RunKey("sgd", "numpy"), RunKey("sgd", "tensorflow")]
+    rng = np.random.default_rng(2)
+    arrays = {}
+    for key in runs:
+        arrays |= {f"{key.file_name}/weights": rng.normal(size=(3, arch.n_weights)), f"{key.file_name}/diverged_at": -1,
+                   f"{key.file_name}/steps_recorded": np.array([0, 1, 2]), f"{key.file_name}/plane_coordinates": np.zeros((3, 2)),
+                   **{f"{key.file_name}/{name}": np.zeros(3) for name in
+                      ("off_plane_distance", "train_loss", "test_loss", "train_accuracy", "test_accuracy")}}
+    data = {"x_train": rng.normal(size=(20, 2)), "x_test": rng.normal(size=(5, 2))}
+    every = model_run_views(arrays, runs, 2, arch, data)
+    some = model_run_views(arrays, runs, 2, arch, data, detailed={runs[0]})
+    assert some[1].regions is None and every[1].regions is not None
+    assert np.array_equal(some[0].regions, every[0].regions)

@@ -23,6 +23,24 @@ from momentumlab.trajectory import Trajectory, truncate_at_divergence
 _configured_threads: int | None = None
 
 
+def _import_keras() -> tuple[Any, Any]:
+    """(keras, tensorflow), imported without scikit-learn: Keras loads it (about 0.5 s of CPU) only for its
+    scikit-learn wrappers, which we never use, and does without it when it is missing. It is hidden during
+    the import unless already loaded, and stays importable afterwards."""
+    import sys
+
+    hidden = "sklearn" not in sys.modules
+    if hidden:
+        sys.modules["sklearn"] = None  # type: ignore[assignment]  # makes ``import sklearn`` raise ImportError
+    try:
+        import keras
+        import tensorflow as tf
+    finally:
+        if hidden and "sklearn" in sys.modules and sys.modules["sklearn"] is None:
+            del sys.modules["sklearn"]
+    return keras, tf
+
+
 def configure(threads: int) -> Any:
     """Import TensorFlow once, float64 by default, intra- and inter-op pools of ``threads`` threads.
 
@@ -36,8 +54,7 @@ def configure(threads: int) -> Any:
     import warnings
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-    import tensorflow as tf
+    keras, tf = _import_keras()
 
     if _configured_threads is None:
         threads = max(1, int(threads))  # 0 would let TensorFlow take every core

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any, Mapping
 
 from momentumlab.model.data import SYNTHETIC_DEFAULTS, ClassificationData
-from momentumlab.config.schema import ConfigError, Validator, error_message, experiment_seed, sweep_lr_bounds
+from momentumlab.config.schema import ConfigError, error_message, experiment_seed, sweep_lr_bounds, validator_class
 from momentumlab.config.schema import schema as config_schema
 from momentumlab.config.specs import ModelExperiment, OptimizerSpec, SweepSpec
 from momentumlab.model.network import MODELS
@@ -52,7 +52,7 @@ def parse_model_experiment(name: str, entry: Mapping[str, Any], root_seed: int =
     if entry.get("problem") not in MODELS:
         raise _refuse(name, "problem", f"{entry.get('problem')!r} is not a model; known: {list(MODELS)}")
     instance = copy.deepcopy(dict(entry))
-    errors = sorted(Validator(_schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
+    errors = sorted(validator_class()(_schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
     if errors:
         message = error_message(errors[0]).replace("config error at ", f"config error at experiments.{name}.", 1)
         raise ConfigError(message.replace(f"experiments.{name}.(top level)", f"experiments.{name}"))

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import yaml
-from jsonschema import Draft202012Validator, validators
 
 from momentumlab.optim.schema import with_method_rules
 
@@ -43,9 +42,11 @@ def sweep_lr_bounds() -> tuple[float, float]:
     return float(rates["lr_min"]["minimum"]), float(rates["lr_max"]["maximum"])
 
 
-def _with_defaults(validator_class: Any) -> Any:
+def _with_defaults(base: Any) -> Any:
     """A validator class that fills ``default`` values while it validates."""
-    validate_properties = validator_class.VALIDATORS["properties"]
+    from jsonschema import validators
+
+    validate_properties = base.VALIDATORS["properties"]
 
     def set_defaults(validator: Any, properties: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if isinstance(instance, dict):
@@ -54,10 +55,16 @@ def _with_defaults(validator_class: Any) -> Any:
                     instance.setdefault(name, copy.deepcopy(subschema["default"]))
         yield from validate_properties(validator, properties, instance, schema)
 
-    return validators.extend(validator_class, {"properties": set_defaults})
+    return validators.extend(base, {"properties": set_defaults})
 
 
-Validator = _with_defaults(Draft202012Validator)
+@cache
+def validator_class() -> Any:
+    """The schema's validator class (Draft 2020-12, filling defaults). jsonschema is imported here, on
+    first use: most jobs read entries the Snakefile already checked and never validate."""
+    from jsonschema import Draft202012Validator
+
+    return _with_defaults(Draft202012Validator)
 
 
 def joined(path: tuple[Any, ...] | list[Any]) -> str:

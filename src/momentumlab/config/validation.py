@@ -6,7 +6,7 @@ from typing import Any, Mapping
 import copy
 
 from momentumlab.config.schema import (
-    ConfigError, Validator, error_message, experiment_seed, first_non_finite, joined, schema, sweep_lr_bounds,
+    ConfigError, error_message, experiment_seed, first_non_finite, joined, schema, sweep_lr_bounds, validator_class,
 )
 from momentumlab.model.network import MODELS as MODEL_PROBLEMS
 from momentumlab.config.specs import GHOST_SUFFIX
@@ -24,7 +24,7 @@ def validate(raw: Mapping[str, Any]) -> dict[str, Any]:
         raise ConfigError(f"config error at {joined(path)}: {value} is not a finite number")
     instance = copy.deepcopy(dict(raw))
     _refuse_misplaced_keys(instance)
-    errors = sorted(Validator(schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
+    errors = sorted(validator_class()(schema()).iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
     if errors:
         raise ConfigError(error_message(errors[0]))
     _check_problem_keys(instance)

@@ -10,7 +10,7 @@ step by step, so ``ModelRunView.series`` holds each record until the next. No ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -129,9 +129,11 @@ def plane_view(arrays: Mapping[str, Array]) -> PlaneView:
 
 
 def model_run_views(arrays: Mapping[str, Array], runs: Sequence[RunKey], steps: int, arch: Architecture,
-                    data: Mapping[str, Array] | None = None) -> list[ModelRunView]:
+                    data: Mapping[str, Array] | None = None,
+                    detailed: Collection[RunKey] | None = None) -> list[ModelRunView]:
     """Every run's view from a ``model.run.save_result`` archive; with ``data`` (the data set's
-    arrays) also its decision regions (two input features) or per-class test accuracy."""
+    arrays) also the decision regions (two input features) or per-class test accuracy of the
+    ``detailed`` runs (default: every run), the costly part, which only a run's own animation shows."""
     views = []
     window = None if data is None or data["x_train"].shape[1] != 2 else input_window(
         np.concatenate([data["x_train"], data["x_test"]]))
@@ -140,10 +142,11 @@ def model_run_views(arrays: Mapping[str, Array], runs: Sequence[RunKey], steps: 
         weights = arrays[f"{prefix}/weights"]
         diverged_at = int(arrays[f"{prefix}/diverged_at"])
         regions = accuracy = None
-        if window is not None:
+        shown = detailed is None or key in detailed
+        if shown and window is not None:
             regions = predicted_classes(arch, weights, region_points(window)).reshape(
                 len(weights), REGION_RESOLUTION, REGION_RESOLUTION)
-        elif data is not None:
+        elif shown and data is not None:
             accuracy = class_accuracy(arch, weights, data["x_test"], data["y_test"])
         views.append(ModelRunView(
             key=key, steps=steps, steps_recorded=arrays[f"{prefix}/steps_recorded"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import numpy as np
 
@@ -161,7 +161,7 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
     if media.compare:  # ``animations: false`` renders the still figures only
         _, plane, views, _ = render_model_race_media(spec, arrays, data, settings,
                                                      _files(media.compare, settings.formats), media.compare["png"],
-                                                     best=best)
+                                                     best=best, detailed=set(media.runs))
         colors = optimizer_colors(spec.runs)
         two_features = data["x_train"].shape[1] == 2
         window = input_window(np.concatenate([data["x_train"], data["x_test"]])) if two_features else None
@@ -183,14 +183,16 @@ def render_model_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, 
 
 def render_model_race_media(spec: Any, arrays: Mapping[str, Any], data: Mapping[str, Any], settings: Animation,
                             outputs: Mapping[str, str | Path], poster: str | Path,
-                            progress: bool = False, best: RunKey | None = None) -> tuple[Any, Any, list[Any], str]:
+                            progress: bool = False, best: RunKey | None = None,
+                            detailed: Collection[RunKey] | None = None) -> tuple[Any, Any, list[Any], str]:
     """Render the race of every run on the shared loss plane (★ on ``best``, the best run by
-    ``model_verdicts``' rule, when there is one); (architecture, plane, run views, title)."""
+    ``model_verdicts``' rule, when there is one); (architecture, plane, run views, title). The views
+    carry decision regions or per-class accuracy for the ``detailed`` runs only (default: every run)."""
     from momentumlab.model.frames import model_run_views, plane_view
     from momentumlab.render import render_model_race
 
     arch, title = _model_architecture(spec, data), _model_title(spec)
-    views = model_run_views(arrays, spec.runs, spec.steps, arch, data)
+    views = model_run_views(arrays, spec.runs, spec.steps, arch, data, detailed)
     plane = plane_view(arrays)
     raced = race_runs({view.key: view for view in views}, reference_backend(spec.backends), settings.show_twins)
     badge = None if settings.show_twins else agreement_badge(weight_difference(arrays, spec.runs), "w")
