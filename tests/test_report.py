@@ -94,11 +94,14 @@ def test_sweep_and_theory_sections_only_when_present(tmp_path: Path) -> None:
         "sweeps": [{"experiment": "bowl", "lr": [0.01, 0.1], "momentum": [0.0, 0.9],
                     "final_distance": [[1, 2], [3, 4]], "settled_at": [[None, 3], [4, 5]],
                     "best": {"lr": 0.1, "momentum": 0.9}}],
-        "theory": [{"experiment": "bowl", "method": "momentum", "predicted_rate": 0.8, "measured_rate": 0.81}],
+        "theory": [{"experiment": "bowl", "method": "momentum", "lr": 0.0331, "momentum": 0.669,
+                    "predicted_rate": 0.8, "measured_rate": 0.81}],
     }
     _, page = synthetic(tmp_path / "full", extra)
     assert "Learning rate × momentum sweep" in page and 'src="bowl/sweep.png"' in page
     assert "Theory vs measurement" in page and "0.81" in page
+    # the theory rows are runs at Polyak's parameters, not the configured runs: the table says which
+    assert "0.0331" in page and "0.669" in page and "not one of the" in page
 
 
 def test_scrubber_downsamples_and_keeps_the_last_valid_step() -> None:
