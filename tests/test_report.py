@@ -245,3 +245,15 @@ def test_a_slide_media_caption_names_each_methods_momentum_parameter(method, mom
     run = {"optimizer_label": "x", "method": method, "lr": 0.01, "momentum": momentum, "backend": "numpy", "steps": 10}
     caption = _caption({"label": "E", "start": [0, 0], "steps": 10}, run)
     assert named in caption and (method in ("momentum", "rmsprop", "adam") or "= 0)" not in caption)
+
+
+def test_race_caption_claims_dashed_twins_only_when_drawn(tmp_path: Path) -> None:
+    """Races draw the reference backend only by default: the caption must not describe dashed TensorFlow lines."""
+    context, page = synthetic(tmp_path / "numpy")
+    assert not context["experiments"][0]["twins_drawn"]
+    assert "TensorFlow runs are dashed" not in page
+    twins = [run("sgd", "numpy"), run("sgd", "tensorflow")]
+    agreement = {"agreement": [{"experiment": "bowl", "optimizer": "sgd", "max_abs_diff": 1e-15}]}
+    context, page = synthetic(tmp_path / "twins", agreement, runs=twins)
+    assert not context["experiments"][0]["twins_drawn"]  # the default config draws no twins
+    assert "TensorFlow runs are dashed" not in page and "only the reference backend" in page
