@@ -87,3 +87,15 @@ def test_the_colour_scale_stops_at_the_distance_floor():
     assert colour_range([1e-30, 1.0]).clipped and colour_range([1e-30, 1.0]).low == pytest.approx(1e-16)  # 16 decades at most
     assert colour_range([0.0, 1e-3, 1.0]).clipped and colour_range([0.0, 1e-3, 1.0]).low == pytest.approx(1e-3)  # 0: lowest colour
     assert colour_range([1e-12], 1e-12).high == pytest.approx(1e-11)  # one value: a decade above it
+
+
+def test_the_cells_loss_is_the_excess_loss_the_tables_print() -> None:
+    """The info line's loss is f − f* (as every table prints it), not the raw loss: with f* = 7.9 a settled
+    cell must not read "final loss 7.9" beside a table's "< 1e-12"."""
+    result = swept(Quadratic(kappa=10))
+    raw, shifted = explorer_data(result), explorer_data(result, f_star=7.9)
+    ok = [k for k, value in enumerate(raw["loss"]) if value is not None]
+    assert ok and raw["loss_floor"] is None and shifted["loss_floor"] == pytest.approx(7.9e-12)
+    finals = result.final_loss.ravel()
+    for k in ok:
+        assert shifted["loss"][k] == pytest.approx(finals[k] - 7.9, rel=1e-3, abs=1e-12)

@@ -68,7 +68,8 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
             floor = None if shown.dataset is None else optimum_floor(problem_for(experiment, shown.dataset))
             size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps,
-                                  floor, cell_template(experiment, sweep_grid(experiment)))  # "Use this run": every setting
+                                  floor, cell_template(experiment, sweep_grid(experiment)),  # "Use this run": every setting
+                                  f_star)
             print(f"{explorer}: {size} bytes")
     model_media = {}
     models = {model.name: model for model in config.model_experiments}
