@@ -340,6 +340,14 @@ def test_pages_are_even_and_numbers_never_break():
     assert parts.unbreakable("heavy (μ = 0.9)") == "heavy (μ\u00a0=\u00a00.9)"
     assert parts.first_clause("a is best. On 5 seeds: x (1; 2); y.") == "a is best. On 5 seeds: x (1; 2)."
     assert parts.first_clause("Every run diverged.") == "Every run diverged."
+    # a model slide keeps the test-loss verdict beside the train-loss one (the moons deck showed momentum
+    # "beats sgd on train loss" and hid "sgd beats momentum on test loss, 5 of 5 seeds")
+    verdict = ("m is best by the rule. On 5 paired seeds: m beats s on train loss (0.08 vs 0.09, median; better on 4 "
+               "of 5 seeds); s beats m on test loss (0.11 vs 0.2, median; better on 5 of 5 seeds); m: test loss lowest "
+               "at step 135 (0.13), then rises to 0.2 while its train loss falls from 0.12 to 0.08: overfitting.")
+    assert parts.leading_clauses(verdict) == ("m is best by the rule. On 5 paired seeds: m beats s on train loss; "
+                                              "s beats m on test loss.")
+    assert parts.leading_clauses("Every run diverged.") == "Every run diverged."
     with pytest.raises(ValueError, match="need"):
         parts.column_widths(["a"], [["1" * 200]], 20, parts.CONTENT_WIDTH)
 
