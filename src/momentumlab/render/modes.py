@@ -17,12 +17,11 @@ from matplotlib.lines import Line2D
 
 from momentumlab.files import atomic_path
 from momentumlab.modes import ModeRun
-from momentumlab.palette import OKABE_ITO
+from momentumlab.palette import MODE_COLORS
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.render.titles import fit_titles, space_panels
 
 Array = np.ndarray
-MODE_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # slowest, stiffest
 
 
 def _panel_title(mode: ModeRun) -> str:
