@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from momentumlab.palette import METHOD_COLORS
 from momentumlab.problems import Quadratic
-from momentumlab.report.explorer import GLOBAL, explorer_data, explorer_script
+from momentumlab.report.explorer import GLOBAL, configured_points, explorer_data, explorer_script
 from momentumlab.sweep import gather_chunks, run_chunk, sweep_grid
 
 from problem_builders import experiment
@@ -99,3 +100,11 @@ def test_the_cells_loss_is_the_excess_loss_the_tables_print() -> None:
     finals = result.final_loss.ravel()
     for k in ok:
         assert shifted["loss"][k] == pytest.approx(finals[k] - 7.9, rel=1e-3, abs=1e-12)
+
+
+def test_configured_points_wear_their_optimizers_colour() -> None:
+    """A model sweep has no scrubber to take run colours from: the configured momentum run was drawn black on
+    the moons explorer while the static sweep.png drew it orange."""
+    record = {"configured": [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}, {"optimizer": "x", "lr": None}]}
+    assert configured_points(record) == [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}]
+    assert configured_points(record, {"momentum": METHOD_COLORS["momentum"]})[0]["color"] == METHOD_COLORS["momentum"]

@@ -10,7 +10,7 @@ import base64
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -70,11 +70,16 @@ def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> di
     }
 
 
-def configured_points(sweep_record: dict[str, Any] | None) -> list[dict[str, Any]]:
+def configured_points(sweep_record: dict[str, Any] | None, colors: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The experiment's configured runs that are points of the sweep's plane (``summary.json``'s
-    ``configured``), as the heatmap marks them: optimizer name, η and the momentum axis' value."""
-    return [{"optimizer": row["optimizer"], "lr": float(row["lr"]), "momentum": float(row.get("momentum") or 0.0)}
-            for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
+    ``configured``), as the heatmap marks them: optimizer name, η and the momentum axis' value, and with
+    ``colors`` (``palette.optimizer_colors`` of the experiment) the optimizer's colour, as its other media wear it."""
+    points = [{"optimizer": row["optimizer"], "lr": float(row["lr"]), "momentum": float(row.get("momentum") or 0.0)}
+              for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
+    for point in points:
+        if colors and point["optimizer"] in colors:
+            point["color"] = colors[point["optimizer"]]
+    return points
 
 
 def colour_scale(values: np.ndarray, floor: float | None) -> dict[str, Any]:
@@ -200,7 +205,8 @@ def quantized(values: np.ndarray, log: bool) -> dict[str, Any]:
 
 
 def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] | None = None,
-                        experiment_steps: int | None = None, yaml: str = "") -> dict[str, Any]:
+                        experiment_steps: int | None = None, yaml: str = "",
+                        colors: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The explorer's view of a model sweep (``model.sweep.ModelSweepResult``): the grid as
     :func:`explorer_data` has it (``value``: the final training loss; ``settled_at``: the step from
     which the training loss stays within tolerance of the lowest any cell reached) plus each cell's
@@ -236,7 +242,7 @@ def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] |
         "path_steps": [],
         "paths": {},
         "theory": None,
-        "configured": configured_points(sweep_record),
+        "configured": configured_points(sweep_record, colors),  # no scrubber to take colours from: they ship here
         "curves": curves,
         "yaml": yaml,
         "yaml_placeholders": {"lr": LR, "momentum": MOMENTUM},
@@ -244,8 +250,9 @@ def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] |
 
 
 def write_model_explorer(path: str | Path, name: str, result: ModelSweepResult, sweep_record: dict[str, Any] | None = None,
-                         experiment_steps: int | None = None, yaml: str = "") -> int:
-    """Write model experiment ``name``'s explorer data file (``yaml``: its cells' config template); its size in bytes."""
-    text = explorer_script(name, model_explorer_data(result, sweep_record, experiment_steps, yaml))
+                         experiment_steps: int | None = None, yaml: str = "", colors: Mapping[str, str] | None = None) -> int:
+    """Write model experiment ``name``'s explorer data file (``yaml``: its cells' config template; ``colors``: its
+    optimizers' colours); its size in bytes."""
+    text = explorer_script(name, model_explorer_data(result, sweep_record, experiment_steps, yaml, colors))
     write_text(path, text)
     return len(text.encode("utf-8"))
