@@ -25,8 +25,11 @@ Array = np.ndarray
 
 
 def _panel_title(mode: ModeRun) -> str:
-    """The run's label over its (η, μ)."""
-    return f"{mode.label}\nη = {mode.lr:.3g}" + (f", μ = {mode.momentum:.3g}" if mode.method != "sgd" else "")
+    """The run's label over its (η, μ), leaving out what the label already says ("heavy ball, η = 0.004")."""
+    values = [f"η = {mode.lr:.3g}"] if "η" not in mode.label else []
+    if mode.method != "sgd" and "μ" not in mode.label:
+        values.append(f"μ = {mode.momentum:.3g}")
+    return "\n".join([mode.label, ", ".join(values)]) if values else mode.label
 
 
 def _above(values: Array, floor: float) -> Array:
