@@ -257,3 +257,15 @@ def test_race_caption_claims_dashed_twins_only_when_drawn(tmp_path: Path) -> Non
     context, page = synthetic(tmp_path / "twins", agreement, runs=twins)
     assert not context["experiments"][0]["twins_drawn"]  # the default config draws no twins
     assert "TensorFlow runs are dashed" not in page and "only the reference backend" in page
+
+
+def test_a_loss_at_the_floor_compares_at_or_below_the_scrubbers_floor() -> None:
+    """Linear regression (f* = 7.907…) ends at rounding: the scrubber printed "f − f* 7.907e-12" beside the table's
+    "< 1e-12", because the shipped losses are rounded to 7 digits (up, here) and the floor was not."""
+    from momentumlab.floors import LossFloor
+
+    f_star = 7.907361520932311
+    trajectory = Trajectory(params=np.zeros((3, 2)), loss=np.array([10.0, 8.0, f_star]), steps=2)
+    extent = {"x": [-1.0, 1.0], "y": [-1.0, 1.0], "width": 8, "height": 6}
+    data = scrubber_data({RunKey("m", "numpy"): trajectory}, 2, extent, view=LossFloor(f_star))
+    assert data["runs"][0]["loss"][-1] <= data["loss_floor"]
