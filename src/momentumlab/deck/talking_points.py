@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from momentumlab.records import best_run, competing_runs, format_count, format_number, settled_step
-from momentumlab.verdicts import distance_text, momentum_ratio_text
+from momentumlab.verdicts import distance_text, momentum_name, momentum_ratio_text
 
 BULLET = "• "
 
@@ -49,7 +49,10 @@ def race_points(runs: Sequence[Mapping[str, Any]], effects: Sequence[Mapping[str
         without = ("diverges" if row.get("diverged_without") else "never settles" if row.get("steps_without") is None
                    else f"settles at step {format_number(row['steps_without'])}")
         ratio = momentum_ratio_text(row)
-        points.append(f"Without momentum, {row['optimizer_label']} {without}"
+        name = momentum_name(row["method"]) if row.get("method") else None  # "Without momentum, momentum settles…" contradicted itself
+        unset = (f"With {name} set from {format_number(row['momentum'])} to 0" if name and row.get("momentum") is not None
+                 else "Without momentum")
+        points.append(f"{unset}, {row['optimizer_label']} {without}"
                       + (f": momentum makes it {ratio} faster." if ratio != "—" else "."))
     return [BULLET + point for point in points]
 
