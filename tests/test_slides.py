@@ -425,3 +425,14 @@ def test_long_cells_put_fewer_rows_on_a_slide_so_the_table_clears_the_footnote()
     chunks = parts.table_pages(header, list(range(6)), lambda _: long)
     assert len(chunks) > 1 and all(parts.table_height(header, [long] * len(c)) <= room for c in chunks)
     assert parts.table_pages(header, list(range(6)), lambda _: short) == [list(range(6))]
+
+
+def test_sweep_points_name_the_swept_axis():
+    """An Adam sweep's talking points said "momentum 0.99" for β₁ (and called a tuned run "configured")."""
+    from momentumlab.deck.talking_points import sweep_points
+
+    sweep = {"method": "adam", "best": {"lr": 0.01, "momentum": 0.99}, "diverged_fraction": 0.0}
+    points = sweep_points(sweep, [{"optimizer_label": "adam", "lr": 0.02, "momentum": 0.9}])
+    assert points == ["• Point at the best cell: lr 0.01, β₁ 0.99.", "• No cell of the grid diverged.",
+                      "• The adam run sits at lr 0.02, β₁ 0.9."]
+    assert "μ 0.5" in sweep_points({"method": "momentum", "best": {"lr": 0.1, "momentum": 0.5}})[0]

@@ -60,14 +60,16 @@ def race_points(runs: Sequence[Mapping[str, Any]], effects: Sequence[Mapping[str
 def sweep_points(sweep: Mapping[str, Any], configured: Sequence[Mapping[str, Any]] = ()) -> list[str]:
     """Talking points for a sweep heatmap: the best cell, how much of the grid diverged, where the configured runs sit."""
     best = sweep.get("best") or {}
+    axis = momentum_name(sweep["method"]) if sweep.get("method") else "momentum"  # β₁ on an Adam sweep, not "momentum"
+    axis = axis or "momentum"
     points = []
     if best.get("lr") is not None:
-        points.append(f"Point at the best cell: lr {format_number(best['lr'])}, momentum {format_number(best.get('momentum'))}.")
+        points.append(f"Point at the best cell: lr {format_number(best['lr'])}, {axis} {format_number(best.get('momentum'))}.")
     fraction = sweep.get("diverged_fraction")
     if fraction is not None:
         points.append(f"{format_number(100 * fraction, 2)} % of the grid diverged (marked as diverged in the figure)." if fraction
                       else "No cell of the grid diverged.")
     for row in configured:
-        points.append(f"The configured {row['optimizer_label']} run sits at lr {format_number(row['lr'])}, "
-                      f"momentum {format_number(row.get('momentum'))}.")
+        points.append(f"The {row['optimizer_label']} run sits at lr {format_number(row['lr'])}, "
+                      f"{axis} {format_number(row.get('momentum'))}.")
     return [BULLET + point for point in points]
