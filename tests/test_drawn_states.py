@@ -139,3 +139,23 @@ def test_the_paths_caption_names_a_band_only_over_several_seeds(seeds: int, band
     caption = source[start:source.index("</figcaption>", start)]
     html = make_environment(templates).from_string(caption).render(m={"seeds": seeds, "best": None})
     assert ("min–max band" in html) is band and ("median" in html) is band
+
+
+def test_the_loss_plane_keeps_true_distances() -> None:
+    """The plane's directions are orthonormal, so one unit spans as many pixels each way (a wide plane
+    is drawn wide, not squashed into a square panel)."""
+    from momentumlab.render.panels import PlanePanel
+
+    class Plane:
+        alphas, betas = np.linspace(-8.0, 7.0, 5), np.linspace(-3.5, 2.0, 5)
+        loss = np.ones((5, 5))
+        explained_variance = np.array([0.8, 0.15])
+
+    figure = matplotlib.figure.Figure(figsize=(4, 4), dpi=100)
+    ax = figure.add_subplot()
+    panel = PlanePanel.__new__(PlanePanel)
+    panel.plane, panel.best_end = Plane(), None
+    panel.draw_static(ax)
+    figure.canvas.draw()
+    box = ax.get_position().transformed(figure.transFigure)  # the box the aspect left after drawing
+    assert box.width / box.height == pytest.approx(15.0 / 5.5, rel=0.02)

@@ -350,6 +350,9 @@ def test_pages_are_even_and_numbers_never_break():
     assert parts.leading_clauses("Every run diverged.") == "Every run diverged."
     with pytest.raises(ValueError, match="need"):
         parts.column_widths(["a"], [["1" * 200]], 20, parts.CONTENT_WIDTH)
+    # a label without spaces (the schema admits any) breaks inside itself rather than overflow the slide
+    widths = parts.column_widths(["Experiment", "Best run"], [["x" * 60, "momentum"]], 20, parts.CONTENT_WIDTH)
+    assert sum(widths) == parts.CONTENT_WIDTH and min(widths) > 0
 
 
 def test_a_table_of_seven_rows_is_refused(tmp_path):

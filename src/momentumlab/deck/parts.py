@@ -202,11 +202,18 @@ def style_cell(cell: Any, text: str, size: int, *, bold: bool = False, fill: RGB
     cell.margin_top = cell.margin_bottom = Inches(0.03)
 
 
+LONGEST_WORD = 18  # characters of one word kept on one line in a table cell
+
+
 def rigid_text(text: str) -> str:
     """The part of a cell that must stay on one line: all of a short cell (≤ ``SHORT_CELL`` characters: numbers,
     "diverged at 17", "β₁ = 0.9"), else its longest word (a name may wrap between words; numbers are kept whole by
-    ``unbreakable``)."""
-    return text if len(text) <= SHORT_CELL else max(text.split(" "), key=len)
+    ``unbreakable``). A word of letters longer than ``LONGEST_WORD`` (a label without spaces) may break inside
+    itself, so no label the schema admits makes a table wider than its slide; a number never breaks."""
+    rigid = text if len(text) <= SHORT_CELL else max(text.split(" "), key=len)
+    if len(rigid) > max(SHORT_CELL, LONGEST_WORD) and any(character.isalpha() for character in rigid):
+        return rigid[:LONGEST_WORD]
+    return rigid
 
 
 def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], size: int, total: int) -> list[int]:

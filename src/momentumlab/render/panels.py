@@ -374,6 +374,7 @@ class PlanePanel(ContourPanel):
             ax.plot(*self.best_end, "*", color="white", markeredgecolor="black", markersize=26, zorder=5)  # points out past the heads
         ax.set_xlim(plane.alphas[0], plane.alphas[-1])
         ax.set_ylim(plane.betas[0], plane.betas[-1])
+        ax.set_aspect("equal", adjustable="box")  # the directions are orthonormal: one unit spans as far each way
         explained = 100 * plane.explained_variance
         ax.set_xlabel(f"direction 1 ({explained[0]:.1f}% of the variance)", labelpad=1)
         ax.set_ylabel(f"direction 2 ({explained[1]:.1f}%)", labelpad=1)

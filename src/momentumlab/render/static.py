@@ -162,14 +162,14 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
         figure = new_figure(width, height)
         figure.set_layout_engine("constrained", w_pad=0.06, wspace=0.06)  # the colour bar's label apart from the loss axis
         if regions:
-            plane_ax, loss_ax, regions_ax = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1.0, 0.9]})
+            plane_ax, loss_ax, regions_ax = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.4, 1.0, 0.9]})
             draw_decision_regions(regions_ax, classify, data)
             shown = labels.get(best.optimizer, best.optimizer) if best else labels.get(runs[0].optimizer, runs[0].optimizer)
             regions_ax.set_title(f"Regions: {shown}, seed 0")
             regions_ax.set_xlabel("feature 1")
             regions_ax.set_ylabel("feature 2")
         else:
-            plane_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1.0]})
+            plane_ax, loss_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1.0]})
         filled = draw_plane_loss(plane_ax, alphas, betas, grid)
         if filled is not None:
             figure.colorbar(filled, ax=plane_ax, label="training loss on the plane", format="%.2g")
@@ -214,7 +214,8 @@ def render_loss_plane(arrays: Mapping[str, Array], runs: Sequence[RunKey], label
         plane_ax.plot(0.0, 0.0, "+", color="black", markersize=12, markeredgewidth=1.2)
         plane_ax.set_xlabel(f"direction 1 ({100 * explained[0]:.1f}% of the variance)")
         plane_ax.set_ylabel(f"direction 2 ({100 * explained[1]:.1f}%)")
-        plane_ax.set_title("Paths, seed 0: ○ start, + mean end" + (", ★ best run" if best is not None else ", no best run"))
+        plane_ax.set_aspect("equal", adjustable="box")  # orthonormal directions: true distances both ways
+        plane_ax.set_title("Paths, seed 0:\n○ start, + mean end" + (", ★ best run" if best is not None else ", no best run"))
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel("step")
         loss_ax.set_ylabel("loss at the run's own weights")
