@@ -120,6 +120,12 @@ def test_the_pages_number_format_is_records_format_number(browser_page) -> None:
     assert shown[FORMAT_CHECKS.index(1.0625)][2] == "1.063" and shown[FORMAT_CHECKS.index(12.5)][0] == "13"
 
 
+def test_grouped_numbers_never_break_across_lines(browser_page) -> None:
+    """The scrubber's legend broke "at step 5 000" into "5" / "000" on a phone: groups join with no-break spaces."""
+    kept = browser_page[0].evaluate("keepNumbers('f − f* 0.007 at step 5 000 of 12 345 678, 2 runs')")
+    assert kept == "f − f* 0.007 at step 5\u00a0000 of 12\u00a0345\u00a0678, 2 runs"
+
+
 def _page_at(browser_page, width: int, uri: str):
     """Another page of the same browser, ``width`` CSS pixels wide, loaded from ``uri`` offline."""
     page, _, _ = open_offline(browser_page[0].context.browser, uri, width)

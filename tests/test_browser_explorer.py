@@ -153,6 +153,9 @@ def test_a_click_works_on_a_phone(browser, tiny_workflow: Path) -> None:
     label = _scrubber(page, name).locator("[data-cell-label]").text_content()
     assert eta in label and mu in label
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the colour bar's labels are absolutely placed: their column must reserve the widest ("≤ 1.01e-11" spilled 20 px)
+    assert explorer.locator("[data-explorer-barticks]").evaluate(
+        "t => Array.from(t.children).every(s => s.getBoundingClientRect().right <= t.getBoundingClientRect().right + 1)")
     explorer.screenshot(path=str(tiny_workflow / "explorer-390.png"))
     assert errors == []
     page.close()

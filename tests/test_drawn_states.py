@@ -128,6 +128,19 @@ def test_the_sweep_text_names_its_axis(method: str, axis: str) -> None:
     assert f"(learning rate, {axis}) pair" in figure and "learning rate, momentum" not in figure
 
 
+@pytest.mark.parametrize(("seeds", "band"), [(1, False), (5, True)])
+def test_the_paths_caption_names_a_band_only_over_several_seeds(seeds: int, band: bool) -> None:
+    """edge_of_stability runs one seed: its caption said "median over seeds with a min–max band" of a band it has not."""
+    from momentumlab.report.environment import make_environment
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    source = (templates / "_models.html.j2").read_text(encoding="utf-8")
+    start = source.index("<figcaption>The whole paths at a glance")
+    caption = source[start:source.index("</figcaption>", start)]
+    html = make_environment(templates).from_string(caption).render(m={"seeds": seeds, "best": None})
+    assert ("min–max band" in html) is band and ("median" in html) is band
+
+
 def test_the_loss_plane_keeps_true_distances() -> None:
     """The plane's directions are orthonormal, so one unit spans as many pixels each way (a wide plane
     is drawn wide, not squashed into a square panel)."""

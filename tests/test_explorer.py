@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from momentumlab.palette import METHOD_COLORS
 from momentumlab.problems import Quadratic
-from momentumlab.report.explorer import GLOBAL, explorer_data, explorer_script
+from momentumlab.report.explorer import GLOBAL, configured_points, explorer_data, explorer_script
 from momentumlab.sweep import gather_chunks, run_chunk, sweep_grid
 
 from problem_builders import experiment
@@ -87,3 +88,23 @@ def test_the_colour_scale_stops_at_the_distance_floor():
     assert colour_range([1e-30, 1.0]).clipped and colour_range([1e-30, 1.0]).low == pytest.approx(1e-16)  # 16 decades at most
     assert colour_range([0.0, 1e-3, 1.0]).clipped and colour_range([0.0, 1e-3, 1.0]).low == pytest.approx(1e-3)  # 0: lowest colour
     assert colour_range([1e-12], 1e-12).high == pytest.approx(1e-11)  # one value: a decade above it
+
+
+def test_the_cells_loss_is_the_excess_loss_the_tables_print() -> None:
+    """The info line's loss is f − f* (as every table prints it), not the raw loss: with f* = 7.9 a settled
+    cell must not read "final loss 7.9" beside a table's "< 1e-12"."""
+    result = swept(Quadratic(kappa=10))
+    raw, shifted = explorer_data(result), explorer_data(result, f_star=7.9)
+    ok = [k for k, value in enumerate(raw["loss"]) if value is not None]
+    assert ok and raw["loss_floor"] is None and shifted["loss_floor"] == pytest.approx(7.9e-12)
+    finals = result.final_loss.ravel()
+    for k in ok:
+        assert shifted["loss"][k] == pytest.approx(finals[k] - 7.9, rel=1e-3, abs=1e-12)
+
+
+def test_configured_points_wear_their_optimizers_colour() -> None:
+    """A model sweep has no scrubber to take run colours from: the configured momentum run was drawn black on
+    the moons explorer while the static sweep.png drew it orange."""
+    record = {"configured": [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}, {"optimizer": "x", "lr": None}]}
+    assert configured_points(record) == [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}]
+    assert configured_points(record, {"momentum": METHOD_COLORS["momentum"]})[0]["color"] == METHOD_COLORS["momentum"]

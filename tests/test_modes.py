@@ -115,3 +115,15 @@ def test_long_panel_titles_and_tick_labels_never_overlap_or_leave_the_figure(pan
         assert max(box.x1 for box in x_left) < min(box.x0 for box in y_right)
     plots = [ax.get_window_extent(renderer) for ax in figure.axes[:panels]]
     assert all(box.y0 >= plot.y1 for box, plot in zip(titles, plots))  # above its plot
+
+
+def test_a_panel_title_never_repeats_what_the_label_says() -> None:
+    """effective_rate's panels read "heavy ball, η = 0.004 / η = 0.004, μ = 0.5": the label already names η."""
+    from momentumlab.render.modes import _panel_title
+
+    problem = Quadratic(kappa=10)
+    params = run("numpy", problem, "momentum", 0.004, 0.5, (-4.0, 3.0), 20).params
+    assert _panel_title(mode_run(problem, "heavy ball, η = 0.004", "momentum", 0.004, 0.5, params)) == \
+        "heavy ball, η = 0.004\nμ = 0.5"
+    assert _panel_title(mode_run(problem, "momentum", "momentum", 0.004, 0.5, params)) == "momentum\nη = 0.004, μ = 0.5"
+    assert _panel_title(mode_run(problem, "GD at η/(1 − μ) = 0.008", "sgd", 0.008, 0.0, params)) == "GD at η/(1 − μ) = 0.008"

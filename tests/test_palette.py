@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from momentumlab.palette import METHOD_COLORS, SPARE_COLORS, RunKey, darker, optimizer_colors, run_styles
+from momentumlab.palette import METHOD_COLORS, MODE_COLORS, SPARE_COLORS, RunKey, darker, optimizer_colors, run_styles
 
 
 def _channels(color: str) -> tuple[int, int, int]:
@@ -52,3 +52,10 @@ def test_every_method_of_the_registry_has_its_own_hue() -> None:
     from momentumlab.optim.registry import METHODS
 
     assert set(METHODS) <= set(METHOD_COLORS) and len(set(METHOD_COLORS.values())) == len(METHOD_COLORS)
+
+
+def test_the_modes_figure_wears_no_optimizer_colour() -> None:
+    """A quadratic's modes figure draws its two eigen-modes beside panels named sgd, momentum, ...: a mode
+    in sgd's blue or momentum's orange would read as that optimizer."""
+    worn = {c.upper() for c in (*METHOD_COLORS.values(), *SPARE_COLORS)}
+    assert len(set(MODE_COLORS)) == 2 and not worn & {c.upper() for c in MODE_COLORS}

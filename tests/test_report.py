@@ -94,11 +94,14 @@ def test_sweep_and_theory_sections_only_when_present(tmp_path: Path) -> None:
         "sweeps": [{"experiment": "bowl", "lr": [0.01, 0.1], "momentum": [0.0, 0.9],
                     "final_distance": [[1, 2], [3, 4]], "settled_at": [[None, 3], [4, 5]],
                     "best": {"lr": 0.1, "momentum": 0.9}}],
-        "theory": [{"experiment": "bowl", "method": "momentum", "predicted_rate": 0.8, "measured_rate": 0.81}],
+        "theory": [{"experiment": "bowl", "method": "momentum", "lr": 0.0331, "momentum": 0.669,
+                    "predicted_rate": 0.8, "measured_rate": 0.81}],
     }
     _, page = synthetic(tmp_path / "full", extra)
     assert "Learning rate × momentum sweep" in page and 'src="bowl/sweep.png"' in page
     assert "Theory vs measurement" in page and "0.81" in page
+    # the theory rows are runs at Polyak's parameters, not the configured runs: the table says which
+    assert "0.0331" in page and "0.669" in page and "not one of the" in page
 
 
 def test_scrubber_downsamples_and_keeps_the_last_valid_step() -> None:
@@ -242,3 +245,27 @@ def test_a_slide_media_caption_names_each_methods_momentum_parameter(method, mom
     run = {"optimizer_label": "x", "method": method, "lr": 0.01, "momentum": momentum, "backend": "numpy", "steps": 10}
     caption = _caption({"label": "E", "start": [0, 0], "steps": 10}, run)
     assert named in caption and (method in ("momentum", "rmsprop", "adam") or "= 0)" not in caption)
+
+
+def test_race_caption_claims_dashed_twins_only_when_drawn(tmp_path: Path) -> None:
+    """Races draw the reference backend only by default: the caption must not describe dashed TensorFlow lines."""
+    context, page = synthetic(tmp_path / "numpy")
+    assert not context["experiments"][0]["twins_drawn"]
+    assert "TensorFlow runs are dashed" not in page
+    twins = [run("sgd", "numpy"), run("sgd", "tensorflow")]
+    agreement = {"agreement": [{"experiment": "bowl", "optimizer": "sgd", "max_abs_diff": 1e-15}]}
+    context, page = synthetic(tmp_path / "twins", agreement, runs=twins)
+    assert not context["experiments"][0]["twins_drawn"]  # the default config draws no twins
+    assert "TensorFlow runs are dashed" not in page and "only the reference backend" in page
+
+
+def test_a_loss_at_the_floor_compares_at_or_below_the_scrubbers_floor() -> None:
+    """Linear regression (f* = 7.907…) ends at rounding: the scrubber printed "f − f* 7.907e-12" beside the table's
+    "< 1e-12", because the shipped losses are rounded to 7 digits (up, here) and the floor was not."""
+    from momentumlab.floors import LossFloor
+
+    f_star = 7.907361520932311
+    trajectory = Trajectory(params=np.zeros((3, 2)), loss=np.array([10.0, 8.0, f_star]), steps=2)
+    extent = {"x": [-1.0, 1.0], "y": [-1.0, 1.0], "width": 8, "height": 6}
+    data = scrubber_data({RunKey("m", "numpy"): trajectory}, 2, extent, view=LossFloor(f_star))
+    assert data["runs"][0]["loss"][-1] <= data["loss_floor"]

@@ -340,6 +340,14 @@ def test_pages_are_even_and_numbers_never_break():
     assert parts.unbreakable("heavy (μ = 0.9)") == "heavy (μ\u00a0=\u00a00.9)"
     assert parts.first_clause("a is best. On 5 seeds: x (1; 2); y.") == "a is best. On 5 seeds: x (1; 2)."
     assert parts.first_clause("Every run diverged.") == "Every run diverged."
+    # a model slide keeps the test-loss verdict beside the train-loss one (the moons deck showed momentum
+    # "beats sgd on train loss" and hid "sgd beats momentum on test loss, 5 of 5 seeds")
+    verdict = ("m is best by the rule. On 5 paired seeds: m beats s on train loss (0.08 vs 0.09, median; better on 4 "
+               "of 5 seeds); s beats m on test loss (0.11 vs 0.2, median; better on 5 of 5 seeds); m: test loss lowest "
+               "at step 135 (0.13), then rises to 0.2 while its train loss falls from 0.12 to 0.08: overfitting.")
+    assert parts.leading_clauses(verdict) == ("m is best by the rule. On 5 paired seeds: m beats s on train loss; "
+                                              "s beats m on test loss.")
+    assert parts.leading_clauses("Every run diverged.") == "Every run diverged."
     with pytest.raises(ValueError, match="need"):
         parts.column_widths(["a"], [["1" * 200]], 20, parts.CONTENT_WIDTH)
     # a label without spaces (the schema admits any) breaks inside itself rather than overflow the slide
@@ -368,7 +376,7 @@ def test_race_points_name_the_winner_the_laggards_and_the_schedule_cuts():
                       "• b settles at step 100: 2.5× as many steps as a.",
                       "• c diverges at step 17: its path leaves the picture.",
                       "• The learning rate is cut at steps 60, 120: point at the kinks in the loss curves.",
-                      "• Without momentum, a settles at step 160: momentum makes it 4× faster."]
+                      "• With μ set from 0.9 to 0, a settles at step 160: momentum makes it 4× faster."]
 
 
 def test_counts_are_pluralised_on_the_title_and_experiment_slides(tmp_path):
@@ -420,3 +428,14 @@ def test_long_cells_put_fewer_rows_on_a_slide_so_the_table_clears_the_footnote()
     chunks = parts.table_pages(header, list(range(6)), lambda _: long)
     assert len(chunks) > 1 and all(parts.table_height(header, [long] * len(c)) <= room for c in chunks)
     assert parts.table_pages(header, list(range(6)), lambda _: short) == [list(range(6))]
+
+
+def test_sweep_points_name_the_swept_axis():
+    """An Adam sweep's talking points said "momentum 0.99" for β₁ (and called a tuned run "configured")."""
+    from momentumlab.deck.talking_points import sweep_points
+
+    sweep = {"method": "adam", "best": {"lr": 0.01, "momentum": 0.99}, "diverged_fraction": 0.0}
+    points = sweep_points(sweep, [{"optimizer_label": "adam", "lr": 0.02, "momentum": 0.9}])
+    assert points == ["• Point at the best cell: lr 0.01, β₁ 0.99.", "• No cell of the grid diverged.",
+                      "• The adam run sits at lr 0.02, β₁ 0.9."]
+    assert "μ 0.5" in sweep_points({"method": "momentum", "best": {"lr": 0.1, "momentum": 0.5}})[0]

@@ -60,6 +60,9 @@ THEORY_COLOR = "#7F3C8D"
 # The classes of a data set (decision regions, class bars): hues away from sgd's blue and
 # momentum's orange, so a class never reads as an optimizer of the common races.
 CLASS_COLORS = ("#AA4499", TOL["teal"], TOL["indigo"], "#DDCC77", "#117733", TOL["wine"], "#88CCEE", TOL["olive"])
+# The two eigen-modes of a quadratic's modes figure (slowest, stiffest): Tol's muted green and purple, hues no
+# method or spare wears, so a mode never reads as an optimizer (sgd's blue and momentum's orange did).
+MODE_COLORS = ("#117733", "#AA4499")
 # Sweep cells the explorer plays or pins beside the configured runs: hues no common method wears.
 CELL_COLORS = ("#777777", TOL["rose"], TOL["olive"], TOL["indigo"])
 SCHEDULE_COLOR = "#D81B60"  # a learning-rate schedule's changes, on every time axis and path

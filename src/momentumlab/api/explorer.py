@@ -60,7 +60,7 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.render import contour_png
     from momentumlab.report.context import script_colors
     from momentumlab.report.environment import make_environment
-    from momentumlab.floors import distance_floor
+    from momentumlab.floors import distance_floor, minimum_value
     from momentumlab.report.explorer import explorer_data, explorer_script
     from momentumlab.report.live import live_data, run_entry
     from momentumlab.report.scrubber import scrubber_data
@@ -77,7 +77,7 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     floor = None if problem.optimum is None else distance_floor(problem.optimum)
     grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
     data = explorer_data(result, theory_of(experiment, problem), {"regions": regions}, floor=floor,
-                         yaml=cell_template(experiment, grid))
+                         yaml=cell_template(experiment, grid), f_star=minimum_value(problem))
     script_data = explorer_script(name, data).encode("utf-8")
     scrubber = scrubber_data({}, result.steps, extent)
     scrubber["live"] = live_data(problem, experiment.start, result.steps, [],

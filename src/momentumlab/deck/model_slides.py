@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from momentumlab.deck.parts import DeckInputs, add_race_media, caption, content_picture, first_clause, titled_slide
+from momentumlab.deck.parts import DeckInputs, add_race_media, caption, content_picture, leading_clauses, titled_slide
 from momentumlab.model import verdicts as model_verdicts
 from momentumlab.model.edge_caption import percent, sharpness_sentences
 from momentumlab.records import competing_runs, format_count, format_number, is_model_row
@@ -35,14 +35,15 @@ def _notes(label: str, rows: Sequence[Mapping[str, Any]], comparisons: Sequence[
 def add_model_slide(deck: Any, summary: Mapping[str, Any], name: str, label: str, race: Path,
                     poster: Path | None = None) -> None:
     """The race on the shared loss plane (an MP4 behind ``poster``, its last frame) across the content
-    area, captioned with the verdict and its first reason (every verdict is in the notes)."""
+    area, captioned with the verdict and as many of its reasons as fit, train and test loss first, their
+    numbers in the notes (every verdict is there)."""
     rows = [row for row in summary.get("runs", []) if row["experiment"] == name and is_model_row(row)]
     if not rows:
         return
     comparisons = [row for row in summary.get("model_comparisons", []) if row["experiment"] == name]
     slide = titled_slide(deck, label, _notes(label, rows, comparisons))
     add_race_media(slide, race, poster)
-    caption(slide, first_clause(model_verdicts.caption(competing_runs(rows), comparisons)))
+    caption(slide, leading_clauses(model_verdicts.caption(competing_runs(rows), comparisons)))
 
 
 def add_model_slides(deck: Any, inputs: DeckInputs) -> None:

@@ -142,6 +142,36 @@ def first_clause(text: str) -> str:
     return text
 
 
+CAPTION_CHARS = 150  # about two 20 pt lines across the content width
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` split at every "; " outside brackets, each bracketed aside dropped."""
+    clauses, current, depth = [], "", 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", index):
+            clauses.append(current)
+            current = ""
+        elif depth == 0 and char != ")" and not text.startswith("; ", index - 1):
+            current += char
+    clauses.append(current)
+    return [" ".join(clause.split()).replace(" ,", ",").replace(" .", ".").rstrip(".") for clause in clauses]
+
+
+def leading_clauses(text: str, limit: int = CAPTION_CHARS) -> str:
+    """As many of ``text``'s clauses (split at "; " outside brackets, their bracketed numbers dropped: those go
+    to the notes) as fit in ``limit`` characters, at least the first: every verdict a caption has room for,
+    not only the first, so a slide never shows the winner on one measure and hides the loser on another."""
+    clauses = _clauses(text)
+    kept = clauses[:1]
+    for clause in clauses[1:]:
+        if len("; ".join([*kept, clause])) + 1 > limit:
+            break
+        kept.append(clause)
+    return "; ".join(kept) + "."
+
+
 def caption(slide: Any, text: str) -> None:
     """The muted, centred lines (``BODY_SIZE``) under a slide's content."""
     text_box(slide, MARGIN, CAPTION_TOP, CONTENT_WIDTH, FOOTNOTE_TOP - CAPTION_TOP, unbreakable(text), BODY_SIZE,

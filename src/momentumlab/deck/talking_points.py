@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from momentumlab.records import best_run, competing_runs, format_count, format_number, settled_step
-from momentumlab.verdicts import distance_text, momentum_ratio_text
+from momentumlab.verdicts import distance_text, momentum_name, momentum_ratio_text
 
 BULLET = "• "
 
@@ -49,7 +49,10 @@ def race_points(runs: Sequence[Mapping[str, Any]], effects: Sequence[Mapping[str
         without = ("diverges" if row.get("diverged_without") else "never settles" if row.get("steps_without") is None
                    else f"settles at step {format_number(row['steps_without'])}")
         ratio = momentum_ratio_text(row)
-        points.append(f"Without momentum, {row['optimizer_label']} {without}"
+        name = momentum_name(row["method"]) if row.get("method") else None  # "Without momentum, momentum settles…" contradicted itself
+        unset = (f"With {name} set from {format_number(row['momentum'])} to 0" if name and row.get("momentum") is not None
+                 else "Without momentum")
+        points.append(f"{unset}, {row['optimizer_label']} {without}"
                       + (f": momentum makes it {ratio} faster." if ratio != "—" else "."))
     return [BULLET + point for point in points]
 
@@ -57,14 +60,16 @@ def race_points(runs: Sequence[Mapping[str, Any]], effects: Sequence[Mapping[str
 def sweep_points(sweep: Mapping[str, Any], configured: Sequence[Mapping[str, Any]] = ()) -> list[str]:
     """Talking points for a sweep heatmap: the best cell, how much of the grid diverged, where the configured runs sit."""
     best = sweep.get("best") or {}
+    axis = momentum_name(sweep["method"]) if sweep.get("method") else "momentum"  # β₁ on an Adam sweep, not "momentum"
+    axis = axis or "momentum"
     points = []
     if best.get("lr") is not None:
-        points.append(f"Point at the best cell: lr {format_number(best['lr'])}, momentum {format_number(best.get('momentum'))}.")
+        points.append(f"Point at the best cell: lr {format_number(best['lr'])}, {axis} {format_number(best.get('momentum'))}.")
     fraction = sweep.get("diverged_fraction")
     if fraction is not None:
         points.append(f"{format_number(100 * fraction, 2)} % of the grid diverged (marked as diverged in the figure)." if fraction
                       else "No cell of the grid diverged.")
     for row in configured:
-        points.append(f"The configured {row['optimizer_label']} run sits at lr {format_number(row['lr'])}, "
-                      f"momentum {format_number(row.get('momentum'))}.")
+        points.append(f"The {row['optimizer_label']} run sits at lr {format_number(row['lr'])}, "
+                      f"{axis} {format_number(row.get('momentum'))}.")
     return [BULLET + point for point in points]

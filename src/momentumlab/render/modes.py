@@ -17,17 +17,19 @@ from matplotlib.lines import Line2D
 
 from momentumlab.files import atomic_path
 from momentumlab.modes import ModeRun
-from momentumlab.palette import OKABE_ITO
+from momentumlab.palette import MODE_COLORS
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.render.titles import fit_titles, space_panels
 
 Array = np.ndarray
-MODE_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"])  # slowest, stiffest
 
 
 def _panel_title(mode: ModeRun) -> str:
-    """The run's label over its (η, μ)."""
-    return f"{mode.label}\nη = {mode.lr:.3g}" + (f", μ = {mode.momentum:.3g}" if mode.method != "sgd" else "")
+    """The run's label over its (η, μ), leaving out what the label already says ("heavy ball, η = 0.004")."""
+    values = [f"η = {mode.lr:.3g}"] if "η" not in mode.label else []
+    if mode.method != "sgd" and "μ" not in mode.label:
+        values.append(f"μ = {mode.momentum:.3g}")
+    return "\n".join([mode.label, ", ".join(values)]) if values else mode.label
 
 
 def _above(values: Array, floor: float) -> Array:

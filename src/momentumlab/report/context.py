@@ -98,8 +98,9 @@ def experiment_context(
     media: Mapping[str, Any],
     out_dir: Path,
     scrubber: Mapping[str, Any] | None,
+    show_twins: bool = False,
 ) -> dict[str, Any]:
-    """Everything one experiment's section shows."""
+    """Everything one experiment's section shows (``show_twins``: the races draw the TensorFlow twins too)."""
     runs = [run for run in summary["runs"] if run["experiment"] == name]
     first = runs[0] if runs else {}
     has_optimum = not runs or any(run.get("optimum") is not None for run in runs)
@@ -118,6 +119,7 @@ def experiment_context(
         "steps": first.get("steps"),
         "tolerance": first.get("tolerance"),
         "runs": runs,
+        "twins_drawn": show_twins and len({run["backend"] for run in runs}) > 1,
         "has_optimum": has_optimum,
         "run_media": run_media,
         "best": best_run(runs),
@@ -173,7 +175,8 @@ def report_context(
     out_dir = Path(out_dir)
     models = model_contexts(summary, config, out_dir, model_media)
     names = list(dict.fromkeys(run["experiment"] for run in summary["runs"] if not is_model_row(run)))
-    experiments = [experiment_context(n, summary, media[n], out_dir, (scrubbers or {}).get(n)) for n in names]
+    show_twins = bool(config["animation"].get("show_twins", False))
+    experiments = [experiment_context(n, summary, media[n], out_dir, (scrubbers or {}).get(n), show_twins) for n in names]
     runs = summary["runs"]
     return {
         "title": summary.get("title") or config.get("title") or "Momentum Lab",

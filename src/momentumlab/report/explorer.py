@@ -10,7 +10,7 @@ import base64
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -70,11 +70,16 @@ def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> di
     }
 
 
-def configured_points(sweep_record: dict[str, Any] | None) -> list[dict[str, Any]]:
+def configured_points(sweep_record: dict[str, Any] | None, colors: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The experiment's configured runs that are points of the sweep's plane (``summary.json``'s
-    ``configured``), as the heatmap marks them: optimizer name, η and the momentum axis' value."""
-    return [{"optimizer": row["optimizer"], "lr": float(row["lr"]), "momentum": float(row.get("momentum") or 0.0)}
-            for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
+    ``configured``), as the heatmap marks them: optimizer name, η and the momentum axis' value, and with
+    ``colors`` (``palette.optimizer_colors`` of the experiment) the optimizer's colour, as its other media wear it."""
+    points = [{"optimizer": row["optimizer"], "lr": float(row["lr"]), "momentum": float(row.get("momentum") or 0.0)}
+              for row in (sweep_record or {}).get("configured", []) if row.get("lr") is not None]
+    for point in points:
+        if colors and point["optimizer"] in colors:
+            point["color"] = colors[point["optimizer"]]
+    return points
 
 
 def colour_scale(values: np.ndarray, floor: float | None) -> dict[str, Any]:
@@ -87,11 +92,12 @@ def colour_scale(values: np.ndarray, floor: float | None) -> dict[str, Any]:
 
 def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None,
                   sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None,
-                  floor: float | None = None, yaml: str = "") -> dict[str, Any]:
+                  floor: float | None = None, yaml: str = "", f_star: float | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
     ``value`` is the final distance to the optimum (the final loss without one), ``loss`` the
-    final loss; grids use null for diverged runs and for "never"; ``paths`` maps flattened
+    final loss above ``f_star`` (f − f*, as every table prints it; the raw loss without ``f_star``), ``loss_floor``
+    the rounding floor below which the page prints it as "< 1e-12" (1e-12 · max(1, |f*|)); grids use null for diverged runs and for "never"; ``paths`` maps flattened
     indices of kept cells (every ``stride``-th) to their sampled path. ``theory`` (the
     experiment's ``summary.json`` theory rows) adds Polyak's point and its run on a heavy-ball
     sweep of a quadratic; ``sweep_record`` (its ``summary.json`` sweep row) the configured runs
@@ -108,6 +114,7 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
     best = result.best()
     if result.has_optimum and floor is None:
         floor = RELATIVE_FLOOR
+    excess = result.final_loss - (f_star or 0.0)
     paths: dict[str, list[Any]] = {}
     if result.paths is not None:
         diverged_at = result.diverged_at.ravel()
@@ -124,7 +131,8 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "lr": [float(v) for v in result.lr],
         "momentum": [float(v) for v in result.momentum],
         "value": [_round(v, _VALUE_DIGITS) if good else None for v, good in zip(values.ravel(), ok.ravel())],
-        "loss": [_round(v, _LOSS_DIGITS) if good else None for v, good in zip(result.final_loss.ravel(), ok.ravel())],
+        "loss": [_round(v, _LOSS_DIGITS) if good else None for v, good in zip(excess.ravel(), ok.ravel())],
+        "loss_floor": None if f_star is None else RELATIVE_FLOOR * max(1.0, abs(f_star)),
         "colour": colour_scale(np.where(ok, values, np.nan), floor if result.has_optimum else None),
         "experiment_steps": int(experiment_steps if experiment_steps is not None else result.steps),
         "configured": configured_points(sweep_record),
@@ -171,10 +179,10 @@ def explorer_script(name: str, data: Any) -> str:
 
 def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
                    sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None,
-                   floor: float | None = None, yaml: str = "") -> int:
-    """Write experiment ``name``'s explorer data file (``floor``: as :func:`explorer_data`; ``yaml``: its cells'
-    config template); its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps, floor, yaml))
+                   floor: float | None = None, yaml: str = "", f_star: float | None = None) -> int:
+    """Write experiment ``name``'s explorer data file (``floor``, ``f_star``: as :func:`explorer_data`; ``yaml``: its
+    cells' config template); its size in bytes."""
+    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps, floor, yaml, f_star))
     write_text(path, text)
     return len(text.encode("utf-8"))
 
@@ -197,7 +205,8 @@ def quantized(values: np.ndarray, log: bool) -> dict[str, Any]:
 
 
 def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] | None = None,
-                        experiment_steps: int | None = None, yaml: str = "") -> dict[str, Any]:
+                        experiment_steps: int | None = None, yaml: str = "",
+                        colors: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The explorer's view of a model sweep (``model.sweep.ModelSweepResult``): the grid as
     :func:`explorer_data` has it (``value``: the final training loss; ``settled_at``: the step from
     which the training loss stays within tolerance of the lowest any cell reached) plus each cell's
@@ -233,7 +242,7 @@ def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] |
         "path_steps": [],
         "paths": {},
         "theory": None,
-        "configured": configured_points(sweep_record),
+        "configured": configured_points(sweep_record, colors),  # no scrubber to take colours from: they ship here
         "curves": curves,
         "yaml": yaml,
         "yaml_placeholders": {"lr": LR, "momentum": MOMENTUM},
@@ -241,8 +250,9 @@ def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] |
 
 
 def write_model_explorer(path: str | Path, name: str, result: ModelSweepResult, sweep_record: dict[str, Any] | None = None,
-                         experiment_steps: int | None = None, yaml: str = "") -> int:
-    """Write model experiment ``name``'s explorer data file (``yaml``: its cells' config template); its size in bytes."""
-    text = explorer_script(name, model_explorer_data(result, sweep_record, experiment_steps, yaml))
+                         experiment_steps: int | None = None, yaml: str = "", colors: Mapping[str, str] | None = None) -> int:
+    """Write model experiment ``name``'s explorer data file (``yaml``: its cells' config template; ``colors``: its
+    optimizers' colours); its size in bytes."""
+    text = explorer_script(name, model_explorer_data(result, sweep_record, experiment_steps, yaml, colors))
     write_text(path, text)
     return len(text.encode("utf-8"))

@@ -83,7 +83,7 @@ def scrubber_data(
         "extent": dict(extent),
         "loss_scale": loss_scale([view.shown(trajectory.loss) for trajectory in runs.values()])[0] if runs else "log",
         "loss_label": view.label,
-        "loss_floor": view.floor,
+        "loss_floor": None if view.floor is None else _round(view.floor),  # rounded as the losses are: a loss at it compares equal
         "steps": [int(s) for s in shared],
         "changes": [{"step": int(step), "label": label, "index": int(np.searchsorted(shared, step))}
                     for step, label in changes if step <= shared[-1]],

@@ -10,6 +10,7 @@ from momentumlab.floors import LossFloor, distance_floor
 from momentumlab.config import Config, Experiment
 from momentumlab.files import read_json, write_text
 from momentumlab.layout import ReportInputs, ReportOutputs
+from momentumlab.palette import optimizer_colors
 from momentumlab.report.bundle import inline_assets
 from momentumlab.report.context import report_context
 from momentumlab.report.environment import make_environment
@@ -68,7 +69,8 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
             floor = None if shown.dataset is None else optimum_floor(problem_for(experiment, shown.dataset))
             size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps,
-                                  floor, cell_template(experiment, sweep_grid(experiment)))  # "Use this run": every setting
+                                  floor, cell_template(experiment, sweep_grid(experiment)),  # "Use this run": every setting
+                                  f_star)
             print(f"{explorer}: {size} bytes")
     model_media = {}
     models = {model.name: model for model in config.model_experiments}
@@ -78,7 +80,8 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
         if shown.sweep_result is not None and explorer is not None:  # the model sweep's explorer: a click draws its curves
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == name), None)
             template = model_cell_template(models[name], config.data["experiments"][name])
-            size = write_model_explorer(explorer, name, load_sweep(shown.sweep_result), record, models[name].steps, template)
+            size = write_model_explorer(explorer, name, load_sweep(shown.sweep_result), record, models[name].steps, template,
+                                        optimizer_colors(models[name].runs))
             print(f"{explorer}: {size} bytes")
     out_dir = Path(outputs.html).parent
     context = report_context(summary, config.data, media, out_dir, scrubbers, inputs.slides, model_media)
