@@ -9,6 +9,7 @@ sentences against these same rows.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Mapping
 
 import numpy as np
@@ -59,12 +60,20 @@ def model_claim_errors(summary: Mapping[str, Any]) -> list[str]:
             errors.append(f"{comparison['experiment']}: a comparison of runs without rows")
             continue
         metric = comparison["metric"]
-        again = mv.compare(a["per_seed"][metric], b["per_seed"][metric], mv.METRICS[metric][1])
-        winner = {"a": a["optimizer"], "b": b["optimizer"], None: None}[again["winner"]]
-        if (again["a_better"], again["b_better"], again["needed"], winner) != (
-                comparison["a_better"], comparison["b_better"], comparison["needed"], comparison["winner"]):
+        lower = mv.METRICS[metric][1]
+        pairs_ab = list(zip(a["per_seed"][metric], b["per_seed"][metric]))
+        a_better = sum((x < y) if lower else (x > y) for x, y in pairs_ab if x is not None and y is not None)
+        b_better = sum((y < x) if lower else (y > x) for x, y in pairs_ab if x is not None and y is not None)
+        seeds = len(pairs_ab)
+        # the rule, by its own arithmetic: at least MIN_SEEDS_FOR_VERDICT seeds, then ⌈0.8·N⌉ wins of N
+        needed = None if seeds < mv.MIN_SEEDS_FOR_VERDICT else -(-4 * seeds // 5)
+        winner = (None if needed is None else a["optimizer"] if a_better >= needed
+                  else b["optimizer"] if b_better >= needed else None)
+        if (a_better, b_better, needed, winner, needed is None) != (
+                comparison["a_better"], comparison["b_better"], comparison["needed"], comparison["winner"],
+                comparison.get("too_few_seeds", False)):
             errors.append(f"{comparison['experiment']}: {a['optimizer']} vs {b['optimizer']} on {metric}: the seeds say "
-                          f"{again['a_better']}–{again['b_better']}, winner {winner}; the row says {comparison['winner']}")
+                          f"{a_better}–{b_better} of {seeds}, winner {winner}; the row says {comparison['winner']}")
         if metric == "final_train_loss":
             winners.setdefault(comparison["experiment"], {})[(a["optimizer"], b["optimizer"])] = winner
     for experiment in dict.fromkeys(row["experiment"] for row in rows):
@@ -72,10 +81,30 @@ def model_claim_errors(summary: Mapping[str, Any]) -> list[str]:
         finished = [row["optimizer"] for row in competing if not row["diverged"]]
         pairs = winners.get(experiment, {})
         beats_all = [o for o in finished if all(pairs.get((o, p), pairs.get((p, o))) == o for p in finished if p != o)]
+        if any(row["seeds"] < mv.MIN_SEEDS_FOR_VERDICT for row in competing):
+            beats_all = []  # too few seeds: no run beats another, so none is best
         marked = [row["optimizer"] for row in competing if row["best"]]
         if marked != beats_all[:1]:
             errors.append(f"{experiment}: best is {marked}, the rule gives {beats_all[:1]}")
     for row in summary.get("agreement", []):
         if "compared" in row and row["compared"] != (row["excluded"] is None) or row.get("compared") is False and row["max_abs_diff"] is not None:
             errors.append(f"{row['experiment']}/{row['optimizer']}: an excluded agreement row prints a difference")
+    return errors
+
+
+def beats_sentence_errors(sentences: list[str], seeds: int, comparisons: list[Mapping[str, Any]]) -> list[str]:
+    """Every verdict sentence that says "beats" (or names a best run) without the seeds for it: at least
+    ``MIN_SEEDS_FOR_VERDICT`` paired seeds, and the winner better on ⌈0.8·N⌉ of them (its stated count)."""
+    errors = []
+    for sentence in sentences:
+        if " beats " in sentence or sentence.startswith("Best by the rule") or " is best by the rule" in sentence:
+            if seeds < mv.MIN_SEEDS_FOR_VERDICT:
+                errors.append(f"{seeds} seeds, yet: {sentence}")
+                continue
+            for match in re.finditer(r"better on (\d+) of (\d+) seeds", sentence):
+                count, of = int(match[1]), int(match[2])
+                if of != seeds or count < -(-4 * of // 5):
+                    errors.append(f"a win on {count} of {of} seeds is not a verdict: {sentence}")
+        if " beats " in sentence and not any(c["winner"] for c in comparisons):
+            errors.append(f"no comparison row has a winner, yet: {sentence}")
     return errors

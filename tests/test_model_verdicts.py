@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from momentumlab.model import verdicts as mv
+
+sys.path.insert(0, str(Path(__file__).parent))
+from model_claims import beats_sentence_errors  # noqa: E402
 
 
 def test_settled_is_the_first_step_from_which_the_run_stays_within_tolerance():
@@ -27,12 +34,20 @@ def test_diverged_by_the_stated_multiple_of_the_initial_loss_or_the_loop():
 
 
 def test_beats_needs_the_stated_share_of_paired_seeds():
-    assert mv.seeds_needed(5) == 4 and mv.seeds_needed(1) == 1 and mv.seeds_needed(10) == 8
+    assert mv.MIN_SEEDS_FOR_VERDICT == 3
+    assert mv.seeds_needed(5) == 4 and mv.seeds_needed(3) == 3 and mv.seeds_needed(10) == 8
     four = mv.compare([1, 1, 1, 1, 3], [2, 2, 2, 2, 2], lower_is_better=True)
-    assert four["a_better"] == 4 and four["winner"] == "a"
+    assert four["a_better"] == 4 and four["winner"] == "a" and not four["too_few_seeds"]
     three = mv.compare([1, 1, 1, 3, 3], [2, 2, 2, 2, 2], lower_is_better=True)
-    assert three["winner"] is None
-    assert mv.compare([0.9, 0.9], [0.8, 0.8], lower_is_better=False)["winner"] == "a"
+    assert three["winner"] is None and not three["too_few_seeds"]
+
+
+@pytest.mark.parametrize("seeds", [1, 2])
+def test_below_the_minimum_seeds_no_count_is_a_verdict(seeds):
+    assert mv.seeds_needed(seeds) is None
+    sweep = mv.compare([0.9] * seeds, [0.8] * seeds, lower_is_better=False)  # A better on every seed
+    assert sweep["winner"] is None and sweep["needed"] is None and sweep["too_few_seeds"]
+    assert sweep["a_better"] == seeds and sweep["min_seeds"] == mv.MIN_SEEDS_FOR_VERDICT
 
 
 def test_overfitting_on_the_median_curves():
@@ -74,3 +89,62 @@ def test_sentences_state_train_and_test_with_the_seed_count():
     caption = mv.caption(rows, comparisons)
     assert caption.startswith("Momentum is best by the rule. On 5 paired seeds: Momentum beats SGD on train loss") and "SGD beats Momentum on test loss" in caption
     assert "overfitting" in caption and "accuracy" not in caption
+
+
+def _rows_and_comparisons(rng, seeds, names=("sgd", "momentum", "nesterov")):
+    """Random paired finals for ``names`` and their comparisons, as ``model.run`` builds them."""
+    finals = {name: {metric: rng.uniform(0.05, 1.0, seeds) for metric in mv.METRICS} for name in names}
+    rows = [{"optimizer": name, "seeds": seeds, "diverged": False, "best": False, "best_test_step": None,
+             "overfitting": False, **{metric: float(np.median(v)) for metric, v in finals[name].items()}}
+            for name in names]
+    comparisons = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            for metric, (_, lower) in mv.METRICS.items():
+                verdict = mv.compare(finals[a][metric], finals[b][metric], lower)
+                verdict["winner"] = {"a": a, "b": b, None: None}[verdict["winner"]]
+                comparisons.append({"metric": metric, "a": a, "b": b, **verdict})
+    return rows, comparisons
+
+
+@pytest.mark.parametrize("seeds", [1, 2, 3, 4, 5, 7])
+def test_no_beats_sentence_without_the_seeds_for_it(seeds):
+    """Property: on random paired finals, no sentence or caption says "beats" unless there are at least
+    MIN_SEEDS_FOR_VERDICT seeds and the stated win count is ⌈0.8·N⌉ of N; below it every comparison says
+    what was measured and that the seeds are too few."""
+    rng = np.random.default_rng(seeds)
+    for _ in range(20):
+        rows, comparisons = _rows_and_comparisons(rng, seeds)
+        sentences = mv.verdict_sentences(rows, comparisons) + [mv.caption(rows, comparisons)]
+        assert beats_sentence_errors(sentences, seeds, comparisons) == []
+        if seeds < mv.MIN_SEEDS_FOR_VERDICT:
+            assert all(" beats " not in s and "no clear difference" not in s for s in sentences)
+            assert sentences[0].startswith("No run is named best:") and "too few to call a winner" in sentences[0]
+            measured = [s for s in sentences[1:-1] if s.startswith("On ")]
+            assert len(measured) == len(comparisons)
+            assert all("too few seeds to call a winner" in s and " ended with " in s for s in measured)
+
+
+def test_the_property_check_catches_a_one_seed_beats():
+    rows, comparisons = _rows_and_comparisons(np.random.default_rng(0), 1)
+    planted = "On 1 paired seed, momentum beats sgd on train loss (0.1 vs 0.2, median; better on 1 of 1 seed)."
+    assert beats_sentence_errors([planted], 1, comparisons) != []
+    assert beats_sentence_errors(["On 5 paired seeds, a beats b on test loss (1 vs 2, median; better on 3 of 5 seeds)."],
+                                 5, [{"winner": "a"}]) != []
+
+
+def test_one_seed_sentences_state_the_measured_numbers():
+    rows = [{"optimizer": "sgd", "seeds": 1, "final_train_loss": 0.12, "final_test_loss": 0.43,
+             "final_test_accuracy": 0.93, "best": False, "diverged": False, "best_test_step": None, "overfitting": False},
+            {"optimizer": "momentum", "seeds": 1, "final_train_loss": 0.07, "final_test_loss": 0.61,
+             "final_test_accuracy": 0.94, "best": False, "diverged": False, "best_test_step": None, "overfitting": False}]
+    comparisons = [{"metric": m, "a": "sgd", "b": "momentum", **mv.compare([rows[0][m]], [rows[1][m]], lower)}
+                   for m, (_, lower) in mv.METRICS.items()]
+    text = mv.verdict_sentences(rows, comparisons)
+    assert text[0] == ("No run is named best: 1 seed is too few to call a winner (the rule needs 3 paired seeds); "
+                       "set `seeds: 3` or more for a verdict. The numbers below are measurements.")
+    assert ("On 1 seed, momentum ended with test accuracy 0.94 against sgd's 0.93: too few seeds to call a winner."
+            in text)
+    assert "On 1 seed, sgd ended with test loss 0.43 against momentum's 0.61: too few seeds to call a winner." in text
+    caption = mv.caption(rows, comparisons)
+    assert caption.startswith("No winner: 1 seed is too few to call a winner") and " beats " not in caption

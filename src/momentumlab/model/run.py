@@ -346,8 +346,11 @@ def _comparisons(result: ModelExperimentResult) -> list[dict[str, Any]]:
 
 
 def _best(result: ModelExperimentResult) -> str | None:
-    """The best run by ``model_verdicts.RULES["best"]``: it beats every other undiverged competing run on train loss."""
+    """The best run by ``model_verdicts.RULES["best"]``: it beats every other undiverged competing run on train loss
+    (none below ``model_verdicts.MIN_SEEDS_FOR_VERDICT`` paired seeds: no run beats another there)."""
     runs = [run for run in _competing(result) if not (run.diverged_at >= 0).any()]
+    if runs and len(runs[0].train_loss) < model_verdicts.MIN_SEEDS_FOR_VERDICT:
+        return None
     for run in runs:
         others = [other for other in runs if other is not run]
         if all(model_verdicts.compare(run.train_loss[:, -1], other.train_loss[:, -1], True)["winner"] == "a"

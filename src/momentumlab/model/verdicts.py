@@ -7,10 +7,12 @@ Every rule is stated once here (``RULES``) and printed beside the verdicts it pr
 - **settled**: on one seed, the first recorded step from which the run's exact full-training-set
   loss stays within the tolerance of the lowest training loss any run reached on that seed, to
   its last record; none when it ends outside.
-- **beats**: A beats B on a metric when A is better on at least ⌈``BEATS_SHARE`` · N⌉ of the N
-  paired seeds (same start, same epoch orders); otherwise "no clear difference".
+- **beats**: A beats B on a metric when the experiment has at least ``MIN_SEEDS_FOR_VERDICT``
+  paired seeds (same start, same epoch orders) and A is better on at least ⌈``BEATS_SHARE`` · N⌉
+  of the N; otherwise "no clear difference". Below ``MIN_SEEDS_FOR_VERDICT`` seeds no count is
+  enough: the sentence states what was measured and calls no winner (``too_few_seeds``).
 - **best**: the numpy run, diverged on no seed, that beats every other such run on final
-  training loss; none when no run does.
+  training loss; none when no run does (so none below ``MIN_SEEDS_FOR_VERDICT`` seeds).
 - **overfitting**: on the median curves over seeds, the final test loss is more than
   ``OVERFIT_MARGIN`` above its lowest value while the final training loss is below the training
   loss at that lowest test loss's step.
@@ -30,6 +32,7 @@ from momentumlab.records import format_count, format_number, json_number
 Array = np.ndarray
 DIVERGENCE_FACTOR = 10.0
 BEATS_SHARE = 0.8
+MIN_SEEDS_FOR_VERDICT = 3  # one or two seeds: a difference may be the seed's, not the optimizer's
 OVERFIT_MARGIN = 0.10
 CHAOS_TOLERANCE = 1e-6
 METRICS = {  # metric -> (what it is called in a sentence, lower is better)
@@ -42,8 +45,10 @@ RULES = {
                 f"{DIVERGENCE_FACTOR:g}× its initial training loss.",
     "settled": "Settled: the first recorded step from which the run's full training loss stays within the "
                "tolerance of the lowest training loss any run reached on that seed, to its last step.",
-    "beats": f"A beats B when A is better on at least ⌈{BEATS_SHARE:g}·N⌉ of the N paired seeds (same start and "
-             f"same minibatch order for every optimizer); otherwise no clear difference.",
+    "beats": f"A beats B when there are at least {MIN_SEEDS_FOR_VERDICT} paired seeds (same start and same "
+             f"minibatch order for every optimizer) and A is better on at least ⌈{BEATS_SHARE:g}·N⌉ of the N; "
+             f"otherwise no clear difference. On fewer than {MIN_SEEDS_FOR_VERDICT} seeds no winner is called: "
+             f"the numbers are measurements.",
     "best": "Best (★): the numpy run, diverged on no seed, that beats every other such run on final training loss; "
             "none when no run does.",
     "overfitting": f"Overfitting: on the median curves over seeds, the final test loss is more than "
@@ -79,19 +84,24 @@ def lowest_loss(train_loss: Array) -> float:
     return float(finite.min()) if finite.size else math.inf
 
 
-def seeds_needed(seeds: int) -> int:
-    """How many of ``seeds`` paired seeds a "beats" needs."""
+def seeds_needed(seeds: int) -> int | None:
+    """How many of ``seeds`` paired seeds a "beats" needs: ⌈``BEATS_SHARE``·N⌉, None (no count is
+    enough) below ``MIN_SEEDS_FOR_VERDICT`` seeds."""
+    if seeds < MIN_SEEDS_FOR_VERDICT:
+        return None
     return max(1, math.ceil(BEATS_SHARE * seeds - 1e-9))
 
 
 def compare(a: Sequence[float], b: Sequence[float], lower_is_better: bool) -> dict[str, Any]:
-    """Paired seed by seed: how often A and B are better, and who (if anyone) beats whom."""
+    """Paired seed by seed: how often A and B are better, and who (if anyone) beats whom; below
+    ``MIN_SEEDS_FOR_VERDICT`` seeds ``too_few_seeds`` is true and there is no winner."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     a_better = int(np.sum(a < b) if lower_is_better else np.sum(a > b))
     b_better = int(np.sum(b < a) if lower_is_better else np.sum(b > a))
     needed = seeds_needed(len(a))
-    winner = "a" if a_better >= needed else "b" if b_better >= needed else None
-    return {"a_better": a_better, "b_better": b_better, "seeds": len(a), "needed": needed, "winner": winner}
+    winner = None if needed is None else "a" if a_better >= needed else "b" if b_better >= needed else None
+    return {"a_better": a_better, "b_better": b_better, "seeds": len(a), "needed": needed,
+            "min_seeds": MIN_SEEDS_FOR_VERDICT, "too_few_seeds": needed is None, "winner": winner}
 
 
 def median_curves(values: Array) -> tuple[Array, Array, Array]:
@@ -140,11 +150,42 @@ def _name(row: Mapping[str, Any]) -> str:
     return str(row.get("optimizer_label") or row["optimizer"])
 
 
+def too_few_seeds(comparisons: Sequence[Mapping[str, Any]], seeds: int) -> bool:
+    """Whether the experiment has too few paired seeds for any verdict (``MIN_SEEDS_FOR_VERDICT``)."""
+    return any(c.get("too_few_seeds") for c in comparisons) or 0 < seeds < MIN_SEEDS_FOR_VERDICT
+
+
+def too_few_text(seeds: int) -> str:
+    """Why no winner is called: ``"1 seed is too few to call a winner (the rule needs 3 paired seeds)"``."""
+    verb = "is" if seeds == 1 else "are"
+    return (f"{format_count(seeds, 'seed')} {verb} too few to call a winner (the rule needs "
+            f"{MIN_SEEDS_FOR_VERDICT} paired seeds)")
+
+
+def _measured_sentence(comparison: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]]) -> str:
+    """A comparison below ``MIN_SEEDS_FOR_VERDICT`` seeds: what each run measured, better first, no verdict."""
+    metric, seeds = comparison["metric"], comparison["seeds"]
+    noun, lower = METRICS[metric]
+    a, b = rows[comparison["a"]], rows[comparison["b"]]
+    a_value, b_value = a[metric], b[metric]
+    swap = (a_value is not None and b_value is not None
+            and ((b_value < a_value) if lower else (b_value > a_value)))
+    first, second = (b, a) if swap else (a, b)
+    counts = "" if seeds == 1 else (
+        f" (median; {_name(a)} better on {comparison['a_better']} and {_name(b)} on {comparison['b_better']} "
+        f"of {format_count(seeds, 'seed')})")
+    return (f"{_name(first)} ended with {noun} {format_number(first[metric])} against {_name(second)}'s "
+            f"{format_number(second[metric])}{counts}")
+
+
 def comparison_sentence(comparison: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]]) -> str:
-    """One paired comparison (a ``model_comparisons`` row) in words, with the medians and seed counts."""
+    """One paired comparison (a ``model_comparisons`` row) in words, with the medians and seed counts;
+    below ``MIN_SEEDS_FOR_VERDICT`` seeds the measured numbers without a verdict."""
     metric, seeds = comparison["metric"], comparison["seeds"]
     noun = METRICS[metric][0]
     a, b = rows[comparison["a"]], rows[comparison["b"]]
+    if comparison.get("too_few_seeds") or seeds < MIN_SEEDS_FOR_VERDICT:
+        return _measured_sentence(comparison, rows)
     if comparison["winner"] is None:
         return (f"no clear difference in {noun} between {_name(a)} and {_name(b)} (better on {comparison['a_better']} "
                 f"and {comparison['b_better']} of {format_count(seeds, 'seed')}; {comparison['needed']} needed)")
@@ -171,12 +212,18 @@ def verdict_sentences(rows: Sequence[Mapping[str, Any]], comparisons: Sequence[M
     by_name = {row["optimizer"]: row for row in rows}
     best = next((row for row in rows if row.get("best")), None)
     seeds = rows[0].get("seeds", 1) if rows else 0
-    sentences = [f"Best by the rule: {_name(best)} (★)." if best else "No run is best by the rule."]
+    few = too_few_seeds(comparisons, seeds)
+    if few:
+        sentences = [f"No run is named best: {too_few_text(seeds)}; set `seeds: {MIN_SEEDS_FOR_VERDICT}` or more "
+                     f"for a verdict. The numbers below are measurements."]
+    else:
+        sentences = [f"Best by the rule: {_name(best)} (★)." if best else "No run is best by the rule."]
+    on = format_count(seeds, "seed") if few and seeds == 1 else format_count(seeds, "paired seed")
     for metric in METRICS:
         for comparison in comparisons:
             if comparison["metric"] == metric and comparison["a"] in by_name and comparison["b"] in by_name:
                 text = comparison_sentence(comparison, by_name)
-                sentences.append(f"On {format_count(seeds, 'paired seed')}, {text}.")
+                sentences.append(f"On {on}, {text}" + (": too few seeds to call a winner." if few else "."))
     sentences += [overfitting_sentence(row) + "." for row in rows if row.get("best_test_step") is not None]
     return sentences
 
@@ -195,5 +242,8 @@ def caption(rows: Sequence[Mapping[str, Any]], comparisons: Sequence[Mapping[str
         parts = [f"{_name(row)}: train loss {format_number(row['final_train_loss'])}, test loss "
                  f"{format_number(row['final_test_loss'])}"]
     best = next((row for row in rows if row.get("best")), None)
+    if too_few_seeds(comparisons, seeds):
+        on = format_count(seeds, "seed") if seeds == 1 else format_count(seeds, "paired seed")
+        return f"No winner: {too_few_text(seeds)}. Measured on {on}: " + "; ".join(parts) + "."
     verdict = f"{_name(best)} is best by the rule" if best else "No run is best by the rule"
     return f"{verdict}. On {format_count(seeds, 'paired seed')}: " + "; ".join(parts) + "."
