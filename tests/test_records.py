@@ -42,13 +42,15 @@ def model_run(experiment: str, optimizer: str, backend: str = "numpy", **values:
               "batch_size": None, "optimizer": optimizer, "method": "momentum", "backend": backend, "lr": 0.1,
               "momentum": 0.9, "steps": 400, "final_train_loss": 0.3, "final_test_loss": 0.3,
               "final_train_accuracy": 0.9, "final_test_accuracy": 0.9, "lowest_train_loss": 0.09,
-              "steps_to_tolerance": None, "settled_at": None, "seeds": 1, "settled_seeds": 0, "diverged_seeds": 0,
+              "steps_to_tolerance": None, "settled_at": None, "seeds": 3, "settled_seeds": 0, "diverged_seeds": 0,
               "best_test_step": 400, "best_test_loss": 0.3, "train_loss_at_best_test": 0.3, "overfitting": False,
               "overfitting_seeds": 0,
               "diverged": False, "diverged_at": None, "best": False,
               "explained_variance": [0.6, 0.3], "max_off_plane_distance": 0.1}
     record.update(values)
     record["final_loss"] = record["final_train_loss"]
+    for metric in ("final_train_loss", "final_test_loss", "final_train_accuracy", "final_test_accuracy"):
+        record.setdefault(f"{metric}_range", [record[metric], record[metric]])  # 3 seeds: a "best" needs them
     return record
 
 
