@@ -76,6 +76,19 @@ def test_train_equals_the_train_model_job_on_the_default_moons(tmp_path):
         np.testing.assert_array_equal(api.runs[RunKey(run.optimizer, run.backend)].weights, run.weights)
     np.testing.assert_array_equal(api.result.initial, pipeline.initial)
     assert api.records() == summary_records(pipeline)["runs"]
+    assert api.comparisons() == summary_records(pipeline)["model_comparisons"]
+    verdicts = api.verdicts()  # 5 paired seeds: verdicts by the rule, each with its win count
+    assert verdicts[0].startswith(("Best by the rule", "No run is best")) and any("of 5 seeds" in v for v in verdicts)
+
+
+def test_train_on_one_seed_states_measurements_not_winners():
+    api = train("moons", "mlp", {"sgd": {"method": "sgd", "lr": 0.1},
+                                 "momentum": {"method": "momentum", "lr": 0.1, "momentum": 0.9}},
+                steps=20, hidden=[4], seeds=1)
+    verdicts = api.verdicts()
+    assert verdicts[0].startswith("No run is named best: 1 seed is too few to call a winner")
+    assert not any(" beats " in v for v in verdicts) and all(c["winner"] is None for c in api.comparisons())
+    assert not any(row["best"] for row in api.records())
 
 
 def test_a_race_shows_inline_and_saves_the_pipelines_files(tmp_path):

@@ -1,7 +1,9 @@
 """``train``: a model experiment (data set, classifier, optimizers) on the pipeline's model engine.
 
-One seed per experiment, as the config has: its initial weights and minibatch order are shared
-by every optimizer, so the race is paired.
+``seeds`` paired seeds per experiment, as the config has (default 1): each seed's initial weights
+and minibatch order are shared by every optimizer, so the race is paired. ``Training.verdicts()``
+prints the report's verdict sentences: below ``MIN_SEEDS_FOR_VERDICT`` seeds they state what was
+measured and call no winner.
 """
 
 from __future__ import annotations
@@ -43,6 +45,22 @@ class Training:
         from momentumlab.model.run import summary_records
 
         return summary_records(self.result)["runs"]
+
+    def comparisons(self) -> list[dict[str, Any]]:
+        """Every pair of competing runs on every metric, paired seed by seed: ``summary.json``'s ``model_comparisons``."""
+        from momentumlab.model.run import summary_records
+
+        return summary_records(self.result)["model_comparisons"]
+
+    def verdicts(self) -> list[str]:
+        """The verdict sentences the report and the deck print (``model.verdicts.verdict_sentences``): a
+        "beats" only on at least ``MIN_SEEDS_FOR_VERDICT`` paired seeds, else the measured numbers."""
+        from momentumlab.model import verdicts as model_verdicts
+        from momentumlab.model.run import summary_records
+        from momentumlab.records import competing_runs
+
+        rows = summary_records(self.result)
+        return model_verdicts.verdict_sentences(competing_runs(rows["runs"]), rows["model_comparisons"])
 
     def table(self, columns: Sequence[str] = TRAIN_COLUMNS) -> Table:
         """Train and test loss and accuracy of every run as an HTML table."""
