@@ -3,6 +3,11 @@
 Each function turns rows into one sentence (or one table cell) and nothing else decides the words:
 the report's templates and the deck print what these return, and ``tests/test_claims.py``
 re-derives each claim from the numbers with its own arithmetic.
+
+A 2-D run is one deterministic trajectory from its configured start (no random draw): who settles
+first or ends closest is a measurement of those trajectories, not a sampling claim, so the model
+experiments' paired-seed rule (``model.verdicts.MIN_SEEDS_FOR_VERDICT``) does not apply and the words
+stay measurements ("settles first", "ends closest"), never "beats".
 """
 
 from __future__ import annotations
