@@ -212,9 +212,19 @@ def test_no_default_2d_axis_reaches_below_its_floor(default_build: tuple[Any, Pa
     assert checked >= len(config.experiments)
 
 
+def check_measured_words(text: str) -> None:
+    """A 2-D run is one deterministic trajectory: its verdicts are measurements ("settles first", "ends
+    closest"), never the seed-sampling words of the model wing ("beats", "faster than"), which need paired seeds."""
+    found = re.findall(r"\b(?:beats|faster than)\b", text)
+    _require(not found, f"a 2-D sentence uses a sampling verdict: {found}")
+
+
 def test_the_default_configs_claims_hold(default_summary: dict) -> None:
     check_text(default_summary, printed_text(default_summary))
+    check_measured_words(printed_text(default_summary))
     _assert_caught(default_summary)
+    with pytest.raises(FalseClaim):
+        check_measured_words("momentum beats sgd")
 
 
 def test_the_default_quadratic_tunes_off_the_cliff_and_asks_what_applies(default_summary: dict) -> None:
@@ -232,6 +242,7 @@ def test_generated_configs_claims_hold(seed: int, tmp_path: Path) -> None:
     raw["experiments"] = {name: entry for name, entry in raw["experiments"].items() if not name.startswith("m")}
     summary = compute(parse_config(raw), tmp_path)
     check_text(summary, printed_text(summary))
+    check_measured_words(printed_text(summary))
     if any(not run["diverged"] for run in _competing(summary["runs"])):
         _assert_caught(summary)
 

@@ -10,10 +10,12 @@ import pytest
 
 from momentumlab.config import ConfigError
 from momentumlab.config import parse_model_experiment
+from momentumlab.model import verdicts as model_verdicts
 from momentumlab.model.run import run_model_experiment, summary_records
+from momentumlab.records import competing_runs
 
 from config_generator import DATASETS, random_model_experiment
-from model_claims import model_claim_errors
+from model_claims import beats_sentence_errors, model_claim_errors
 
 def random_model_entry(seed: int) -> dict:
     """The config generator's model experiment, data sets in turn, with its own seed."""
@@ -44,7 +46,9 @@ def test_a_random_model_experiment_runs_or_is_refused(seed):
     finished = [record for record in records if not record["diverged"]]
     marked = [record for record in records if record["best"]]  # by model_verdicts' rule: at most one
     assert len(marked) <= 1 and not any(record["diverged"] for record in marked)
-    if len(finished) == 1:
+    if spec.seeds < model_verdicts.MIN_SEEDS_FOR_VERDICT:  # too few seeds: no winner, no best
+        assert marked == [] and all(c["winner"] is None and c["too_few_seeds"] for c in section["model_comparisons"])
+    elif len(finished) == 1:
         assert marked == finished
     for best in marked:  # it beats every other finished run on train loss, on the stated share of seeds
         for comparison in section["model_comparisons"]:
@@ -53,6 +57,8 @@ def test_a_random_model_experiment_runs_or_is_refused(seed):
                     not r["diverged"] for r in records if r["optimizer"] in pair):
                 assert comparison["winner"] == best["optimizer"]
     assert model_claim_errors(section) == []
+    sentences = model_verdicts.verdict_sentences(competing_runs(records), section["model_comparisons"])
+    assert beats_sentence_errors(sentences, spec.seeds, section["model_comparisons"]) == []
     for run in result.runs:
         assert np.isfinite(run.weights).all() and len(run.diverged_at) == spec.seeds
         assert np.all((run.diverged_at == -1) | ((0 <= run.diverged_at) & (run.diverged_at <= spec.steps)))
