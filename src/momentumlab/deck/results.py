@@ -36,8 +36,8 @@ def run_line(run: Mapping[str, Any]) -> str:
 def glance_row(label: str, runs: Sequence[Mapping[str, Any]]) -> list[str]:
     """One experiment's row of "results at a glance": its best run (by the best-run rule), when it settles, how close it ends."""
     best = best_run(runs)
-    if best is None:
-        return [label, "every run diverged", "—", "—"]
+    if best is None:  # a model experiment names none below its seed minimum or when no run beats the rest
+        return [label, "every run diverged" if all(run.get("diverged") for run in runs) else "none by the rule", "—", "—"]
     return [label, best["optimizer_label"], format_number(settled_step(best)), distance_text(best)]
 
 
