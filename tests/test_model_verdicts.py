@@ -147,4 +147,4 @@ def test_one_seed_sentences_state_the_measured_numbers():
             in text)
     assert "On 1 seed, sgd ended with test loss 0.43 against momentum's 0.61: too few seeds to call a winner." in text
     caption = mv.caption(rows, comparisons)
-    assert caption.startswith("No winner: 1 seed is too few to call a winner") and " beats " not in caption
+    assert caption.startswith("1 seed is too few to call a winner (the rule needs 3 paired seeds). Measured on 1 seed: ") and " beats " not in caption
