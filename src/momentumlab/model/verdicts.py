@@ -244,6 +244,6 @@ def caption(rows: Sequence[Mapping[str, Any]], comparisons: Sequence[Mapping[str
     best = next((row for row in rows if row.get("best")), None)
     if too_few_seeds(comparisons, seeds):
         on = format_count(seeds, "seed") if seeds == 1 else format_count(seeds, "paired seed")
-        return f"{too_few_text(seeds)[0].upper()}{too_few_text(seeds)[1:]}. Measured on {on}: " + "; ".join(parts) + "."
+        return f"{too_few_text(seeds)}. Measured on {on}: " + "; ".join(parts) + "."
     verdict = f"{_name(best)} is best by the rule" if best else "No run is best by the rule"
     return f"{verdict}. On {format_count(seeds, 'paired seed')}: " + "; ".join(parts) + "."
