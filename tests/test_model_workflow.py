@@ -23,7 +23,10 @@ def test_a_model_experiment_runs_through_the_workflow(tmp_path, snakemake_in):
     rows = [row for row in summary["runs"] if row["experiment"] == "moons"]
     assert [(row["optimizer"], row["backend"]) for row in rows] == [
         ("sgd", "numpy"), ("sgd", "tensorflow"), ("momentum", "numpy"), ("momentum", "tensorflow")]
-    assert sum(row["best"] for row in rows) == 1
+    # one seed (the default): too few to call a winner, so no run is best and no comparison has a winner
+    assert rows[0]["seeds"] == 1 and sum(row["best"] for row in rows) == 0
+    comparisons = [row for row in summary["model_comparisons"] if row["experiment"] == "moons"]
+    assert comparisons and all(row["too_few_seeds"] and row["winner"] is None for row in comparisons)
     for row in rows:
         assert row["dataset"] == "moons" and row["model"] == "mlp" and row["n_weights"] == 42
         assert row["batch_size"] == 16 and 0.5 < row["final_test_accuracy"] <= 1.0

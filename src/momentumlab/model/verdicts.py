@@ -212,7 +212,7 @@ def verdict_sentences(rows: Sequence[Mapping[str, Any]], comparisons: Sequence[M
     by_name = {row["optimizer"]: row for row in rows}
     best = next((row for row in rows if row.get("best")), None)
     seeds = rows[0].get("seeds", 1) if rows else 0
-    few = too_few_seeds(comparisons, seeds)
+    few = too_few_seeds(comparisons, seeds) and not all(row.get("diverged") for row in rows)  # diverged: no best anyway
     if few:
         sentences = [f"No run is named best: {too_few_text(seeds)}; set `seeds: {MIN_SEEDS_FOR_VERDICT}` or more "
                      f"for a verdict. The numbers below are measurements."]
