@@ -129,6 +129,8 @@ def test_the_property_check_catches_a_one_seed_beats():
     rows, comparisons = _rows_and_comparisons(np.random.default_rng(0), 1)
     planted = "On 1 paired seed, momentum beats sgd on train loss (0.1 vs 0.2, median; better on 1 of 1 seed)."
     assert beats_sentence_errors([planted], 1, comparisons) != []
+    assert beats_sentence_errors(["Best by the rule: momentum (★)."], 2, comparisons) != []
+    assert beats_sentence_errors(["No run is best by the rule."], 1, comparisons) == []  # every run diverged
     assert beats_sentence_errors(["On 5 paired seeds, a beats b on test loss (1 vs 2, median; better on 3 of 5 seeds)."],
                                  5, [{"winner": "a"}]) != []
 
