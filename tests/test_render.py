@@ -520,6 +520,11 @@ def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, hei
                 ticks = [texts[id(tick)] for tick in axis.get_ticklabels() if id(tick) in texts]
                 assert ticks, "tick labels were drawn"
                 assert not [text.get_text() for text, box in ticks if box.overlaps(label)], axis.axis_name
+                # and no tick label hides under another panel nor leaves the figure ("−2" under the distance panel)
+                others = [ax.get_window_extent() for ax in scene.figure.axes if ax is not surface and ax.get_visible()]
+                assert not [text.get_text() for text, box in ticks if any(box.overlaps(o) for o in others)]
+                assert all(scene.figure.bbox.contains(box.x0, box.y0) and scene.figure.bbox.contains(box.x1, box.y1)
+                           for _, box in ticks)
         finally:
             scene.close()
 
