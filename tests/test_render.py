@@ -684,3 +684,10 @@ def test_a_log_colour_bar_names_at_least_three_values_whatever_its_range(low: fl
     finally:
         plt.close(figure)
     assert len(shown) >= MIN_BAR_LABELS and len(set(shown)) == len(shown)
+
+
+def test_a_step_count_tick_reads_as_a_whole_number() -> None:
+    from momentumlab.render.heatmap import count_label
+
+    assert [count_label(v) for v in (800.0, 1200.0, 1600.0, 999.5)] == ["800", "1200", "1600", "1e+03"]
+    assert count_label(999.5, 4) == "999.5"

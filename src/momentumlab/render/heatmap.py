@@ -183,6 +183,11 @@ def few_ticks(low: float, high: float, least: int = MIN_BAR_LABELS) -> list[floa
     return [float(v) for v in np.geomspace(low, high, least)]
 
 
+def count_label(value: float, digits: int = 3) -> str:
+    """A step count's tick label: a whole number as such ("1200", not "1.2e+03"), else ``digits`` significant digits."""
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 * max(1.0, value) else f"{value:.{digits}g}"
+
+
 def _at_least_three_labels(bar: Any, norm: Any, clipped: bool, label: Any) -> None:
     """Replace a log colour bar's labelled ticks with :func:`few_ticks` when fewer than ``MIN_BAR_LABELS`` show
     (a lowest colour that holds everything at or below the floor keeps its "≤" label). ``label(value, digits)``
@@ -290,7 +295,7 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
             bar.set_ticks(ticks, labels=[f"≤ {power_label(norm.vmin)}"] + [plain(t) for t in ticks[1:]])
             bar.ax.yaxis.set_minor_locator(NullLocator())
     if panel.log_scale and not all_zero:
-        _at_least_three_labels(bar, norm, clipped, (lambda v, digits: f"{v:.{digits}g}") if panel.counts
+        _at_least_three_labels(bar, norm, clipped, count_label if panel.counts
                                else (lambda v, digits: power_label(v, None, digits)))
     ax.set_xscale("log")
     ax.set_xlim(x_edges[0], x_edges[-1])
