@@ -54,3 +54,36 @@ def test_the_widest_runs_table_fits_1280_px(tables_report: Path) -> None:
     # every run used numpy: no Backend column, and the note says why
     assert all(not any(h.startswith("Backend") for h in t["headers"]) for t in runs)
     assert "Every run here used the numpy backend, so the table has no backend column." in html
+
+
+def _worst_row(method: str, backend: str, index: int) -> dict:
+    """A runs-table row as wide as a generated config can make it: long label, every number long, tuned on
+    the grid's edge with a schedule, diverged late."""
+    return {"optimizer_label": f"a rather long optimizer label number {index}", "method": method, "backend": backend,
+            "lr": 0.000123456789, "momentum": 0.987654321, "momentum_key": "momentum", "final_loss": 1.23456789e-7,
+            "final_params": [-0.00123456789, -0.000987654321], "optimum": [1.0, 1.0], "distance_to_optimum": 1.2345e-5,
+            "settled_at": 123456, "diverged": index % 2 == 1, "diverged_at": 123456, "seconds": 12.3456789,
+            "lr_chosen": "the lowest final loss of the sweep", "tuned_at_edge": ["lr", "momentum"],
+            "schedule": {"kind": "piecewise"}}
+
+
+@pytest.mark.parametrize("has_optimum", [True, False])
+def test_the_widest_possible_runs_table_fits_1280_px(tmp_path: Path, has_optimum: bool) -> None:
+    """The runs table of any config (both backends, RMSProp's long momentum name, every flag) fits the page."""
+    from momentumlab.report.environment import make_environment
+
+    environment = make_environment(REPO / "templates")
+    runs = [_worst_row(method, backend, i) for i, (method, backend) in enumerate(
+        [(m, b) for m in ("rmsprop", "momentum", "adam") for b in ("numpy", "tensorflow")])]
+    entry = {"runs": runs, "has_optimum": has_optimum, "tolerance": 1e-3, "problem": "saddle"}
+    page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
+            + environment.get_template("_style.css.j2").render()
+            + "</style></head><body><main><section id='worst'>"
+            + environment.get_template("_runs_table.html.j2").render(e=entry, stability_rule="")
+            + "</section></main></body></html>")
+    path = tmp_path / "index.html"
+    path.write_text(page, encoding="utf-8")
+    tables = overflowing_tables(path)
+    assert [t["runs"] for t in tables] == [True] and tables[0]["client"] >= 1100  # the 1280 px page's column
+    assert tables[0]["scroll"] <= tables[0]["client"], tables[0]
+    assert any(h.startswith("Backend") for h in tables[0]["headers"])  # two backends: the column is there
