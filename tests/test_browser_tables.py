@@ -44,6 +44,7 @@ def tables_report(tmp_path_factory: pytest.TempPathFactory, snakemake_in) -> Pat
     return workdir / "reports" / "index.html"
 
 
+@pytest.mark.slow  # a dozen seconds of pipeline: the cheap variant below renders the table template alone
 def test_the_widest_runs_table_fits_1280_px(tables_report: Path) -> None:
     html = tables_report.read_text(encoding="utf-8")
     assert "RMSProp momentum = " in html  # the long cell that once pushed the table out of its column
