@@ -271,3 +271,14 @@ def test_tables_scroll_in_their_own_box_with_the_first_column_fixed(browser_page
         assert scrolled > 0, "no table wider than a phone: the test would not see the sticky column"
     finally:
         page.close()
+
+
+def test_every_table_fits_the_1280_px_page(browser_page) -> None:
+    """The tiny report's runs tables (one with a Backend column: numpy and TensorFlow) scroll nowhere at 1280 px."""
+    page = browser_page[0]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    tables = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].map(w => [
+        w.closest('section') ? w.closest('section').id : '', w.scrollWidth, w.clientWidth,
+        [...w.querySelectorAll('thead th')].some(th => th.textContent.includes('Final θ'))])""")
+    assert any(runs for *_, runs in tables)
+    assert [(section, scroll, client) for section, scroll, client, _ in tables if scroll > client] == []

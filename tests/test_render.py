@@ -520,6 +520,11 @@ def test_3d_axis_labels_do_not_overlap_their_tick_labels(kind, start, width, hei
                 ticks = [texts[id(tick)] for tick in axis.get_ticklabels() if id(tick) in texts]
                 assert ticks, "tick labels were drawn"
                 assert not [text.get_text() for text, box in ticks if box.overlaps(label)], axis.axis_name
+                # and no tick label hides under another panel nor leaves the figure ("−2" under the distance panel)
+                others = [ax.get_window_extent() for ax in scene.figure.axes if ax is not surface and ax.get_visible()]
+                assert not [text.get_text() for text, box in ticks if any(box.overlaps(o) for o in others)]
+                assert all(scene.figure.bbox.contains(box.x0, box.y0) and scene.figure.bbox.contains(box.x1, box.y1)
+                           for _, box in ticks)
         finally:
             scene.close()
 
@@ -656,3 +661,33 @@ def test_the_quadratic_valley_is_drawn_at_its_configured_angle(scene_kind):
     assert valley_angle(crop) == pytest.approx(30.0, abs=2.0)
     stretched = np.asarray(Image.fromarray(crop.copy()).resize((2 * crop.shape[1], crop.shape[0]), Image.NEAREST))
     assert valley_angle(stretched) < 20.0
+
+
+@pytest.mark.parametrize(("low", "high"), [(600.0, 1000.0), (300.0, 1000.0), (999.0, 1000.0), (1.0, 1e4),
+                                           (2e-3, 3e-3), (1e-12, 5e-12), (0.5, 20.0)])
+def test_a_log_colour_bar_names_at_least_three_values_whatever_its_range(low: float, high: float) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    from momentumlab.render.heatmap import MIN_BAR_LABELS, _at_least_three_labels, few_ticks, power_label
+
+    ticks = few_ticks(low, high)
+    assert len(ticks) >= MIN_BAR_LABELS and all(low * (1 - 1e-9) <= t <= high * (1 + 1e-9) for t in ticks)
+    figure, ax = plt.subplots()
+    try:
+        norm = LogNorm(low, high)
+        bar = figure.colorbar(plt.cm.ScalarMappable(norm=norm), ax=ax)
+        _at_least_three_labels(bar, norm, False, lambda v, digits: power_label(v, None, digits))
+        figure.canvas.draw()
+        shown = [t.get_text() for t in bar.ax.yaxis.get_ticklabels() if t.get_visible() and t.get_text()
+                 and low * (1 - 1e-9) <= t.get_position()[1] <= high * (1 + 1e-9)]
+    finally:
+        plt.close(figure)
+    assert len(shown) >= MIN_BAR_LABELS and len(set(shown)) == len(shown)
+
+
+def test_a_step_count_tick_reads_as_a_whole_number() -> None:
+    from momentumlab.render.heatmap import count_label
+
+    assert [count_label(v) for v in (800.0, 1200.0, 1600.0, 999.5)] == ["800", "1200", "1600", "1e+03"]
+    assert count_label(999.5, 4) == "999.5"

@@ -23,7 +23,7 @@ from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
 from momentumlab.verdicts import momentum_name
 from momentumlab.files import atomic_path
@@ -169,6 +169,43 @@ def bar_decades(low: float, high: float, most: int = BAR_TICKS) -> list[float]:
     return [10.0 ** e for e in exponents]
 
 
+MIN_BAR_LABELS = 3  # a log colour bar names at least this many values, whatever its range
+
+
+def few_ticks(low: float, high: float, least: int = MIN_BAR_LABELS) -> list[float]:
+    """At least ``least`` round values in [``low``, ``high``] (0 < low < high) for a log colour bar whose
+    powers of ten are too few: 1-2-5 steps, else evenly spaced round values, else ``least`` geometric steps."""
+    inside = lambda values: [float(v) for v in values if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]  # noqa: E731
+    for ticks in (inside(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=99).tick_values(low, high)),
+                  inside(MaxNLocator(nbins=least + 1).tick_values(low, high))):
+        if len(ticks) >= least:
+            return ticks
+    return [float(v) for v in np.geomspace(low, high, least)]
+
+
+def count_label(value: float, digits: int = 3) -> str:
+    """A step count's tick label: a whole number as such ("1200", not "1.2e+03"), else ``digits`` significant digits."""
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 * max(1.0, value) else f"{value:.{digits}g}"
+
+
+def _at_least_three_labels(bar: Any, norm: Any, clipped: bool, label: Any) -> None:
+    """Replace a log colour bar's labelled ticks with :func:`few_ticks` when fewer than ``MIN_BAR_LABELS`` show
+    (a lowest colour that holds everything at or below the floor keeps its "≤" label). ``label(value, digits)``
+    is shown with the fewest digits, from 3, that tell the ticks apart."""
+    axis = bar.ax.yaxis
+    shown = [t for t in axis.get_majorticklocs() if norm.vmin * (1 - 1e-9) <= t <= norm.vmax * (1 + 1e-9)]
+    labels = [text for text in axis.get_major_formatter().format_ticks(shown) if text] if shown else []
+    if len(labels) >= MIN_BAR_LABELS:
+        return
+    ticks = few_ticks(norm.vmin, norm.vmax)
+    texts = next((texts for digits in range(3, 13) if len(set(texts := [label(t, digits) for t in ticks])) == len(ticks)),
+                 [label(t, 17) for t in ticks])
+    if clipped:
+        texts[0] = f"≤ {texts[0]}"
+    bar.set_ticks(ticks, labels=texts)
+    axis.set_minor_locator(NullLocator())
+
+
 def momentum_axis_label(method: str) -> str:
     """The second axis of a sweep of ``method``: its momentum-like hyperparameter's label in the registry."""
     from momentumlab.optim import method_spec
@@ -238,7 +275,8 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
     mesh = ax.pcolormesh(x_edges, y_edges, values, cmap=panel.cmap, norm=norm, zorder=2, rasterized=True)
     bar = figure.colorbar(mesh, ax=ax, extend=extend, pad=0.02, fraction=0.06)
     bar.set_label(panel.colorbar_label)
-    if panel.zeros().any() and not (np.nan_to_num(panel.values) > 0).any():
+    all_zero = panel.zeros().any() and not (np.nan_to_num(panel.values) > 0).any()
+    if all_zero:
         bar.set_ticks([norm.vmin], labels=["0"])  # every value is 0: a range of powers of ten would mean nothing
         bar.ax.yaxis.set_minor_locator(NullLocator())
     elif panel.counts and panel.log_scale:
@@ -256,6 +294,9 @@ def draw_panel(ax: Axes, figure: Figure, result: SweepResult, panel: Panel) -> A
             plain = bar.ax.yaxis.get_major_formatter()
             bar.set_ticks(ticks, labels=[f"≤ {power_label(norm.vmin)}"] + [plain(t) for t in ticks[1:]])
             bar.ax.yaxis.set_minor_locator(NullLocator())
+    if panel.log_scale and not all_zero:
+        _at_least_three_labels(bar, norm, clipped, count_label if panel.counts
+                               else (lambda v, digits: power_label(v, None, digits)))
     ax.set_xscale("log")
     ax.set_xlim(x_edges[0], x_edges[-1])
     ax.set_ylim(y_edges[0], y_edges[-1])

@@ -143,7 +143,7 @@ class SurfacePanel:
         ax.set_zticklabels([])
         tick_pad = (-4 + MPLOT3D_TICK_OFFSET) * scale - MPLOT3D_TICK_OFFSET
         ax.tick_params(axis="both", which="major", pad=tick_pad, labelsize="small")
-        ax.set_box_aspect((1.0, 1.0, 0.6), zoom=1.25)
+        ax.set_box_aspect((1.0, 1.0, 0.6), zoom=1.1)
         ax.text2D(0.02, 0.98, f"height: {land.height_label}", transform=ax.transAxes, ha="left", va="top",
                   fontsize="small", color="#333333")
 

@@ -15,20 +15,22 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-EDGE = 4.0  # pixels kept clear at the figure's edges and between two titles
+EDGE = 4.0  # pixels kept clear between two titles
+MARGIN = 12.0  # pixels kept clear between a title and the figure's left or right edge
 SMALLEST = 0.7  # the font is never shrunk below this share of its size
 
 
 def title_room(figure: Figure, axes: Sequence[Axes]) -> list[float]:
     """The width in pixels each panel's centred title may take: its axes' width plus, on each side, the
-    smaller of half the gap to the neighbouring axes (or the margin to the figure's edge), less ``EDGE``."""
+    smaller of half the gap to the neighbouring axes less ``EDGE`` (or the margin to the figure's edge less
+    ``MARGIN``)."""
     boxes = [ax.get_position().transformed(figure.transFigure) for ax in axes]
     width = figure.bbox.width
     room = []
     for i, box in enumerate(boxes):
-        left = (box.x0 - boxes[i - 1].x1) / 2.0 if i > 0 else box.x0
-        right = (boxes[i + 1].x0 - box.x1) / 2.0 if i + 1 < len(boxes) else width - box.x1
-        room.append(box.width + 2.0 * max(0.0, min(left, right) - EDGE))
+        left = (box.x0 - boxes[i - 1].x1) / 2.0 - EDGE if i > 0 else box.x0 - MARGIN
+        right = (boxes[i + 1].x0 - box.x1) / 2.0 - EDGE if i + 1 < len(boxes) else width - box.x1 - MARGIN
+        room.append(box.width + 2.0 * max(0.0, min(left, right)))
     return room
 
 
