@@ -181,7 +181,8 @@ def race_order(finals: Mapping[RunKey, tuple[bool, float]]) -> list[RunKey]:
     return [key for optimizer in sorted(groups, key=rank) for key in groups[optimizer]]
 
 
-DIVERGED_WIDTH, DIVERGED_ALPHA = 0.45, 0.45  # a diverged run's line: this share of its width, this opaque
+DIVERGED_WIDTH, DIVERGED_ALPHA = 0.35, 0.45  # a diverged run's line: this share of its width (under the 0.4 of the
+# top layer), this opaque
 
 
 def layered_styles(styles: Mapping[RunKey, RunStyle], order: Sequence[RunKey],
