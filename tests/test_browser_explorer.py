@@ -351,3 +351,24 @@ def test_polyaks_mark_and_the_best_star_stay_legible_when_they_are_neighbours(br
         assert len(theory_alone & theory_shown) >= 0.6 * len(theory_alone), offset  # most of Polyak's mark shows
     assert errors == []
     page.close()
+
+
+def test_the_legend_samples_each_region_curve_in_its_colour_and_dashes(browser) -> None:
+    """A white curve ("at the minimum") was keyed by a black glyph, and ━ ╍ ┈ looked alike: each curve's key is
+    now an SVG line in the curve's own colour and dashes over its halo, as the canvas draws it."""
+    from momentumlab.palette import REGION_COLORS, REGION_DASHES, REGION_HALO
+
+    page, errors, _ = browser(1280, height=800)
+    samples = page.evaluate(
+        "() => Array.from(document.querySelectorAll('[data-explorer-legend] svg[data-region-sample]')).map(s => ({"
+        " kind: s.getAttribute('data-region-sample'), lines: Array.from(s.querySelectorAll('line')).map(l =>"
+        " [l.getAttribute('stroke'), l.getAttribute('stroke-dasharray')]) }))")
+    regions = page.evaluate("() => Object.values(window.MOMENTUM_EXPLORER).flatMap(d => (d.regions || []).map(r => [r.kind, r.where]))")
+    assert len(samples) == len(regions) > 0
+    for sample, (kind, where) in zip(samples, regions):
+        dash = " ".join(f"{2 * d:g}" for d in REGION_DASHES[kind]) if REGION_DASHES[kind] else None
+        assert sample["kind"] == kind
+        assert sample["lines"] == [[REGION_HALO, dash], [REGION_COLORS[where], dash]], sample
+    assert len({sample["lines"][1][1] for sample in samples}) == len({kind for kind, _ in regions})  # one dash per kind
+    assert errors == []
+    page.close()

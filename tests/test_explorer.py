@@ -108,3 +108,34 @@ def test_configured_points_wear_their_optimizers_colour() -> None:
     record = {"configured": [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}, {"optimizer": "x", "lr": None}]}
     assert configured_points(record) == [{"optimizer": "momentum", "lr": 0.1, "momentum": 0.9}]
     assert configured_points(record, {"momentum": METHOD_COLORS["momentum"]})[0]["color"] == METHOD_COLORS["momentum"]
+
+
+@pytest.mark.parametrize("kind", ["quadratic", "linear_regression"])
+@pytest.mark.parametrize("method", ["momentum", "nesterov"])
+def test_the_explorer_marks_the_theory_points_the_static_heatmap_draws(kind: str, method: str, monkeypatch) -> None:
+    """Polyak's optimum (a crosshair, heavy ball only) and gradient descent's best step (a triangle): the explorer's
+    ``theory_points`` are the markers ``render_sweep_media`` hands the heatmap, pair for pair and shape for shape."""
+    from dataclasses import replace
+
+    from momentumlab.problems import make_problem
+    from momentumlab.render import heatmap, media
+    from momentumlab.theory import theory_points
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(5.0, 5.0, 50)
+    data = {"x": x, "y": 10.0 * x + rng.normal(0.0, 5.0, 50)}
+    problem = make_problem(kind, {"kappa": 10.0, "angle": 30.0}, data)
+    result = swept(problem, method=method)
+    drawn: dict = {}
+    monkeypatch.setattr(heatmap, "render_sweep_heatmap", lambda sweep, path, **kw: drawn.update(kw))
+    media.render_sweep_media(replace(experiment(method=method), optimizers=()), problem, result, "unused.png")
+    markers = heatmap.theory_points(drawn["theory"])
+    shown = explorer_data(result, marks=theory_points(problem, result.method))["theory_points"]
+    assert len(markers) == (2 if method == "momentum" else 1)
+    assert [(p["lr"], p["momentum"], p["shape"]) for p in shown] == [
+        (pytest.approx(m.lr), pytest.approx(m.momentum), "crosshair" if m.marker is heatmap.CROSSHAIR else "triangle")
+        for m in markers]
+    polyak = explorer_data(result, marks=theory_points(problem, result.method))["theory"]
+    assert (polyak is None) is (method != "momentum")  # the crosshair the canvas draws is Polyak's pair of the marks
+    if polyak is not None:
+        assert (polyak["lr"], polyak["momentum"]) == (shown[0]["lr"], shown[0]["momentum"])

@@ -59,3 +59,18 @@ def test_the_modes_figure_wears_no_optimizer_colour() -> None:
     in sgd's blue or momentum's orange would read as that optimizer."""
     worn = {c.upper() for c in (*METHOD_COLORS.values(), *SPARE_COLORS)}
     assert len(set(MODE_COLORS)) == 2 and not worn & {c.upper() for c in MODE_COLORS}
+
+
+def test_a_diverged_run_is_drawn_thin_and_faint_whatever_its_rank() -> None:
+    """Diverged runs are drawn first (bottom), but never thickest: their zigzag out of the window must not cover
+    the contour; the fastest run that stayed in keeps the thick bottom line of the layering."""
+    from momentumlab.palette import diverged_runs, layered_styles, race_order
+
+    finals = {RunKey("ghost", "numpy"): (True, float("inf")), RunKey("fast", "numpy"): (False, 1e-12),
+              RunKey("slow", "numpy"): (False, 1e-3), RunKey("wild", "numpy"): (True, 1e9)}
+    styles = layered_styles(run_styles(finals), race_order(finals), diverged_runs(finals))
+    kept = [styles[key] for key, (diverged, _) in finals.items() if not diverged]
+    for key in diverged_runs(finals):
+        assert styles[key].linewidth < min(style.linewidth for style in kept) and styles[key].alpha < 0.5, key
+    assert styles[RunKey("fast", "numpy")].linewidth == max(style.linewidth for style in styles.values())
+    assert all(style.alpha == 1.0 for style in kept)

@@ -439,3 +439,35 @@ def test_sweep_points_name_the_swept_axis():
     assert points == ["• Point at the best cell: lr 0.01, β₁ 0.99.", "• No cell of the grid diverged.",
                       "• The adam run sits at lr 0.02, β₁ 0.9."]
     assert "μ 0.5" in sweep_points({"method": "momentum", "best": {"lr": 0.1, "momentum": 0.5}})[0]
+
+
+def test_a_model_race_is_a_movie_behind_its_last_frame_as_the_2d_races_are(tmp_path: Path) -> None:
+    """tests/tiny_models.yaml with MP4s: the deck wired from ``layout.slide_inputs`` shows the model race (as the 2-D
+    race) as an MP4 movie whose poster frame is the race's compare.png, so a PDF export shows the result."""
+    import yaml
+
+    from momentumlab import layout
+    from momentumlab.config import parse_config
+    from momentumlab.deck.slides import build_deck, deck_inputs
+    from test_records import model_run, run
+
+    raw = yaml.safe_load((Path(__file__).parent / "tiny_models.yaml").read_text())
+    raw["animation"]["formats"] = ["gif", "mp4"]
+    config = parse_config(raw)
+    inputs = layout.slide_inputs(config, tmp_path)
+    assert set(inputs.model_races) == {"moons"}
+    for colour, race in zip(((40, 90, 160), (200, 120, 30)), [*inputs.races.values(), *inputs.model_races.values()]):
+        Path(race.poster).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (64, 36), colour).save(race.poster)
+        Path(race.media).write_bytes(b"\x00\x00\x00\x18ftypmp42")  # embedded as it is: no player reads it here
+    runs = [run("valley", "momentum"), model_run("moons", "sgd"), model_run("moons", "momentum", best=True)]
+    Path(inputs.summary).write_text(json.dumps({"title": "Tiny models", "runs": runs, "agreement": []}))
+    build_deck(deck_inputs(config, inputs, datetime.date(2026, 1, 1)), tmp_path / "deck.pptx")
+    posters = {}
+    for slide in Presentation(str(tmp_path / "deck.pptx")).slides:
+        for shape in slide.shapes:
+            if shape.shape_type == 16:  # MSO_SHAPE_TYPE.MEDIA: a movie
+                blip = shape._element.xpath(".//p:blipFill/a:blip/@r:embed")[0]
+                posters[slide.part.related_part(blip).blob] = shape
+    for race in [*inputs.races.values(), *inputs.model_races.values()]:
+        assert Path(race.poster).read_bytes() in posters, race.media  # each race: a movie behind its compare.png

@@ -14,7 +14,7 @@ and the deck's pictures all take their colours from here; one colour map per kin
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 from momentumlab.runs import RunKey
 
@@ -95,6 +95,7 @@ class RunStyle:
     hollow: bool = False
     label: str | None = None
     halo: float = 0.0  # white outline (points) so the line shows over runs drawn before it
+    alpha: float = 1.0  # opacity of the line: a diverged run's path is faint (``layered_styles``)
 
     @property
     def dashes(self) -> tuple[float, ...] | None:
@@ -180,12 +181,21 @@ def race_order(finals: Mapping[RunKey, tuple[bool, float]]) -> list[RunKey]:
     return [key for optimizer in sorted(groups, key=rank) for key in groups[optimizer]]
 
 
-def layered_styles(styles: Mapping[RunKey, RunStyle], order: Sequence[RunKey]) -> dict[RunKey, RunStyle]:
-    """``styles`` with each optimizer's solid line thinner and haloed the higher it is drawn."""
-    optimizers = list(dict.fromkeys(key.optimizer for key in order))
+DIVERGED_WIDTH, DIVERGED_ALPHA = 0.35, 0.45  # a diverged run's line: this share of its width (under the 0.4 of the
+# top layer), this opaque
+
+
+def layered_styles(styles: Mapping[RunKey, RunStyle], order: Sequence[RunKey],
+                   diverged: Collection[RunKey] = ()) -> dict[RunKey, RunStyle]:
+    """``styles`` with each optimizer's solid line thinner and haloed the higher it is drawn; a ``diverged`` run
+    thin and faint whatever its rank, so its zigzag out of the window never covers the runs and the contour."""
+    optimizers = list(dict.fromkeys(key.optimizer for key in order if key not in diverged))
     layered = dict(styles)
     for key in order:
         style = styles[key]
+        if key in diverged:
+            layered[key] = replace(style, linewidth=style.linewidth * DIVERGED_WIDTH, alpha=DIVERGED_ALPHA, halo=0.0)
+            continue
         rank = optimizers.index(key.optimizer)
         if style.hollow:
             continue
@@ -194,6 +204,11 @@ def layered_styles(styles: Mapping[RunKey, RunStyle], order: Sequence[RunKey]) -
             continue
         layered[key] = replace(style, linewidth=style.linewidth * (1.0 - 0.6 * rank / (len(optimizers) - 1)), halo=0.4)
     return layered
+
+
+def diverged_runs(finals: Mapping[RunKey, tuple[bool, float]]) -> set[RunKey]:
+    """The runs that diverged, from ``(diverged, final loss)`` per run (:func:`final_states`)."""
+    return {key for key, (diverged, _) in finals.items() if diverged}
 
 
 def final_states(runs: Mapping[RunKey, object]) -> dict[RunKey, tuple[bool, float]]:

@@ -15,9 +15,9 @@ from momentumlab.trajectory import Trajectory, save_trajectories
 from momentumlab.tuning import read_tuned
 
 
-def problem_for(experiment: Experiment, dataset_path: str | Path) -> Problem:
-    """The experiment's problem, with its data set loaded from ``dataset_path``."""
-    return make_problem(experiment.problem, experiment.params, read_npz(dataset_path))
+def problem_for(experiment: Experiment, dataset_path: str | Path | None) -> Problem:
+    """The experiment's problem, with its data set loaded from ``dataset_path`` (None: a problem without one)."""
+    return make_problem(experiment.problem, experiment.params, None if dataset_path is None else read_npz(dataset_path))
 
 
 def optimize_experiment(

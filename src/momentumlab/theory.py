@@ -196,6 +196,10 @@ def _unmeasured_reason(distance: Array, needed: float, budget: int) -> str:
     return f"fewer than {MIN_WINDOW} steady steps within {len(distance) - 1:,} steps"
 
 
+POLYAK_OPTIMUM = "Polyak optimum"  # the labels of the theory points: each mark's shape follows its label
+GD_BEST_STEP = "GD best step"
+
+
 def theory_points(problem: Problem, method: str = "momentum") -> list[tuple[str, float, float]]:
     """(label, η, μ) of the theory-optimal pairs to mark on a ``method`` sweep: on a problem with a
     constant, positive definite Hessian (quadratic, linear regression), gradient descent's best step
@@ -207,6 +211,6 @@ def theory_points(problem: Problem, method: str = "momentum") -> list[tuple[str,
     m, L = curvatures
     if method not in SGD_FAMILY:  # an adaptive method at β₁ (or its momentum) = 0 is not gradient descent
         return []
-    polyak = [("Polyak optimum", *polyak_parameters(m, L))] if method == "momentum" else []
-    return polyak + [("GD best step", gradient_descent_step(m, L), 0.0)]
+    polyak = [(POLYAK_OPTIMUM, *polyak_parameters(m, L))] if method == "momentum" else []
+    return polyak + [(GD_BEST_STEP, gradient_descent_step(m, L), 0.0)]
 

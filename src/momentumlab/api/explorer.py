@@ -66,6 +66,7 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     from momentumlab.report.scrubber import scrubber_data
     from momentumlab.cell_yaml import cell_template
     from momentumlab.sweep import sweep_grid, sweep_regions_of
+    from momentumlab.theory import theory_points
     from momentumlab.sweep_summary import region_row
 
     name = f"{experiment.name}_{uuid.uuid4().hex[:8]}"  # one cell's data never answers another's
@@ -77,7 +78,8 @@ def explorer_html(experiment: Experiment, problem: Problem, result: SweepResult)
     floor = None if problem.optimum is None else distance_floor(problem.optimum)
     grid = sweep_grid(experiment)  # the sweep's method settings: Live recomputes any (η, μ) of the map
     data = explorer_data(result, theory_of(experiment, problem), {"regions": regions}, floor=floor,
-                         yaml=cell_template(experiment, grid), f_star=minimum_value(problem))
+                         yaml=cell_template(experiment, grid), f_star=minimum_value(problem),
+                         marks=theory_points(problem, result.method))
     script_data = explorer_script(name, data).encode("utf-8")
     scrubber = scrubber_data({}, result.steps, extent)
     scrubber["live"] = live_data(problem, experiment.start, result.steps, [],

@@ -52,6 +52,7 @@ class Look:
     markeredgecolor: str | None = None
     markeredgewidth: float = 1.0
     halo: float = 0.0  # width (points) of a white outline under the line, so it shows over another
+    alpha: float = 1.0  # the line's opacity
 
     @property
     def linestyle(self) -> Any:
@@ -63,7 +64,8 @@ class Look:
         return Line2D([], [], color=self.color, linewidth=self.linewidth or None, linestyle=self.linestyle,
                       marker=self.marker, markersize=self.markersize,
                       markerfacecolor=self.markerfacecolor or self.color,
-                      markeredgecolor=self.markeredgecolor or self.color, markeredgewidth=self.markeredgewidth)
+                      markeredgecolor=self.markeredgecolor or self.color, markeredgewidth=self.markeredgewidth,
+                      alpha=None if self.alpha == 1.0 else self.alpha)
 
     def legend_handle(self, label: str) -> Line2D:
         """A ``Line2D`` proxy with this look, for legends."""

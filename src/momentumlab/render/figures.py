@@ -29,7 +29,7 @@ from matplotlib.text import Text
 
 from momentumlab.floors import BELOW_FLOOR, PLAIN_LOSS, LossFloor, loss_floor
 from momentumlab.landscape import Landscape, race_window
-from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, final_states, layered_styles, race_order,
+from momentumlab.palette import (DIVERGED_COLOR, PATH_COLOR, RunStyle, diverged_runs, final_states, layered_styles, race_order,
                                  run_styles)
 from momentumlab.problems import LinearRegression, Problem
 from momentumlab.render.artists import GlyphText
@@ -349,8 +349,9 @@ def compare_scene(problem: Problem, runs: Mapping[RunKey, Trajectory], title: st
     changes = changes or {}
     figure = new_figure(width, height)
     contour = kept_landscape(problem, race_window(problem, runs.values()), CONTOUR_RESOLUTION)
-    order = race_order(final_states(runs))
-    styles = layered_styles(run_styles(runs, colors), order)  # legend in the config's order
+    finals = final_states(runs)
+    order = race_order(finals)
+    styles = layered_styles(run_styles(runs, colors), order, diverged_runs(finals))  # legend in the config's order
     drawn = [runs[key] for key in order]
     drawn_styles = [styles[key] for key in order]
     last = max(len(run.params) for run in runs.values()) - 1
@@ -426,7 +427,7 @@ def render_compare(problem: Problem, runs: Mapping[RunKey, Trajectory], title: s
 def _model_styles(views: Sequence["ModelRunView"]) -> dict[RunKey, RunStyle]:
     """Run styles in drawing order: the race's order by final training loss, slow runs on top."""
     finals = {view.key: (view.diverged_at is not None, float(view.path.loss[-1])) for view in views}
-    return layered_styles(run_styles(finals), race_order(finals))
+    return layered_styles(run_styles(finals), race_order(finals), diverged_runs(finals))
 
 
 def model_race_scene(plane: "PlaneView", views: Sequence["ModelRunView"], title: str, width: int,

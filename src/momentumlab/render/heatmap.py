@@ -31,6 +31,7 @@ from momentumlab.floors import colour_range
 from momentumlab.palette import OKABE_ITO, REGION_COLORS, REGION_DASHES, REGION_HALO, THEORY_COLOR
 from momentumlab.render.style import new_figure, scaled_rc
 from momentumlab.sweep import SweepResult
+from momentumlab.theory import POLYAK_OPTIMUM
 from momentumlab.wording import counted
 
 if TYPE_CHECKING:
@@ -388,11 +389,10 @@ CROSSHAIR = Path([(x * r, y * r) for x, y in ((1, 0), (-1, 0), (0, 1), (0, -1)) 
 
 def theory_points(theory: Sequence[tuple[str, float, float]]) -> list[Point]:
     """Theory-optimal pairs: a crosshair (larger than the star) and a triangle outline in ``palette.THEORY_COLOR``."""
-    shapes, sizes = (CROSSHAIR, "^"), (24.0, 14.0)
     return [
-        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.4g}", lr, momentum, shapes[i % 2], THEORY_COLOR, sizes[i % 2],
-              hollow=True)
-        for i, (name, lr, momentum) in enumerate(theory)
+        Point(f"{name}: η = {lr:.3g}, μ = {momentum:.4g}", lr, momentum, CROSSHAIR if name == POLYAK_OPTIMUM else "^",
+              THEORY_COLOR, 24.0 if name == POLYAK_OPTIMUM else 14.0, hollow=True)
+        for name, lr, momentum in theory
     ]
 
 

@@ -70,7 +70,7 @@ def reached_divergence(trajectory: Trajectory, step: int) -> bool:
 
 def line_look(style: RunStyle) -> Look:
     """A run's line."""
-    return Look(color=style.color, linewidth=style.linewidth, dashes=style.dashes, halo=style.halo)
+    return Look(color=style.color, linewidth=style.linewidth, dashes=style.dashes, halo=style.halo, alpha=style.alpha)
 
 
 def head_look(style: RunStyle, size_offset: float = 0.0, hollow_edge: float = 2.0, solid_edge: float = 1.2) -> Look:

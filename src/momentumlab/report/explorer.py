@@ -10,7 +10,7 @@ import base64
 import json
 import math
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from momentumlab.model.sweep import CURVES, ModelSweepResult
 from momentumlab.optim import MOMENTUM_KEY
 from momentumlab.palette import METHOD_COLORS, PATH_COLOR
 from momentumlab.sweep import SweepResult, path_stride
+from momentumlab.theory import POLYAK_OPTIMUM
 
 # Significant digits of path coordinates and grid values: enough for a contour a few
 # hundred pixels wide, and about 1 MB for a 1000-cell grid of 48-point paths.
@@ -52,22 +53,35 @@ def _path(points: np.ndarray, sampled: np.ndarray, diverged_at: int) -> list[flo
     return [_round(v, _PATH_DIGITS) for v in points.reshape(-1)]
 
 
-def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None) -> dict[str, Any] | None:
-    """Polyak's (η*, μ*) with its heavy-ball run, for a heavy-ball sweep of a quadratic; else None."""
+def theory_point(result: SweepResult, theory: list[dict[str, Any]] | None,
+                 marks: Sequence[tuple[str, float, float]] | None = None) -> dict[str, Any] | None:
+    """Polyak's (η*, μ*) on a heavy-ball sweep, with the theory job's heavy-ball run when ``theory`` (the summary's
+    theory rows) has one; the pair is ``marks``' Polyak point (``theory.theory_points``, as the heatmap marks it) when
+    given, else the theory row's; None off a heavy-ball sweep or without either."""
     if result.method != "momentum":
         return None
     row = next((r for r in theory or () if r.get("method") == "momentum"), None)
-    if row is None:
+    polyak = next(((lr, mu) for label, lr, mu in marks if label == POLYAK_OPTIMUM), None) if marks is not None else (
+        None if row is None else (row["lr"], row["momentum"]))
+    if polyak is None:
         return None
+    run = row or {"note": "no theory run on this problem"}
     return {
-        "label": "Polyak optimum",
-        "lr": float(row["lr"]),
-        "momentum": float(row["momentum"]),
-        "steps": int(row["steps"]),
-        "path_steps": [int(t) for t in row.get("path_steps") or []],
-        "path": [_round(v, _PATH_DIGITS) for v in row.get("path") or []],
-        "note": row.get("note") or "",
+        "label": POLYAK_OPTIMUM,
+        "lr": float(polyak[0]),
+        "momentum": float(polyak[1]),
+        "steps": int(run.get("steps") or 0),
+        "path_steps": [int(t) for t in run.get("path_steps") or []],
+        "path": [_round(v, _PATH_DIGITS) for v in run.get("path") or []],
+        "note": run.get("note") or "",
     }
+
+
+def theory_marks(marks: Sequence[tuple[str, float, float]] | None) -> list[dict[str, Any]]:
+    """The theory points the static heatmap marks (``theory.theory_points``): label, η, μ and shape (Polyak's
+    optimum a crosshair, gradient descent's best step a triangle)."""
+    return [{"label": label, "lr": float(lr), "momentum": float(mu),
+             "shape": "crosshair" if label == POLYAK_OPTIMUM else "triangle"} for label, lr, mu in marks or ()]
 
 
 def configured_points(sweep_record: dict[str, Any] | None, colors: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -92,7 +106,8 @@ def colour_scale(values: np.ndarray, floor: float | None) -> dict[str, Any]:
 
 def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = None,
                   sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None,
-                  floor: float | None = None, yaml: str = "", f_star: float | None = None) -> dict[str, Any]:
+                  floor: float | None = None, yaml: str = "", f_star: float | None = None,
+                  marks: Sequence[tuple[str, float, float]] | None = None) -> dict[str, Any]:
     """The explorer's view of one sweep: axes, flattened [momentum][lr] grids, best cell, paths.
 
     ``value`` is the final distance to the optimum (the final loss without one), ``loss`` the
@@ -106,7 +121,9 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
     against the sweep's; ``floor`` the distance floor of the optimum (``floors.distance_floor``; 1e-12 when
     not given), the colour scale's lowest colour (``colour``: :func:`colour_scale`). ``yaml`` is the cell's
     config with its lr and momentum as placeholders (``cell_yaml.cell_template``): "Use this run" fills
-    them in (``yaml_placeholders`` names them), so every other setting comes from Python.
+    them in (``yaml_placeholders`` names them), so every other setting comes from Python. ``marks`` are the
+    theory points the static heatmap marks (``theory.theory_points`` of the problem and method): ``theory_points``
+    (:func:`theory_marks`), and Polyak's pair of ``theory``.
     """
     metric = "final_distance" if result.has_optimum else "final_loss"
     values = getattr(result, metric)
@@ -142,7 +159,8 @@ def explorer_data(result: SweepResult, theory: list[dict[str, Any]] | None = Non
         "stride": _stride_of(result),
         "path_steps": [] if result.path_steps is None else [int(s) for s in result.path_steps],
         "paths": paths,
-        "theory": theory_point(result, theory),
+        "theory": theory_point(result, theory, marks),
+        "theory_points": theory_marks(marks),
         "regions": region_curves((sweep_record or {}).get("regions")),
         "yaml": yaml,
         "yaml_placeholders": {"lr": LR, "momentum": MOMENTUM},
@@ -179,10 +197,11 @@ def explorer_script(name: str, data: Any) -> str:
 
 def write_explorer(path: str | Path, name: str, result: SweepResult, theory: list[dict[str, Any]] | None = None,
                    sweep_record: dict[str, Any] | None = None, experiment_steps: int | None = None,
-                   floor: float | None = None, yaml: str = "", f_star: float | None = None) -> int:
-    """Write experiment ``name``'s explorer data file (``floor``, ``f_star``: as :func:`explorer_data`; ``yaml``: its
-    cells' config template); its size in bytes."""
-    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps, floor, yaml, f_star))
+                   floor: float | None = None, yaml: str = "", f_star: float | None = None,
+                   marks: Sequence[tuple[str, float, float]] | None = None) -> int:
+    """Write experiment ``name``'s explorer data file (``floor``, ``f_star``, ``marks``: as :func:`explorer_data`;
+    ``yaml``: its cells' config template); its size in bytes."""
+    text = explorer_script(name, explorer_data(result, theory, sweep_record, experiment_steps, floor, yaml, f_star, marks))
     write_text(path, text)
     return len(text.encode("utf-8"))
 
@@ -242,6 +261,7 @@ def model_explorer_data(result: ModelSweepResult, sweep_record: dict[str, Any] |
         "path_steps": [],
         "paths": {},
         "theory": None,
+        "theory_points": [],
         "configured": configured_points(sweep_record, colors),  # no scrubber to take colours from: they ship here
         "curves": curves,
         "yaml": yaml,

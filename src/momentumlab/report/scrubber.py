@@ -12,7 +12,7 @@ from markupsafe import Markup
 from momentumlab.floors import PLAIN_LOSS, LossFloor
 from momentumlab.config import Experiment
 from momentumlab.records import reference_backend
-from momentumlab.palette import final_states, layered_styles, race_order, run_styles
+from momentumlab.palette import diverged_runs, final_states, layered_styles, race_order, run_styles
 from momentumlab.runs import RunKey
 from momentumlab.sampling import frames_for_steps
 from momentumlab.scales import loss_scale
@@ -77,8 +77,9 @@ def scrubber_data(
     first shared step at or after it (``index``).
     """
     shared = frames_for_steps(int(steps), max_points)
-    order = race_order(final_states(runs))
-    styles = layered_styles(run_styles(runs, colors), order)
+    finals = final_states(runs)
+    order = race_order(finals)
+    styles = layered_styles(run_styles(runs, colors), order, diverged_runs(finals))
     return {
         "extent": dict(extent),
         "loss_scale": loss_scale([view.shown(trajectory.loss) for trajectory in runs.values()])[0] if runs else "log",
@@ -96,6 +97,7 @@ def scrubber_data(
                 "dashed": styles[key].hollow,
                 "width": styles[key].linewidth,
                 "halo": styles[key].halo,
+                "alpha": styles[key].alpha,
                 **run_samples(runs[key], shared, view),
             }
             for key in order

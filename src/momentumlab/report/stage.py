@@ -21,6 +21,7 @@ from momentumlab.runner import problem_for
 from momentumlab.report.scrubber import labelled_runs, schedule_changes, scrubber_data
 from momentumlab.cell_yaml import cell_template, model_cell_template
 from momentumlab.sweep import load_result, sweep_grid
+from momentumlab.theory import theory_points
 
 TEMPLATE = "index.html.j2"
 
@@ -68,9 +69,11 @@ def build_report(config: Config, inputs: ReportInputs, outputs: ReportOutputs) -
             theory = [row for row in summary.get("theory", []) if row["experiment"] == experiment.name]
             record = next((row for row in summary.get("sweeps", []) if row["experiment"] == experiment.name), None)
             floor = None if shown.dataset is None else optimum_floor(problem_for(experiment, shown.dataset))
-            size = write_explorer(explorer, experiment.name, load_result(shown.sweep), theory, record, experiment.steps,
+            result = load_result(shown.sweep)
+            marks = theory_points(problem_for(experiment, shown.dataset), result.method)  # as sweep.png marks them
+            size = write_explorer(explorer, experiment.name, result, theory, record, experiment.steps,
                                   floor, cell_template(experiment, sweep_grid(experiment)),  # "Use this run": every setting
-                                  f_star)
+                                  f_star, marks)
             print(f"{explorer}: {size} bytes")
     model_media = {}
     models = {model.name: model for model in config.model_experiments}
