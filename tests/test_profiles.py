@@ -112,6 +112,7 @@ def cluster_run(tmp_path_factory, snakemake_in):
     return workdir, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # the whole tiny workflow through the profile (~35 s); the chunk test below keeps one in make test
 def test_local_cluster_runs_every_job_in_its_own_process(cluster_run):
     workdir, output = cluster_run
     assert (workdir / "reports" / "index.html").is_file()
@@ -123,6 +124,7 @@ def test_local_cluster_runs_every_job_in_its_own_process(cluster_run):
     assert {"make_dataset", "optimize_numpy", "optimize_tensorflow", "render_valley", "summarize"} <= {r for r, _, _ in jobs}
 
 
+@pytest.mark.slow
 def test_local_cluster_run_reproduces_the_local_run(cluster_run, tiny_workflow, file_digests, summary_numbers, snakemake_in):
     """Two clean runs (local and stand-in cluster): identical results/ bytes, same numbers."""
     workdir, _ = cluster_run
