@@ -72,8 +72,8 @@ def test_tuning_is_estimated_in_the_tune_job_alone_and_grows_with_the_grid():
     assert tuning_estimate(small).key == "experiments.bowl.sweep.lr_points"
     plain = parse_config({"experiments": {"bowl": {"problem": "quadratic", "optimizers": {"sgd": {"method": "sgd", "lr": 0.1}}}}})
     assert tuning_estimate(plain.experiments[0]) == Cost()
-    rules = {j.rule for j in estimate_jobs(parse_config(tuned_bowl(512, 1e6), check_budget=False))
-             if j.memory_bytes >= grid_estimate(512 * 512, 200).memory_bytes}
+    rules = {j.rule for j in estimate_jobs(parse_config(tuned_bowl(1024, 1e6), check_budget=False))
+             if j.memory_bytes >= grid_estimate(1024 * 1024, 200).memory_bytes}
     assert "tune" in rules and not {"optimize_numpy", "render_bowl", "summarize"} & rules  # they read tuned.json
 
 
